@@ -1,0 +1,66 @@
+"""Reader contract: every reader turns one input into raw documents or per-input errors.
+
+A reader never raises anything but ``ReaderError``; a file that holds many documents (JSONL, a
+feed, a WARC) yields the good ones and one ``ReaderError`` per bad one, so a run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class ReaderError(Exception):
+    """One input could not be read. ``source`` names the input, ``reason`` says why."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """What a reader found, before normalisation and inference. Fields set here count as read."""
+
+    text: str
+    source: str
+    format: str
+    title: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    outlet: str | None = None
+    outlet_domain: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    published: datetime | str | None = None
+    language: str | None = None
+    external_id: str | None = None
+    source_path: str | None = None
+    # True when the body comes one paragraph per line (plain text, JSON); False for flowed text.
+    line_paragraphs: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ReadOptions:
+    """Options every reader accepts; a reader ignores what does not apply to it."""
+
+    field_map: dict[str, str] = field(default_factory=dict)  # our field -> input key, e.g. text=body
+    max_bytes: int = 20 * 1024 * 1024
+    fetch_links: bool = False  # feeds: fetch each entry's linked page
+    allow_private: bool = False  # URLs: allow loopback/private/link-local addresses
+    timeout_s: float = 20.0
+    max_redirects: int = 5
+    user_agent: str = "newsprism/0.1 (+https://github.com/newsprism)"
+
+
+ReadResult = RawDocument | ReaderError
+
+
+class Reader(Protocol):
+    format: str
+
+    def read(self, source: str, data: bytes, options: ReadOptions) -> Iterator[ReadResult]: ...

@@ -1,0 +1,55 @@
+"""RawDocument -> Article: normalise, infer missing metadata, split, and assign the stable id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from newsprism.ingest.base import RawDocument, ReaderError
+from newsprism.ingest.meta import infer_metadata, parse_datetime
+from newsprism.model import META_FIELDS, Article, Origin, article_id, content_hash
+from newsprism.sentences import split_sentences
+from newsprism.text import normalize, paragraph_spans
+
+MIN_TEXT_CHARS = 1
+
+
+def build_article(raw: RawDocument) -> Article:
+    """Turn what a reader found into an ``Article``; raises ``ReaderError`` when no text is left."""
+    text = normalize(raw.text, single_newline_paragraphs=raw.line_paragraphs)
+    if len(text.strip()) < MIN_TEXT_CHARS:
+        raise ReaderError(raw.source, "no article text found")
+    fields: dict[str, object] = {}
+    origins: dict[str, str] = {}
+    for name in META_FIELDS:
+        value = getattr(raw, name, None)
+        if isinstance(value, str):
+            value = " ".join(value.split()) or None
+        if name == "published" and value is not None and not isinstance(value, datetime):
+            value = parse_datetime(value)
+        if value is not None:
+            fields[name] = value
+            origins[name] = Origin.READ.value
+    inferred = infer_metadata(text, fields)
+    for name, (value, origin) in inferred.fields.items():
+        if name not in fields and value is not None:
+            fields[name] = value
+            origins[name] = origin.value
+    text = inferred.text
+    paragraphs = paragraph_spans(text)
+    sentences = split_sentences(text, paragraphs)
+    text_hash = content_hash(text)
+    article = Article(
+        id="",
+        text=text,
+        content_hash=text_hash,
+        source_format=raw.format,
+        source_path=raw.source_path or raw.source,
+        external_id=raw.external_id,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        origins=origins,
+        extra=dict(raw.extra),
+        **fields,  # type: ignore[arg-type]
+    )
+    article.id = article_id(article.identity_key, article.outlet_domain or article.outlet, text_hash)
+    return article

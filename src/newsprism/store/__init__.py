@@ -1,0 +1,5 @@
+"""Storage: SQLAlchemy Core over SQLite (default) or PostgreSQL."""
+
+from newsprism.store.store import AddResult, AddStatus, Store, database_url, make_engine
+
+__all__ = ["AddResult", "AddStatus", "Store", "database_url", "make_engine"]
