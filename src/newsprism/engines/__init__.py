@@ -1,0 +1,1 @@
+"""Model backends behind small interfaces (embedder, NLP pipeline, judges), chosen by name."""
