@@ -44,3 +44,34 @@ def nlp():
     from newsprism.engines.nlp import load_spacy
 
     return load_spacy()
+
+
+# -- databases: every store test runs on SQLite, and on PostgreSQL when NEWSPRISM_TEST_PG_URL is set --
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    base = os.environ.get("NEWSPRISM_TEST_PG_URL")
+    if not base:
+        pytest.skip("NEWSPRISM_TEST_PG_URL is not set (a postgresql:// URL to a throwaway database)")
+    import uuid
+
+    import psycopg
+
+    conninfo = base.replace("postgresql+psycopg://", "postgresql://", 1)
+    schema = f"np_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database URL on each backend (the PostgreSQL one skips without a server)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "newsprism.db")
+    return request.getfixturevalue("pg_url")

@@ -6,10 +6,10 @@ feed, a WARC) yields the good ones and one ``ReaderError`` per bad one, so a run
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 
 class ReaderError(Exception):
@@ -41,6 +41,9 @@ class RawDocument:
     source_path: str | None = None
     # True when the body comes one paragraph per line (plain text, JSON); False for flowed text.
     line_paragraphs: bool = True
+    # Per-field origin when a value is not plainly read (a WARC capture date standing in for the
+    # publication date); fields not named here count as read.
+    origins: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,18 +52,22 @@ class ReadOptions:
     """Options every reader accepts; a reader ignores what does not apply to it."""
 
     field_map: dict[str, str] = field(default_factory=dict)  # our field -> input key, e.g. text=body
+    format: str | None = None  # force a reader ("text", "html", "json", ...) instead of detecting one
     max_bytes: int = 20 * 1024 * 1024
     fetch_links: bool = False  # feeds: fetch each entry's linked page
     allow_private: bool = False  # URLs: allow loopback/private/link-local addresses
     timeout_s: float = 20.0
     max_redirects: int = 5
     user_agent: str = "newsprism/0.1 (+https://github.com/newsprism)"
+    # host, port -> IP addresses; None uses the system resolver. Tests inject one to exercise the
+    # address checks without sending traffic anywhere.
+    resolver: Callable[[str, int], list[str]] | None = None
 
 
 ReadResult = RawDocument | ReaderError
 
 
 class Reader(Protocol):
-    format: str
+    """A reader function: ``source`` names the input, ``stream`` is its bytes (read lazily)."""
 
-    def read(self, source: str, data: bytes, options: ReadOptions) -> Iterator[ReadResult]: ...
+    def __call__(self, source: str, stream: BinaryIO, options: ReadOptions) -> Iterator[ReadResult]: ...

@@ -28,7 +28,7 @@ def build_article(raw: RawDocument) -> Article:
             value = parse_datetime(value)
         if value is not None:
             fields[name] = value
-            origins[name] = Origin.READ.value
+            origins[name] = raw.origins.get(name, Origin.READ.value)
     inferred = infer_metadata(text, fields)
     for name, (value, origin) in inferred.fields.items():
         if name not in fields and value is not None:
@@ -48,7 +48,7 @@ def build_article(raw: RawDocument) -> Article:
         paragraphs=paragraphs,
         sentences=sentences,
         origins=origins,
-        extra=dict(raw.extra),
+        extra={**inferred.extra, **raw.extra},
         **fields,  # type: ignore[arg-type]
     )
     article.id = article_id(article.identity_key, article.outlet_domain or article.outlet, text_hash)

@@ -14,32 +14,94 @@ from dateutil import parser as dateparser
 
 from newsprism.model import Origin
 
-# Wire credit -> outlet name. Matched at the end of the text or in a caption credit.
-_WIRE_CREDITS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bWith Post wires\b", re.I), "New York Post"),
-    (re.compile(r"\(AP\)|\bvia AP\)|\bAssociated Press\b"), "Associated Press"),
-    (re.compile(r"\(Reuters\)|\bReporting by\b.*\bEditing by\b", re.S), "Reuters"),
-    (re.compile(r"\(AFP\)|\bAgence France-Presse\b"), "AFP"),
-    (re.compile(r"\(UPI\)"), "UPI"),
+# Credits that name the *publishing* outlet: a wire's own dateline tag or sign-off, a paper's
+# "With Post wires". Credits for a contribution or a photo name someone else and never set the outlet.
+_CREDIT_NAMES = {
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
+    "the associated press": "Associated Press",
+    "reuters": "Reuters",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "upi": "UPI",
+    "cnn": "CNN",
+    "dpa": "dpa",
+    "bloomberg": "Bloomberg",
+    "ani": "ANI",
+    "pti": "PTI",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+    "yonhap": "Yonhap",
+    "kyodo": "Kyodo",
+}
+_WIRE = r"(?:The )?Associated Press|AP|Reuters|AFP|Agence France-Presse|UPI|Bloomberg|dpa|Xinhua|TASS"
+_PUBLISHER_TAIL: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"(?m)^\s*With Post wires\.?\s*$"), "New York Post"),
+    (re.compile(rf"(?:^|\s)(?:—|–|--?)\s*({_WIRE})\.?\s*$"), None),
+    (re.compile(r"\bReporting by\b[^\n]{0,300}?\bEditing by\b[^\n]*$"), "Reuters"),
+    (re.compile(r"\bCopyright \d{4} The Associated Press\b"), "Associated Press"),
+)
+_CONTRIBUTED = re.compile(rf"\b({_WIRE})(?: reporters?| writers?| staff)? contributed\b")
+_PHOTO = re.compile(
+    rf"\((?:[^()\n]{{0,120}}?\bvia |(?:{_WIRE}) Photo/)[^()\n]*\)|\((?:{_WIRE}) Photo\)"
+    rf"|\b(?:REUTERS|AFP)/[A-Z][\w .-]{{1,40}}|\b(?:Getty Images|Shutterstock)\b"
 )
 # "KYIV, Ukraine >>", "ROME —", "KYIV –", "WASHINGTON (AP) —", "LONDON, June 3 (Reuters) -"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'\-]{1,40}?(?:,\s*[A-Z][A-Za-z .]{1,30}?)?)"
+    r"(?P<place>[A-Z][A-Z .'\-]{1,40}?(?:,\s*[A-Z][A-Za-z .]{1,30}?)?)"
     r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
-    r"(?:\s*\((?P<credit>[A-Za-z .]{2,30})\))?"
+    r"(?:\s*\((?P<credit>[A-Za-z .\-]{2,30})\))?"
     r"\s*(?:>>|—|–|-{1,2}|:)\s+"
 )
-_ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
-_LONG_DATE = re.compile(
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+"
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+\d{1,2},\s+\d{4}\b"
+# All-caps labels that look like a dateline place but are not one ("BREAKING: ...").
+_NOT_PLACES = frozenset(
+    (
+        "BREAKING",
+        "BREAKING NEWS",
+        "UPDATE",
+        "UPDATED",
+        "EXCLUSIVE",
+        "WATCH",
+        "LIVE",
+        "NEW",
+        "ANALYSIS",
+        "OPINION",
+        "EDITORIAL",
+        "CORRECTION",
+        "EDITOR'S NOTE",
+        "FILE",
+        "FILE PHOTO",
+        "PHOTO",
+        "VIDEO",
+        "LISTEN",
+        "READ MORE",
+        "ADVERTISEMENT",
+    )
 )
+_ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# "Saturday, April 26, 2025", "April 26, 2025", "26 April 2025"
+_LONG_DATE = re.compile(
+    rf"\b(?:{_DAYS},?\s+)?(?:{_MONTHS}\s+\d{{1,2}},\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}})\b"
+)
+# A paragraph that is only a date stamp: "Published April 26, 2025 10:32 AM EDT", "Updated: 2025-04-26".
+_DATE_LINE = re.compile(r"^(?:(?:Published|Updated|Posted|Date)\s*:?\s*)?(?P<date>[\w ,:./+-]{6,60})$", re.I)
 _KNOWN_DOMAINS = {
-    "apnews.com": "Associated Press", "reuters.com": "Reuters", "bbc.co.uk": "BBC", "bbc.com": "BBC",
-    "nypost.com": "New York Post", "cnn.com": "CNN", "nytimes.com": "The New York Times",
-    "theguardian.com": "The Guardian", "washingtonpost.com": "The Washington Post",
-    "aljazeera.com": "Al Jazeera", "foxnews.com": "Fox News", "npr.org": "NPR",
+    "apnews.com": "Associated Press",
+    "reuters.com": "Reuters",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "nypost.com": "New York Post",
+    "cnn.com": "CNN",
+    "nytimes.com": "The New York Times",
+    "theguardian.com": "The Guardian",
+    "washingtonpost.com": "The Washington Post",
+    "aljazeera.com": "Al Jazeera",
+    "foxnews.com": "Fox News",
+    "npr.org": "NPR",
 }
 _TWO_LEVEL_SUFFIXES = {"co.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in", "org.uk", "ac.uk", "gov.uk"}
 
@@ -48,6 +110,7 @@ _TWO_LEVEL_SUFFIXES = {"co.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in", "
 class Inferred:
     text: str
     fields: dict[str, tuple[object, Origin]] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # evidence, e.g. credits with their spans
 
 
 def parse_datetime(value: str) -> datetime | None:
@@ -83,6 +146,55 @@ def outlet_from_domain(domain: str) -> str:
     return domain.split(".")[0].replace("-", " ").title()
 
 
+def _credit_name(credit: str) -> str:
+    credit = " ".join(credit.split())
+    return _CREDIT_NAMES.get(credit.lower(), credit)
+
+
+def find_credits(text: str) -> list[dict[str, object]]:
+    """Every outlet credit in ``text`` with its role and character span, for evidence.
+
+    Roles: ``publisher`` (dateline tag or sign-off: the text is that outlet's copy), ``contributed``
+    (another outlet helped) and ``photo`` (an image credit, which says nothing about the text).
+    """
+    credits: list[dict[str, object]] = []
+    for start, end in _paragraphs(text)[:3]:
+        m = _DATELINE.match(text, start, end)
+        if m and m.group("credit"):
+            credits.append(
+                {
+                    "name": _credit_name(m.group("credit")),
+                    "role": "publisher",
+                    "span": [m.start("credit"), m.end("credit")],
+                }
+            )
+            break
+    tail_start = max(0, len(text) - 400)
+    for pattern, name in _PUBLISHER_TAIL:
+        m = pattern.search(text, tail_start)
+        if m:
+            credits.append(
+                {"name": name or _credit_name(m.group(1)), "role": "publisher", "span": [m.start(), m.end()]}
+            )
+    for m in _CONTRIBUTED.finditer(text, max(0, len(text) - 1500)):
+        credits.append(
+            {"name": _credit_name(m.group(1)), "role": "contributed", "span": [m.start(), m.end()]}
+        )
+    photo_hints = ("via ", "Photo", "REUTERS/", "AFP/", "Getty", "Shutterstock")
+    for m in _PHOTO.finditer(text) if any(h in text for h in photo_hints) else ():
+        credits.append({"name": m.group(0).strip("()"), "role": "photo", "span": [m.start(), m.end()]})
+    return credits
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for part in text.split("\n\n"):
+        if part:
+            spans.append((pos, pos + len(part)))
+        pos += len(part) + 2
+    return spans
+
+
 def _infer_outlet(text: str, known: dict[str, object], out: Inferred) -> None:
     url = known.get("canonical_url") or known.get("url")
     if isinstance(url, str) and "outlet_domain" not in known:
@@ -91,51 +203,86 @@ def _infer_outlet(text: str, known: dict[str, object], out: Inferred) -> None:
             out.fields["outlet_domain"] = (domain, Origin.URL)
             if "outlet" not in known:
                 out.fields["outlet"] = (outlet_from_domain(domain), Origin.URL)
+    credits = find_credits(text)
+    if credits:
+        out.extra["credits"] = credits
     if "outlet" in known or "outlet" in out.fields:
         return
-    tail = text[-300:]
-    for pattern, name in _WIRE_CREDITS:
-        if pattern.search(tail):
-            out.fields["outlet"] = (name, Origin.CREDIT)
-            return
+    publishers = [c for c in credits if c["role"] == "publisher"]
+    if publishers:
+        out.fields["outlet"] = (publishers[-1]["name"], Origin.CREDIT)
 
 
 def _infer_dateline(text: str, known: dict[str, object], out: Inferred) -> None:
     if "dateline" in known:
         return
-    for para in text.split("\n\n")[:3]:
-        m = _DATELINE.match(para)
-        if m and len(m.group("place").strip()) >= 3:
-            out.fields["dateline"] = (m.group("place").strip(" ,"), Origin.DATELINE)
+    for start, end in _paragraphs(text)[:3]:
+        m = _DATELINE.match(text, start, end)
+        place = m.group("place").strip(" ,") if m else ""
+        if len(place) >= 3 and place.split(",")[0] not in _NOT_PLACES:
+            out.fields["dateline"] = (place, Origin.DATELINE)
             return
+
+
+def _date_in(paragraph: str) -> datetime | None:
+    m = _ISO_DATE.search(paragraph)
+    if m:
+        try:
+            return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC)
+        except ValueError:
+            pass
+    m = _LONG_DATE.search(paragraph)
+    parsed = parse_datetime(m.group(0)) if m else None
+    return parsed.replace(tzinfo=UTC) if parsed and parsed.tzinfo is None else parsed
+
+
+def _is_caption(paragraph: str) -> bool:
+    return bool(_PHOTO.search(paragraph)) or paragraph.lstrip().lower().startswith("date ")
 
 
 def _infer_date(text: str, known: dict[str, object], out: Inferred) -> None:
+    """A date from a photo caption or a date stamp near the top; never from the story's body."""
     if "published" in known:
         return
-    head = text.split("\n\n", 1)[0][:600]
-    m = _ISO_DATE.search(head)
-    if m:
-        try:
-            out.fields["published"] = (datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC), Origin.CAPTION)
-            return
-        except ValueError:
-            pass
-    m = _LONG_DATE.search(head)
-    if m:
-        parsed = parse_datetime(m.group(0))
-        if parsed:
-            out.fields["published"] = (parsed.replace(tzinfo=UTC), Origin.CAPTION)
+    for start, end in _paragraphs(text)[:3]:
+        para = text[start:end]
+        if _is_caption(para[:600]):
+            found = _date_in(para[:600])
+            if found:
+                out.fields["published"] = (found, Origin.CAPTION)
+                return
+        stamp = _DATE_LINE.match(para) if len(para) <= 80 else None
+        if stamp and any(ch.isdigit() for ch in para):
+            found = _date_in(para) or parse_datetime(stamp.group("date"))
+            if found:
+                out.fields["published"] = (found, Origin.TEXT)
+                return
+
+
+def _infer_title(text: str, known: dict[str, object], out: Inferred) -> None:
+    if "title" in known or "\n\n" not in text:
+        return
+    first = text.split("\n\n", 1)[0].strip()
+    if (
+        len(first) > 160
+        or first.endswith((".", "”", '"', ")"))
+        or _DATELINE.match(first)
+        or _is_caption(first)
+    ):
+        return
+    if "published" in out.fields and out.fields["published"][1] is Origin.TEXT and _DATE_LINE.match(first):
+        return
+    out.fields["title"] = (first, Origin.FIRST_LINE)
 
 
 def infer_metadata(text: str, known: dict[str, object]) -> Inferred:
-    """Infer outlet, outlet domain, dateline and date from the URL and the text."""
+    """Infer outlet, outlet domain, dateline, date and title from the URL and the text.
+
+    Language is left to the input: no installed detector is both light and reliable on news.
+    """
     out = Inferred(text=text)
     _infer_outlet(text, known, out)
     _infer_dateline(text, known, out)
     _infer_date(text, known, out)
-    if "title" not in known:
-        first = text.split("\n\n", 1)[0]
-        if len(first) <= 160 and not first.rstrip().endswith((".", "”", '"')) and "\n\n" in text:
-            out.fields["title"] = (first.strip(), Origin.FIRST_LINE)
+    _infer_title(text, known, out)
     return out

@@ -1,4 +1,15 @@
-"""The store: SQLite by default, PostgreSQL from a URL; one write path, one transaction per batch."""
+"""The store: SQLite by default, PostgreSQL from a URL; one write path, one transaction per batch.
+
+Concurrency: one writer at a time on both backends (SQLite's write lock taken by ``BEGIN
+IMMEDIATE``; a PostgreSQL advisory lock), taken before a writer reads what exists, so two
+processes ingesting overlapping batches never store an article twice. Plain reads take no lock.
+
+Time zones: ``published`` is stored as a UTC instant plus the UTC offset it was given in, so an
+aware datetime comes back as the same instant in the same offset on SQLite and PostgreSQL. A
+naive ``published`` (a date without a zone, as many pages give) means "wall-clock time, zone
+unknown": it is stored as that wall-clock time (it sorts as if it were UTC) and comes back naive,
+unchanged. ``ingested_at`` is always an aware UTC instant; a naive value given is taken as UTC.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +17,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
@@ -14,10 +25,18 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from newsprism.model import Article, Span
-from newsprism.store.migrations import migrate
+from newsprism.store.migrations import (
+    LOCK_TIMEOUT_MS,
+    SQLITE_BEGIN_OPTION,
+    lock_for_write,
+    migrate,
+    write_transaction,
+)
 from newsprism.store.tables import articles, ingest_errors
 
 DEFAULT_DB = "newsprism.db"
+# Bound parameters per IN (...) query; far below SQLite's and PostgreSQL's limits.
+_IN_CHUNK = 500
 
 
 class AddStatus(StrEnum):
@@ -33,7 +52,7 @@ class AddResult:
     statuses: list[tuple[AddStatus, Article]] = field(default_factory=list)
 
     def count(self, status: AddStatus) -> int:
-        return sum(1 for s, _ in self.statuses if s is status)
+        return sum(1 for s, _ in self.statuses if s == status)
 
 
 def database_url(db: str | os.PathLike[str] | None) -> str:
@@ -42,39 +61,75 @@ def database_url(db: str | os.PathLike[str] | None) -> str:
         db = os.environ.get("NEWSPRISM_DB", DEFAULT_DB)
     db = str(db)
     if "://" in db:
-        if db.startswith("postgresql://"):
-            # psycopg 3 is the driver newsprism installs; plain postgresql:// would ask for psycopg2.
-            return "postgresql+psycopg://" + db[len("postgresql://") :]
+        for prefix in ("postgresql://", "postgres://"):
+            if db.startswith(prefix):
+                # psycopg 3 is the driver newsprism installs; plain postgresql:// would ask for psycopg2.
+                return "postgresql+psycopg://" + db[len(prefix) :]
         return db
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objects are untyped
+def _sqlite_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objects are untyped
+    # SQLAlchemy's documented pysqlite recipe: stop the driver's own (lazy, DML-only) BEGIN so
+    # the "begin" listener below decides how each transaction starts.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
+    # busy_timeout first: switching a new file to WAL needs a lock another process may hold.
+    cur.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # In WAL mode NORMAL loses no committed transaction when a process dies, only on power loss.
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Writers ask for IMMEDIATE (see ``write_transaction``); reads stay DEFERRED and never block.
+    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(db: str | os.PathLike[str] | None) -> Engine:
     url = database_url(db)
-    engine = create_engine(url, future=True, pool_pre_ping=url.startswith("postgresql"))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url[len("sqlite:///") :]
+    if path and path != ":memory:" and url.startswith("sqlite:///"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _published_out(value: datetime | None, offset: int | None) -> datetime | None:
+    if value is None:
+        return None
+    if offset is None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value.astimezone(timezone(timedelta(seconds=offset)))
+
+
+def _published_in(value: datetime | None) -> tuple[datetime | None, int | None]:
+    if value is None:
+        return None, None
+    offset = value.utcoffset() if value.tzinfo is not None else None
+    if offset is None:
+        return value.replace(tzinfo=UTC), None
+    return value, int(offset.total_seconds())
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None and value.utcoffset() is not None else value.replace(tzinfo=UTC)
 
 
 def _row_to_article(row) -> Article:  # noqa: ANN001 - a SQLAlchemy Row
     m = row._mapping
-    published = m["published"]
-    if published is not None and published.tzinfo is None and m["origins"].get("published_tz") != "naive":
-        published = published.replace(tzinfo=UTC)
     return Article(
         id=m["id"], text=m["text"], content_hash=m["content_hash"], source_format=m["source_format"],
         title=m["title"], url=m["url"], canonical_url=m["canonical_url"], outlet=m["outlet"],
-        outlet_domain=m["outlet_domain"], byline=m["byline"], dateline=m["dateline"], published=published,
+        outlet_domain=m["outlet_domain"], byline=m["byline"], dateline=m["dateline"],
+        published=_published_out(m["published"], m["published_utcoffset"]),
         language=m["language"], source_path=m["source_path"], external_id=m["external_id"],
         ingested_at=m["ingested_at"], paragraphs=[Span(a, b) for a, b in m["paragraphs"]],
         sentences=[Span(a, b) for a, b in m["sentences"]], origins=dict(m["origins"]),
@@ -82,23 +137,45 @@ def _row_to_article(row) -> Article:  # noqa: ANN001 - a SQLAlchemy Row
     )
 
 
-def _article_row(article: Article, seq: int, now: datetime) -> dict:
-    published = article.published
-    if published is not None and published.tzinfo is not None:
-        published = published.astimezone(UTC)
+def _article_row(article: Article, seq: int) -> dict:
+    published, offset = _published_in(article.published)
     return {
         "id": article.id, "content_hash": article.content_hash, "identity_key": article.identity_key,
         "text": article.text, "title": article.title, "url": article.url,
         "canonical_url": article.canonical_url, "outlet": article.outlet,
         "outlet_domain": article.outlet_domain, "byline": article.byline, "dateline": article.dateline,
-        "published": published, "language": article.language, "source_path": article.source_path,
-        "source_format": article.source_format, "external_id": article.external_id,
-        "ingested_at": article.ingested_at or now,
+        "published": published, "published_utcoffset": offset, "language": article.language,
+        "source_path": article.source_path, "source_format": article.source_format,
+        "external_id": article.external_id, "ingested_at": article.ingested_at,
         "paragraphs": [s.to_list() for s in article.paragraphs],
         "sentences": [s.to_list() for s in article.sentences],
         "origins": article.origins, "extra": article.extra, "revision_of": article.revision_of,
         "revision": article.revision, "seq": seq,
     }
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), _IN_CHUNK):
+        yield values[i : i + _IN_CHUNK]
+
+
+def _existing(conn: Connection, ids: Sequence[str]) -> dict[str, Article]:
+    found: dict[str, Article] = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(select(articles).where(articles.c.id.in_(chunk))):
+            found[row.id] = _row_to_article(row)
+    return found
+
+
+def _latest_revisions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, int]]:
+    """identity key -> (id, revision) of its latest stored version."""
+    latest: dict[str, tuple[str, int]] = {}
+    cols = (articles.c.identity_key, articles.c.id, articles.c.revision)
+    for chunk in _chunks(keys):
+        for key, art_id, rev in conn.execute(select(*cols).where(articles.c.identity_key.in_(chunk))):
+            if key not in latest or rev > latest[key][1]:
+                latest[key] = (art_id, rev)
+    return latest
 
 
 class Store:
@@ -129,54 +206,52 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """The one write path: everything written inside commits together or not at all."""
-        with self.engine.begin() as conn:
+        """The one write path: everything written inside commits together or not at all.
+
+        It holds the store's write lock from its start (one writer at a time), so keep it
+        short and never open a second one inside it: that waits for the first, then fails.
+        """
+        with write_transaction(self.engine) as conn:
             yield conn
 
     # -- articles -------------------------------------------------------------------------
 
     def add_articles(self, batch: Sequence[Article], conn: Connection | None = None) -> AddResult:
-        """Store a batch atomically. Same content again is a duplicate; new content at a known
-        URL or source id is a new revision linked to the latest earlier one."""
+        """Store a batch atomically. Same id again (same text from the same source) is a
+        duplicate; new text at a known URL or source id is a new revision linked to the latest
+        earlier one. Pass ``conn`` from ``transaction()`` to join a larger transaction."""
         if conn is None:
             with self.transaction() as tx:
                 return self.add_articles(batch, tx)
-        result = AddResult()
-        now = datetime.now(UTC)
-        ids = [a.id for a in batch]
-        existing = {row.id: row for row in conn.execute(select(articles).where(articles.c.id.in_(ids)))}
+        lock_for_write(conn)
+        batch = list(batch)
+        existing = _existing(conn, list(dict.fromkeys(a.id for a in batch)))
+        latest = _latest_revisions(conn, list(dict.fromkeys(a.identity_key for a in batch if a.identity_key)))
         seq = conn.execute(select(func.coalesce(func.max(articles.c.seq), 0))).scalar_one()
-        seen: dict[str, Article] = {}
+        now = datetime.now(UTC)
+        result = AddResult()
+        rows: list[dict] = []
         for article in batch:
-            if article.id in existing:
-                result.statuses.append((AddStatus.DUPLICATE, _row_to_article(existing[article.id])))
+            known = existing.get(article.id)
+            if known is not None:
+                result.statuses.append((AddStatus.DUPLICATE, known))
                 continue
-            if article.id in seen:
-                result.statuses.append((AddStatus.DUPLICATE, seen[article.id]))
-                continue
-            status = AddStatus.NEW
-            previous = self._latest_for_identity(conn, article.identity_key)
-            if previous is not None:
-                article = article.with_updates(revision_of=previous[0], revision=previous[1] + 1)
-                status = AddStatus.REVISION
+            key = article.identity_key
+            previous = latest.get(key) if key else None
+            stored = article.with_updates(
+                ingested_at=_aware(article.ingested_at or now),
+                revision_of=previous[0] if previous else None,
+                revision=previous[1] + 1 if previous else 1,
+            )
             seq += 1
-            article = article.with_updates(ingested_at=article.ingested_at or now)
-            conn.execute(articles.insert().values(**_article_row(article, seq, now)))
-            seen[article.id] = article
-            result.statuses.append((status, article))
+            rows.append(_article_row(stored, seq))
+            existing[stored.id] = stored
+            if key:
+                latest[key] = (stored.id, stored.revision)
+            result.statuses.append((AddStatus.REVISION if previous else AddStatus.NEW, stored))
+        if rows:
+            conn.execute(articles.insert(), rows)
         return result
-
-    @staticmethod
-    def _latest_for_identity(conn: Connection, key: str | None) -> tuple[str, int] | None:
-        if key is None:
-            return None
-        row = conn.execute(
-            select(articles.c.id, articles.c.revision)
-            .where(articles.c.identity_key == key)
-            .order_by(articles.c.revision.desc())
-            .limit(1)
-        ).first()
-        return (row.id, row.revision) if row else None
 
     def record_errors(self, errors: Iterable[tuple[str, str]], conn: Connection | None = None) -> None:
         rows = [{"source": s, "reason": r, "at": datetime.now(UTC)} for s, r in errors]
@@ -189,21 +264,32 @@ class Store:
             conn.execute(ingest_errors.insert(), rows)
 
     def get_article(self, article_id: str) -> Article | None:
+        """The article with this id, or with this unambiguous id prefix (as git does for commits)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
             if row is None:
-                # Accept an unambiguous id prefix, as git does for commits.
-                rows = conn.execute(
-                    select(articles).where(articles.c.id.like(f"{article_id}%")).limit(2)
-                ).all()
+                rows = self._by_prefix(conn, article_id)
                 row = rows[0] if len(rows) == 1 else None
         return _row_to_article(row) if row is not None else None
 
+    def _by_prefix(self, conn: Connection, prefix: str) -> list:
+        prefix = prefix.strip().lower()
+        # Ids are lowercase hex: every id starting with the prefix lies in [prefix, prefix + "g").
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return []
+        if self.dialect == "postgresql":
+            # Served by the varchar_pattern_ops index (m0001) whatever the database's collation.
+            query = select(articles).where(articles.c.id.like(prefix + "%")).limit(2)
+        else:
+            # SQLite's LIKE is case-insensitive and so cannot use the primary key index; a range can.
+            query = select(articles).where(articles.c.id >= prefix, articles.c.id < prefix + "g").limit(2)
+        return [r for r in conn.execute(query) if r.id.startswith(prefix)]
+
     def get_articles(self, ids: Iterable[str]) -> list[Article]:
+        """The stored articles among ``ids``, in the order asked."""
         ids = list(ids)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(articles).where(articles.c.id.in_(ids))).all()
-        by_id = {r.id: _row_to_article(r) for r in rows}
+            by_id = _existing(conn, list(dict.fromkeys(ids)))
         return [by_id[i] for i in ids if i in by_id]
 
     def iter_articles(self, *, after_seq: int = 0, batch_size: int = 500) -> Iterator[Article]:
@@ -221,6 +307,7 @@ class Store:
             last = rows[-1].seq
 
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None) -> list[Article]:
+        """A page of articles in insertion order, optionally of one outlet."""
         query = select(articles).order_by(articles.c.seq).limit(limit).offset(offset)
         if outlet:
             query = query.where(articles.c.outlet == outlet)

@@ -1,0 +1,79 @@
+"""Pair score for two claims: embedding cosine + lexical overlap + shared slots.
+
+Embeddings find paraphrases ("forced from Kursk" ~ "expelled from the Kursk region"); lexical
+overlap keeps near-copies together even when a short clause embeds poorly; shared slots (the same
+people, places, a quantity of the same thing) decide between two claims that are equally similar in
+wording — "66 drones destroyed" belongs with "intercepting 66 drones", not with "114 drones launched".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsprism.claims.model import Claim
+
+_STOP = frozenset(
+    """
+a an the of in on at to from for with and or but by that which who whom was were is are be been
+being had have has as than over into across during after before since per this these those its their
+his her our it they we he she will would could can may might did do does not no said says say also
+such there here so if because all any some
+""".split()
+)
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in _TOKEN.findall(text) if t.lower() not in _STOP)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFeatures:
+    """What the scorer needs from a claim, computed once per claim."""
+
+    tokens: frozenset[str]
+    entities: frozenset[str]
+    heads: frozenset[str]
+    numbers: frozenset[tuple[str, float, float]]
+
+
+def features(claim: Claim, content: str) -> ClaimFeatures:
+    heads = frozenset((q.head or q.dimension) for q in claim.quantities)
+    numbers = frozenset(((q.head or q.dimension), q.si_low, q.si_high) for q in claim.quantities)
+    return ClaimFeatures(content_tokens(content), frozenset(e.key for e in claim.entities), heads, numbers)
+
+
+@dataclass
+class ScoreWeights:
+    cosine: float = 0.6
+    lexical: float = 0.25
+    slots: float = 0.15
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def slot_overlap(a: ClaimFeatures, b: ClaimFeatures) -> float:
+    """0..1: shared entities, quantities of the same thing, and identical numbers."""
+    parts = [_jaccard(a.entities, b.entities)]
+    if a.heads and b.heads:
+        parts.append(1.0 if a.heads & b.heads else 0.0)
+        if a.heads & b.heads:
+            parts.append(1.0 if a.numbers & b.numbers else 0.5)
+    return sum(parts) / len(parts)
+
+
+def pair_score(cos: float, a: ClaimFeatures, b: ClaimFeatures, w: ScoreWeights) -> float:
+    return w.cosine * max(cos, 0.0) + w.lexical * _jaccard(a.tokens, b.tokens) + w.slots * slot_overlap(a, b)

@@ -1,0 +1,240 @@
+"""Assembling and running the analyze pipeline: reuse -> stories -> claims -> align -> verdicts.
+
+Each stage is imported by its contract path when the pipeline is built. A stage whose module cannot
+be imported or constructed is recorded as *absent* with the reason, and a stage whose input layer is
+missing is *skipped* with the reason; neither is ever replaced by a stand-in, so the report says
+exactly what was computed. A stage that raises while running is recorded as *failed* and the stages
+that do not depend on it still run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsprism.model import Article
+from newsprism.pipeline import ARTICLES, Batch, Pipeline, Stage
+
+ProgressHook = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StageSpec:
+    """Where a stage lives (the contract between helpers) and the layer it provides."""
+
+    name: str
+    module: str
+    attr: str
+    layer: str
+
+
+STAGE_SPECS: tuple[StageSpec, ...] = (
+    StageSpec("reuse", "newsprism.reuse.stage", "ReuseStage", "reuse"),
+    StageSpec("stories", "newsprism.stories.stage", "StoriesStage", "stories"),
+    StageSpec("claims", "newsprism.claims.stage", "ClaimsStage", "claims"),
+    StageSpec("align", "newsprism.align.stage", "AlignStage", "alignment"),
+    StageSpec("verdicts", "newsprism.verdicts.stage", "VerdictsStage", "verdicts"),
+)
+STAGE_NAMES = tuple(s.name for s in STAGE_SPECS)
+
+
+@dataclass(slots=True)
+class StageRecord:
+    """What happened to one stage in a run: ``ran``, ``absent``, ``skipped`` or ``failed``."""
+
+    name: str
+    layer: str
+    status: str
+    seconds: float | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "layer": self.layer, "status": self.status}
+        if self.seconds is not None:
+            out["seconds"] = round(self.seconds, 4)
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass
+class PipelineOptions:
+    """What to run and how. ``stage_options`` maps a stage name to its options dataclass instance."""
+
+    stages: Sequence[str] | None = None  # None: every stage in STAGE_SPECS
+    embedder: str | None = None  # a sentence-transformers model name; None: the offline default
+    stage_options: dict[str, Any] = field(default_factory=dict)
+    backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp" objects (tests)
+
+
+class Backends:
+    """Model backends shared by the stages of one pipeline, loaded on first request.
+
+    Sharing one embedder means a sentence embedded for claims is not embedded again for alignment.
+    """
+
+    def __init__(self, options: PipelineOptions):
+        self._options = options
+        self._loaded: dict[str, Any] = dict(options.backends)
+
+    def get(self, name: str) -> Any:
+        if name not in self._loaded:
+            self._loaded[name] = self._load(name)
+        return self._loaded[name]
+
+    def _load(self, name: str) -> Any:
+        if name == "embedder":
+            from newsprism.engines.embedder import get_embedder
+
+            return get_embedder(self._options.embedder)
+        if name == "nlp":
+            from newsprism.engines.nlp import load_spacy
+
+            return load_spacy()
+        raise KeyError(f"unknown backend {name!r}")
+
+
+def _error_text(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _construct(spec: StageSpec, cls: type, options: PipelineOptions, backends: Backends) -> Stage:
+    params = inspect.signature(cls).parameters
+    args: list[Any] = []
+    if spec.name in options.stage_options:
+        args.append(options.stage_options[spec.name])
+    kwargs: dict[str, Any] = {}
+    for backend in ("embedder", "nlp"):
+        param = params.get(backend)
+        if param is None:
+            continue
+        # The embedder is always shared (one cache); spaCy only when the stage cannot load its own.
+        if backend == "embedder" or param.default is inspect.Parameter.empty or backend in options.backends:
+            kwargs[backend] = backends.get(backend)
+    return cls(*args, **kwargs)
+
+
+def load_stage(spec: StageSpec, options: PipelineOptions, backends: Backends) -> Stage | StageRecord:
+    """The constructed stage, or an ``absent`` record saying why it could not be had."""
+    try:
+        module = importlib.import_module(spec.module)
+    except ImportError as exc:
+        return StageRecord(spec.name, spec.layer, "absent", reason=f"{spec.module} not importable ({exc})")
+    cls = getattr(module, spec.attr, None)
+    if cls is None:
+        return StageRecord(spec.name, spec.layer, "absent", reason=f"{spec.module} has no {spec.attr}")
+    try:
+        return _construct(spec, cls, options, backends)
+    except Exception as exc:  # noqa: BLE001 - any failure to build a stage makes it absent, with why
+        return StageRecord(spec.name, spec.layer, "absent", reason=f"could not construct: {_error_text(exc)}")
+
+
+@dataclass
+class AnalysisPipeline:
+    """The stages that could be assembled, the records of those that could not, and a runner."""
+
+    stages: list[Stage]
+    records: list[StageRecord]  # one per requested stage, in order; present ones say "ready"
+    pipeline: Pipeline
+
+    @property
+    def present(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    @property
+    def absent(self) -> list[StageRecord]:
+        return [r for r in self.records if r.status != "ready"]
+
+    def run(
+        self, articles: Sequence[Article], progress: ProgressHook | None = None
+    ) -> tuple[Batch, list[StageRecord]]:
+        return run_stages(self, Batch.of(articles), progress)
+
+
+def _missing_requirements(stage: Stage, available: set[str], why: dict[str, str]) -> str | None:
+    missing = sorted(set(stage.requires) - available)
+    if not missing:
+        return None
+    reasons = [f"layer {m!r} unavailable ({why.get(m, 'no stage provides it')})" for m in missing]
+    return "; ".join(reasons)
+
+
+def build_pipeline(
+    options: PipelineOptions | None = None, specs: Sequence[StageSpec] | None = None
+) -> AnalysisPipeline:
+    """Import and construct the requested stages; keep those whose inputs some earlier stage provides."""
+    options = options or PipelineOptions()
+    specs = STAGE_SPECS if specs is None else specs
+    names = [spec.name for spec in specs]
+    wanted = list(options.stages) if options.stages is not None else names
+    unknown = sorted(set(wanted) - set(names))
+    if unknown:
+        raise ValueError(f"unknown stage(s) {unknown}; known: {names}")
+    backends = Backends(options)
+    available, why = {ARTICLES}, {}
+    stages: list[Stage] = []
+    records: list[StageRecord] = []
+    for spec in specs:
+        if spec.name not in wanted:
+            why[spec.layer] = f"stage {spec.name} not selected"
+            continue
+        loaded = load_stage(spec, options, backends)
+        if isinstance(loaded, StageRecord):
+            records.append(loaded)
+            why[spec.layer] = f"stage {spec.name} absent"
+            continue
+        reason = _missing_requirements(loaded, available, why)
+        if reason:
+            records.append(StageRecord(spec.name, spec.layer, "skipped", reason=reason))
+            why[spec.layer] = f"stage {spec.name} skipped"
+            continue
+        stages.append(loaded)
+        records.append(StageRecord(spec.name, spec.layer, "ready"))
+        available |= set(loaded.provides)
+    return AnalysisPipeline(stages, records, Pipeline(stages))
+
+
+def run_stages(
+    assembled: AnalysisPipeline, batch: Batch, progress: ProgressHook | None = None
+) -> tuple[Batch, list[StageRecord]]:
+    """Run each ready stage in order, timing it; a failure is recorded and its dependants skipped."""
+    by_name = {s.name: s for s in assembled.stages}
+    out: list[StageRecord] = []
+    failed: dict[str, str] = {}
+    total = len(assembled.stages)
+    done = 0
+    for record in assembled.records:
+        if record.status != "ready":
+            out.append(record)
+            continue
+        stage = by_name[record.name]
+        if progress:
+            progress(stage.name, done, total)
+        done += 1
+        lost = sorted(set(stage.requires) & set(failed))
+        if lost:
+            reason = "; ".join(f"layer {name!r} unavailable ({failed[name]})" for name in lost)
+            out.append(StageRecord(stage.name, record.layer, "skipped", reason=reason))
+            failed.update({layer: f"stage {stage.name} skipped" for layer in stage.provides})
+            continue
+        t0 = time.perf_counter()
+        try:
+            result = stage.run(batch)
+            missing = sorted(set(stage.provides) - set(result.layers))
+            if missing:
+                raise RuntimeError(f"stage did not provide {missing}")
+        except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others' results
+            seconds = time.perf_counter() - t0
+            out.append(StageRecord(stage.name, record.layer, "failed", seconds, _error_text(exc)))
+            failed.update({layer: f"stage {stage.name} failed" for layer in stage.provides})
+            continue
+        batch = result
+        out.append(StageRecord(stage.name, record.layer, "ran", time.perf_counter() - t0))
+    if progress:
+        progress("done", total, total)
+    return batch, out

@@ -1,0 +1,270 @@
+"""The library-first Python API; the CLI and the web app are thin layers over these functions.
+
+>>> from newsprism.api import analyze
+>>> report = analyze(["reports/"])            # a temporary store, every stage that is installed
+>>> report["stages"]["ran"], sorted(report)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsprism.analysis import AnalysisPipeline, PipelineOptions, build_pipeline, run_stages
+from newsprism.model import Article
+from newsprism.pipeline import Batch
+from newsprism.store import AddStatus, Store
+
+if TYPE_CHECKING:
+    from newsprism.ingest.base import ReadOptions
+
+# (phase, done, total): phase is "read" while ingesting (total None: inputs stream) or a stage name.
+Progress = Callable[[str, int, int | None], None]
+DbArg = Store | str | os.PathLike[str] | None
+
+
+def _read_options() -> ReadOptions:
+    # Imported here: the readers' package pulls in trafilatura/lxml, which ``--version`` and
+    # ``articles list`` never need.
+    from newsprism.ingest.base import ReadOptions
+
+    return ReadOptions()
+
+
+@dataclass
+class IngestOptions:
+    read: ReadOptions = field(default_factory=_read_options)
+    # Articles committed per transaction: a crash loses at most one batch, and 100k inputs never
+    # sit in memory at once.
+    batch_size: int = 200
+
+
+@dataclass
+class AnalyzeOptions:
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+    include_text: bool = True  # carry article texts in the report (evidence offsets point into them)
+    save: bool = True  # keep the report in the store's ``analyses`` table
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    source: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class IngestedArticle:
+    id: str
+    status: str  # new / duplicate / revision
+    source: str | None
+    revision_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "source": self.source, "revision_of": self.revision_of}
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, per article and per failing input."""
+
+    articles: list[IngestedArticle] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for a in self.articles if a.status == status)
+
+    @property
+    def new(self) -> int:
+        return self._count(AddStatus.NEW.value)
+
+    @property
+    def duplicate(self) -> int:
+        return self._count(AddStatus.DUPLICATE.value)
+
+    @property
+    def revision(self) -> int:
+        return self._count(AddStatus.REVISION.value)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Stored ids in input order, each once (a duplicate names the article it duplicated)."""
+        return list(dict.fromkeys(a.id for a in self.articles))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "new": self.new, "duplicate": self.duplicate, "revision": self.revision, "failed": self.failed,
+            "article_ids": self.article_ids,
+            "articles": [a.to_dict() for a in self.articles],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+@contextmanager
+def open_store(db: DbArg) -> Iterator[Store]:
+    """A store from a ``Store`` (left open), a URL or a path (closed afterwards)."""
+    if isinstance(db, Store):
+        yield db
+        return
+    store = Store.open(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _flush(store: Store, batch: list[Article], errors: list[InputError], report: IngestReport) -> None:
+    """Commit one batch of articles and the errors met while reading it, together."""
+    with store.transaction() as conn:
+        result = store.add_articles(batch, conn) if batch else None
+        store.record_errors([(e.source, e.reason) for e in errors], conn)
+    if result is not None:
+        for (status, stored), given in zip(result.statuses, batch, strict=True):
+            report.articles.append(
+                IngestedArticle(stored.id, status.value, given.source_path, stored.revision_of)
+            )
+    report.errors.extend(errors)
+    batch.clear()
+    errors.clear()
+
+
+def ingest(
+    inputs: Iterable[str | os.PathLike[str]],
+    db: DbArg = None,
+    options: IngestOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read every input (files, folders, URLs, ``-`` for stdin) into the store.
+
+    A failing input is recorded (in the report and the store's ``ingest_errors``) and the run goes
+    on. Reading the same content again adds nothing: it is reported as a duplicate.
+    """
+    from newsprism.ingest import ReaderError, iter_inputs
+
+    options = options or IngestOptions()
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]  # one path, not its characters
+    report = IngestReport()
+    batch: list[Article] = []
+    errors: list[InputError] = []
+    seen = 0
+    with open_store(db) as store:
+        for item in iter_inputs([os.fspath(i) for i in inputs], options.read):
+            if isinstance(item, ReaderError):
+                errors.append(InputError(item.source, item.reason))
+            else:
+                batch.append(item)
+            seen += 1
+            if progress:
+                progress("read", seen, None)
+            if len(batch) >= options.batch_size:
+                _flush(store, batch, errors, report)
+        _flush(store, batch, errors, report)
+    return report
+
+
+def default_pipeline(options: PipelineOptions | None = None) -> AnalysisPipeline:
+    """Every analyze stage that is installed, in order; the others are listed with the reason."""
+    return build_pipeline(options)
+
+
+def _is_articles(items: Sequence[Any]) -> bool:
+    n = sum(1 for i in items if isinstance(i, Article))
+    if 0 < n < len(items):
+        raise TypeError("analyze() takes either inputs (paths, URLs, '-') or Article objects, not a mix")
+    return n > 0
+
+
+def _run_analysis(
+    articles: Sequence[Article], options: AnalyzeOptions, progress: Progress | None
+) -> tuple[Batch, list[dict[str, Any]]]:
+    assembled = default_pipeline(options.pipeline)
+    if not articles:
+        records = [r.to_dict() for r in assembled.records]
+        for r in records:
+            if r["status"] == "ready":
+                r.update(status="skipped", reason="no articles to analyze")
+        return Batch.of(()), records
+    hook = (lambda name, done, total: progress(name, done, total)) if progress else None
+    batch, records = run_stages(assembled, Batch.of(articles), hook)
+    return batch, [r.to_dict() for r in records]
+
+
+def analyze_articles(
+    articles: Sequence[Article],
+    options: AnalyzeOptions | None = None,
+    inputs: dict[str, Any] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run the pipeline over articles already in hand and build the report (nothing is stored)."""
+    from newsprism.report.json_report import ReportOptions, build_report
+    from newsprism.store.analyses import new_analysis_id
+
+    options = options or AnalyzeOptions()
+    batch, records = _run_analysis(articles, options, progress)
+    report_options = ReportOptions(analysis_id=new_analysis_id(), include_text=options.include_text)
+    summary = inputs if inputs is not None else {"articles_given": len(articles)}
+    return build_report(list(articles), batch.layers, records, summary, report_options)
+
+
+@contextmanager
+def _analysis_store(db: DbArg) -> Iterator[Store]:
+    if db is not None:
+        with open_store(db) as store:
+            yield store
+        return
+    # No store named: work in a throwaway SQLite file so the user's default database is untouched.
+    with tempfile.TemporaryDirectory(prefix="newsprism-", ignore_cleanup_errors=True) as tmp:
+        with open_store(Path(tmp) / "analyze.db") as store:
+            yield store
+
+
+def analyze(
+    inputs_or_articles: Iterable[str | os.PathLike[str] | Article],
+    db: DbArg = None,
+    options: AnalyzeOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Ingest the inputs (or take the articles given), run every available stage, return the report.
+
+    Without ``db`` the work happens in a temporary store. The report's ``inputs`` section carries
+    the ingest counts and every failing input with its reason.
+    """
+    from newsprism.store.analyses import save_analysis
+
+    options = options or AnalyzeOptions()
+    single = isinstance(inputs_or_articles, str | os.PathLike | Article)
+    items = [inputs_or_articles] if single else list(inputs_or_articles)
+    with _analysis_store(db) as store:
+        if _is_articles(items):
+            stored = store.add_articles(items)  # type: ignore[arg-type]
+            by_id = {a.id: a for _, a in stored.statuses}
+            articles, summary = list(by_id.values()), {"articles_given": len(items)}
+        else:
+            ingested = ingest(items, store, options.ingest, progress=progress)  # type: ignore[arg-type]
+            articles = store.get_articles(ingested.article_ids)
+            summary = {"given": [os.fspath(i) for i in items], **ingested.to_dict()}
+            summary.pop("articles")
+        report = analyze_articles(articles, options, summary, progress=progress)
+        if options.save:
+            save_analysis(store, report)
+    return report

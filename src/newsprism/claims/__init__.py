@@ -1,0 +1,1 @@
+"""Claims: fact-bearing clauses of an article with attribution, quantities, times, entities, quotes."""

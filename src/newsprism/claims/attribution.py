@@ -1,0 +1,211 @@
+"""Attribution rules: who asserts a clause, with which reporting verb, and with which stance.
+
+Rules over a quote-masked clause (so verbs inside quotes are not reporting verbs):
+``SOURCE said (that) CONTENT``, ``CONTENT, SOURCE said``, ``CONTENT, said SOURCE``, ``according to
+SOURCE``, ``SOURCE denied the claim`` (an anaphoric response to an earlier claim) and the appositive
+``CLAIM, a claim which SOURCE has denied``. No parser is needed, which keeps spaCy to NER only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsprism.claims.clauses import _VERBISH
+
+_STANCE_VERBS = {
+    "asserts": "said|says|say|saying|told|tells|tell|telling|added|adds|adding|stated|wrote|writes|announced|"
+    "announces|announcing|reported|reporting|posted|noted|explained|declared|insisted|warned|argued|"
+    "briefed|informed|estimated",
+    "claims": "claimed|claiming|alleged|alleges|alleging|contended|maintained|asserted|asserts",
+    "denies": "denied|denies|deny|denying|rejected|rejects|rejecting|dismissed|dismisses|dismissing|refuted|"
+    "refutes|refuting",
+    "confirms": "confirmed|confirms|confirming|acknowledged|acknowledges|admitted|admits|conceded|verified",
+    "disputes": "disputed|contested|contests|questioned|challenged|pushed back|pushing back|pushes back|"
+    "countered",
+}
+_STANCE_OF = {v: stance for stance, verbs in _STANCE_VERBS.items() for v in verbs.split("|")}
+_VERB_RE = re.compile(r"\b(" + "|".join(sorted(_STANCE_OF, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_DENY = "denied|rejected|dismissed|refuted|disputed|contested"
+_ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.]+)", re.IGNORECASE)
+_ANAPHOR_NOUN = (
+    r"(?:claims?|assertions?|statements?|reports?|allegations?|accounts?|accusations?|announcement)"
+)
+_ANAPHORIC_OBJECT = re.compile(
+    rf"^\s*(?:(?:on|against|to)\s+)?(?:(?:the|this|that|these|those|such|its|their|his|her)\s+)?"
+    rf"(?:[\w’'-]+\s+)?{_ANAPHOR_NOUN}\b(?!\s+that\b)|^\s*(?:it|them|this)\s*(?:[,.;]|$|as\b)",
+    re.IGNORECASE,
+)
+APPOSITIVE_RESPONSE = re.compile(
+    rf",\s+(?:a|an|the)\s+(?:claim|assertion|statement|allegation|account|report)\s+"
+    rf"(?:(?:which|that)\s+(?P<src1>[^,;_]{{1,60}}?)\s+(?:(?:has|have|had)\s+)?(?:\w+ly\s+)?(?P<v1>{_DENY})"
+    rf"|(?:\w+ly\s+)?(?P<v2>{_DENY})\s+by\s+(?P<src2>[^,;_]{{1,60}}?)"
+    rf"(?=\s+(?:as|after|while|because|amid|on|in|with|who|which)\b|[,;.]|$))",
+    re.IGNORECASE,
+)
+_TRAILING_ADVERBS = re.compile(
+    r"(?:\s+(?:also|later|previously|initially|immediately|however|meanwhile|had|has|have|all|both|"
+    r"then|now|again|earlier|quickly|swiftly|repeatedly|publicly|officially|reportedly|separately|too))+\s*$",
+    re.IGNORECASE,
+)
+_LEADING_JUNK = re.compile(r"^\s*(?:and|but|while|as|so|then|however|meanwhile)\s+", re.IGNORECASE)
+_PREPOSITIONS = frozenset(
+    "in on at during after before via through from with for by over across under".split()
+)
+_THAT = re.compile(r"\bthat\s+", re.IGNORECASE)
+_SUBJECT = re.compile(r"(?:(?:[A-Z][\w.’'-]*|of|the|for)\s+)*[A-Z][\w.’'-]*|(?i:he|she|they|it|we)\b")
+_PARENTHETICAL = re.compile(
+    r",\s*(?:however|meanwhile|though|too|also|in turn|in fact|for (?:its|his|her|their) part|"
+    r"in response)\s*,",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+
+@dataclass(frozen=True, slots=True)
+class LocalAttribution:
+    """Offsets are local to the clause."""
+
+    source: str
+    source_span: tuple[int, int]
+    verb: str
+    verb_span: tuple[int, int]
+    stance: str
+    content: tuple[int, int]
+    response: bool = False
+
+
+def _strip_range(text: str, a: int, b: int, chars: str = " ,;:.—–-\"'“”") -> tuple[int, int]:
+    while a < b and text[a] in chars:
+        a += 1
+    while b > a and text[b - 1] in chars:
+        b -= 1
+    return a, b
+
+
+def _valid_source(src: str) -> bool:
+    words = src.split()
+    if not words or len(words) > 9 or "_" in src:
+        return False
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return True
+    if _VERBISH.search(src.replace("’s", "").replace("'s", "")) and not re.search(r"[A-Z]\w*ed\b", src):
+        return False
+    return any(w[0].isupper() for w in words) or bool(
+        re.search(
+            r"\b(?:officials?|authorit(?:y|ies)|sources?|spokes\w+|ministry|military|army|police|government|"
+            r"governor|analysts?|experts?|intelligence|agenc\w+|residents?|witnesses|observers|leaders?|media|"
+            r"prosecutors?|investigators?|commanders?|staff|office|forces|defen[cs]es|ministers?|president|general|"
+            r"chief|secretary|director|ambassador|envoy|mayor|premier|chancellor|spokes\w+|police|statement|post)\b",
+            src,
+            re.IGNORECASE,
+        )
+    )
+
+
+def _extend_list(masked: str, a: int) -> int:
+    """Pull earlier list members into the source: "Ukraine, the U.S. and South Korea all said"."""
+    while a > 0:
+        comma = masked.rfind(",", 0, a)
+        if comma < 0 or masked[comma + 1 : a].strip():
+            return a
+        prev = masked.rfind(",", 0, comma)
+        seg = masked[prev + 1 : comma]
+        words = seg.split()
+        if not words or len(words) > 3 or not words[0][0].isupper() or words[0].lower() in _PREPOSITIONS:
+            return a
+        a = prev + 1 + (len(seg) - len(seg.lstrip()))
+        if prev < 0:
+            return a
+    return a
+
+
+def _subject(masked: str) -> tuple[int, int] | None:
+    """The clause subject after any leading adverbial ("In a statement, Putin ...")."""
+    start = 0
+    first = masked.split(None, 1)[0].lower() if masked.strip() else ""
+    if first in _PREPOSITIONS and "," in masked:
+        start = masked.index(",") + 1
+    m = _SUBJECT.match(masked, len(masked) - len(masked[start:].lstrip()))
+    return (m.start(), m.end()) if m else None
+
+
+def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
+    after = masked[end:]
+    that = _THAT.search(after, 0, 160)
+    if that and len(after[: that.start()].split()) <= 8:
+        return end + that.end(), len(masked)
+    words = after.split()
+    if verb.lower().startswith("tell") or verb.lower() == "told" or len(words) < 3:
+        return None
+    if words[0].lower().strip(",") in _PREPOSITIONS or after.lstrip().startswith((",", ".")):
+        return None
+    return end, len(masked)
+
+
+def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
+    bound = max(masked.rfind(c, 0, verb_start) for c in ",_—–:;")
+    a = bound + 1
+    pre = masked[a:verb_start]
+    pre_clean = _TRAILING_ADVERBS.sub("", pre)
+    lead = _LEADING_JUNK.match(pre_clean)
+    if lead:
+        a += lead.end()
+        pre_clean = pre_clean[lead.end() :]
+    b = a + len(pre_clean.rstrip())
+    a, b = _strip_range(masked, a, b)
+    if a >= b:
+        return None
+    if bound >= 0 and masked[bound] == "," and " and " in masked[a:b]:
+        a = _extend_list(masked, a)
+    return (a, b) if _valid_source(masked[a:b]) else None
+
+
+def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
+    verb = m.group(1)
+    stance = _STANCE_OF[verb.lower()]
+    src = _source_before(masked, m.start())
+    inverted = False
+    if src is None:
+        prefix = masked[: m.start()].rstrip()
+        if verb.lower().endswith("ing") or prefix.endswith(" and") or not prefix:
+            src = _subject(masked) if prefix else None
+        if src is None and (prefix.endswith(",") or not prefix):
+            tail = re.match(r"\s*([^,;.]+)", masked[m.end() :])
+            if tail and _valid_source(tail.group(1)):
+                src = _strip_range(masked, m.end() + tail.start(1), m.end() + tail.end(1))
+                inverted = True
+        if src is None:
+            return None
+    content = None if inverted else _content_after(masked, verb, m.end())
+    response = False
+    if content is None:
+        rest = masked[m.end() :]
+        if stance in ("denies", "disputes") and _ANAPHORIC_OBJECT.match(rest):
+            response = True
+            content = (0, len(masked))
+        else:
+            cut = min(src[0], m.start())
+            cut = masked.rfind(",", 0, cut) if "," in masked[:cut] else cut
+            content = (0, max(cut, 0)) if cut > 0 else (0, len(masked))
+    content = _strip_range(masked, *content, chars=" ,;:—–-")
+    return LocalAttribution(masked[src[0] : src[1]], src, verb, m.span(1), stance, content, response)
+
+
+def find_attribution(masked: str) -> LocalAttribution | None:
+    """The clause's attribution, or None when the outlet states it in its own voice."""
+    masked = _PARENTHETICAL.sub(lambda m: " " * len(m.group(0)), masked)
+    acc = _ACCORDING.search(masked)
+    if acc:
+        a, b = _strip_range(masked, acc.start("src"), acc.end("src"))
+        rest = (0, acc.start()) if acc.start() > 0 else (acc.end(), len(masked))
+        content = _strip_range(masked, *rest, chars=" ,;:—–-")
+        if a < b and content[0] < content[1]:
+            return LocalAttribution(
+                masked[a:b], (a, b), "according to", acc.span(0)[:1] + (acc.start("src"),), "asserts", content
+            )
+    for m in _VERB_RE.finditer(masked):
+        found = _one(masked, m)
+        if found is not None:
+            return found
+    return None

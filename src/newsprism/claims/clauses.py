@@ -1,0 +1,124 @@
+"""Sentence-level rules: quotes, coordinated-clause splitting, negation and hedge cues.
+
+All functions work on one sentence string and return local offsets; the extractor adds the
+sentence's offset in the article. They are linear in the sentence length and never raise on odd
+text (unbalanced quotes, no verbs, tables flattened into one line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPEN, _CLOSE = "“‘«", "”’»"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalQuote:
+    start: int  # first quoted character
+    end: int
+    closed: bool
+
+
+def find_quotes(text: str) -> list[LocalQuote]:
+    """Double-quoted passages (curly, straight or guillemets); an unclosed quote runs to the end and a
+    close without an open (a quote continued from the previous sentence) starts at the beginning."""
+    out: list[LocalQuote] = []
+    start: int | None = None
+    for i, ch in enumerate(text):
+        if ch in "“«":
+            start = i + 1
+        elif ch in "”»":
+            out.append(LocalQuote(start if start is not None else 0, i, True))
+            start = None
+        elif ch == '"':
+            if start is not None:
+                out.append(LocalQuote(start, i, True))
+                start = None
+            else:
+                start = i + 1
+    if start is not None and start < len(text):
+        out.append(LocalQuote(start, len(text), False))
+    return [q for q in out if q.end > q.start]
+
+
+def quote_mask(text: str, quotes: list[LocalQuote]) -> str:
+    """``text`` with quoted characters replaced by underscores (same length), so rules that look
+    for reporting verbs and clause boundaries ignore words inside quotes."""
+    chars = list(text)
+    for q in quotes:
+        for i in range(max(q.start - 1, 0), min(q.end + 1, len(chars))):
+            if not chars[i].isspace():
+                chars[i] = "_"
+    return "".join(chars)
+
+
+_SUBJECT_START = re.compile(
+    r"(?:(?i:the|a|an|his|her|their|its|our|this|these|those|he|she|they|it|we|i|another|a further|some|many)"
+    r"|\d[\d,.]*|[A-Z][\w’'-]*)\b"
+)
+_VERBISH = re.compile(
+    r"\b(?:was|were|is|are|has|have|had|will|would|could|can|may|might|did|do|does|said|says|told|"
+    r"[a-z]{3,}ed|died|met|sent|took|made|went|came|fought|left|held|won|lost|hit|shot|fell|began|rose|"
+    r"says|comes|goes|meets|wants|needs|seems|remains|continues|shows|gave|got|saw|knew|thought|found|kept|"
+    r"brought|bought|built|felt|led|meant|paid|put|ran|set|sat|spent|stood|struck|fled|flew|drove|grew|threw|"
+    r"broke|chose|spoke|sold|sought|became|drew|hung|lay|laid|rang|sank|swore|tore|wrote|must|should|shall|"
+    r"been|being|be|am)\b"
+)
+_BOUNDARY = re.compile(r";\s+|,\s+(?:but|while|whereas|and|although|though)\s+|\s+(?:but|and)\s+|\s+[—–]\s+")
+
+
+def _is_clause(left: str, right: str) -> bool:
+    """A conjunction joins two clauses when each side has a verb and the right has its own subject."""
+    if not _VERBISH.search(left):
+        return False
+    if not _SUBJECT_START.match(right):
+        return False
+    head = " ".join(right.split(",", 1)[0].split()[:7])
+    return bool(_VERBISH.search(head)) and not head.split()[0].lower().endswith("ed")
+
+
+def split_clauses(masked: str) -> list[tuple[int, int]]:
+    """Local (start, end) ranges of the coordinated clauses of one sentence (a masked sentence:
+    conjunctions inside quotes never split)."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(masked):
+        left, right = masked[start : m.start()], masked[m.end() :]
+        before = left.split()[-1] if left.split() else ""
+        if " and " in m.group(0) and before[:1].isupper() and right[:1].isupper():
+            continue  # "Trump and Zelensky met": coordinated names, one clause
+        dash = m.group(0).strip() in ("—", "–")
+        if (
+            m.group(0).startswith(";")
+            or (dash and _VERBISH.search(left) and _VERBISH.search(right))
+            or (not dash and _is_clause(left, right))
+        ):
+            if left.strip():
+                pieces.append((start, m.start()))
+            start = m.end()
+    if masked[start:].strip():
+        pieces.append((start, len(masked)))
+    return pieces or [(0, len(masked))]
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|no longer|cannot)\b|n[’']t\b", re.IGNORECASE
+)
+_HEDGE = re.compile(
+    r"\b(?:alleged(?:ly)?|reportedly|purportedly|apparently|possibly|probably|likely|unconfirmed|unverified|"
+    r"may|might|could|believed to|thought to|said to be|appears? to|seemingly|suspected|rumou?red)\b",
+    re.IGNORECASE,
+)
+
+
+def cues(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def negation_cues(masked: str) -> list[tuple[int, int]]:
+    return cues(_NEGATION, masked)
+
+
+def hedge_cues(text: str) -> list[tuple[int, int]]:
+    return cues(_HEDGE, text)

@@ -1,0 +1,302 @@
+"""Article -> claims: clauses, attribution, and the slot extractors, every value with its span."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from newsprism.claims.actors import affiliation, countries_in, country_of, person_key
+from newsprism.claims.attribution import APPOSITIVE_RESPONSE, LocalAttribution, find_attribution
+from newsprism.claims.clauses import (
+    _VERBISH,
+    LocalQuote,
+    find_quotes,
+    hedge_cues,
+    negation_cues,
+    quote_mask,
+    split_clauses,
+)
+from newsprism.claims.entities import LocalEntity, entity_key
+from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
+from newsprism.claims.quantities import extract_quantities
+from newsprism.claims.times import extract_times
+from newsprism.model import Article, Span
+
+
+@dataclass
+class ExtractOptions:
+    max_sentence_chars: int = 1500  # longer "sentences" (flattened tables) are cut, keeping time linear
+    min_content_words: int = 3
+    response_window: int = 3  # sentences back an anaphoric denial ("denied the claim") may refer to
+
+
+_DATELINE = re.compile(r"^[A-Z]{2,}[A-Za-z .,'’]{0,30}?\s*(?:>>|—|–|--)\s+")
+_PERSON_TITLE = re.compile(
+    r"\b(?:general|gen|commander|chief|president|minister|spokes\w+|governor|gov|"
+    r"secretary|director|ambassador|envoy|leader|mayor|premier|chancellor|king|"
+    r"prime minister|official)\b",
+    re.IGNORECASE,
+)
+_VAGUE_SOURCE = re.compile(
+    r"\b(?:officials?|authorities|sources?|analysts?|experts?|intelligence|agencies|"
+    r"observers|residents|witnesses|media|reports?)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+
+@dataclass
+class _Context:
+    """Per-article state: the last named source (for "he said") and person affiliations."""
+
+    article: Article
+    ref: date | None
+    people: dict[str, str] = field(default_factory=dict)  # person key -> a mention of the name
+    _affiliation: dict[str, str | None] = field(default_factory=dict)
+
+    def affiliation(self, key: str) -> str | None:
+        """Computed on demand: only people who are quoted as sources need a side."""
+        if key not in self._affiliation:
+            name = self.people.get(key)
+            self._affiliation[key] = affiliation(self.article.text, name) if name else None
+        return self._affiliation[key]
+
+    last: Attribution | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+
+def _ref_date(article: Article) -> date | None:
+    return article.published.date() if article.published else None
+
+
+def _body_start(text: str) -> int:
+    """Skip a leading dateline ("KYIV, Ukraine >> ", "ROME — "): a place, not part of any claim."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
+def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) -> Attribution:
+    src = la.source.strip()
+    span = Span(base + la.source_span[0], base + la.source_span[1])
+    verb_span = Span(base + la.verb_span[0], base + la.verb_span[1])
+    if src.lower() in _PRONOUNS and ctx.last is not None:
+        last = ctx.last
+        return Attribution(
+            last.source, last.kind, la.stance, la.verb, span, verb_span, last.actor, last.person
+        )
+    inside = [e for e in ents if span.start <= e.span.start and e.span.end <= span.end]
+    countries = sorted({c for c, _, _ in countries_in(src)})
+    persons = [e for e in inside if e.label == "PERSON"]
+    actor = ", ".join(countries) or None
+    if not persons and person_key(src) in ctx.people:
+        persons = [Entity(span, src, "PERSON", person_key(src))]
+    if persons:
+        kind = "person"
+        actor = actor or ctx.affiliation(person_key(persons[-1].text))
+    elif _VAGUE_SOURCE.search(src) and not _PERSON_TITLE.search(src):
+        kind = "officials"
+    elif _PERSON_TITLE.search(src):
+        kind = "person"
+    elif country_of(re.sub(r"^the\s+|['’]s$", "", src, flags=re.IGNORECASE)):
+        kind = "country"
+    elif src.lower() in _PRONOUNS:
+        kind = "person"
+    else:
+        kind = "organisation"
+    person = person_key(persons[-1].text) if persons else None
+    return Attribution(src, kind, la.stance, la.verb, span, verb_span, actor, person)
+
+
+def _outlet(article: Article) -> Attribution:
+    return Attribution(article.outlet or article.outlet_domain or OUTLET, OUTLET, "asserts", actor=None)
+
+
+def _entities(text: str, offset: int, local: list[LocalEntity]) -> list[Entity]:
+    return [
+        Entity(Span(offset + a, offset + b), text[a:b], label, entity_key(text[a:b], label))
+        for a, b, label in local
+    ]
+
+
+def _is_claim(content: str, min_words: int) -> bool:
+    words = _WORD.findall(content)
+    return len(words) >= min_words and bool(_VERBISH.search(content) or re.search(r"\d", content))
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One clause of a sentence, local offsets into the sentence."""
+
+    start: int
+    end: int
+    appositive: re.Match[str] | None = None
+
+
+def _pieces(masked: str, start: int) -> list[_Piece]:
+    out: list[_Piece] = []
+    ap = APPOSITIVE_RESPONSE.search(masked, start)
+    main_end = ap.start() if ap else len(masked)
+    for a, b in split_clauses(masked[start:main_end]):
+        out.append(_Piece(start + a, start + b))
+    if ap:
+        out.append(_Piece(ap.start() + 1, len(masked), ap))
+    return out
+
+
+def _appositive_attribution(masked: str, piece: _Piece) -> LocalAttribution:
+    m = piece.appositive
+    assert m is not None
+    src_group, verb_group = ("src1", "v1") if m.group("src1") else ("src2", "v2")
+    rel = lambda g: (m.start(g) - piece.start, m.end(g) - piece.start)  # noqa: E731
+    src_span, verb_span = rel(src_group), rel(verb_group)
+    stance = "disputes" if m.group(verb_group).lower() in ("disputed", "contested") else "denies"
+    return LocalAttribution(
+        masked[m.start(src_group) : m.end(src_group)],
+        src_span,
+        m.group(verb_group),
+        verb_span,
+        stance,
+        (0, piece.end - piece.start),
+        response=True,
+    )
+
+
+def _quotes(
+    sentence: str, offset: int, quotes: list[LocalQuote], lo: int, hi: int, speaker: Attribution
+) -> tuple[Quote, ...]:
+    out = []
+    for q in quotes:
+        if q.start < hi and lo < q.end:
+            named = not speaker.is_outlet
+            out.append(
+                Quote(
+                    Span(offset + q.start, offset + q.end),
+                    sentence[q.start : q.end],
+                    speaker.source if named else None,
+                    speaker.source_span if named else None,
+                    q.closed,
+                )
+            )
+    return tuple(out)
+
+
+def _response_targets(ctx: _Context, attribution: Attribution, sentence_index: int, window: int) -> list[str]:
+    out = []
+    for c in reversed(ctx.claims):
+        if sentence_index - c.sentence_index > window or len(out) >= 3:
+            break
+        if c.response_to or c.attribution.is_outlet or c.attribution.stance in ("denies", "disputes"):
+            continue
+        if attribution.actor and c.attribution.actor == attribution.actor:
+            continue
+        out.append(c.id)
+    return out
+
+
+def _claim(
+    ctx: _Context,
+    si: int,
+    sentence: str,
+    offset: int,
+    piece: _Piece,
+    la: LocalAttribution | None,
+    ents: list[Entity],
+    quotes: list[LocalQuote],
+    opts: ExtractOptions,
+) -> Claim | None:
+    lo, hi = piece.start, piece.end
+    if la is None:
+        c_lo, c_hi, attribution = lo, hi, _outlet(ctx.article)
+    else:
+        c_lo, c_hi = lo + la.content[0], lo + la.content[1]
+        attribution = _source(ctx, la, offset + lo, ents)
+    content = sentence[c_lo:c_hi]
+    if c_hi <= c_lo or (not (la and la.response) and not _is_claim(content, opts.min_content_words)):
+        return None
+    src_span = attribution.source_span
+    times = extract_times(sentence[lo:hi], offset + lo, ctx.ref)
+    masks = [(t.span.start - offset - c_lo, t.span.end - offset - c_lo) for t in times]
+    claim = Claim(
+        id=f"{ctx.article.id}:c{len(ctx.claims)}",
+        article_id=ctx.article.id,
+        sentence_index=si,
+        span=Span(offset + lo, offset + hi),
+        content_span=Span(offset + c_lo, offset + c_hi),
+        text=sentence[lo:hi],
+        attribution=attribution,
+        quantities=tuple(extract_quantities(content, offset + c_lo, masks)),
+        times=tuple(times),
+        entities=tuple(
+            e
+            for e in ents
+            if offset + lo <= e.span.start
+            and e.span.end <= offset + hi
+            and not (src_span and src_span.start <= e.span.start < src_span.end)
+        ),
+        quotes=_quotes(sentence, offset, quotes, lo, hi, attribution),
+        negations=tuple(
+            Marker(Span(offset + c_lo + a, offset + c_lo + b), content[a:b])
+            for a, b in negation_cues(content)
+        ),
+        hedges=tuple(
+            Marker(Span(offset + c_lo + a, offset + c_lo + b), content[a:b]) for a, b in hedge_cues(content)
+        ),
+    )
+    if la and la.response:
+        targets = _response_targets(ctx, attribution, si, opts.response_window)
+        if not targets:
+            return None
+        claim = _with_response(claim, targets)
+    return claim
+
+
+def _with_response(claim: Claim, targets: list[str]) -> Claim:
+    from dataclasses import replace
+
+    return replace(claim, response_to=targets[0], response_candidates=tuple(targets))
+
+
+def sentence_texts(article: Article, opts: ExtractOptions) -> list[tuple[int, str]]:
+    """(offset, text) of each sentence to analyse: dateline removed, over-long ones cut."""
+    out = []
+    for span in article.sentences:
+        text = span.text(article.text)[: opts.max_sentence_chars]
+        skip = _body_start(text)
+        out.append((span.start + skip, text[skip:]))
+    return out
+
+
+def extract_claims(
+    article: Article, sentence_entities: list[list[LocalEntity]], opts: ExtractOptions | None = None
+) -> list[Claim]:
+    """Claims of one article; ``sentence_entities`` are NER results for ``sentence_texts(article)``."""
+    opts = opts or ExtractOptions()
+    sentences = sentence_texts(article, opts)
+    people = {
+        person_key(s[a:b]): s[a:b]
+        for (_, s), loc in zip(sentences, sentence_entities, strict=True)
+        for a, b, label in loc
+        if label == "PERSON"
+    }
+    ctx = _Context(article, _ref_date(article), {k: v for k, v in people.items() if k})
+    for si, ((offset, sentence), local) in enumerate(zip(sentences, sentence_entities, strict=True)):
+        if not sentence.strip():
+            continue
+        ents = _entities(sentence, offset, local)
+        quotes = find_quotes(sentence)
+        masked = quote_mask(sentence, quotes)
+        for piece in _pieces(masked, 0):
+            la = (
+                _appositive_attribution(masked, piece)
+                if piece.appositive
+                else find_attribution(masked[piece.start : piece.end])
+            )
+            claim = _claim(ctx, si, sentence, offset, piece, la, ents, quotes, opts)
+            if claim is None:
+                continue
+            ctx.claims.append(claim)
+            if not claim.attribution.is_outlet and claim.attribution.source.lower() not in _PRONOUNS:
+                ctx.last = claim.attribution
+    return ctx.claims

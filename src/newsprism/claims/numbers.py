@@ -1,0 +1,194 @@
+"""Number words and units: the vocabulary the quantity extractor normalises to."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS_WORDS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "bn": 1_000_000_000,
+    "m": 1_000_000,
+    "k": 1_000,
+}
+# Vague plurals: "hundreds of" is at least two hundred and below a thousand.
+VAGUE = {
+    "dozens": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "millions": (2e6, 9.99e8),
+    "billions": (2e9, 9.99e11),
+    "several": (3, 9),
+    "multiple": (2, 9),
+    "a few": (2, 5),
+    "a dozen": (12, 12),
+    "a handful of": (2, 6),
+    "a couple of": (2, 2),
+}
+
+NUMBER_WORD = "|".join(sorted(list(_UNITS_WORDS) + list(_TENS_WORDS), key=len, reverse=True))
+SPELLED = rf"(?:(?:{NUMBER_WORD})(?:[- ](?:{NUMBER_WORD}))?(?:\s+(?:hundred|thousand|million|billion))?)"
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+def parse_number(text: str) -> float | None:
+    """'1,300' -> 1300, 'Sixty-six' -> 66, '1.5 million' -> 1.5e6, 'three hundred' -> 300."""
+    t = text.strip().lower().replace(",", "")
+    if not t:
+        return None
+    parts = re.split(r"[\s-]+", t)
+    total, current, seen = 0.0, 0.0, False
+    for part in parts:
+        if re.fullmatch(r"\d+(?:\.\d+)?", part):
+            current += float(part)
+        elif part in _UNITS_WORDS:
+            current += _UNITS_WORDS[part]
+        elif part in _TENS_WORDS:
+            current += _TENS_WORDS[part]
+        elif part in SCALES and seen:
+            scale = SCALES[part]
+            if scale == 100:
+                current *= 100
+            else:
+                total += current * scale
+                current = 0.0
+        elif part in ("and", "a"):
+            continue
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+# unit word -> (canonical unit, dimension, factor to the dimension's base unit)
+_UNIT_TABLE: dict[str, tuple[str, str, float]] = {}
+
+
+def _add(names: str, canonical: str, dimension: str, factor: float) -> None:
+    for name in names.split("|"):
+        _UNIT_TABLE[name] = (canonical, dimension, factor)
+
+
+_add(
+    "square kilometres|square kilometers|square kilometre|square kilometer|sq km|km2|km²|sq. km",
+    "km2",
+    "area",
+    1.0,
+)
+_add("square miles|square mile|sq mi|sq miles|sq. mi", "mi2", "area", 2.58999)
+_add("hectares|hectare|ha", "ha", "area", 0.01)
+_add("acres|acre", "acre", "area", 0.00404686)
+_add("kilometres|kilometers|kilometre|kilometer|km", "km", "length", 1.0)
+_add("miles|mile|mi", "mi", "length", 1.609344)
+_add("metres|meters|metre|meter|m", "m", "length", 0.001)
+_add("feet|foot|ft", "ft", "length", 0.0003048)
+_add("kilograms|kilogram|kg", "kg", "mass", 1.0)
+_add("tonnes|tonne|tons|ton|t", "t", "mass", 1000.0)
+_add("pounds|pound|lb|lbs", "lb", "mass", 0.45359237)
+_add("seconds|second|secs|sec", "s", "duration", 1 / 60)
+_add("minutes|minute|mins|min", "min", "duration", 1.0)
+_add("hours|hour|hrs|hr", "h", "duration", 60.0)
+_add("days|day", "day", "duration", 1440.0)
+_add("weeks|week", "week", "duration", 10080.0)
+_add("months|month", "month", "duration", 43830.0)
+_add("years|year", "year", "duration", 525960.0)
+_add("percent|per cent|percentage points|%", "%", "percent", 1.0)
+_add("dollars|dollar|usd|$", "usd", "money:usd", 1.0)
+_add("euros|euro|eur|€", "eur", "money:eur", 1.0)
+_add("pounds sterling|£|gbp", "gbp", "money:gbp", 1.0)
+_add("degrees celsius|degrees|°c", "c", "temperature", 1.0)
+
+UNIT_PATTERN = "|".join(
+    re.escape(u) for u in sorted(_UNIT_TABLE, key=len, reverse=True) if len(u) > 1 or u == "%"
+)
+CURRENCY_PREFIX = {"$": "usd", "€": "eur", "£": "gbp"}
+
+
+def unit_info(word: str) -> tuple[str, str, float] | None:
+    return _UNIT_TABLE.get(word.lower().strip())
+
+
+def unit_by_canonical(canonical: str) -> tuple[str, str, float] | None:
+    for value in _UNIT_TABLE.values():
+        if value[0] == canonical:
+            return value
+    return None
+
+
+# Head nouns that count the same thing, so "troops" and "soldiers" compare.
+_HEAD_CLASSES = (
+    "troop soldier serviceman servicemen force personnel fighter combatant",
+    "people person civilian resident individual",
+    "death fatality dead killed",
+    "drone uav",
+    "missile rocket",
+    "vehicle car",
+)
+HEAD_CLASS = {w: cls.split()[0] for cls in _HEAD_CLASSES for w in cls.split()}
+
+
+def singular(word: str) -> str:
+    w = word.lower()
+    irregular = {
+        "people": "people",
+        "men": "man",
+        "women": "woman",
+        "children": "child",
+        "servicemen": "serviceman",
+        "personnel": "personnel",
+        "police": "police",
+        "series": "series",
+        "news": "news",
+    }
+    if w in irregular:
+        return irregular[w]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def head_class(word: str | None) -> str | None:
+    if not word:
+        return None
+    s = singular(word)
+    return HEAD_CLASS.get(s, s)

@@ -1,0 +1,244 @@
+"""Quantities: value or range, unit or head noun, qualifiers — each with its span.
+
+"10,000-12,000 of its troops" -> 10000..12000 troop; "between 10,000 and 12,000 soldiers" ->
+10000..12000 soldier (same class as troop); "Sixty-six drones" -> 66 drone; "about 1,300 square
+kilometres (500 square miles)" -> ~1300 km2 as ONE quantity (the bracketed conversion is absorbed);
+"an estimated 14,000 troops" -> ~14000 troop.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from newsprism.claims.clauses import _VERBISH
+from newsprism.claims.model import Quantity
+from newsprism.claims.numbers import (
+    CURRENCY_PREFIX,
+    DIGITS,
+    SCALES,
+    SPELLED,
+    UNIT_PATTERN,
+    VAGUE,
+    head_class,
+    parse_number,
+    unit_info,
+)
+from newsprism.model import Span
+
+_APPROX = (
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "an estimated",
+    "estimated",
+    "nearly",
+    "almost",
+    "close to",
+    "an approximate",
+    "approximate",
+    "circa",
+    "c.",
+)
+_LOWER_BOUND = (
+    "more than",
+    "over",
+    "at least",
+    "upwards of",
+    "just over",
+    "well over",
+    "in excess of",
+    "no fewer than",
+    "no less than",
+)
+_UPPER_BOUND = (
+    "up to",
+    "fewer than",
+    "less than",
+    "under",
+    "at most",
+    "as many as",
+    "just under",
+    "no more than",
+)
+_QUALIFIERS = sorted(_APPROX + _LOWER_BOUND + _UPPER_BOUND, key=len, reverse=True)
+_QUAL = "|".join(re.escape(q) for q in _QUALIFIERS)
+_SCALE = "|".join(k for k in SCALES if len(k) > 1)
+_NUM = rf"(?:[$€£]\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
+_VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
+
+_QUANTITY = re.compile(
+    rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_NUM})"
+    rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_NUM})"
+    rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_NUM}))?"
+    rf"|(?P<vague>{_VAGUE})(?=\s+of\b|\s+[a-z]))"
+    rf"(?![\w])",
+    re.IGNORECASE,
+)
+_HYPHEN_UNIT = re.compile(r"-(?P<unit>[a-z]+)(?P<old>-old)?\b", re.IGNORECASE)
+_UNIT_AFTER = re.compile(rf"\s*(?P<unit>{UNIT_PATTERN})(?![\w])", re.IGNORECASE)
+_CONVERSION = re.compile(
+    rf"\s*\(\s*(?:{_QUAL}\s+)?{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s*(?:{UNIT_PATTERN})\s*\)", re.IGNORECASE
+)
+_OF_DET = re.compile(
+    r"\s+of\s+(?:(?:its|the|their|his|her|our|these|those|them|whom|which)\s+)?", re.IGNORECASE
+)
+_WORD = re.compile(r"\s+(?P<w>[A-Za-z][A-Za-z'’-]*)")
+_STOP = frozenset(
+    """
+of in on at to from for with and or but by that which who whom were was is are be been being had
+have has as than over into across during after before since per a an the this these those its their
+his her our it they we he she will would could can may might did do does not no said says say each
+every while when where more less inside outside near within along through against about around
+toward towards among between under above below amid despite via like including onto upon without
+overnight today yesterday now already still also just only then there here so if because
+""".split()
+)
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d|21\d\d)$")
+
+
+def _value(text: str) -> float | None:
+    t = text.strip()
+    for sym in CURRENCY_PREFIX:
+        t = t.replace(sym, "")
+    return parse_number(t)
+
+
+def _currency(m: re.Match[str]) -> str | None:
+    for sym, unit in CURRENCY_PREFIX.items():
+        if sym in m.group(0):
+            return unit
+    return None
+
+
+def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
+    if m.group("vague"):
+        lo, hi = VAGUE[m.group("vague").lower()]
+        return float(lo), float(hi)
+    pairs = (("b1", "b2"), ("f1", "f2"), ("n1", "n2"))
+    for a, b in pairs:
+        if m.group(a):
+            lo = _value(m.group(a))
+            hi = _value(m.group(b)) if m.group(b) else lo
+            if lo is None or hi is None:
+                return None
+            return (min(lo, hi), max(lo, hi))
+    return None
+
+
+def _apply_qualifier(qual: str | None, lo: float, hi: float) -> tuple[float, float, bool]:
+    q = (qual or "").lower()
+    if q in _LOWER_BOUND:
+        return lo, math.inf, False
+    if q in _UPPER_BOUND:
+        return 0.0, hi, False
+    if q in ("nearly", "almost", "close to"):
+        return lo * 0.9, hi, True
+    return lo, hi, q in _APPROX
+
+
+def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
+    """The counted noun after a number: up to three words, stopping at a function word."""
+    m = _OF_DET.match(text, pos)
+    cursor = m.end() - 1 if m else pos
+    words: list[tuple[str, int]] = []
+    while len(words) < 3:
+        w = _WORD.match(text, cursor)
+        word = w.group("w").lower() if w else ""
+        if (
+            not w
+            or word in _STOP
+            or (word.endswith("ed") and len(word) > 3)
+            or (words and word.endswith("ing"))
+            or (_VERBISH.fullmatch(word))
+        ):
+            break
+        words.append((w.group("w"), w.end()))
+        cursor = w.end()
+    if not words:
+        return None, (), pos
+    mods = tuple(w.lower() for w, _ in words[:-1])
+    return words[-1][0].lower().strip("'’-"), mods, words[-1][1]
+
+
+def _unit(text: str, m: re.Match[str]) -> tuple[str | None, str, float, int]:
+    """(unit, dimension, factor, end) for what follows the number at ``m.end()``."""
+    end = m.end()
+    hy = _HYPHEN_UNIT.match(text, end)
+    if hy and unit_info(hy.group("unit")):
+        unit, dim, factor = unit_info(hy.group("unit"))  # type: ignore[misc]
+        return unit, dim, factor, hy.end()
+    after = _UNIT_AFTER.match(text, end)
+    if after is None and m.group("vague"):
+        of = _OF_DET.match(text, end)
+        after = _UNIT_AFTER.match(text, of.end() - 1) if of else None
+    if after:
+        unit, dim, factor = unit_info(after.group("unit"))  # type: ignore[misc]
+        conv = _CONVERSION.match(text, after.end())
+        return unit, dim, factor, conv.end() if conv else after.end()
+    cur = _currency(m)
+    if cur:
+        return cur, f"money:{cur}", 1.0, end
+    return None, "count", 1.0, end
+
+
+def _masked(start: int, end: int, masks: Sequence[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in masks)
+
+
+def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
+    bounds = _bounds(m)
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    unit, dim, factor, end = _unit(text, m)
+    head, mods = None, ()
+    if unit is None or dim == "duration":
+        head, mods, head_end = _head(text, end)
+        if unit is None:
+            end = max(end, head_end)
+    raw_number = (m.group("n1") or "").strip()
+    if unit is None and head is None and _YEAR.match(raw_number) and not m.group("n2"):
+        return None  # a bare year is a time, not a quantity
+    qual = m.group("qual")
+    lo, hi, approx = _apply_qualifier(qual, lo, hi)
+    approx = approx or bool(m.group("vague"))
+    quals = tuple(x for x in ((qual or "").lower(),) if x) + mods
+    start = m.start()
+    return Quantity(
+        span=Span(offset + start, offset + end),
+        text=text[start:end],
+        low=lo,
+        high=hi,
+        approx=approx,
+        unit=unit,
+        head=head_class(head),
+        qualifiers=quals,
+        dimension=dim,
+        si_low=lo * factor,
+        si_high=hi * factor,
+    )
+
+
+def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
+    """Quantities in ``text`` (a sentence or clause starting at ``offset`` in the article).
+
+    ``masks`` are local ranges already taken by other slots (dates), whose numbers are not counts.
+    """
+    out: list[Quantity] = []
+    taken_until = -1
+    for m in _QUANTITY.finditer(text):
+        if m.start() < taken_until or _masked(m.start(), m.end(), masks):
+            continue
+        if m.group("n1") and not m.group("n2") and m.group("n1").strip().lower() == "one":
+            continue  # "one of", "no one": almost never a count worth comparing
+        q = _build(text, m, offset)
+        if q is None:
+            continue
+        out.append(q)
+        taken_until = q.span.end - offset
+    return out

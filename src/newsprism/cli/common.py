@@ -1,0 +1,144 @@
+"""What every command shares: exit codes, option types, stderr/stdout discipline and progress.
+
+Output rules: ``--json`` prints only JSON on stdout; human tables go to stdout; progress bars and
+messages go to stderr; every failing input is one plain ``INPUT: reason`` line on stderr, so a
+script can grep them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+EXIT_OK = 0
+EXIT_INPUT_FAILED = 1  # some inputs (or a stage) failed; everything else was stored/reported
+EXIT_USAGE = 2  # bad options or arguments (click/Typer's own code for usage errors)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Store: a SQLite path or a postgresql:// URL "
+                 "(default: $NEWSPRISM_DB or ./newsprism.db)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+FieldOption = Annotated[
+    list[str] | None,
+    typer.Option("--field", "-f", metavar="OURS=THEIRS",
+                 help="Map a field to an input key (JSON/CSV), e.g. --field text=body; repeatable."),
+]
+FetchLinksOption = Annotated[
+    bool, typer.Option("--fetch-links", help="Feeds: fetch each entry's linked page.")
+]
+AllowPrivateOption = Annotated[
+    bool, typer.Option("--allow-private", help="URLs: allow loopback/private network addresses.")
+]
+
+
+def stdout() -> Console:
+    # Built per call so test runners that swap sys.stdout see the output. Piped tables get room for
+    # titles instead of Rich's 80-column default.
+    wide = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 140
+    return Console(file=sys.stdout, width=wide)
+
+
+def stderr() -> Console:
+    return Console(file=sys.stderr, soft_wrap=True)
+
+
+def parse_fields(values: Iterable[str] | None) -> dict[str, str]:
+    """``["text=body", "title=headline"]`` -> ``{"text": "body", "title": "headline"}``."""
+    mapping: dict[str, str] = {}
+    for value in values or []:
+        ours, sep, theirs = value.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise typer.BadParameter(f"{value!r} is not OURS=THEIRS (e.g. text=body)", param_hint="--field")
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+def echo_json(data: Any) -> None:
+    from newsprism.report.json_report import dumps
+
+    typer.echo(dumps(data))
+
+
+def echo_input_errors(errors: Iterable[tuple[str, str]]) -> None:
+    """One plain ``INPUT: reason`` line per failing input on stderr (no Rich wrapping: scripts grep these)."""
+    for source, reason in errors:
+        typer.echo(f"{source}: {reason}", err=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+class CliProgress:
+    """A Rich progress display on stderr fed by the API's ``(phase, done, total)`` callback."""
+
+    def __init__(self, progress: Progress):
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+        self._totals: dict[str, int | None] = {}
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if phase == "done":
+            for key, task in self._tasks.items():
+                if self._totals[key] is not None:
+                    self._progress.update(task, completed=self._totals[key])
+            return
+        key, label = ("read", "Reading inputs") if phase == "read" else ("stages", f"Stage {phase}")
+        if key not in self._tasks:
+            self._tasks[key] = self._progress.add_task(label, total=total)
+        self._totals[key] = total
+        self._progress.update(self._tasks[key], description=label, completed=done, total=total)
+
+
+@contextmanager
+def progress_display(enabled: bool = True) -> Iterator[CliProgress | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=stderr(), transient=True) as progress:
+        yield CliProgress(progress)
+
+
+def articles_table(title: str, rows: Iterable[dict[str, Any]]) -> Table:
+    """Article rows (id, outlet, published, title, n_sentences, revision_of) as a compact table."""
+    table = Table(title=title)
+    table.add_column("id", no_wrap=True)
+    table.add_column("outlet", max_width=24)
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("sent.", justify="right")
+    table.add_column("revision of", no_wrap=True)
+    for r in rows:
+        published = (r.get("published") or "")[:16].replace("T", " ")
+        table.add_row(str(r["id"])[:12], r.get("outlet") or r.get("outlet_domain") or "", published,
+                      r.get("title") or "", str(r.get("n_sentences", "")), (r.get("revision_of") or "")[:12])
+    return table
+
+
+def counts_table(title: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title, show_header=True)
+    for name in counts:
+        table.add_column(name, justify="right")
+    table.add_row(*(str(v) for v in counts.values()))
+    return table

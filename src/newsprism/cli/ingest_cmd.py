@@ -1,0 +1,66 @@
+"""``newsprism ingest PATH…``: read inputs into the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newsprism.cli.common import (
+    EXIT_INPUT_FAILED,
+    EXIT_OK,
+    AllowPrivateOption,
+    DbOption,
+    FetchLinksOption,
+    FieldOption,
+    JsonOption,
+    counts_table,
+    echo_input_errors,
+    echo_json,
+    parse_fields,
+    progress_display,
+    stdout,
+)
+
+if TYPE_CHECKING:
+    from newsprism.ingest.base import ReadOptions
+
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(help="Files, folders or URLs; '-' reads stdin.", metavar="PATH", show_default=False),
+]
+
+
+def read_options(fields: list[str] | None, fetch_links: bool, allow_private: bool) -> ReadOptions:
+    from newsprism.ingest.base import ReadOptions
+
+    return ReadOptions(field_map=parse_fields(fields), fetch_links=fetch_links, allow_private=allow_private)
+
+
+def ingest(
+    paths: PathsArgument,
+    db: DbOption = None,
+    field: FieldOption = None,
+    fetch_links: FetchLinksOption = False,
+    allow_private: AllowPrivateOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Read articles into the store: new ones are added, known ones reported as duplicates or revisions.
+
+    Exit status: 0 when every input was read, 1 when some failed (the rest are stored; each failure
+    is one 'INPUT: reason' line on stderr), 2 on a usage error.
+    """
+    from newsprism.api import IngestOptions
+    from newsprism.api import ingest as api_ingest
+
+    options = IngestOptions(read=read_options(field, fetch_links, allow_private))
+    with progress_display() as progress:
+        report = api_ingest(paths, db, options, progress=progress)
+    echo_input_errors((e.source, e.reason) for e in report.errors)
+    if json_out:
+        echo_json(report.to_dict())
+    else:
+        counts = {"new": report.new, "duplicate": report.duplicate, "revision": report.revision,
+                  "failed": report.failed}
+        stdout().print(counts_table("Ingest", counts))
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_INPUT_FAILED)

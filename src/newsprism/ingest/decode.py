@@ -1,0 +1,216 @@
+"""Bytes -> text, refusing binary files and text that would only decode to garbage.
+
+Order: UTF-8 (with or without BOM), UTF-16/32 with a BOM, then charset-normalizer with a confidence
+floor. Mojibake (UTF-8 that was once read as cp1252 and saved again) decodes cleanly as UTF-8 but
+is garbage as evidence, so it is refused instead of stored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import wraps
+from typing import BinaryIO
+
+import charset_normalizer
+
+from newsprism.ingest.base import ReaderError, ReadOptions, ReadResult
+
+# Magic numbers of formats people drop into news folders by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"\x7fELF", "ELF executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"RIFF", "RIFF media file"),
+    (b"\x00\x00\x01\x00", "icon file"),
+    (b"wOFF", "web font"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# UTF-8 lead bytes of Latin-1/General-Punctuation characters as cp1252 shows them: "Ã©", "â€™".
+_MOJIBAKE = re.compile(
+    "â€.|Â[\u00a0-\u00bf]"
+    "|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+# Control characters (not whitespace), private use, surrogates and the replacement character.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
+# Every byte value except C0 control bytes other than whitespace: deleting these leaves the controls.
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+MAX_CHAOS = 0.15
+MIN_COHERENCE = 0.2
+
+
+def sniff_binary(head: bytes) -> str | None:
+    """A description of what binary format ``head`` starts with, or ``None`` when it may be text."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip archive"
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return None
+    sample = head[:4096]
+    if b"\x00" in sample:
+        return "binary data (NUL bytes)"
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    if sample and controls / len(sample) > 0.1:
+        return "binary data (control bytes)"
+    return None
+
+
+def _printable_ratio(text: str) -> float:
+    if not text:
+        return 1.0
+    bad = len(_UNPRINTABLE.findall(text))
+    if not text.isascii():  # unassigned code points need the Unicode database; ASCII has none
+        unassigned = {ch for ch in set(text) if ord(ch) > 127 and unicodedata.category(ch) == "Cn"}
+        bad += sum(text.count(ch) for ch in unassigned)
+    return 1.0 - bad / len(text)
+
+
+def _check_mojibake(text: str, source: str) -> None:
+    hits = _MOJIBAKE.findall(text)
+    if len(hits) >= 3 or (hits and len(hits) * 200 > len(text)):
+        sample = ", ".join(repr(h) for h in dict.fromkeys(hits[:5]))
+        raise ReaderError(
+            source, f"undecodable bytes: text looks mis-encoded (UTF-8 shown as cp1252: {sample})"
+        )
+
+
+def _short_cp1252(data: bytes) -> str | None:
+    """Few non-ASCII bytes that are plausible Western letters or typographic punctuation."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if len(non_ascii) > max(3, len(text) // 20):
+        return None
+    ok = all(unicodedata.category(ch)[0] in "LPZS" and ch != "\ufffd" for ch in non_ascii)
+    return text if ok else None
+
+
+def _guess(data: bytes, source: str) -> str:
+    matches = [m for m in charset_normalizer.from_bytes(data) if m.chaos <= MAX_CHAOS]
+    good = [m for m in matches if m.coherence >= MIN_COHERENCE]
+    if good:
+        best = good[0]
+        # Ties are common among single-byte Western code pages; cp1252 is what the web means by them.
+        tied = [m for m in good if m.chaos == best.chaos and m.coherence == best.coherence]
+        chosen = next((m for m in tied if m.encoding == "cp1252"), best)
+        return data.decode(chosen.encoding, errors="strict")
+    short = _short_cp1252(data)
+    if short is not None:
+        return short
+    guess = f" (best guess {matches[0].encoding}, too unsure)" if matches else ""
+    raise ReaderError(
+        source, f"undecodable bytes: not UTF-8 and no encoding decodes it with confidence{guess}"
+    )
+
+
+def decode_bytes(data: bytes, source: str, *, declared: str | None = None) -> str:
+    """Decode a whole document; raises ``ReaderError`` for binary, undecodable or garbled input."""
+    binary = sniff_binary(data[:4096])
+    if binary:
+        raise ReaderError(source, f"binary file ({binary})")
+    text: str | None = None
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise ReaderError(
+                    source, f"undecodable bytes: invalid {enc} after its BOM ({exc.reason})"
+                ) from None
+            break
+    if text is None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _decode_declared(data, declared) or _guess(data, source)
+    if _printable_ratio(text) < 0.97:
+        raise ReaderError(source, "undecodable bytes: decoded text is mostly unprintable")
+    _check_mojibake(text, source)
+    return text
+
+
+def _decode_declared(data: bytes, declared: str | None) -> str | None:
+    """Use an encoding the transport declared (HTTP header, XML prolog) when it decodes cleanly."""
+    if not declared:
+        return None
+    try:
+        return data.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def read_capped(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
+    """Read a whole input, refusing it when it is larger than ``max_bytes``."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ReaderError(source, f"over the size cap (more than {max_bytes} bytes)")
+    if not data.strip():
+        raise ReaderError(source, "empty file")
+    return data
+
+
+def guarded(fmt: str):
+    """Make a reader generator yield ``ReaderError`` for anything that goes wrong, never raise."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(source: str, stream: BinaryIO, options: ReadOptions) -> Iterator[ReadResult]:
+            try:
+                yield from fn(source, stream, options)
+            except ReaderError as exc:
+                yield exc
+            except RecursionError:
+                yield ReaderError(source, f"unreadable {fmt}: nested too deeply")
+            except Exception as exc:  # noqa: BLE001 - a reader must turn every failure into a ReaderError
+                yield ReaderError(source, f"unreadable {fmt}: {type(exc).__name__}: {exc}"[:500])
+
+        return wrapper
+
+    return decorate
+
+
+class _Prepend(io.RawIOBase):
+    """A raw stream that first returns ``head`` and then the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def prepend(head: bytes, stream: BinaryIO) -> io.BufferedReader:
+    """A buffered stream that yields ``head`` and then the rest of ``stream`` (for sniffing a pipe)."""
+    return io.BufferedReader(_Prepend(head, stream))

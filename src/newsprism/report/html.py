@@ -1,0 +1,118 @@
+"""The HTML report: one self-contained file (inline CSS and JS, no network) for a laptop or a phone.
+
+Jinja2 autoescapes everything; article-derived strings are never marked safe. Highlights are built
+as escaped segments (``report.highlight``). The inline style and script are allowed by their SHA-256
+hashes in a Content-Security-Policy meta tag, so an injected script or event handler cannot run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from newsprism.report import sections
+from newsprism.report.view import ReportView
+
+
+def asset(name: str) -> str:
+    return resources.files("newsprism.report").joinpath("templates", name).read_text("utf-8")
+
+
+def csp_hash(content: str) -> str:
+    digest = hashlib.sha256(content.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(style: str, script: str) -> str:
+    """A policy that allows only the page's own inline style and script, and nothing from the network."""
+    return (
+        "default-src 'none'; "
+        f"style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def make_environment(*extra_dirs: str) -> Environment:
+    """The Jinja environment for report templates; web templates are added via ``extra_dirs``."""
+    loaders = [FileSystemLoader(list(extra_dirs))] if extra_dirs else []
+    loaders.append(PackageLoader("newsprism.report", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,  # on for every template, whatever its file extension
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
+    env.filters["num"] = lambda v: "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+    return env
+
+
+def _assets() -> tuple[str, str]:
+    return asset("report.css"), asset("report.js")
+
+
+def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Everything the report body template needs; sections first so their highlights reach the articles."""
+    view = ReportView(report, texts)
+    facts = sections.fact_sheet(view)
+    confl = sections.conflicts(view)
+    disp = sections.disputes(view)
+    ctx: dict[str, Any] = {
+        "report": report,
+        "view": view,
+        "stories": sections.stories(view),
+        "reuse": sections.reuse(view),
+        "facts": facts,
+        "conflicts": confl,
+        "disputes": disp,
+        "single": sections.single_source(view),
+        "summary": sections.summary(facts, confl, disp),
+        "timeline": sections.timeline(view),
+        "verdict_notes": _verdict_notes(view),
+        "timings": _timings(report),
+    }
+    ctx["article_views"] = [
+        {"article": a, "id": str(a.get("id")), "outlet": view.outlet(a.get("id")),
+         "segments": view.article_segments(str(a.get("id"))), "has_text": str(a.get("id")) in view.texts}
+        for a in view.articles
+    ]
+    return ctx
+
+
+def _timings(report: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    timings = (report.get("stages") or {}).get("timings") or {}
+    if isinstance(timings, Mapping):
+        return list(timings.items())
+    return [(str(t.get("name")), t.get("seconds")) for t in timings if isinstance(t, Mapping)]
+
+
+def _verdict_notes(view: ReportView) -> list[str]:
+    layer = view.layer("verdicts") or {}
+    notes = layer.get("notes") or []
+    if isinstance(notes, str):
+        notes = [notes]
+    note = layer.get("independence_note") or layer.get("independence")
+    if isinstance(note, str):
+        notes = [*notes, note]
+    return [str(n) for n in notes]
+
+
+def render_html(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> str:
+    """Render a report dict (see ``report/schema.json``) as one self-contained HTML page.
+
+    ``texts`` maps article id -> canonical text, used for quotes and the article view when the
+    report itself does not carry article text.
+    """
+    style, script = _assets()
+    env = make_environment()
+    ctx = report_context(report, texts)
+    # Our own package assets, not article text: emitted verbatim so they match their CSP hashes.
+    ctx.update(style=Markup(style), script=Markup(script), csp=content_security_policy(style, script))
+    return env.get_template("report.html.j2").render(ctx)

@@ -1,0 +1,140 @@
+"""The analyze report as a JSON-ready dict: inputs, articles, stages and one key per layer present.
+
+The layer sections are each layer's own ``to_dict()``, so a stage owns its part of the report and
+this module only assembles them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from newsprism.model import Article
+
+SCHEMA_VERSION = "1.0"
+# Report key for each pipeline layer, in pipeline order.
+LAYER_KEYS: tuple[str, ...] = ("reuse", "stories", "claims", "alignment", "verdicts")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    analysis_id: str | None = None
+    include_text: bool = True
+
+
+def article_summary(article: Article, include_text: bool = False) -> dict[str, Any]:
+    out = {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "outlet_domain": article.outlet_domain,
+        "url": article.url,
+        "dateline": article.dateline,
+        "published": article.published.isoformat() if article.published else None,
+        "byline": article.byline,
+        "origins": dict(article.origins),
+        "n_paragraphs": len(article.paragraphs),
+        "n_sentences": len(article.sentences),
+        "n_chars": len(article.text),
+        "revision": article.revision,
+        "revision_of": article.revision_of,
+        "source_path": article.source_path,
+    }
+    if include_text:
+        # Evidence offsets point into this text; carrying it makes a saved report self-contained.
+        out["text"] = article.text
+    return out
+
+
+def stages_section(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Which stages ran (with timings) and, per report layer key, why a layer is absent."""
+    records = [dict(r) for r in records]
+    ran = [r for r in records if r.get("status") == "ran"]
+    absent = {
+        r["layer"]: f"{r['status']}: {r.get('reason') or 'no reason given'}"
+        for r in records
+        if r.get("status") != "ran"
+    }
+    return {
+        "ran": [r["name"] for r in ran],
+        "timings": {r["name"]: r.get("seconds") for r in ran},
+        "total_seconds": round(sum(r.get("seconds") or 0.0 for r in records), 4),
+        "absent": absent,
+        "records": records,
+    }
+
+
+def layer_to_dict(value: Any) -> Any:
+    """A layer's JSON-ready form: its ``to_dict()``, else a dataclass's fields, else itself."""
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    return strict_json(value)
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by ``None``.
+
+    JSON has no Infinity or NaN: browsers' ``JSON.parse`` and PostgreSQL's JSON type reject them,
+    so an open bound ("at least 3,200": high = inf) is written as null.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(v) for v in value]
+    return value
+
+
+def _version() -> str:
+    from newsprism import __version__
+
+    return __version__
+
+
+def build_report(
+    articles: Sequence[Article],
+    layers: Mapping[str, Any],
+    stages: Iterable[Mapping[str, Any]],
+    inputs: Mapping[str, Any] | None = None,
+    options: ReportOptions | None = None,
+) -> dict[str, Any]:
+    """Assemble the report; ``stages`` are the stage records' dicts, ``inputs`` the ingest summary."""
+    options = options or ReportOptions()
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "newsprism_version": _version(),
+        "analysis_id": options.analysis_id,
+        "inputs": dict(inputs or {}),
+        "articles": [article_summary(a, options.include_text) for a in articles],
+        "stages": stages_section(stages),
+    }
+    for key in LAYER_KEYS:
+        if key in layers:
+            report[key] = layer_to_dict(layers[key])
+    return report
+
+
+def dumps(report: Mapping[str, Any], indent: int | None = 2) -> str:
+    """Serialise a report; values a layer left as dates or paths become strings rather than errors."""
+    return json.dumps(report, indent=indent, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return value.tolist()
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return str(value)

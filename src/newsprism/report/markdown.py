@@ -1,0 +1,186 @@
+"""A readable Markdown rendering of an analyze report: whatever sections the report has.
+
+Each section is its own renderer ``(report) -> list of lines | None`` listed in ``SECTIONS``; a
+later layer gets a specific renderer by replacing its entry, and until then the generic layer
+renderer shows its counts and a table of its items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+Renderer = Callable[[Mapping[str, Any]], list[str] | None]
+
+MAX_ROWS = 25
+MAX_COLUMNS = 6
+MAX_CELL = 80
+
+
+def cell(value: Any, limit: int = MAX_CELL) -> str:
+    """One table cell: single line, pipes escaped, long text cut with an ellipsis."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.3g}"
+    elif isinstance(value, list | tuple):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
+    return out
+
+
+def _outlets(report: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        str(a.get("id")): str(a.get("outlet") or a.get("outlet_domain") or str(a.get("id"))[:8])
+        for a in report.get("articles") or []
+    }
+
+
+def render_header(report: Mapping[str, Any]) -> list[str]:
+    n = len(report.get("articles") or [])
+    outlets = sorted(set(_outlets(report).values()))
+    return [
+        "# newsprism report",
+        "",
+        f"{n} article(s) from {len(outlets)} outlet(s): {', '.join(outlets) or 'none'}.",
+        "",
+        f"Generated {report.get('generated_at', '?')} by newsprism {report.get('newsprism_version', '?')}"
+        f" (report schema {report.get('schema_version', '?')}, analysis {report.get('analysis_id') or '-'}).",
+    ]
+
+
+def render_inputs(report: Mapping[str, Any]) -> list[str] | None:
+    inputs = report.get("inputs") or {}
+    if not inputs:
+        return None
+    keys = ("new", "duplicate", "revision", "failed", "articles_given")
+    counts = ", ".join(f"{k}: {inputs[k]}" for k in keys if k in inputs)
+    lines = ["## Inputs", "", counts or "no counts recorded"]
+    errors = inputs.get("errors") or []
+    if errors:
+        lines += ["", "Inputs that could not be read:", ""]
+        lines += [f"- `{cell(e.get('source'), 200)}`: {cell(e.get('reason'), 300)}" for e in errors]
+    return lines
+
+
+def render_stages(report: Mapping[str, Any]) -> list[str] | None:
+    stages = report.get("stages") or {}
+    records = stages.get("records") if isinstance(stages, Mapping) else None
+    if not records:
+        return None
+    columns = ["name", "layer", "status", "seconds", "reason"]
+    rows = [[r.get(c) for c in columns] for r in records]
+    return ["## Stages", "", *table(["stage", *columns[1:]], rows)]
+
+
+def render_articles(report: Mapping[str, Any]) -> list[str] | None:
+    articles = report.get("articles") or []
+    if not articles:
+        return ["## Articles", "", "No articles."]
+    rows = [
+        (str(a.get("id"))[:12], a.get("outlet") or a.get("outlet_domain"), (a.get("published") or "")[:16],
+         a.get("title"), a.get("n_sentences"), str(a.get("revision_of") or "")[:12])
+        for a in articles
+    ]
+    headers = ["id", "outlet", "published", "title", "sentences", "revision of"]
+    return ["## Articles", "", *table(headers, rows)]
+
+
+def render_stories(report: Mapping[str, Any]) -> list[str] | None:
+    layer = report.get("stories")
+    if not isinstance(layer, Mapping) or not isinstance(layer.get("stories"), list):
+        return render_layer("stories", "Stories")(report)
+    outlets = _outlets(report)
+    lines = ["## Stories", ""]
+    for story in layer["stories"]:
+        ids = [str(i) for i in story.get("article_ids") or []]
+        carried = sorted({outlets.get(i, i[:8]) for i in ids})
+        label = story.get("label") or story.get("title") or "untitled story"
+        lines.append(f"- **{cell(label, 160)}** ({len(ids)} article(s): {', '.join(carried)})")
+    if len(lines) == 2:
+        lines.append("No stories found.")
+    return lines
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _item_table(items: list[Any]) -> list[str]:
+    dicts = [i for i in items if isinstance(i, Mapping)]
+    if not dicts:
+        return [f"- {cell(i, 200)}" for i in items[:MAX_ROWS]]
+    columns: list[str] = []
+    for item in dicts:
+        for key, value in item.items():
+            if key not in columns and (_scalar(value) or all(_scalar(v) for v in value or [])):
+                columns.append(key)
+    columns = columns[:MAX_COLUMNS]
+    if not columns:
+        return [f"{len(dicts)} structured item(s); see the JSON report for their fields."]
+    return table(columns, [[d.get(c) for c in columns] for d in dicts[:MAX_ROWS]])
+
+
+def render_layer(key: str, title: str) -> Renderer:
+    """A generic renderer for a layer without a specific one: scalars, then each list as a table."""
+
+    def render(report: Mapping[str, Any]) -> list[str] | None:
+        layer = report.get(key)
+        if layer is None:
+            return None
+        lines = [f"## {title}", ""]
+        if not isinstance(layer, Mapping):
+            return [*lines, cell(layer, 500)]
+        scalars = [(k, v) for k, v in layer.items() if _scalar(v)]
+        lines += [f"- {k}: {cell(v, 200)}" for k, v in scalars]
+        for name, value in layer.items():
+            if isinstance(value, list):
+                more = f" (first {MAX_ROWS} shown)" if len(value) > MAX_ROWS else ""
+                lines += ["", f"### {name} — {len(value)} item(s){more}", ""]
+                lines += _item_table(value) if value else ["none"]
+            elif isinstance(value, Mapping):
+                lines += ["", f"- {name}: {len(value)} entr(y/ies)"]
+        return lines
+
+    return render
+
+
+def render_absent(report: Mapping[str, Any]) -> list[str] | None:
+    stages = report.get("stages") or {}
+    absent = stages.get("absent") if isinstance(stages, Mapping) else None
+    if not absent:
+        return None
+    lines = ["## Not computed", ""]
+    lines += [f"- **{k}**: {cell(v, 300)}" for k, v in absent.items()]
+    return lines
+
+
+SECTIONS: list[tuple[str, Renderer]] = [
+    ("header", render_header),
+    ("inputs", render_inputs),
+    ("articles", render_articles),
+    ("stories", render_stories),
+    ("reuse", render_layer("reuse", "Text reuse")),
+    ("claims", render_layer("claims", "Claims")),
+    ("alignment", render_layer("alignment", "Alignment")),
+    ("verdicts", render_layer("verdicts", "Verdicts")),
+    ("absent", render_absent),
+    ("stages", render_stages),
+]
+
+
+def render_markdown(report: Mapping[str, Any], sections: Sequence[tuple[str, Renderer]] | None = None) -> str:
+    blocks = []
+    for _name, renderer in sections or SECTIONS:
+        lines = renderer(report)
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,145 @@
+"""Batch reuse detection over a list of articles: exact duplicates, LSH candidates, verification,
+typing, groups. ``ReuseStage`` and the benchmark call ``detect``; ``ReuseIndex`` shares the parts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from newsprism.model import Article
+from newsprism.reuse.align import Alignment, Passage
+from newsprism.reuse.candidates import CandidateFinder, Evidence, verify
+from newsprism.reuse.graph import build_groups
+from newsprism.reuse.options import ReuseOptions
+from newsprism.reuse.relations import Context, classify
+from newsprism.reuse.result import ReusePair, ReuseResult
+from newsprism.reuse.tokens import Tokens, TokenHasher
+
+CHUNK = 512
+
+
+@dataclass
+class DetectStats:
+    articles: int = 0
+    distinct_texts: int = 0
+    too_short: int = 0
+    candidates: int = 0
+    verified: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add_time(self, name: str, t0: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+
+    def to_dict(self) -> dict:
+        return {"articles": self.articles, "distinct_texts": self.distinct_texts, "too_short": self.too_short,
+                "candidates": self.candidates, "verified": self.verified,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+def exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Article, Article]]]:
+    """One representative per content hash, and (representative, copy) pairs: a star, not a clique,
+    so 10,000 identical copies make 9,999 pairs."""
+    reps: dict[str, Article] = {}
+    dups: list[tuple[Article, Article]] = []
+    seen_ids: set[str] = set()
+    for art in articles:
+        if art.id in seen_ids:
+            continue
+        seen_ids.add(art.id)
+        rep = reps.get(art.content_hash)
+        if rep is None:
+            reps[art.content_hash] = art
+        else:
+            dups.append((rep, art))
+    return list(reps.values()), dups
+
+
+def exact_evidence(rep: Article, dup: Article, hasher: TokenHasher) -> Evidence:
+    tokens = hasher.tokens(rep.text)
+    n = len(tokens)
+    mask = np.ones(n, dtype=bool)
+    passages = (Passage(0, n, 0, n, n),) if n else ()
+    return Evidence(rep, dup, tokens, tokens, Alignment(passages, mask, mask.copy()), n, exact=True)
+
+
+def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectStats) -> list[Evidence]:
+    finder = CandidateFinder(options)
+    hasher = finder.hasher
+    evidence: list[Evidence] = []
+    for lo in range(0, len(reps), CHUNK):
+        chunk = reps[lo : lo + CHUNK]
+        t0 = time.perf_counter()
+        words = finder.words(chunk)
+        stats.too_short += int((words.doc_lengths() < options.min_passage_tokens).sum())
+        q, h, base = finder.add_chunk(finder.keys(words), len(chunk))
+        stats.add_time("fingerprint+lsh", t0)
+        t0 = time.perf_counter()
+        stats.candidates += int(q.shape[0])
+        # Offsets are needed only to verify: tokenise candidates on demand, once per chunk.
+        tokens: dict[int, Tokens] = {}
+        for i, j in zip(q.tolist(), h.tolist(), strict=True):
+            for x in (i, j):
+                if x not in tokens:
+                    tokens[x] = hasher.tokens(reps[x].text)
+            ev = verify(reps[i], tokens[i], reps[j], tokens[j], options)
+            if ev is not None:
+                evidence.append(ev)
+        stats.add_time("verify", t0)
+    stats.verified = len(evidence)
+    return evidence
+
+
+def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
+    """Keep a weak pair only where its shared text fills a gap that an article's strong partners
+    leave: the lifted passage of a partial, the second source of a merge. Shared text that a
+    stronger partner also covers is explained by that partner, not by this pair."""
+    strong = [ev for ev in evidence if not ev.weak]
+    masks: dict[str, list[np.ndarray]] = {}
+    for ev in strong:
+        masks.setdefault(ev.a.id, []).append(ev.alignment.mask_a)
+        masks.setdefault(ev.b.id, []).append(ev.alignment.mask_b)
+    kept = list(strong)
+    for ev in evidence:
+        if not ev.weak:
+            continue
+        for x, mask in ((ev.a.id, ev.alignment.mask_a), (ev.b.id, ev.alignment.mask_b)):
+            others = masks.get(x)
+            if not others:
+                continue
+            covered = np.logical_or.reduce(others)
+            if covered.mean() < 0.5:
+                continue
+            shared = int(mask.sum())
+            if shared and (mask & ~covered).sum() >= options.weak_outside_share * shared:
+                kept.append(replace(ev, weak=False))
+                break
+    return kept
+
+
+def classify_all(evidence: Sequence[Evidence], options: ReuseOptions) -> list[ReusePair]:
+    ctx = Context([ev for ev in evidence if not ev.exact], options)
+    return [classify(ev, ctx, options) for ev in evidence]
+
+
+def detect(articles: Sequence[Article], options: ReuseOptions | None = None,
+           extra_pairs: Sequence[ReusePair] = ()) -> tuple[ReuseResult, list[Evidence]]:
+    """Everything but rewrites (which need an embedder; see ``newsprism.reuse.rewrite``)."""
+    options = options or ReuseOptions()
+    stats = DetectStats(articles=len(articles))
+    reps, dups = exact_duplicates(articles)
+    stats.distinct_texts = len(reps)
+    evidence = resolve_weak(find_evidence(reps, options, stats), options)
+    hasher = TokenHasher()
+    evidence += [exact_evidence(rep, dup, hasher) for rep, dup in dups]
+    t0 = time.perf_counter()
+    pairs = classify_all(evidence, options) + list(extra_pairs)
+    groups, group_of = build_groups(articles, pairs)
+    stats.add_time("classify+groups", t0)
+    notes = []
+    if stats.too_short:
+        notes.append(f"{stats.too_short} article(s) have fewer than {options.min_passage_tokens} words; "
+                     "only exact duplicates of them are detected")
+    return ReuseResult(tuple(pairs), tuple(groups), group_of, tuple(notes), stats.to_dict()), evidence

@@ -1,0 +1,167 @@
+"""Passage fingerprints: MinHash of word shingles per sentence, min-merged into sentence windows.
+
+MinHash sketches are mergeable (the sketch of a union is the element-wise minimum), so each
+shingle is hashed once at sentence level and every window of ``window`` consecutive sentences costs
+one ``np.minimum``. Windows are banded into 64-bit LSH keys. All of it runs vectorised over a chunk
+of articles at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.reuse.options import ReuseOptions
+
+_MASK32 = np.uint64(0xFFFFFFFF)
+_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    dtype=np.uint64,
+)
+
+
+@dataclass(frozen=True)
+class ChunkKeys:
+    """LSH keys of a chunk: parallel arrays (key, local doc index), each (key, doc) once."""
+
+    query_keys: np.ndarray
+    query_docs: np.ndarray
+    index_keys: np.ndarray
+    index_docs: np.ndarray
+
+
+def shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    """Hash of every word k-gram (position i covers tokens i..i+k-1); empty when fewer tokens."""
+    n = ids.shape[0] - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        h = np.zeros(n, dtype=np.uint64)
+        for j in range(k):
+            h = h * _MULTIPLIERS[j % len(_MULTIPLIERS)] + ids[j : j + n]
+        h ^= h >> np.uint64(31)
+        h *= _MULTIPLIERS[0]
+    return h
+
+
+@dataclass(frozen=True)
+class Permutations:
+    """The MinHash hash family (32-bit multiply-add) and one salt per LSH band."""
+
+    mul: np.ndarray
+    add: np.ndarray
+    salts: np.ndarray
+
+    @classmethod
+    def make(cls, options: ReuseOptions) -> Permutations:
+        rng = np.random.default_rng(options.seed)
+        a = rng.integers(1, 2**32, size=options.num_perm, dtype=np.uint64) | np.uint64(1)
+        b = rng.integers(0, 2**32, size=options.num_perm, dtype=np.uint64)
+        salts = rng.integers(0, 2**63, size=options.bands, dtype=np.uint64)
+        return cls(a.astype(np.uint32), b.astype(np.uint32), salts)
+
+
+def _window_sketches(rows: np.ndarray, row_doc: np.ndarray, window: int, n_docs: int):
+    """Min-merge consecutive sentence sketches of the same doc into windows (whole doc if shorter)."""
+    first_row = np.searchsorted(row_doc, np.arange(n_docs), side="left")
+    last_row = np.searchsorted(row_doc, np.arange(n_docs), side="right")
+    counts = last_row - first_row
+    if rows.shape[0] >= window:
+        w = rows[: rows.shape[0] - window + 1].copy()
+        for j in range(1, window):
+            np.minimum(w, rows[j : rows.shape[0] - window + 1 + j], out=w)
+        starts = np.arange(w.shape[0])
+        valid = row_doc[starts] == row_doc[starts + window - 1]
+        win, win_doc, win_local = w[valid], row_doc[starts[valid]], starts[valid] - first_row[row_doc[starts[valid]]]
+        win_last = win_local == (counts[win_doc] - window)
+    else:
+        win = np.zeros((0, rows.shape[1]), dtype=rows.dtype)
+        win_doc = win_local = np.zeros(0, dtype=np.int64)
+        win_last = np.zeros(0, dtype=bool)
+    short = np.nonzero((counts > 0) & (counts < window))[0]
+    if short.shape[0]:
+        whole = np.stack([rows[first_row[d] : last_row[d]].min(axis=0) for d in short])
+        win = np.concatenate([win, whole])
+        win_doc = np.concatenate([win_doc, short])
+        win_local = np.concatenate([win_local, np.zeros(short.shape[0], dtype=np.int64)])
+        win_last = np.concatenate([win_last, np.ones(short.shape[0], dtype=bool)])
+    return win, win_doc, win_local, win_last
+
+
+@dataclass(frozen=True)
+class ChunkWords:
+    """A chunk's words as one flat hash array, with sentence lengths and each sentence's doc."""
+
+    ids: np.ndarray
+    sentence_lengths: np.ndarray
+    sentence_doc: np.ndarray
+    n_docs: int
+
+    def doc_lengths(self) -> np.ndarray:
+        return np.bincount(self.sentence_doc, weights=self.sentence_lengths, minlength=self.n_docs).astype(np.int64)
+
+
+def _sentence_sketches(words: ChunkWords, options: ReuseOptions, perms: Permutations):
+    """MinHash rows, one per sentence holding at least one shingle start, and each row's doc."""
+    k = options.shingle
+    n_sent = words.sentence_lengths.shape[0]
+    token_sent = np.repeat(np.arange(n_sent), words.sentence_lengths)
+    token_doc = words.sentence_doc[token_sent]
+    sh = shingle_hashes(words.ids, k)
+    m = sh.shape[0]
+    if m == 0:
+        return None, None
+    # A shingle may run into the next sentence of its doc, never into the next doc.
+    valid = token_doc[:m] == token_doc[k - 1 : k - 1 + m]
+    sh, sh_sent = sh[valid], token_sent[:m][valid]
+    if sh.shape[0] == 0:
+        return None, None
+    boundaries = np.flatnonzero(np.r_[True, sh_sent[1:] != sh_sent[:-1]])
+    a, b = perms.mul, perms.add
+    h32 = (sh & _MASK32).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        sketch = h32[:, None] * a[None, :] + b[None, :]
+        # Mix the high half back in so equal low halves of different shingles still differ.
+        sketch ^= (sh >> np.uint64(32)).astype(np.uint32)[:, None] * a[None, ::-1]
+    rows = np.minimum.reduceat(sketch, boundaries, axis=0)
+    return rows, words.sentence_doc[sh_sent[boundaries]]
+
+
+def chunk_keys(words: ChunkWords, options: ReuseOptions, perms: Permutations) -> ChunkKeys:
+    """LSH keys for a chunk of docs: every window queries, every ``index_stride``-th is indexed."""
+    rows, row_doc = _sentence_sketches(words, options, perms)
+    if rows is None:
+        empty = np.zeros(0, dtype=np.uint64)
+        none = np.zeros(0, dtype=np.int64)
+        return ChunkKeys(empty, none, empty, none)
+    win, win_doc, win_local, win_last = _window_sketches(rows, row_doc, options.window, words.n_docs)
+    keys = _band_keys(win, options, perms.salts)
+    bands = options.bands
+    doc_rep = np.repeat(win_doc, bands)
+    is_index = np.repeat((win_local % options.index_stride == 0) | win_last, bands)
+    q_keys, q_docs = _unique_pairs(keys.ravel(), doc_rep)
+    i_keys, i_docs = _unique_pairs(keys.ravel()[is_index], doc_rep[is_index])
+    return ChunkKeys(q_keys, q_docs, i_keys, i_docs)
+
+
+def _band_keys(win: np.ndarray, options: ReuseOptions, salts: np.ndarray) -> np.ndarray:
+    r = options.rows_per_band
+    parts = win.reshape(win.shape[0], options.bands, r).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        key = np.zeros(parts.shape[:2], dtype=np.uint64)
+        for j in range(r):
+            key = (key << np.uint64(32)) ^ (key >> np.uint64(32)) ^ parts[:, :, j]
+        key ^= salts[None, :]
+        key *= _MULTIPLIERS[1]
+    return key
+
+
+def _unique_pairs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if keys.shape[0] == 0:
+        return keys, docs
+    order = np.lexsort((keys, docs))
+    k, d = keys[order], docs[order]
+    keep = np.r_[True, (k[1:] != k[:-1]) | (d[1:] != d[:-1])]
+    return k[keep], d[keep]

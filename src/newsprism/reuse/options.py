@@ -1,0 +1,50 @@
+"""Every tunable of the reuse stage in one dataclass (one configuration for all datasets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReuseOptions:
+    # Fingerprints: word k-gram shingles, MinHash per sentence, min-merged into windows of
+    # ``window`` sentences. The index keeps every ``index_stride``-th window, queries use all:
+    # a passage of a few sentences still meets one indexed window exactly.
+    shingle: int = 5
+    num_perm: int = 16
+    rows_per_band: int = 2
+    window: int = 3
+    index_stride: int = 3
+    seed: int = 1729
+    # A band bucket shared by more articles than this yields only its earliest members, so a
+    # boilerplate passage or thousands of near-copies cost O(cap) per article, not O(N).
+    max_fanout: int = 32
+    # Verification: runs of shared shingles closer than ``max_gap`` tokens (on both sides) are
+    # one passage; a pair needs ``min_passage_tokens`` aligned tokens to count at all.
+    max_gap: int = 12
+    min_passage_tokens: int = 8
+    # A pair is reuse when it shares this many words outside quotation marks, or when one article
+    # lies (almost) wholly inside the other (short items, headlines).
+    min_shared_tokens: int = 30
+    short_whole_coverage: float = 0.6
+    # A smaller shared passage counts when it fills the gap another source leaves in an article
+    # (the passage lifted into a host text, the second source of a merge).
+    min_weak_tokens: int = 12
+    weak_outside_share: float = 0.8
+    # Typing thresholds, shares of an article's tokens covered by the other.
+    copy_coverage: float = 0.92
+    high_coverage: float = 0.80
+    partial_max_coverage: float = 0.50
+    merge_min_share: float = 0.10
+    prefix_slack: float = 0.05
+    # Rewrites: sentence-embedding alignment, one-to-one and in order.
+    rewrite: bool = True
+    rewrite_min_similarity: float = 0.76
+    rewrite_min_aligned: float = 0.25
+    rewrite_max_exact: float = 0.50
+    rewrite_neighbours: int = 5
+    rewrite_min_article_similarity: float = 0.60
+
+    @property
+    def bands(self) -> int:
+        return self.num_perm // self.rows_per_band

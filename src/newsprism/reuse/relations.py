@@ -1,0 +1,192 @@
+"""Typing verified pairs (copy, truncated, edited, merged, partial, partial-host, revision) in the
+context of every other pair an article takes part in, and directing them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.reuse.align import char_span
+from newsprism.reuse.candidates import Evidence
+from newsprism.reuse.direction import DirectionCue, by_date, by_markers, by_record
+from newsprism.reuse.options import ReuseOptions
+from newsprism.reuse.result import ReusePair
+
+CONTAINED = 0.95
+
+
+@dataclass
+class Layout:
+    """Where the uncovered words of one side lie relative to the shared text."""
+
+    head: int
+    middle: int
+    tail: int
+    n: int
+    blocks: int = 0  # separate uncovered stretches between the first and last shared word
+
+    @classmethod
+    def of(cls, mask: np.ndarray) -> Layout:
+        idx = np.flatnonzero(mask)
+        n = int(mask.shape[0])
+        if idx.shape[0] == 0:
+            return cls(n, 0, 0, n)
+        first, last = int(idx[0]), int(idx[-1])
+        inner = ~mask[first : last + 1]
+        blocks = int(np.count_nonzero(inner[1:] & ~inner[:-1]) + (inner[0] if inner.shape[0] else 0))
+        return cls(first, int(inner.sum()), n - 1 - last, n, blocks)
+
+
+class Context:
+    """For each article, the masks its partners cover on it (a merge is seen only across pairs)."""
+
+    def __init__(self, evidence: Sequence[Evidence], options: ReuseOptions):
+        self.options = options
+        self.cover: dict[str, list[tuple[str, np.ndarray, float]]] = defaultdict(list)
+        for ev in evidence:
+            al = ev.alignment
+            self.cover[ev.a.id].append((ev.b.id, al.mask_a, al.coverage_b))
+            self.cover[ev.b.id].append((ev.a.id, al.mask_b, al.coverage_a))
+        self._sources: dict[str, set[str]] = {}
+
+    def merge_sources(self, x: str) -> set[str]:
+        """Partners that each add a distinct share of x, skipping partners x wholly contains
+        (those are more likely cut from x than sources of it)."""
+        if x in self._sources:
+            return self._sources[x]
+        partners = [(p, m) for p, m, other_cov in self.cover.get(x, []) if other_cov < CONTAINED]
+        partners.sort(key=lambda pm: -int(pm[1].sum()))
+        found: set[str] = set()
+        if partners:
+            n = partners[0][1].shape[0]
+            union = np.zeros(n, dtype=bool)
+            need = max(self.options.merge_min_share * n, self.options.min_passage_tokens)
+            for p, m in partners:
+                if int((m & ~union).sum()) >= need:
+                    found.add(p)
+                union |= m
+            # One partner covering most of x explains x alone: a merge takes parts of each source.
+            if float(partners[0][1].mean()) >= self.options.high_coverage:
+                found = set()
+        self._sources[x] = found if len(found) >= 2 else set()
+        return self._sources[x]
+
+    def covered_by_others(self, x: str, exclude: str, region: np.ndarray) -> float:
+        """Share of x's ``region`` tokens that partners other than ``exclude`` cover."""
+        total = int(region.sum())
+        if total == 0:
+            return 0.0
+        union = np.zeros_like(region)
+        for p, m, _ in self.cover.get(x, []):
+            if p != exclude:
+                union |= m
+        return float((union & region).sum()) / total
+
+    def union_coverage(self, x: str) -> float:
+        masks = [m for _, m, _ in self.cover.get(x, [])]
+        if not masks:
+            return 0.0
+        return float(np.logical_or.reduce(masks).mean())
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def _contained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, str | None, str]:
+    """Types for a pair where one side (s) lies wholly inside the other (l)."""
+    al = ev.alignment
+    s, l = ("a", "b") if al.coverage_a >= al.coverage_b else ("b", "a")
+    art = {"a": ev.a, "b": ev.b}
+    mask_l = al.mask_b if l == "b" else al.mask_a
+    cov_l = al.coverage_b if l == "b" else al.coverage_a
+    lay = Layout.of(mask_l)
+    extra = ~mask_l
+    inserted_from_elsewhere = ctx.covered_by_others(art[l].id, art[s].id, extra) >= 0.5
+    small_middle = lay.middle <= max(5, 0.05 * lay.n)
+    sid, lid = art[s].id, art[l].id
+    if inserted_from_elsewhere and not small_middle:
+        return "partial-host", l, (f"{lid} is {sid}'s text with a passage from another article inserted "
+                                   f"({lay.middle} words in the middle, found elsewhere)")
+    if cov_l >= opts.high_coverage and small_middle:
+        who = l if lay.head + lay.tail > 0 else None
+        return "copy", who, (f"{sid} lies wholly inside {lid}; {lid} adds only {lay.head + lay.tail} words "
+                             f"before/after it ({_pct(cov_l)} of {lid} shared)")
+    if small_middle:
+        where = "end" if lay.tail >= lay.head else "beginning"
+        return "truncated", s, (f"{sid} is {lid} cut at the {where}: all of {sid} is in {lid}, which has "
+                                f"{lay.head + lay.tail} more words (superset is the source)")
+    if inserted_from_elsewhere or lay.blocks == 1:
+        return "partial-host", l, (f"{lid} is {sid}'s whole text with one block of {lay.middle} words inserted"
+                                   + (" (found in another article)" if inserted_from_elsewhere else ""))
+    return "edited", s, (f"{sid} lies inside {lid} except for edits; {lid} has {lay.middle} words {sid} lacks "
+                         f"inside the shared text (superset is the source)")
+
+
+def _uncontained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, str | None, str]:
+    al = ev.alignment
+    a, b = ev.a.id, ev.b.id
+    sides = [(x, y, side) for x, y, side in ((a, b, "a"), (b, a, "b")) if y in ctx.merge_sources(x)]
+    # Both look built from several sources: the one more wholly made of others' text is the merge.
+    sides.sort(key=lambda xys: -ctx.union_coverage(xys[0]))
+    if sides:
+        x, y, side = sides[0]
+        others = ", ".join(sorted(ctx.merge_sources(x) - {y}))
+        return "merged", side, (f"{x} is built from several sources: {y} covers "
+                                f"{_pct(al.coverage_a if side == 'a' else al.coverage_b)} of it, {others} other parts")
+    if min(al.coverage_a, al.coverage_b) >= opts.partial_max_coverage:
+        ua, ub = int((~al.mask_a).sum()), int((~al.mask_b).sum())
+        side = "a" if ua < ub else "b" if ub < ua else None
+        return "edited", side, (f"both mostly shared ({_pct(al.coverage_a)} of {a}, {_pct(al.coverage_b)} of {b}) "
+                                f"with edits; the side with more material of its own is taken as the source")
+    xa, xb = ctx.union_coverage(a), ctx.union_coverage(b)
+    side = "a" if xa - xb >= 0.2 else "b" if xb - xa >= 0.2 else None
+    why = "" if side is None else f"; {a if side == 'a' else b} is made mostly of other articles' text"
+    return "partial", side, (f"a passage of {al.shared_tokens} words is shared ({_pct(al.coverage_a)} of {a}, "
+                             f"{_pct(al.coverage_b)} of {b}){why}")
+
+
+def _same_source(ev: Evidence) -> str | None:
+    a, b = ev.a, ev.b
+    if a.identity_key and a.identity_key == b.identity_key:
+        return f"same identity ({a.identity_key})"
+    oa, ob = a.outlet_domain or a.outlet, b.outlet_domain or b.outlet
+    if oa and ob and oa.lower() == ob.lower():
+        return f"same outlet ({oa})"
+    return None
+
+
+def _direct(ev: Evidence, structural: DirectionCue) -> DirectionCue:
+    al = ev.alignment
+    for cue in (by_record(ev.a, ev.b), by_date(ev.a, ev.b),
+                by_markers(ev.a, ev.ta, al.mask_a, ev.b, ev.tb, al.mask_b)):
+        if cue is not None:
+            return cue
+    return structural
+
+
+def classify(ev: Evidence, ctx: Context, opts: ReuseOptions) -> ReusePair:
+    al = ev.alignment
+    if ev.exact:
+        rtype, side, reason = "copy", None, "identical text (same content hash)"
+    elif max(al.coverage_a, al.coverage_b) >= CONTAINED:
+        rtype, side, reason = _contained(ev, ctx, opts)
+    else:
+        rtype, side, reason = _uncontained(ev, ctx, opts)
+    structural = DirectionCue(side, "structure: " + reason if side else "no evidence of order", 0.6 if side else 0.0)
+    cue = _direct(ev, structural)
+    same = _same_source(ev)
+    markers = cue.reason.startswith("revision marker") or cue.reason.startswith(f"{ev.a.id} is stored")
+    # Correction markers make a revision only of texts that each keep material of their own.
+    by_marker = markers and rtype in ("edited", "partial") and min(al.coverage_a, al.coverage_b) >= 0.3
+    if rtype in ("edited", "truncated", "copy", "partial") and not ev.exact and (same or by_marker):
+        reason = f"revision ({same or cue.reason}): {reason}"
+        rtype = "revision"
+    direction = {"a": "b->a", "b": "a->b"}.get(cue.derived or "", "unknown")
+    confidence = min(0.97, 0.5 + ev.unquoted_shared / 400 + 0.2 * max(al.coverage_a, al.coverage_b))
+    passages = tuple((char_span(ev.ta, p.a0, p.a1), char_span(ev.tb, p.b0, p.b1)) for p in al.passages)
+    return ReusePair(ev.a.id, ev.b.id, rtype, direction, round(confidence, 3), reason,
+                     al.coverage_a, al.coverage_b, passages, cue.reason)

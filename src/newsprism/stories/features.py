@@ -1,0 +1,156 @@
+"""What tells one news event from another, per article: lead embedding, hashed TF-IDF, shared names and numbers.
+
+Every sparse profile uses a fixed-width hashing vectorizer so a new article can be compared with stored
+story profiles without refitting a vocabulary; the IDF weights are frozen at the last batch build.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+from newsprism.model import Article
+
+N_TEXT_FEATURES = 2**18
+N_NAME_FEATURES = 2**16
+LEAD_MAX_CHARS = 400
+
+# A capitalised run ("Valery Gerasimov", "New York Post") or a number ("14,000", "6.1", "2013").
+_NAME = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’\-]*)*")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘]?[A-Z0-9])")
+# Capitalised only because they open a sentence or a heading; they say nothing about an event.
+_NAME_STOP = frozenset(
+    w.title() for w in ENGLISH_STOP_WORDS
+) | frozenset(
+    """Mr Mrs Ms Dr Said Says According However Meanwhile Also But And The It He She They We
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Photo Image Video
+    Read More Related Advertisement Updated Posted""".split()
+)
+
+
+@dataclass(slots=True)
+class DocFeatures:
+    """Row-aligned features of a batch of articles. Sparse rows and embeddings are L2-normalised."""
+
+    embeddings: np.ndarray  # (n, d) float32
+    text: sparse.csr_matrix  # (n, N_TEXT_FEATURES) TF-IDF, hashed
+    names: sparse.csr_matrix  # (n, N_NAME_FEATURES) IDF-weighted names and numbers, hashed
+    times: np.ndarray  # (n,) float64 days since epoch, NaN when unknown
+
+    def __len__(self) -> int:
+        return self.embeddings.shape[0]
+
+    def rows(self, index: np.ndarray | list[int]) -> DocFeatures:
+        idx = np.asarray(index, dtype=np.int64)
+        return DocFeatures(self.embeddings[idx], self.text[idx], self.names[idx], self.times[idx])
+
+
+def lead_of(article: Article) -> str:
+    """Title and first sentence: where an article says which event it is about."""
+    first = ""
+    if article.sentences:
+        first = article.sentences[0].text(article.text)
+    else:
+        parts = _SENTENCE_END.split(article.text.strip(), maxsplit=1)
+        first = parts[0] if parts else ""
+    title = (article.title or "").strip()
+    lead = f"{title}. {first}" if title and title not in first else (first or title)
+    return " ".join(lead.split())[:LEAD_MAX_CHARS]
+
+
+def names_of(text: str) -> list[str]:
+    """Capitalised runs and numbers, lower-cased; single stop-words that merely open a sentence dropped."""
+    out: list[str] = []
+    for m in _NAME.finditer(text):
+        words = [w for w in m.group(0).split() if w not in _NAME_STOP]
+        if words:
+            out.append(" ".join(words).lower())
+    for m in _NUMBER.finditer(text):
+        out.append("#" + m.group(0).replace(",", ""))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9][a-z0-9'’\-]+", text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+def text_vectorizer() -> HashingVectorizer:
+    return HashingVectorizer(
+        n_features=N_TEXT_FEATURES, analyzer=_words, alternate_sign=False, norm=None
+    )
+
+
+def name_vectorizer() -> HashingVectorizer:
+    return HashingVectorizer(
+        n_features=N_NAME_FEATURES, analyzer=names_of, alternate_sign=False, norm=None, binary=True
+    )
+
+
+@dataclass(slots=True)
+class Idf:
+    """Frozen inverse document frequencies for both hashed spaces (smoothed as scikit-learn does)."""
+
+    text: np.ndarray
+    names: np.ndarray
+    n_docs: int
+
+    @classmethod
+    def fit(cls, text_counts: sparse.csr_matrix, name_counts: sparse.csr_matrix) -> Idf:
+        n = text_counts.shape[0]
+        return cls(_idf(text_counts, n), _idf(name_counts, n), n)
+
+
+def _idf(counts: sparse.csr_matrix, n: int) -> np.ndarray:
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+def _weight(counts: sparse.csr_matrix, idf: np.ndarray, sublinear: bool) -> sparse.csr_matrix:
+    m = counts.astype(np.float32).tocsr()
+    if sublinear:
+        m.data = 1.0 + np.log(m.data)
+    m = m @ sparse.diags(idf)
+    return _l2_rows(m.tocsr())
+
+
+def _l2_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms).astype(np.float32) @ m
+
+
+def article_time(article: Article) -> float:
+    if article.published is None:
+        return float("nan")
+    published = article.published
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return published.timestamp() / 86400.0
+
+
+def raw_counts(articles: list[Article]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    bodies = [f"{a.title or ''}\n{a.text}" for a in articles]
+    return text_vectorizer().transform(bodies).tocsr(), name_vectorizer().transform(bodies).tocsr()
+
+
+def featurize(
+    articles: list[Article], embeddings: np.ndarray, idf: Idf | None = None
+) -> tuple[DocFeatures, Idf]:
+    """Features for ``articles``; fits the IDF on them when none is given (a batch build)."""
+    text_counts, name_counts = raw_counts(articles)
+    if idf is None:
+        idf = Idf.fit(text_counts, name_counts)
+    times = np.array([article_time(a) for a in articles], dtype=np.float64)
+    feats = DocFeatures(
+        embeddings=np.ascontiguousarray(embeddings, dtype=np.float32),
+        text=_weight(text_counts, idf.text, sublinear=True),
+        names=_weight(name_counts, idf.names, sublinear=False),
+        times=times,
+    )
+    return feats, idf

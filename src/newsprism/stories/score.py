@@ -1,0 +1,70 @@
+"""The pair score: how strongly two articles (or an article and a story) look like one event.
+
+Every term except time is a dot product of L2-normalised vectors, so the mean score between an article and
+the members of a story equals the score against the story's summed vectors divided by its size. That is
+what lets incremental assignment use one centroid per story and still agree with batch average linkage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from newsprism.stories.features import DocFeatures
+
+
+@dataclass(frozen=True, slots=True)
+class StoryOptions:
+    """One configuration for every dataset. Chosen on ECB+ odd topics only (see BENCHMARKS.md)."""
+
+    w_embedding: float = 0.35
+    w_text: float = 0.35
+    w_names: float = 0.30
+    # Two dated reports this many days apart lose ``w_time`` (linearly, capped); undated pairs lose nothing.
+    w_time: float = 0.30
+    time_horizon_days: float = 14.0
+    # Average-link merge threshold on the pair score; also the bar for joining a story incrementally.
+    threshold: float = 0.30
+    # Candidate pairs: each article's nearest neighbours by lead embedding and by text (hashed projection).
+    neighbours: int = 40
+    # Pairs scoring below this are treated as unrelated (0) by the sparse average linkage.
+    edge_floor: float = 0.05
+    # Reuse links (one text copied from another) are near-certain evidence of one story.
+    reuse_score: float = 1.0
+    # Terms kept per story profile; bounds memory for 30k stories.
+    profile_terms: int = 400
+    block_size: int = 2048
+
+
+def time_penalty(t_a: np.ndarray, t_b: np.ndarray, options: StoryOptions) -> np.ndarray:
+    """``w_time`` × distance in horizons (capped at 1); 0 where either date is unknown."""
+    dt = np.abs(np.asarray(t_a, dtype=np.float64) - np.asarray(t_b, dtype=np.float64))
+    frac = np.minimum(dt / options.time_horizon_days, 1.0)
+    return np.where(np.isnan(frac), 0.0, options.w_time * frac)
+
+
+def sparse_row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix, chunk: int = 50_000) -> np.ndarray:
+    """Row-wise dot products ``a[k] · b[k]`` without building the full product."""
+    out = np.empty(a.shape[0], dtype=np.float32)
+    for start in range(0, a.shape[0], chunk):
+        stop = min(start + chunk, a.shape[0])
+        out[start:stop] = np.asarray(a[start:stop].multiply(b[start:stop]).sum(axis=1)).ravel()
+    return out
+
+
+def pair_scores(feats: DocFeatures, left: np.ndarray, right: np.ndarray, options: StoryOptions) -> np.ndarray:
+    """Scores of the article pairs ``(left[k], right[k])``."""
+    if len(left) == 0:
+        return np.zeros(0, dtype=np.float32)
+    emb = np.einsum("ij,ij->i", feats.embeddings[left], feats.embeddings[right])
+    score = options.w_embedding * emb
+    chunk = 50_000
+    for start in range(0, len(left), chunk):
+        sl = slice(start, start + chunk)
+        li, ri = left[sl], right[sl]
+        score[sl] += options.w_text * sparse_row_dots(feats.text[li], feats.text[ri])
+        score[sl] += options.w_names * sparse_row_dots(feats.names[li], feats.names[ri])
+    score -= time_penalty(feats.times[left], feats.times[right], options)
+    return score.astype(np.float32)

@@ -1,0 +1,1 @@
+"""Verdicts: corroborated facts, outlet conflicts, actor disputes and single-source claims."""

@@ -1,0 +1,239 @@
+"""Slot comparisons between two aligned claims: which values differ, and which differences are real.
+
+Compatible values are not conflicts: overlapping ranges, rounding ("about 1,300" vs "1,300"),
+bounds ("over 1,300" vs "an estimated 1,300"), converted units (km² vs square miles), vague
+quantities ("hundreds of square miles"). Each difference names both slot values and their spans.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from newsprism.claims.actors import country_of
+from newsprism.claims.model import Claim, Quantity, TimeRef
+from newsprism.model import Span
+
+APPROX_TOLERANCE = 0.10  # "about", "an estimated": ±10 %
+ROUNDING_CAP = 0.05  # a round number stands for ±half its last significant digit, at most ±5 %
+
+
+@dataclass(frozen=True, slots=True)
+class SlotValue:
+    """One side of a comparison: the printed value, its normalised form, and where it is."""
+
+    claim_id: str
+    article_id: str
+    text: str
+    span: Span
+    key: str  # what makes two values "the same" on this slot
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    type: str  # numeric | entity | place | time | polarity | attribution | quote wording
+    slot: str  # what is compared: a quantity head ("troop"), "person", "place", ...
+    a: SlotValue
+    b: SlotValue
+
+
+def _rounding(value: float) -> float:
+    if value == 0 or math.isinf(value):
+        return 0.0
+    v = abs(value)
+    step = 10 ** math.floor(math.log10(v)) if v >= 1 else 0.0
+    while step >= 10 and (v / step) != int(v / step):
+        step /= 10
+    return min(step / 2, v * ROUNDING_CAP)
+
+
+def interval(q: Quantity) -> tuple[float, float]:
+    """The range a printed quantity is compatible with, in base units."""
+    lo, hi = q.si_low, q.si_high
+    tol_lo = max(_rounding(lo), lo * APPROX_TOLERANCE if q.approx else 0.0)
+    tol_hi = 0.0 if math.isinf(hi) else max(_rounding(hi), hi * APPROX_TOLERANCE if q.approx else 0.0)
+    return lo - tol_lo, hi + tol_hi
+
+
+def quantity_kind(q: Quantity) -> str | None:
+    """Quantities compare only when they measure the same thing."""
+    if q.dimension == "count":
+        return f"count:{q.head}" if q.head else None
+    if q.dimension == "duration" and q.head:
+        return f"duration:{q.head}"  # "15-minute meeting" vs "three-year war": compare per head
+    return q.dimension
+
+
+def compatible(a: Quantity, b: Quantity) -> bool:
+    a_lo, a_hi = interval(a)
+    b_lo, b_hi = interval(b)
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def _qv(c: Claim, q: Quantity) -> SlotValue:
+    return SlotValue(
+        c.id, c.article_id, q.text, q.span, f"{q.low:g}-{q.high:g} {q.unit or q.head or ''}".strip()
+    )
+
+
+def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
+    out = []
+    for qa in a.quantities:
+        kind = quantity_kind(qa)
+        same = [qb for qb in b.quantities if kind and quantity_kind(qb) == kind]
+        if same and not any(compatible(qa, qb) for qb in same):
+            out.append(Difference("numeric", kind.split(":", 1)[-1], _qv(a, qa), _qv(b, same[0])))
+    return out
+
+
+def _overlap(x: TimeRef, y: TimeRef) -> bool:
+    return bool(x.start and y.start and x.start <= (y.end or y.start) and y.start <= (x.end or x.start))
+
+
+def time_differences(a: Claim, b: Claim) -> list[Difference]:
+    """Only resolved times inside the content (not "said Saturday") are compared."""
+    ta = [t for t in a.times if t.start and _inside(t.span, a.content_span)]
+    tb = [t for t in b.times if t.start and _inside(t.span, b.content_span)]
+    if not ta or not tb or any(_overlap(x, y) for x in ta for y in tb):
+        return []
+    x, y = ta[0], tb[0]
+    return [
+        Difference(
+            "time",
+            "time",
+            SlotValue(a.id, a.article_id, x.text, x.span, f"{x.start}..{x.end}"),
+            SlotValue(b.id, b.article_id, y.text, y.span, f"{y.start}..{y.end}"),
+        )
+    ]
+
+
+def _inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
+def _entity_sets(c: Claim, labels: tuple[str, ...]) -> dict[str, tuple[str, Span]]:
+    out = {}
+    for e in c.entities:
+        if e.label in labels and _inside(e.span, c.content_span):
+            if e.label != "PERSON" and country_of(e.text.removeprefix("the ")):
+                continue  # countries are mostly actors, not the place of an event
+            out.setdefault(e.key, (e.text, e.span))
+    return out
+
+
+def entity_differences(a: Claim, b: Claim) -> list[Difference]:
+    out = []
+    for kind, labels in (("entity", ("PERSON",)), ("place", ("GPE", "LOC")), ("place", ("FAC",))):
+        ea, eb = _entity_sets(a, labels), _entity_sets(b, labels)
+        if ea and eb and not set(ea) & set(eb) and not _alias(ea, eb):
+            (ka, (xa, sa)), (kb, (xb, sb)) = next(iter(ea.items())), next(iter(eb.items()))
+            slot = "person" if kind == "entity" else "place"
+            out.append(
+                Difference(
+                    kind,
+                    slot,
+                    SlotValue(a.id, a.article_id, xa, sa, ka),
+                    SlotValue(b.id, b.article_id, xb, sb, kb),
+                )
+            )
+    return out
+
+
+def _alias(ea: dict[str, tuple[str, Span]], eb: dict[str, tuple[str, Span]]) -> bool:
+    """ "Kursk" vs "Kursk region", "Vatican City" vs "Vatican": one name contains the other."""
+    return any(x in y or y in x for x in ea for y in eb)
+
+
+_FUNCTION_WORDS = frozenset("the a an of in on at to and".split())
+
+
+def _words(text: str) -> list[str]:
+    return "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+
+
+def _near(x: str, y: str) -> bool:
+    """Spelling variants ("defense"/"defence", "co-operation"/"cooperation") are the same word."""
+    return SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
+
+
+def wording_changes(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """Word-level edits between two quotes, ignoring spelling variants and added/dropped articles."""
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        xa, xb = a[i1:i2], b[j1:j2]
+        if op == "replace" and len(xa) == len(xb) and all(_near(x, y) for x, y in zip(xa, xb, strict=True)):
+            continue
+        if not (set(xa) | set(xb)) - _FUNCTION_WORDS:
+            continue
+        out.append((" ".join(xa), " ".join(xb)))
+    return out
+
+
+def quote_differences(a: Claim, b: Claim, low: float = 0.5) -> list[Difference]:
+    """The same quote printed with different words (a retranslation, a paraphrase in quote marks)."""
+    out = []
+    for qa in a.quotes:
+        wa = _words(qa.text)
+        for qb in b.quotes:
+            wb = _words(qb.text)
+            if not wa or not wb:
+                continue
+            na, nb = " ".join(wa), " ".join(wb)
+            if na in nb or nb in na or SequenceMatcher(None, wa, wb, autojunk=False).ratio() < low:
+                continue
+            if wording_changes(wa, wb):
+                out.append(
+                    Difference(
+                        "quote wording",
+                        "quote",
+                        SlotValue(a.id, a.article_id, qa.text, qa.span, na),
+                        SlotValue(b.id, b.article_id, qb.text, qb.span, nb),
+                    )
+                )
+    return out
+
+
+POSITIVE = frozenset({"asserts", "claims", "confirms"})
+
+
+def polarity(c: Claim) -> int:
+    """+1 when the claim affirms its content, -1 when negated or denied."""
+    sign = -1 if c.attribution.stance in ("denies", "disputes") or c.response_to else 1
+    return -sign if c.negated and not c.response_to else sign
+
+
+def _side_value(c: Claim) -> SlotValue:
+    marker = c.negations[0] if c.negations else None
+    span = marker.span if marker else (c.attribution.verb_span or c.content_span)
+    text = marker.text if marker else (c.attribution.verb or "asserts")
+    return SlotValue(c.id, c.article_id, text, span, "negative" if polarity(c) < 0 else "positive")
+
+
+def polarity_difference(a: Claim, b: Claim) -> list[Difference]:
+    if polarity(a) == polarity(b):
+        return []
+    return [Difference("polarity", "polarity", _side_value(a), _side_value(b))]
+
+
+def attribution_difference(a: Claim, b: Claim) -> list[Difference]:
+    """Both outlets name a source for the same statement, and the named sources differ."""
+    xa, xb = a.attribution, b.attribution
+    if xa.is_outlet or xb.is_outlet or not xa.source_span or not xb.source_span:
+        return []
+    if xa.actor and xb.actor and not set(xa.actor.split(", ")) & set(xb.actor.split(", ")):
+        pass  # different sides: a genuine attribution difference
+    elif xa.person and xb.person and xa.person != xb.person:
+        pass
+    else:
+        return []
+    return [
+        Difference(
+            "attribution",
+            "source",
+            SlotValue(a.id, a.article_id, xa.source, xa.source_span, xa.actor or xa.source),
+            SlotValue(b.id, b.article_id, xb.source, xb.source_span, xb.actor or xb.source),
+        )
+    ]

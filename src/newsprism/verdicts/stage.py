@@ -1,0 +1,77 @@
+"""VerdictsStage: ``alignment`` (+ ``reuse`` when present) -> ``verdicts``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsprism.align.model import AlignmentResult
+from newsprism.pipeline import Batch
+from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
+from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, VerdictsResult
+
+
+@dataclass
+class VerdictsOptions:
+    decide: VerdictOptions = field(default_factory=VerdictOptions)
+
+
+def _independence(reuse: Any) -> tuple[Any, str, str]:
+    """A counter of independent sources over article ids, and how independence was established."""
+    group_of = getattr(reuse, "group_of", None) if reuse is not None else None
+    if isinstance(group_of, dict):
+
+        def count(ids: Sequence[str]) -> int:
+            return len({group_of.get(a, f"solo:{a}") for a in ids})
+
+        return count, INDEPENDENCE_REUSE, "independent sources counted by reuse groups (copies count once)"
+
+    def per_article(ids: Sequence[str]) -> int:
+        return len(set(ids))
+
+    return (
+        per_article,
+        INDEPENDENCE_ARTICLES,
+        (
+            "no reuse layer: each article counts as one independent source, so reprints of one wire story "
+            "are over-counted"
+        ),
+    )
+
+
+class VerdictsStage:
+    name = "verdicts"
+    requires = frozenset({"alignment"})
+    provides = frozenset({"verdicts"})
+
+    def __init__(self, options: VerdictsOptions | None = None):
+        self.options = options or VerdictsOptions()
+
+    def run(self, batch: Batch) -> Batch:
+        t0 = time.perf_counter()
+        alignment: AlignmentResult = batch.layer("alignment")
+        count, mode, note = _independence(batch.layers.get("reuse"))
+        result = VerdictsResult(independence=mode, independence_note=note)
+        ctx = GroupContext(
+            alignment.claims, {a.id: a.text for a in batch.articles}, count, alignment.article_meta
+        )
+        for group in alignment.groups:
+            try:
+                verdicts = decide(group, ctx, self.options.decide)
+            except Exception as exc:  # noqa: BLE001 - one odd group must not lose the rest
+                result.errors[group.id] = f"verdict failed for group {group.id}: {exc!r}"
+                continue
+            for v in verdicts:
+                if mode == INDEPENDENCE_ARTICLES:
+                    v.note = "; ".join(x for x in (v.note, "each article counted as one source") if x)
+                {
+                    "corroborated": result.fact_sheet,
+                    "conflicting": result.conflicts,
+                    "disputed": result.actor_disputes,
+                    "single-source": result.single_source,
+                }[v.label].append(v)
+        result.fact_sheet.sort(key=lambda v: (-v.n_independent_sources, -len(v.article_ids), v.id))
+        result.timings["verdict_seconds"] = time.perf_counter() - t0
+        return batch.with_layer("verdicts", result)

@@ -1,0 +1,255 @@
+"""HTTP API ``/api/v1``: open reads; writes (ingest, analyze) need ``Authorization: Bearer <token>``."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import tempfile
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsprism.web.data import StoryQuery, WebData
+from newsprism.web.tokens import TokenInfo, verify_token
+
+
+class Error(BaseModel):
+    error: str
+    detail: Any = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Error}, 404: {"model": Error}, 413: {"model": Error}, 422: {"model": Error},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 401: {"model": Error}}
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+bearer = HTTPBearer(auto_error=False, description="A token from `newsprism tokens create`")
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+class StoryOut(BaseModel):
+    story: dict[str, Any]
+    report: dict[str, Any]
+
+
+class IngestOut(BaseModel):
+    new: int
+    duplicate: int
+    revision: int
+    failed: int
+    article_ids: list[str]
+    articles: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    text: str = Field(min_length=1, max_length=2_000_000)
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    byline: str | None = None
+
+
+class ArticlesIn(BaseModel):
+    articles: list[ArticleIn] = Field(min_length=1, max_length=1000)
+
+
+class UrlsIn(BaseModel):
+    urls: list[Annotated[str, Field(min_length=1, max_length=2048)]] = Field(min_length=1, max_length=100)
+
+
+StageName = Literal["reuse", "stories", "claims", "align", "verdicts"]
+
+
+class AnalyzeIn(BaseModel):
+    article_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=2000)
+    stages: list[StageName] | None = Field(None, description="stages to run; default: every available stage")
+
+
+class AnalyzeOut(BaseModel):
+    analysis_id: str | None
+    stages: dict[str, Any]
+    stories: list[dict[str, Any]]
+    report_url: str
+
+
+def _data(request: Request) -> WebData:
+    return request.app.state.data
+
+
+def require_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> TokenInfo:
+    """Writes need a valid, unrevoked bearer token; anything else is 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(401, "this endpoint needs an API token: Authorization: Bearer <token>",
+                            headers={"WWW-Authenticate": "Bearer"})
+    info = verify_token(_data(request).store, credentials.credentials)
+    if info is None:
+        raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+    return info
+
+
+Token = Annotated[TokenInfo, Depends(require_token)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    return {"status": "ok", "articles": _data(request).store.count_articles()}
+
+
+@router.get("/articles", response_model=Page)
+def list_articles(request: Request, limit: Limit = 50, offset: Offset = 0,
+                  outlet: Annotated[str | None, Query(max_length=300)] = None) -> Page:
+    store = _data(request).store
+    items = [_article_meta(a) for a in store.list_articles(limit=limit, offset=offset, outlet=outlet)]
+    return Page(items=items, total=store.count_articles(), limit=limit, offset=offset)
+
+
+def _article_meta(article: Any) -> dict[str, Any]:
+    d = article.to_dict()
+    for key in ("text", "paragraphs", "sentences", "extra"):
+        d.pop(key, None)
+    return d
+
+
+@router.get("/articles/{article_id}")
+def get_article(request: Request, article_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+    article = _data(request).store.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, f"no article {article_id!r}")
+    return article.to_dict()
+
+
+@router.get("/stories", response_model=Page)
+def list_stories(
+    request: Request, limit: Limit = 20, offset: Offset = 0,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    outlet: Annotated[str | None, Query(max_length=300)] = None,
+    since: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
+    until: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
+    has_conflicts: bool | None = None,
+) -> Page:
+    rows, total = _data(request).stories(StoryQuery(q, outlet, since, until, has_conflicts, limit, offset))
+    return Page(items=[r.to_dict() for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/stories/{analysis_id}/{story_id}", response_model=StoryOut)
+def get_story(request: Request, analysis_id: str, story_id: str) -> StoryOut:
+    found = _data(request).story(analysis_id, story_id)
+    if found is None:
+        raise HTTPException(404, f"no story {story_id!r} in analysis {analysis_id!r}")
+    return StoryOut(story=found[0].to_dict(), report=found[1])
+
+
+@router.get("/reports", response_model=Page)
+def list_reports(request: Request, limit: Limit = 50, offset: Offset = 0) -> Page:
+    from newsprism.store.analyses import count_analyses, list_analyses
+
+    store = _data(request).store
+    items = [a.to_dict() for a in list_analyses(store, limit=limit, offset=offset)]
+    return Page(items=items, total=count_analyses(store), limit=limit, offset=offset)
+
+
+@router.get("/reports/{analysis_id}")
+def get_report(request: Request, analysis_id: str) -> dict[str, Any]:
+    from newsprism.store.analyses import get_analysis
+
+    report = get_analysis(_data(request).store, analysis_id)
+    if report is None:
+        raise HTTPException(404, f"no report {analysis_id!r}")
+    return report
+
+
+def _ingest(request: Request, inputs: list[str]) -> dict[str, Any]:
+    from newsprism.api import IngestOptions, ingest
+
+    return ingest(inputs, _data(request).store, IngestOptions()).to_dict()
+
+
+@router.post("/articles", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
+async def post_articles(request: Request, body: ArticlesIn, _token: Token) -> Any:
+    """Store JSON articles (``text`` required; metadata optional and marked as read)."""
+    with tempfile.TemporaryDirectory(prefix="newsprism-api-") as tmp:
+        path = pathlib.Path(tmp) / "articles.json"
+        path.write_text(json.dumps([a.model_dump(exclude_none=True) for a in body.articles]), "utf-8")
+        return await run_in_threadpool(_ingest, request, [str(path)])
+
+
+def _safe_name(name: str | None, i: int) -> str:
+    base = pathlib.Path(name or "").name
+    cleaned = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:100].lstrip(".")
+    return f"{i:04d}_{cleaned or 'upload'}"
+
+
+@router.post("/ingest/files", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
+async def ingest_files(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="article files", min_length=1, max_length=100)],
+    _token: Token,
+) -> Any:
+    """Ingest uploaded files (text, HTML, JSON, JSONL, CSV, feeds, WARC — detected as on the CLI)."""
+    with tempfile.TemporaryDirectory(prefix="newsprism-api-") as tmp:
+        paths = []
+        for i, upload in enumerate(files):
+            path = pathlib.Path(tmp) / _safe_name(upload.filename, i)
+            path.write_bytes(await upload.read())
+            paths.append(str(path))
+        return await run_in_threadpool(_ingest, request, paths)
+
+
+@router.post("/ingest/urls", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
+async def ingest_urls(request: Request, body: UrlsIn, _token: Token) -> Any:
+    """Fetch and ingest URLs; private, loopback and link-local addresses are refused (SSRF guard)."""
+    max_urls = request.app.state.options.max_urls
+    if len(body.urls) > max_urls:
+        raise HTTPException(413, f"at most {max_urls} URLs per request")
+    bad = [u for u in body.urls if not u.lower().startswith(("http://", "https://"))]
+    if bad:
+        raise HTTPException(400, f"only http(s) URLs can be ingested: {bad[:5]}")
+    return await run_in_threadpool(_ingest, request, list(body.urls))
+
+
+def _analyze(request: Request, body: AnalyzeIn) -> dict[str, Any]:
+    from newsprism.analysis import PipelineOptions
+    from newsprism.api import AnalyzeOptions, analyze_articles
+    from newsprism.store.analyses import save_analysis
+
+    store = _data(request).store
+    articles = store.get_articles(dict.fromkeys(body.article_ids))
+    missing = sorted(set(body.article_ids) - {a.id for a in articles})
+    if missing:
+        raise HTTPException(404, f"unknown article ids: {missing[:10]}")
+    backends = request.app.state.options.analyze_backends or {}
+    options = AnalyzeOptions(pipeline=PipelineOptions(stages=body.stages, backends=dict(backends)))
+    try:
+        report = analyze_articles(articles, options, {"article_ids": list(body.article_ids)})
+    except ValueError as exc:  # an option the pipeline refuses, named in the message
+        raise HTTPException(400, str(exc)) from exc
+    analysis_id = save_analysis(store, report)
+    stories = (report.get("stories") or {}).get("stories") or [{"id": "all"}]
+    return {"analysis_id": analysis_id, "stages": report["stages"],
+            "stories": [{"id": str(s.get("id")), "url": f"/stories/{analysis_id}/{s.get('id')}"}
+                        for s in stories],
+            "report_url": f"/api/v1/reports/{analysis_id}"}
+
+
+@router.post("/analyses", response_model=AnalyzeOut, status_code=201, responses=WRITE_ERRORS)
+async def post_analysis(request: Request, body: AnalyzeIn, _token: Token) -> Any:
+    """Analyze stored articles now and save the report; returns where to read it."""
+    return await run_in_threadpool(_analyze, request, body)

@@ -1,0 +1,143 @@
+"""Alignment on small synthetic inputs: model-free embedder, blank spaCy with an entity ruler."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import spacy
+
+from newsprism.align.group import GroupOptions, candidate_pairs, group_claims
+from newsprism.align.score import features
+from newsprism.align.stage import AlignStage, story_membership
+from newsprism.claims.stage import ClaimsStage
+from newsprism.engines.embedder import get_embedder
+from newsprism.ingest.base import RawDocument
+from newsprism.ingest.build import build_article
+from newsprism.pipeline import Batch
+from newsprism.verdicts.stage import VerdictsStage
+
+
+@pytest.fixture(scope="module")
+def ruler_nlp():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [{"label": "GPE", "pattern": p} for p in ("Kursk", "Russia", "Ukraine", "Moscow")]
+        + [{"label": "PERSON", "pattern": p} for p in ("Gerasimov", "Peskov")]
+    )
+    return nlp
+
+
+class Stories:
+    def __init__(self, mapping: dict[str, str]):
+        self.story_of = mapping
+
+
+def article(text: str, n: int):
+    return build_article(
+        RawDocument(text=text, source=f"mem://{n}", format="text", url=f"https://ex{n}.org/a")
+    )
+
+
+DOCS = [
+    "All Ukrainian troops have been forced from Russia's Kursk region, Russia's top general said. "
+    "Ukrainian officials denied the claim. North Korea deployed 10,000-12,000 of its troops to Russia. "
+    "Sixty-six drones were destroyed overnight.",
+    "Ukrainian forces had been expelled from the Kursk region, Russia's top commander claimed, "
+    "a claim which Kyiv has denied. North Korea sent an estimated 14,000 troops to aid Moscow. "
+    "Air defences reported intercepting 66 drones overnight.",
+    "Russian troops have regained control of the Kursk region, Gerasimov said. "
+    "Ukrainian officials disputed the claim. Pyongyang sent between 10,000 and 12,000 soldiers to Russia.",
+]
+
+
+def run_all(nlp, docs=DOCS, stories=None):
+    arts = [article(t, i) for i, t in enumerate(docs)]
+    mapping = stories or {a.id: "story-1" for a in arts}
+    batch = Batch.of(arts).with_layer("stories", Stories(mapping))
+    batch = ClaimsStage(nlp=nlp).run(batch)
+    batch = AlignStage(embedder=get_embedder("hashing")).run(batch)
+    return arts, VerdictsStage().run(batch)
+
+
+def test_candidates_skip_same_article_and_respect_k():
+    emb = np.eye(4, dtype=np.float32)
+    emb[1] = emb[0]
+    pairs = candidate_pairs(emb, ["a", "a", "b", "c"], GroupOptions(k=2, min_cosine=-1.0))
+    assert (0, 1) not in pairs
+    assert all(len({i, j}) == 2 for i, j in pairs)
+
+
+def test_grouping_keeps_one_claim_per_article():
+    emb = np.array([[1, 0], [1, 0], [1, 0]], dtype=np.float32)
+    from newsprism.claims.model import Attribution, Claim
+    from newsprism.model import Span
+
+    def c(i, art):
+        return Claim(
+            f"{art}:{i}", art, 0, Span(0, 3), Span(0, 3), "x y z", Attribution("o", "outlet", "asserts")
+        )
+
+    feats = [features(c(i, a), "three drones destroyed") for i, a in enumerate("aab")]
+    groups, _ = group_claims(emb, ["a", "a", "b"], feats, GroupOptions(threshold=0.1, link_threshold=0.1))
+    assert sorted(len(g) for g in groups) == [1, 2]
+
+
+def test_story_membership_accepts_dict_layers():
+    layer = {"stories": [{"id": "s1", "article_ids": ["x", "y"]}]}
+    assert story_membership(layer, ["x", "y", "z"]) == {"x": "s1", "y": "s1", "z": "solo:z"}
+
+
+def test_pipeline_groups_same_facts_and_attaches_denials(ruler_nlp):
+    arts, batch = run_all(ruler_nlp)
+    alignment = batch.layer("alignment")
+    multi = [g for g in alignment.groups if len(g.claim_ids) > 1]
+    troop = next(
+        g
+        for g in multi
+        if any(
+            "troops" in alignment.claims[c].text and "North" in alignment.claims[c].text for c in g.claim_ids
+        )
+    )
+    assert len(set(troop.article_ids)) >= 2
+    denial_groups = [g for g in alignment.groups if g.responses]
+    assert denial_groups and all(alignment.claims[r].response_to for g in denial_groups for r in g.responses)
+    for g in alignment.groups:
+        assert len(set(g.article_ids)) == len(g.article_ids)  # never two claims of one article
+    verdicts = batch.layer("verdicts").to_dict()
+    assert verdicts["independence"] == "articles"
+    for section in ("fact_sheet", "conflicts", "actor_disputes", "single_source"):
+        for v in verdicts[section]:
+            for e in v["evidence"]:
+                text = next(a.text for a in arts if a.id == e["article_id"])
+                assert text[e["span"][0] : e["span"][1]] == e["text"]
+
+
+def test_claims_never_cross_stories(ruler_nlp):
+    arts = [article(t, i) for i, t in enumerate(DOCS)]
+    mapping = {arts[0].id: "s1", arts[1].id: "s2", arts[2].id: "s2"}
+    _, batch = run_all(ruler_nlp, stories=mapping)
+    alignment = batch.layer("alignment")
+    for g in alignment.groups:
+        assert len({mapping[a] for a in g.article_ids}) == 1
+
+
+BAD = [
+    "Name | Value | Year\nA | 1,200 | 2020\nB | 3,400 | 2021\n1 2 3 4 5 6 7 8 9 10 11 12",
+    "“This quote never closes and goes on and on said nobody",
+    "Kursk. Russia. Ukraine. 12. 14,000. -- ---",
+    " ".join(f"Sentence {i} says officials reported {i} drones were destroyed." for i in range(500)),
+]
+
+
+def test_bad_input_never_crashes_and_every_claim_has_a_span(ruler_nlp):
+    arts, batch = run_all(ruler_nlp, docs=BAD)
+    claims = batch.layer("claims")
+    assert not claims.errors
+    for a in arts:
+        for c in claims.claims[a.id]:
+            assert 0 <= c.span.start < c.span.end <= len(a.text)
+            assert c.span.start <= c.content_span.start <= c.content_span.end <= c.span.end
+            for q in c.quantities:
+                assert a.text[q.span.start : q.span.end] == q.text
+    assert len(claims.claims[arts[3].id]) >= 400

@@ -1,0 +1,188 @@
+"""Unit tests for the claim slot extractors (no models)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from newsprism.claims.attribution import find_attribution
+from newsprism.claims.clauses import find_quotes, hedge_cues, negation_cues, quote_mask, split_clauses
+from newsprism.claims.numbers import parse_number
+from newsprism.claims.quantities import extract_quantities
+from newsprism.claims.times import extract_times
+
+
+def one(text: str):
+    qs = extract_quantities(text)
+    assert len(qs) == 1, [q.text for q in qs]
+    return qs[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "head", "unit", "approx"),
+    [
+        ("had deployed 10,000-12,000 of its troops to Russia", 10000, 12000, "troop", None, False),
+        ("sent between 10,000 and 12,000 soldiers to support", 10000, 12000, "troop", None, False),
+        ("Sixty-six drones were destroyed", 66, 66, "drone", None, False),
+        ("an estimated 14,000 troops to aid", 14000, 14000, "troop", None, True),
+        ("about 1,300 square kilometres (500 square miles) of land", 1300, 1300, None, "km2", True),
+        ("for about 15 minutes", 15, 15, None, "min", True),
+        ("from 3 to 5 people", 3, 5, "people", None, False),
+        ("$1.5 million in aid", 1.5e6, 1.5e6, None, "usd", False),
+    ],
+)
+def test_quantity_examples(text, low, high, head, unit, approx):
+    q = one(text)
+    assert (q.low, q.high, q.head, q.unit, q.approx) == (low, high, head, unit, approx)
+    assert text[q.span.start : q.span.end] == q.text
+
+
+def test_quantity_span_is_offset_into_article():
+    text = "Officials said North Korea sent an estimated 14,000 troops."
+    q = extract_quantities(text[15:], offset=15)[0]
+    assert text[q.span.start : q.span.end] == "an estimated 14,000 troops"
+
+
+def test_conversion_in_brackets_is_one_quantity():
+    qs = extract_quantities("seizing over 1,300 square kilometers (500 square miles) of territory")
+    assert len(qs) == 1
+    assert qs[0].low == 1300 and math.isinf(qs[0].high) and qs[0].text.endswith("miles)")
+
+
+def test_hyphenated_unit_and_heads():
+    q = one("a brief 15-minute meeting inside the basilica")
+    assert (q.low, q.unit, q.head) == (15, "min", "meeting")
+    drones = extract_quantities("Sixty-six drones were destroyed and a further 31 decoy drones failed")
+    assert [(x.low, x.head) for x in drones] == [(66, "drone"), (31, "drone")]
+
+
+def test_vague_and_bounds_and_years():
+    q = one("after seizing hundreds of square miles in August")
+    assert (q.low, q.high, q.unit) == (200, 999, "mi2")
+    assert extract_quantities("in August 2024 by attacking") == []
+    assert one("more than 40 people").high == math.inf
+    assert one("up to 12 boats").low == 0
+
+
+def test_parse_number_words():
+    assert parse_number("Sixty-six") == 66
+    assert parse_number("three hundred") == 300
+    assert parse_number("1,300") == 1300
+    assert parse_number("two thousand five hundred") == 2500
+    assert parse_number("banana") is None
+
+
+def test_times_resolved_against_article_date():
+    ref = date(2025, 4, 26)  # a Saturday
+    got = {
+        t.text: (t.start, t.end)
+        for t in extract_times(
+            "on Saturday, shortly after arriving last Friday and a meeting earlier this week", 0, ref
+        )
+    }
+    assert got["on Saturday"] == ("2025-04-26", "2025-04-26")
+    assert got["last Friday"] == ("2025-04-25", "2025-04-25")
+    assert got["earlier this week"] == ("2025-04-21", "2025-04-26")
+
+
+def test_times_unresolved_without_date_keep_key():
+    (t,) = extract_times("met on Saturday", 0, None)
+    assert t.start is None and t.key == "weekday:5"
+    (s,) = extract_times("In the fall, officials said", 0, date(2025, 4, 26))
+    assert (s.start, s.end, s.key) == ("2024-09-01", "2024-11-30", "season:autumn")
+
+
+def test_negation_and_hedges():
+    text = "The statements about the alleged end of hostilities are not true and it reportedly didn't happen"
+    assert [text[a:b] for a, b in negation_cues(text)] == ["not", "n't"]
+    assert {text[a:b].lower() for a, b in hedge_cues(text)} == {"alleged", "reportedly"}
+
+
+def _attr(text: str):
+    return find_attribution(quote_mask(text, find_quotes(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "stance", "content"),
+    [
+        (
+            "All troops have been forced from the region, Russia’s top general said in a meeting Saturday.",
+            "Russia’s top general",
+            "asserts",
+            "All troops have been forced from the region",
+        ),
+        (
+            "Gerasimov also confirmed Saturday that North Korean soldiers fought in Kursk.",
+            "Gerasimov",
+            "confirms",
+            "North Korean soldiers fought in Kursk.",
+        ),
+        (
+            "Another person died in the region, said Gov Serhiy Lysak.",
+            "Gov Serhiy Lysak",
+            "asserts",
+            "Another person died in the region",
+        ),
+        (
+            "North Korea sent an estimated 14,000 troops, according to officials.",
+            "officials",
+            "asserts",
+            "North Korea sent an estimated 14,000 troops",
+        ),
+        (
+            "Russia’s top commander claimed Saturday that Ukrainian forces had been expelled.",
+            "Russia’s top commander",
+            "claims",
+            "Ukrainian forces had been expelled.",
+        ),
+        (
+            "Ukrainian officials, however, said the fighting was still continuing.",
+            "Ukrainian officials",
+            "asserts",
+            "the fighting was still continuing.",
+        ),
+    ],
+)
+def test_attribution_and_stance(text, source, stance, content):
+    a = _attr(text)
+    assert a is not None
+    assert (a.source, a.stance) == (source, stance)
+    assert text[a.content[0] : a.content[1]] == content
+
+
+def test_anaphoric_denial_is_a_response():
+    a = _attr("Ukrainian officials denied the claim.")
+    assert a.response and a.stance == "denies" and a.source == "Ukrainian officials"
+    assert _attr("Officials disputed the claim.").stance == "disputes"
+
+
+def test_reporting_verb_inside_quotes_is_ignored():
+    text = "“They said nothing,” the minister added."
+    a = _attr(text)
+    assert a.source == "the minister" and a.verb == "added"
+
+
+def test_outlet_voice_has_no_attribution():
+    assert _attr("Sixty-six drones were destroyed overnight.") is None
+
+
+def test_split_coordinated_clauses():
+    text = "Sixty-six drones were destroyed and a further 31 decoy drones failed to reach their destination."
+    parts = [text[a:b] for a, b in split_clauses(text)]
+    assert parts == [
+        "Sixty-six drones were destroyed",
+        "a further 31 decoy drones failed to reach their destination.",
+    ]
+    names = "The news comes as Donald Trump and Volodymyr Zelensky met in Vatican City."
+    assert len(split_clauses(names)) == 1
+    listing = "Six people were injured, including an 88-year-old woman and an 11-year-old girl, he said."
+    assert len(split_clauses(listing)) == 1
+
+
+def test_unclosed_and_continued_quotes():
+    qs = find_quotes("He said “we will never leave")
+    assert len(qs) == 1 and not qs[0].closed
+    cont = find_quotes("and finally effective.” he added")
+    assert cont[0].start == 0 and cont[0].closed

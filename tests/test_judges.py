@@ -1,0 +1,225 @@
+"""Pair judges: features, the offline judge's plumbing (tiny fake encoder and model), registry, consistency."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from newsprism.verdicts.judges import LABELS, Judge, Judgement, get_judge
+from newsprism.verdicts.judges.consistency import (
+    AGG_FEATURES,
+    ConsistencyOptions,
+    candidates,
+    check_consistency,
+)
+from newsprism.verdicts.judges.encoder import Encoded, SentenceTransformerTokenEncoder, load_cache, save_cache
+from newsprism.verdicts.judges.features import FEATURE_NAMES, pair_scalars, text_info
+from newsprism.verdicts.judges.offline import OfflineJudge
+from newsprism.verdicts.judges.pairmodel import PairModel
+
+DIM = 8
+
+
+def _vec(word: str) -> np.ndarray:
+    seed = int.from_bytes(hashlib.blake2b(word.lower().encode(), digest_size=4).digest(), "little")
+    v = np.random.default_rng(seed).normal(size=DIM).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+class FakeEncoder:
+    """Word vectors from a hash: the same word always gets the same vector, different words differ."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode_tokens(self, texts: list[str]) -> list[Encoded]:
+        self.calls += 1
+        out = []
+        for t in texts:
+            words = t.split() or ["<empty>"]
+            vecs = np.stack([_vec(w) for w in words])
+            sent = vecs.mean(0)
+            out.append(Encoded(sent / (np.linalg.norm(sent) or 1.0), words, vecs))
+        return out
+
+
+def tiny_model(consistency: bool = False) -> PairModel:
+    rng = np.random.default_rng(0)
+    d = 4 * DIM + len(FEATURE_NAMES)
+    w = {"mean": np.zeros(d, np.float32), "std": np.ones(d, np.float32),
+         "W1": rng.normal(size=(d, 16)).astype(np.float32) * 0.3, "b1": np.zeros(16, np.float32),
+         "para_W": rng.normal(size=(16, 1)).astype(np.float32), "para_b": np.zeros(1, np.float32),
+         "sim_W": rng.normal(size=(16, 1)).astype(np.float32), "sim_b": np.zeros(1, np.float32),
+         "nli_W": rng.normal(size=(16, 3)).astype(np.float32), "nli_b": np.zeros(3, np.float32)}
+    meta: dict = {"thresholds": {"same_fact": 0.5, "entails": 0.4}}
+    if consistency:
+        k = len(AGG_FEATURES)
+        meta["consistency"] = {"coef": [1.0] + [0.0] * (k - 1), "mean": [0.0] * k, "std": [1.0] * k,
+                               "intercept": 0.0, "cut": 0.5}
+    return PairModel(w, meta)
+
+
+@pytest.fixture
+def judge() -> OfflineJudge:
+    return OfflineJudge(encoder=FakeEncoder(), model=tiny_model())
+
+
+# ---------------------------------------------------------------- features
+
+
+def test_text_info_slots():
+    info = text_info("Russia said North Korea did not send 10,000 troops to Kursk in April.")
+    assert info.numbers == {10000.0}
+    assert {"korea", "kursk", "april"} <= info.proper
+    assert "russia" not in info.proper  # sentence-initial capital is not evidence of a name
+    assert info.negations == 1
+
+
+def test_pair_scalars_flag_number_negation_and_antonym():
+    enc = FakeEncoder()
+    a, b = "Prices rose by 5 percent in Kyiv", "Prices did not fall by 7 percent in Odesa"
+    ea, eb = enc.encode_tokens([a, b])
+    f = dict(zip(FEATURE_NAMES, pair_scalars(a, b, ea, eb), strict=True))
+    assert f["num_conflict"] == 1.0 and f["num_b_only"] > 0
+    assert f["neg_mismatch"] == 1.0
+    assert f["prop_b_only"] > 0
+    same = dict(zip(FEATURE_NAMES, pair_scalars(a, a, ea, ea), strict=True))
+    assert same["exact"] == 1.0 and same["num_b_only"] == 0 and same["neg_mismatch"] == 0
+    assert same["cos"] == pytest.approx(1.0, abs=1e-5) and same["tok_b_min"] == pytest.approx(1.0, abs=1e-5)
+    antonym = dict(zip(FEATURE_NAMES, pair_scalars("shares rise", "shares fall", *enc.encode_tokens(
+        ["shares rise", "shares fall"])), strict=True))
+    assert antonym["antonym"] == 1.0
+
+
+# ---------------------------------------------------------------- offline judge plumbing
+
+
+def test_offline_judge_contract(judge: OfflineJudge):
+    assert isinstance(judge, Judge)
+    pairs = [("A man plays a flute.", "A man plays music."), ("", "anything"), ("Troops left.", "Troops stayed.")]
+    out = judge.judge(pairs)
+    assert len(out) == 3 and all(isinstance(j, Judgement) and j.label in LABELS for j in out)
+    assert out[1].score == 0.0 and "empty" in out[1].reason
+    probs = [out[0].features[f"p_{lab}"] for lab in LABELS]
+    assert sum(probs) == pytest.approx(1.0, abs=1e-3) and out[0].score == pytest.approx(max(probs), abs=1e-3)
+    assert "cos" in out[0].features and out[0].reason.startswith(out[0].label)
+
+
+def test_similarity_and_same_fact_are_symmetric_and_bounded(judge: OfflineJudge):
+    a, b = "Seven people died in the flood.", "The flood killed 7 people in the town."
+    s_ab, s_ba = judge.similarity([(a, b)])[0], judge.similarity([(b, a)])[0]
+    assert 0.0 <= s_ab <= 1.0 and s_ab == pytest.approx(s_ba, abs=1e-5)
+    p_ab, p_ba = judge.same_fact([(a, b), (b, a)])
+    assert p_ab == pytest.approx(p_ba, abs=1e-5)
+    assert judge.similarity([]) == [] and judge.judge([]) == []
+
+
+def test_judge_encodes_each_batch_once(judge: OfflineJudge):
+    judge.judge([("x y", "y z"), ("x y", "z w")])
+    assert judge.encoder.calls == 1
+
+
+def test_reason_names_compared_numbers(judge: OfflineJudge):
+    j = judge.judge([("North Korea sent 10,000 troops.", "North Korea sent 14,000 troops.")])[0]
+    assert "14000" in j.reason and j.features["numbers_premise"] == [10000.0]
+
+
+def test_pair_model_round_trip(tmp_path):
+    model = tiny_model()
+    model.save(tmp_path / "m")
+    loaded = PairModel.load(tmp_path / "m.npz")
+    x = np.random.default_rng(1).normal(size=(3, 4 * DIM + len(FEATURE_NAMES))).astype(np.float32)
+    a, b = model.heads(x), loaded.heads(x)
+    assert np.allclose(a["nli"], b["nli"], atol=2e-2) and loaded.cut("same_fact") == 0.5
+    with pytest.raises(FileNotFoundError, match="train_judge"):
+        PairModel.load(tmp_path / "missing.npz")
+
+
+def test_shipped_params_match_feature_layout():
+    model = PairModel.load()
+    assert model.weights["W1"].shape[0] == 4 * 384 + len(FEATURE_NAMES)
+    assert list(model.meta["feature_names"]) == list(FEATURE_NAMES)
+    assert 0.0 < model.cut("same_fact") < 1.0 and 0.0 < model.cut("entails") < 1.0
+    assert len(model.meta["consistency"]["coef"]) == len(AGG_FEATURES)
+
+
+def test_token_cache_round_trip(tmp_path):
+    enc = SentenceTransformerTokenEncoder(model=None)
+    enc._cache[b"k" * 16] = FakeEncoder().encode_tokens(["alpha beta"])[0]
+    save_cache(enc, tmp_path / "c.npz")
+    other = SentenceTransformerTokenEncoder(model=None)
+    assert load_cache(other, tmp_path / "c.npz") == 1
+    got = other._cache[b"k" * 16]
+    assert got.tokens == ["alpha", "beta"] and got.token_vecs.shape == (2, DIM)
+
+
+# ---------------------------------------------------------------- registry
+
+
+def test_registry():
+    assert get_judge().name == "offline" and get_judge("NLI", model="some/model").name == "nli"
+    assert get_judge("chat", base_url="http://127.0.0.1:1/v1").options.base_url.endswith("/v1")
+    with pytest.raises(ValueError, match="unknown judge"):
+        get_judge("oracle")
+    with pytest.raises(ValueError, match="no option"):
+        get_judge("offline", colour="red")
+
+
+# ---------------------------------------------------------------- consistency
+
+
+DOC = ("Russia said on Saturday it had retaken Kursk. Ukraine denied the claim. "
+       "North Korea sent about 12,000 troops to the region, officials said. The fighting went on.")
+
+
+def test_candidates_pick_closest_sentences():
+    enc = FakeEncoder()
+
+    def embed(texts):
+        return np.stack([e.sentence for e in enc.encode_tokens(texts)])
+
+    plan = candidates(DOC, "Ukraine denied the claim.", embed, ConsistencyOptions(top_k=2))
+    (span, cands), = plan
+    assert span == (0, len("Ukraine denied the claim."))
+    assert DOC[cands[0][0][0]:cands[0][0][1]] == "Ukraine denied the claim."
+    assert len(cands) == 3  # two sentences plus their joined window
+
+
+def test_offline_consistency_returns_evidence():
+    judge = OfflineJudge(encoder=FakeEncoder(), model=tiny_model(consistency=True))
+    res = check_consistency(judge, DOC, "Ukraine denied the claim. North Korea sent 14,000 troops.")
+    assert len(res.facts) == 2 and 0.0 <= res.score <= 1.0
+    second = res.facts[1]
+    assert second.features["num_doc_only"] == 1.0  # 14,000 appears nowhere in the document
+    assert all(0 <= a < b <= len(DOC) for a, b in second.support)
+    assert check_consistency(judge, "", "x").consistent is False
+
+
+class WordSubsetJudge:
+    """Entails when every hypothesis word occurs in the premise (a rule judge for the generic path)."""
+
+    name = "subset"
+
+    def judge(self, pairs):
+        out = []
+        for a, b in pairs:
+            ok = set(b.lower().split()) <= set(a.lower().split())
+            out.append(Judgement("entails" if ok else "neutral", 1.0 if ok else 0.5))
+        return out
+
+    def similarity(self, pairs):
+        return [0.0 for _ in pairs]
+
+
+def test_generic_consistency_needs_every_fact_entailed():
+    enc = FakeEncoder()
+
+    def embed(texts):
+        return np.stack([e.sentence for e in enc.encode_tokens(texts)])
+
+    good = check_consistency(WordSubsetJudge(), DOC, "Ukraine denied the claim.", embed=embed)
+    bad = check_consistency(WordSubsetJudge(), DOC, "Ukraine denied the claim. Belarus sent troops.", embed=embed)
+    assert good.consistent and not bad.consistent
+    assert bad.facts[1].label == "neutral"

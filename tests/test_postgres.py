@@ -1,0 +1,88 @@
+"""PostgreSQL specifics: the advisory write lock, session time zones, values SQLite would accept.
+
+The shared store contract (tests/test_store.py, tests/test_migrations.py, tests/test_killnine.py)
+also runs on PostgreSQL through the ``db_url`` fixture; these are the PostgreSQL-only parts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+import newsprism.store.migrations as migrations
+from newsprism.model import Article, article_id, content_hash
+from newsprism.store import AddStatus, Store
+
+pytestmark = pytest.mark.postgres
+
+
+def make(body: str, **meta) -> Article:
+    art = Article(id="", text=body, content_hash=content_hash(body), source_format="text", **meta)
+    art.id = article_id(art.identity_key, art.outlet, art.content_hash)
+    return art
+
+
+def with_timezone(url: str, zone: str) -> str:
+    return f"{url}%20-cTimeZone%3D{zone}"
+
+
+def waiting_for_advisory_lock(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar_one()
+
+
+def test_second_writer_waits_for_the_first_while_readers_do_not(pg_url):
+    with Store.open(pg_url) as first, Store.open(pg_url) as second:
+        done: list[object] = []
+        with first.transaction() as tx:
+            first.add_articles([make("One.")], tx)
+            worker = threading.Thread(target=lambda: done.append(second.add_articles([make("Two.")])))
+            worker.start()
+            deadline = time.monotonic() + 30
+            while waiting_for_advisory_lock(first) == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert waiting_for_advisory_lock(first) == 1 and not done
+            assert second.count_articles() == 0  # a reader neither waits nor sees uncommitted rows
+        worker.join(30)
+        assert done and done[0].count(AddStatus.NEW) == 1
+        assert [a.text for a in first.iter_articles()] == ["One.", "Two."]
+
+
+def test_a_writer_gives_up_after_the_lock_timeout(pg_url, monkeypatch):
+    monkeypatch.setattr(migrations, "LOCK_TIMEOUT_MS", 200)
+    with Store.open(pg_url) as first, Store.open(pg_url) as second, first.transaction() as tx:
+        first.add_articles([make("One.")], tx)
+        with pytest.raises(OperationalError, match="lock timeout"):
+            second.add_articles([make("Two.")])
+
+
+def test_times_do_not_depend_on_the_session_time_zone(pg_url):
+    aware = datetime(2025, 4, 26, 17, 5, tzinfo=timezone(timedelta(hours=3)))
+    naive = datetime(2025, 4, 26, 9, 5)
+    with Store.open(with_timezone(pg_url, "Pacific/Chatham")) as writer:
+        writer.add_articles([make("Aware.", published=aware), make("Naive.", published=naive)])
+    with Store.open(with_timezone(pg_url, "America/St_Johns")) as reader:
+        got = {a.text: a for a in reader.iter_articles()}
+    assert got["Aware."].published == aware and got["Aware."].published.utcoffset() == timedelta(hours=3)
+    assert got["Naive."].published == naive and got["Naive."].published.tzinfo is None
+    assert got["Naive."].ingested_at.tzinfo is not None
+    assert got["Naive."].ingested_at.utcoffset() == timedelta(0)
+    assert abs(got["Naive."].ingested_at - datetime.now(UTC)) < timedelta(hours=1)
+
+
+def test_values_longer_than_any_varchar_are_stored(pg_url):
+    url = "https://example.org/story?" + "&".join(f"utm_param_{i}=value_{i}" for i in range(400))
+    assert len(url) > 8000
+    first = make("Long URL text.", url=url, dateline="A" * 1000, outlet="O" * 400, language="en-GB-x-long")
+    second = make("Long URL text, corrected.", url=url, outlet="O" * 400)
+    with Store.open(pg_url) as store:
+        statuses = [s for s, _ in store.add_articles([first, second]).statuses]
+        assert statuses == [AddStatus.NEW, AddStatus.REVISION]
+        assert store.get_article(second.id).revision_of == first.id
+        assert store.get_article(first.id).url == url

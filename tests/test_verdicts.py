@@ -1,0 +1,174 @@
+"""Verdict logic on small synthetic claim sets (no models)."""
+
+from __future__ import annotations
+
+from newsprism.align.model import AlignmentResult, ClaimGroup
+from newsprism.claims.model import Attribution, Claim, Marker
+from newsprism.claims.quantities import extract_quantities
+from newsprism.model import Span
+from newsprism.pipeline import Batch
+from newsprism.verdicts.compare import compatible
+from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
+from newsprism.verdicts.stage import VerdictsStage
+
+OUTLET = Attribution("outlet", "outlet", "asserts")
+
+
+def claim(cid: str, article: str, text: str, attribution: Attribution = OUTLET, **kw) -> Claim:
+    return Claim(
+        id=cid,
+        article_id=article,
+        sentence_index=0,
+        span=Span(0, len(text)),
+        content_span=Span(0, len(text)),
+        text=text,
+        attribution=attribution,
+        quantities=tuple(extract_quantities(text)),
+        **kw,
+    )
+
+
+def said(actor: str, stance: str = "asserts") -> Attribution:
+    return Attribution(f"{actor} officials", "officials", stance, "said", Span(0, 1), Span(1, 2), actor)
+
+
+def run(claims: list[Claim], score: float = 0.8, response_ids: tuple[str, ...] = (), reuse=None):
+    plain = tuple(c.id for c in claims if c.id not in response_ids)
+    group = ClaimGroup(
+        "s:g0",
+        "s",
+        plain,
+        tuple(c.article_id for c in claims if c.id in plain),
+        responses=response_ids,
+        score=score,
+    )
+    texts = {c.article_id: c.text for c in claims}
+    if reuse is None:
+        independent = lambda ids: len(set(ids))  # noqa: E731
+    else:
+        independent = lambda ids: len({reuse.get(a, a) for a in ids})  # noqa: E731
+    ctx = GroupContext({c.id: c for c in claims}, texts, independent)
+    return decide(group, ctx, VerdictOptions())
+
+
+def q(text: str):
+    (x,) = extract_quantities(text)
+    return x
+
+
+def test_compatible_quantities_are_not_conflicts():
+    assert compatible(q("an estimated 1,300 square kilometres"), q("over 1,300 square kilometers"))
+    assert compatible(q("about 1,300 square kilometres"), q("500 square miles"))  # converted units
+    assert compatible(q("about 15 minutes"), q("15 minutes"))
+    assert compatible(q("10,000-12,000 troops"), q("11,000 troops"))  # inside the range
+    assert compatible(q("hundreds of square miles"), q("1,300 square kilometres"))  # vague
+    assert compatible(q("nearly 1,000 people"), q("950 people"))
+    assert not compatible(q("an estimated 14,000 troops"), q("10,000-12,000 troops"))
+    assert not compatible(q("45 drones"), q("66 drones"))
+
+
+def test_numeric_conflict_sides_group_compatible_values():
+    claims = [
+        claim("a:0", "a", "North Korea deployed 10,000-12,000 of its troops to Russia"),
+        claim("b:0", "b", "North Korea deployed 10,000-12,000 of its troops to Russia"),
+        claim("c:0", "c", "Pyongyang sent between 10,000 and 12,000 soldiers to Moscow"),
+        claim("d:0", "d", "North Korea sent an estimated 14,000 troops to aid Moscow"),
+    ]
+    (v,) = run(claims)
+    assert v.label == "conflicting" and v.type == "numeric" and v.slot == "troop"
+    sides = {tuple(s.article_ids): s.value for s in v.sides}
+    assert sides == {("d",): "an estimated 14,000 troops", ("a", "b", "c"): "10,000-12,000 of its troops"}
+    assert all(e.article_id in "abcd" and e.span[1] > e.span[0] for e in v.evidence)
+
+
+def test_same_fact_with_compatible_values_is_corroborated():
+    claims = [
+        claim("a:0", "a", "Sixty-six drones were destroyed"),
+        claim("b:0", "b", "Air defences reported intercepting 66 drones"),
+    ]
+    (v,) = run(claims)
+    assert v.label == "corroborated" and v.n_independent_sources == 2
+
+
+def test_reuse_groups_decide_independence():
+    claims = [
+        claim("a:0", "a", "Three people were killed overnight"),
+        claim("b:0", "b", "Three people were killed overnight"),
+    ]
+    (v,) = run(claims, reuse={"a": "wire", "b": "wire"})
+    assert v.label == "single-source" and v.n_independent_sources == 1 and v.article_ids == ["a", "b"]
+
+
+def test_actor_dispute_is_not_an_outlet_conflict():
+    claims = [
+        claim("a:0", "a", "All troops have been forced from the region", said("Russia")),
+        claim(
+            "a:1", "a", "Ukrainian officials denied the claim.", said("Ukraine", "denies"), response_to="a:0"
+        ),
+        claim("b:0", "b", "Troops were expelled from the region", said("Russia", "claims")),
+        claim("b:1", "b", "Kyiv rejected the claim.", said("Ukraine", "denies"), response_to="b:0"),
+    ]
+    verdicts = run(claims, response_ids=("a:1", "b:1"))
+    assert [v.label for v in verdicts] == ["disputed"]
+    d = verdicts[0]
+    assert {s.actor: s.article_ids for s in d.sides} == {"Russia": ["a", "b"], "Ukraine": ["a", "b"]}
+    assert d.note == "reported consistently"
+
+
+def test_polarity_conflict_in_outlet_voice():
+    neg = claim("b:0", "b", "There would be no second meeting", negations=(Marker(Span(15, 17), "no"),))
+    verdicts = run([claim("a:0", "a", "There would be a second meeting"), neg])
+    assert [(v.label, v.type) for v in verdicts] == [("conflicting", "polarity")]
+
+
+def test_quote_wording_ignores_spelling_but_not_words():
+    from newsprism.claims.model import Quote
+
+    def quoted(cid, art, words):
+        text = f"“{words}” he said"
+        return claim(cid, art, text, quotes=(Quote(Span(1, 1 + len(words)), words, "he"),))
+
+    same = run(
+        [
+            quoted("a:0", "a", "the defensive operation continues in certain areas of defense"),
+            quoted("b:0", "b", "the defensive operation continues in certain areas of defence"),
+        ]
+    )
+    assert same[0].label == "corroborated"
+    diff = run(
+        [
+            quoted("a:0", "a", "the complete defeat of our enemy creates the right conditions"),
+            quoted("b:0", "b", "the full defeat of the enemy creates conditions"),
+        ]
+    )
+    assert diff[0].type == "quote wording"
+
+
+def test_update_marked_as_such_is_not_a_conflict():
+    claims = [
+        claim("a:0", "a", "Three people were killed in the strike"),
+        claim("b:0", "b", "The death toll rose to five people killed in the strike"),
+    ]
+    verdicts = run(claims)
+    assert all(v.label != "conflicting" for v in verdicts)
+
+
+def test_stage_reports_independence_mode():
+    claims = [
+        claim("a:0", "a", "Three people were killed overnight"),
+        claim("b:0", "b", "Three people were killed overnight"),
+    ]
+    alignment = AlignmentResult(
+        groups=[ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9)],
+        claims={c.id: c for c in claims},
+    )
+    out = VerdictsStage().run(Batch((), {"alignment": alignment})).layer("verdicts").to_dict()
+    assert out["independence"] == "articles" and "each article counts" in out["independence_note"]
+    assert out["fact_sheet"][0]["n_independent_sources"] == 2
+
+    class Reuse:
+        group_of = {"a": "g1", "b": "g1"}
+
+    batch = Batch((), {"alignment": alignment, "reuse": Reuse()})
+    out = VerdictsStage().run(batch).layer("verdicts").to_dict()
+    assert out["independence"] == "reuse" and out["single_source"] and not out["fact_sheet"]

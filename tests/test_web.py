@@ -1,0 +1,170 @@
+"""Web app and HTTP API over a real store: pages, JSON views, auth, limits, SSRF guard, headers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from newsprism.cli import serve_cmd
+from newsprism.store import Store
+from newsprism.store.analyses import save_analysis
+from newsprism.web.app import WebOptions, create_app
+from newsprism.web.tokens import create_token, list_tokens, revoke_token, verify_token
+from webfixtures import corpus, report_dict
+
+
+@pytest.fixture()
+def env(tmp_path):
+    db = tmp_path / "web.db"
+    store = Store.open(db)
+    arts = corpus(hostile=True)
+    store.add_articles(arts)
+    report = report_dict(arts)
+    report["analysis_id"] = "an1"
+    save_analysis(store, report)
+    bare = report_dict(corpus()[:2], layers=False)
+    bare["analysis_id"] = "an2"
+    save_analysis(store, bare)
+    token, _ = create_token(store, "tests")
+    client = TestClient(create_app(db, WebOptions(max_body_bytes=200_000, page_size=1)))
+    yield {"client": client, "store": store, "arts": arts, "token": token, "db": db}
+    client.close()
+    store.close()
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_security_headers_on_pages_and_api(env):
+    c = env["client"]
+    for path in ("/stories", "/api/v1/stories", "/nope"):
+        r = c.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_stories_list_search_filters_and_pagination(env):
+    c = env["client"]
+    first = c.get("/stories?format=json").json()
+    assert first["total"] == 2 and len(first["items"]) == 1
+    second = c.get("/stories?format=json&page=2").json()
+    assert {first["items"][0]["analysis_id"], second["items"][0]["analysis_id"]} == {"an1", "an2"}
+    hits = c.get("/api/v1/stories", params={"q": "kursk troops"}).json()
+    assert [s["label"] for s in hits["items"]] == ["North Korean troops in Kursk"]
+    assert c.get("/api/v1/stories", params={"has_conflicts": True}).json()["total"] == 1
+    without = c.get("/api/v1/stories", params={"has_conflicts": False}).json()
+    assert without["items"][0]["analysis_id"] == "an2"
+    assert c.get("/api/v1/stories", params={"outlet": "new york post"}).json()["total"] == 1
+    assert c.get("/api/v1/stories", params={"since": "2025-05-01"}).json()["total"] == 0
+    assert c.get("/api/v1/stories", params={"until": "2025-04-27"}).json()["total"] == 1
+    html = c.get("/stories?q=kursk").text
+    assert "North Korean troops in Kursk" in html and "1 story" in html
+
+
+def test_story_page_html_and_json(env):
+    c = env["client"]
+    html = c.get("/stories/an1/s1").text
+    assert 'class="conflict"' in html and "<svg" in html and 'id="facts"' in html
+    assert "&lt;script&gt;" in html and "<script>window" not in html
+    data = c.get("/stories/an1/s1", headers={"Accept": "application/json"}).json()
+    assert data["story"]["n_conflicts"] == 1 and data["report"]["verdicts"]["conflicts"]
+    bare = c.get("/stories/an2/all").text
+    assert bare.count("absent (stage not available)") >= 4
+    assert c.get("/stories/an1/missing").status_code == 404
+
+
+def test_article_page_highlights_reused_passages(env):
+    c = env["client"]
+    wire = env["arts"][0]
+    html = c.get(f"/articles/{wire.id}").text
+    assert "hl-reuse" in html and "Reused passages" in html and "truncated with" in html
+    data = c.get(f"/articles/{wire.id}?format=json").json()
+    assert data["reused_passages"] and "an1" in [s["analysis_id"] for s in data["stories"]]
+    assert c.get("/articles/ffffffffffff").status_code == 404
+
+
+def test_reads_are_open_writes_need_a_token(env):
+    c = env["client"]
+    assert c.get("/api/v1/articles").json()["total"] == 4
+    assert c.get(f"/api/v1/articles/{env['arts'][0].id}").json()["text"] == env["arts"][0].text
+    assert c.get("/api/v1/reports/an1").json()["analysis_id"] == "an1"
+    body = {"articles": [{"text": "A new article. It has two sentences.", "outlet": "Test"}]}
+    for headers in ({}, _auth("np_bad_token"), {"Authorization": "Basic abc"}):
+        r = c.post("/api/v1/articles", json=body, headers=headers)
+        assert r.status_code == 401 and r.json()["error"] == "unauthorized"
+    assert c.post("/api/v1/analyses", json={"article_ids": ["x"]}).status_code == 401
+    assert c.post("/api/v1/ingest/urls", json={"urls": ["https://example.com"]}).status_code == 401
+    r = c.post("/api/v1/articles", json=body, headers=_auth(env["token"]))
+    assert r.status_code == 201 and r.json()["new"] == 1
+
+
+def test_file_upload_ingest_and_analyze(env):
+    c = env["client"]
+    text = b"Officials said on Monday that talks resumed. More follows."
+    files = [("files", ("../../etc/evil name.txt", text))]
+    r = c.post("/api/v1/ingest/files", files=files, headers=_auth(env["token"]))
+    assert r.status_code == 201 and r.json()["new"] == 1
+    new_id = r.json()["article_ids"][0]
+    ids = [env["arts"][0].id, new_id]
+    body = {"article_ids": ids, "stages": []}
+    r = c.post("/api/v1/analyses", json=body, headers=_auth(env["token"]))
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert c.get(out["report_url"]).json()["articles"][0]["id"] in ids
+    assert c.get(out["stories"][0]["url"]).status_code == 200
+    r = c.post("/api/v1/analyses", json={"article_ids": ["nope"]}, headers=_auth(env["token"]))
+    assert r.status_code == 404 and "nope" in r.json()["detail"]
+
+
+def test_url_ingest_refuses_private_addresses(env):
+    c = env["client"]
+    urls = ["http://127.0.0.1:9/x", "http://169.254.169.254/latest/meta-data", "http://[::1]/"]
+    r = c.post("/api/v1/ingest/urls", json={"urls": urls}, headers=_auth(env["token"]))
+    assert r.status_code == 201
+    out = r.json()
+    assert out["new"] == 0 and out["failed"] == 3
+    assert all("refused" in e["reason"] for e in out["errors"])
+    r = c.post("/api/v1/ingest/urls", json={"urls": ["file:///etc/passwd"]}, headers=_auth(env["token"]))
+    assert r.status_code == 400
+
+
+def test_body_limit_and_clear_errors(env):
+    c = env["client"]
+    big = {"articles": [{"text": "x" * 300_000}]}
+    r = c.post("/api/v1/articles", json=big, headers=_auth(env["token"]))
+    assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
+    r = c.post("/api/v1/articles", json={"articles": []}, headers=_auth(env["token"]))
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    r = c.post("/api/v1/articles", content=b"{not json", headers={**_auth(env["token"]),
+                                                                 "content-type": "application/json"})
+    assert r.status_code == 422
+    assert c.get("/api/v1/articles?limit=0").status_code == 422
+    assert c.get("/api/v1/nothing").json()["error"] == "not_found"
+
+
+def test_tokens_are_hashed_and_revocable(env):
+    store = env["store"]
+    token, info = create_token(store, "second")
+    with store.engine.connect() as conn:
+        stored = conn.exec_driver_sql("select token_sha256 from api_tokens").scalars().all()
+    assert token not in stored and all(len(h) == 64 for h in stored)
+    assert verify_token(store, token).id == info.id
+    assert revoke_token(store, info.id) and not revoke_token(store, info.id)
+    assert verify_token(store, token) is None
+    r = env["client"].post("/api/v1/articles", json={"articles": [{"text": "x y z."}]}, headers=_auth(token))
+    assert r.status_code == 401
+
+
+def test_tokens_cli(env):
+    runner = CliRunner()
+    db = str(env["db"])
+    created = runner.invoke(serve_cmd.app, ["create", "cli-user", "--db", db, "--json"])
+    assert created.exit_code == 0, created.output
+    listed = runner.invoke(serve_cmd.app, ["list", "--db", db, "--json"])
+    assert "cli-user" in listed.stdout and created.stdout.count("np_") == 1
+    token_id = next(t.id for t in list_tokens(env["store"]) if t.name == "cli-user")
+    assert runner.invoke(serve_cmd.app, ["revoke", token_id, "--db", db]).exit_code == 0
+    assert runner.invoke(serve_cmd.app, ["revoke", token_id, "--db", db]).exit_code == 1

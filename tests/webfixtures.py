@@ -1,0 +1,135 @@
+"""Hand-built articles and report layers for the renderer and web tests.
+
+These exercise the HTML/web layer on a report whose every span is computed from the article text
+here, independent of the analysis stages (which have their own tests).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from newsprism.ingest.base import RawDocument
+from newsprism.ingest.build import build_article
+from newsprism.model import Article
+
+WIRE = (
+    "KYIV — North Korea deployed 10,000-12,000 troops to Russia, officials said on Saturday.\n"
+    "Russia said Ukraine was expelled from Kursk. Ukraine's General Staff denied the claim.\n"
+    "The presidents met for about 15 minutes."
+)
+REPRINT = (
+    "KYIV — North Korea deployed 10,000-12,000 troops to Russia, officials said on Saturday.\n"
+    "Russia said Ukraine was expelled from Kursk. Ukraine's General Staff denied the claim."
+)
+INDEPENDENT = (
+    "North Korea sent 14,000 troops to Russia, according to the Post.\n"
+    "Russia said Ukraine was expelled from Kursk. Ukraine's General Staff denied the claim.\n"
+    "The presidents met for about 15 minutes."
+)
+HOSTILE_TITLE = "Breaking <script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1;alert(1)\">"
+HOSTILE_TEXT = (
+    "Officials said <script>window.__pwned=1;alert('x')</script> the troops were 14,000 strong.\n"
+    "Read more <a href=\"javascript:window.__pwned=1\">here</a> and "
+    "<img src=x onerror=\"window.__pwned=1\">.\n"
+    "<svg onload=\"window.__pwned=1\"></svg> North Korea sent 14,000 troops to Russia."
+)
+
+
+def article(text: str, outlet: str, url: str, hour: int, title: str | None = None) -> Article:
+    raw = RawDocument(
+        text=text, source=url, format="json", title=title or text.split(".")[0][:60], url=url,
+        outlet=outlet, published=datetime(2025, 4, 26, hour, 0, tzinfo=UTC),
+    )
+    return build_article(raw)
+
+
+def corpus(hostile: bool = False) -> list[Article]:
+    arts = [
+        article(WIRE, "Associated Press", "https://apnews.com/a1", 9),
+        article(REPRINT, "Daily Reprint", "https://reprint.example/b", 10),
+        article(INDEPENDENT, "New York Post", "https://nypost.com/c", 11),
+    ]
+    if hostile:
+        arts.append(article(HOSTILE_TEXT, "Evil <b>Outlet</b>", "https://evil.example/x", 12, HOSTILE_TITLE))
+    return arts
+
+
+def span(a: Article, needle: str) -> list[int]:
+    start = a.text.index(needle)
+    return [start, start + len(needle)]
+
+
+def ev(a: Article, needle: str) -> dict[str, Any]:
+    return {"article_id": a.id, "span": span(a, needle), "text": needle}
+
+
+def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
+    """A report in the shape ``report/json_report.py`` writes, with spans computed from the texts."""
+    meta = [{
+        "id": a.id, "title": a.title, "outlet": a.outlet, "outlet_domain": a.outlet_domain, "url": a.url,
+        "dateline": a.dateline, "published": a.published.isoformat() if a.published else None,
+        "byline": a.byline, "origins": a.origins, "n_sentences": len(a.sentences),
+        "revision_of": a.revision_of,
+    } for a in arts]
+    report: dict[str, Any] = {
+        "schema_version": "1.0.0", "generated_at": "2025-04-27T00:00:00+00:00", "newsprism_version": "0.1.0",
+        "inputs": {"given": ["test"]}, "articles": meta,
+        "stages": {"ran": [], "timings": {}, "absent": {}},
+    }
+    if not layers:
+        for name in ("reuse", "stories", "claims", "alignment", "verdicts"):
+            report["stages"]["absent"][name] = "stage not available"
+        return report
+    wire, reprint, indep = arts[0], arts[1], arts[2]
+    report["stages"]["ran"] = ["reuse", "stories", "verdicts"]
+    report["stages"]["absent"] = {"claims": "stage not available", "alignment": "stage not available"}
+    troops_w = "North Korea deployed 10,000-12,000 troops to Russia"
+    report["reuse"] = {
+        "pairs": [{
+            "a": wire.id, "b": reprint.id, "type": "truncated", "direction": "a->b", "confidence": 0.97,
+            "reason": "shares 100% of the reprint's 5-gram shingles", "coverage_a": 0.8, "coverage_b": 1.0,
+            "passages": [{"a": span(wire, troops_w), "b": span(reprint, troops_w)}],
+        }],
+        "groups": [{"id": "g1", "members": [wire.id, reprint.id], "origin": wire.id},
+                   {"id": "g2", "members": [a.id for a in arts[2:]], "origin": indep.id}],
+        "revisions": [],
+    }
+    report["stories"] = {"stories": [{
+        "id": "s1", "label": "North Korean troops in Kursk", "article_ids": [a.id for a in arts],
+        "outlets": sorted({a.outlet for a in arts}),
+        "time_span": [meta[0]["published"], meta[-1]["published"]],
+        "n_articles": len(arts), "n_independent_sources": 2,
+    }]}
+    report["verdicts"] = {
+        "fact_sheet": [{
+            "id": "f1", "text": "The presidents met for about 15 minutes.",
+            "article_ids": [wire.id, indep.id],
+            "n_independent_sources": 2,
+            "evidence": [ev(wire, "The presidents met for about 15 minutes."),
+                         ev(indep, "The presidents met for about 15 minutes.")],
+        }],
+        "conflicts": [{
+            "id": "c1", "type": "number", "topic": "North Korean troops sent to Russia",
+            "values": [
+                {"value": "10,000-12,000", "article_ids": [wire.id, reprint.id],
+                 "evidence": [ev(wire, troops_w)]},
+                {"value": "14,000", "article_ids": [a.id for a in arts[2:]],
+                 "evidence": [ev(indep, "North Korea sent 14,000 troops to Russia")]},
+            ],
+        }],
+        "actor_disputes": [{
+            "id": "d1", "topic": "Was Ukraine expelled from Kursk?", "article_ids": [wire.id, indep.id],
+            "sides": [
+                {"actor": "Russia", "value": "Ukraine was expelled from Kursk",
+                 "evidence": [ev(wire, "Russia said Ukraine was expelled from Kursk.")]},
+                {"actor": "Ukraine's General Staff", "value": "denied the claim",
+                 "evidence": [ev(wire, "Ukraine's General Staff denied the claim.")]},
+            ],
+        }],
+        "single_source": [ev(indep, "North Korea sent 14,000 troops to Russia, according to the Post.")],
+    }
+    if len(arts) > 3:
+        hostile = arts[3]
+        report["verdicts"]["single_source"].append(ev(hostile, hostile.text[:60]))
+    return report
