@@ -33,8 +33,15 @@ def _article(sentences: list[str], i: int) -> Article:
     for s in sentences:
         spans.append(Span(pos, pos + len(s)))
         pos += len(s) + 1
-    art = Article(id="", text=text, content_hash=content_hash(text), source_format="text",
-                  paragraphs=[Span(0, len(text))], sentences=spans, outlet=f"outlet{i % 50}")
+    art = Article(
+        id="",
+        text=text,
+        content_hash=content_hash(text),
+        source_format="text",
+        paragraphs=[Span(0, len(text))],
+        sentences=spans,
+        outlet=f"outlet{i % 50}",
+    )
     art.id = article_id(f"bench:{i}", art.outlet, art.content_hash)
     return art
 
@@ -47,10 +54,15 @@ def _perturb(sentence: str, vocab: list[str], rng: random.Random) -> str:
 
 def build_articles(ecb: Path, n: int, seed: int = 7) -> list[Article]:
     rng = random.Random(seed)
-    pool = [s for line in ecb.read_text().splitlines() for s in json.loads(line)["sentences"] if len(s.split()) >= 6]
+    pool = [
+        s
+        for line in ecb.read_text().splitlines()
+        for s in json.loads(line)["sentences"]
+        if len(s.split()) >= 6
+    ]
     vocab = sorted({w for s in pool[:5000] for w in s.split() if w.isalpha()})
     bodies: list[list[str]] = []
-    for i in range(n):
+    for _ in range(n):
         if bodies and rng.random() < DERIVED_SHARE:
             src = bodies[rng.randrange(len(bodies))]
             kind = rng.randrange(4)
@@ -74,11 +86,18 @@ def run_newsprism(articles: list[Article]) -> dict:
     from newsprism.reuse.engine import detect
     from newsprism.reuse.options import ReuseOptions
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result, _ = detect(articles, ReuseOptions(rewrite=False))
-    seconds = time.perf_counter() - t0
-    return {"seconds": round(seconds, 2), "docs_per_s": round(len(articles) / seconds),
-            "pairs": len(result.pairs), "groups": len(result.groups), "stages": result.stats["seconds"]}
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {
+        "cpu_s": round(cpu, 2),
+        "docs_per_cpu_s": round(len(articles) / cpu),
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(len(articles) / seconds),
+        "pairs": len(result.pairs),
+        "groups": len(result.groups),
+        "stages": result.stats["seconds"],
+    }
 
 
 def _shingles(text: str) -> set[bytes]:
@@ -89,7 +108,7 @@ def _shingles(text: str) -> set[bytes]:
 def run_datasketch(texts: list[str]) -> tuple[dict, list[set[int]]]:
     from datasketch import MinHash, MinHashLSH
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     lsh = MinHashLSH(threshold=0.8, num_perm=128)
     found: list[set[int]] = []
     for i, t in enumerate(texts):
@@ -97,8 +116,14 @@ def run_datasketch(texts: list[str]) -> tuple[dict, list[set[int]]]:
         m.update_batch(list(_shingles(t)))
         found.append(set(lsh.query(m)))
         lsh.insert(i, m)
-    seconds = time.perf_counter() - t0
-    return {"seconds": round(seconds, 2), "docs_per_s": round(len(texts) / seconds)}, found
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    stats = {
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(len(texts) / seconds),
+        "cpu_s": round(cpu, 2),
+        "docs_per_cpu_s": round(len(texts) / cpu),
+    }
+    return stats, found
 
 
 def one_size(ecb: Path, n: int, baseline: bool) -> dict:
@@ -147,9 +172,10 @@ def main() -> None:
         res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         results.append(res)
         print(json.dumps(res), flush=True)
-    by_n = {r["n"]: r["newsprism"]["seconds"] / r["n"] for r in results}
-    if 10_000 in by_n and 100_000 in by_n:
-        print(json.dumps({"per_article_cost_100k_over_10k": round(by_n[100_000] / by_n[10_000], 3)}))
+    for clock in ("seconds", "cpu_s"):
+        by_n = {r["n"]: r["newsprism"][clock] / r["n"] for r in results}
+        if 10_000 in by_n and 100_000 in by_n:
+            print(json.dumps({f"per_article_{clock}_100k_over_10k": round(by_n[100_000] / by_n[10_000], 3)}))
     if args.bench.is_dir():
         print(json.dumps({"datasketch_on_reuse_bench": baseline_recall(args.bench)}))
 

@@ -135,6 +135,8 @@ def synth_report(story_no: int, members: list[Article]) -> dict[str, Any]:
             "conflicts": [
                 {
                     "id": "c0",
+                    "article_ids": ids[:2] + ids[10:12],
+                    "evidence": [_ev(members[0]), _ev(members[10])],
                     "type": "number",
                     "topic": "synthetic",
                     "values": [
@@ -146,7 +148,9 @@ def synth_report(story_no: int, members: list[Article]) -> dict[str, Any]:
             if story_no % 2
             else [],
             "actor_disputes": [],
-            "single_source": [_ev(members[-1], 2)],
+            "single_source": [
+                {"id": "s0", "article_ids": [members[-1].id], "evidence": [_ev(members[-1], 2)]}
+            ],
         },
     }
 

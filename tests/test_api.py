@@ -159,3 +159,15 @@ def test_import_newsprism_is_lazy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_progress_reports_reading_and_stages(kursk_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.analysis
+
+    specs = (StageSpec("count", __name__, "CountStage", "counted"),)
+    monkeypatch.setattr(newsprism.analysis, "STAGE_SPECS", specs)
+    events: list[tuple[str, int, int | None]] = []
+    analyze([kursk_dir], progress=lambda phase, done, total: events.append((phase, done, total)))
+    reads = [e for e in events if e[0] == "read"]
+    assert [e[1] for e in reads] == [1, 2, 3, 4, 5] and all(e[2] is None for e in reads)
+    assert ("count", 0, 1) in events and events[-1] == ("done", 1, 1)

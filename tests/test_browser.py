@@ -3,6 +3,8 @@ and the demo story page shows its sections and links highlights to article passa
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import threading
 import time
@@ -200,5 +202,8 @@ def test_demo_story_page_sections_and_passage_links(browser, tmp_path, embedder,
         page.set_viewport_size({"width": 1200, "height": 900})
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
+        keep = os.environ.get("NEWSPRISM_SCREENSHOT_DIR")  # to look at it after the run
+        if keep:
+            shutil.copy(shot, Path(keep) / shot.name)
         _assert_inert(page, dialogs)
         page.close()

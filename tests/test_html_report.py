@@ -77,7 +77,9 @@ def test_sections_show_the_layers():
     html, arts = _render(hostile=False)
     assert "North Korean troops in Kursk" in html
     assert 'class="conflict"' in html and "<mark class=\"val\">10,000-12,000</mark>" in html
-    assert "<mark class=\"val\">14,000</mark>" in html
+    # The value's own offsets decide the highlight (not a text match of the side's label).
+    assert "<mark class=\"val\">14,000</mark> troops to Russia" in html
+    assert "hl-value" in html
     assert "Actor disputes" in html and "Ukraine&#39;s General Staff" in html
     assert "<svg" in html and 'class="gedge k-truncated"' in html and 'marker-end="url(#arrow)"' in html
     assert html.count('class="doc"') == len(arts)
@@ -98,3 +100,21 @@ def test_report_from_json_report_renders_with_stage_reasons():
     assert "newsprism.verdicts.stage not importable" in html
     assert HOSTILE_TEXT not in html
     assert arts[0].text.split("\n")[0].replace("'", "&#39;") in html  # texts carried in the report
+
+
+def test_malformed_report_renders_instead_of_crashing():
+    assert "absent (stage not available)" in render_html({})
+    bad = {
+        "articles": [{"id": "x", "text": "abc <script>"}, {"id": 5}],
+        "reuse": {"pairs": [{"a": "x", "b": "zz", "passages": [{"a": [0, 999], "b": None}],
+                             "diff": {"entries": [{"op": "changed", "old": [5, 1]}]}}],
+                  "groups": [{"id": 1, "members": ["x", "q"]}]},
+        "stories": {"stories": [{"id": 1, "time_span": {"start": "2020"}, "article_ids": None}]},
+        "verdicts": {"fact_sheet": [{"evidence": [{"article_id": "x", "span": [1, 2]}, "junk"]}],
+                     "conflicts": [{"values": [{"value": None}, "str"]}], "actor_disputes": [{}],
+                     "single_source": [{"article_id": "nope", "span": [0, 1]}]},
+        "stages": {"timings": [1, 2], "absent": {"claims": None}},
+    }
+    html = render_html(bad)
+    assert "abc &lt;script&gt;" in html
+    assert 'href="#p-x-1-2"' in html and 'id="p-x-1-2"' in html

@@ -136,3 +136,27 @@ def test_build_article_records_origins() -> None:
 def test_labels_are_not_datelines() -> None:
     assert "dateline" not in inferred("BREAKING: Troops withdraw from the border.\n\nMore.")
     assert "dateline" not in inferred("EXCLUSIVE — The minister's letter.\n\nMore.")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-10T06:40:00+00:00", datetime(2026, 3, 10, 6, 40, tzinfo=UTC)),
+        ("Sat, 26 Apr 2025 14:30:00 GMT", datetime(2025, 4, 26, 14, 30, tzinfo=UTC)),
+        ("April 26, 2025 10:32 AM EDT", datetime(2025, 4, 26, 14, 32, tzinfo=UTC)),
+        ("2025-07-21T10:00:00Z", datetime(2025, 7, 21, 10, tzinfo=UTC)),
+    ],
+)
+def test_parse_datetime_gives_fixed_offsets(value: str, expected: datetime) -> None:
+    from newsprism.ingest.meta import parse_datetime
+
+    parsed = parse_datetime(value)
+    assert parsed == expected
+    assert type(parsed.tzinfo).__module__ == "datetime"  # never dateutil's machine-local zone
+
+
+def test_parse_datetime_rejects_non_dates() -> None:
+    from newsprism.ingest.meta import parse_datetime
+
+    assert parse_datetime("nonsense") is None and parse_datetime("") is None
+    assert parse_datetime("2025-04-26").tzinfo is None  # a bare date stays naive

@@ -108,3 +108,29 @@ def test_layers_are_strict_json() -> None:
     report = build_report([], {"claims": Bounds()}, [], {})
     assert report["claims"] == {"low": 3200.0, "high": None, "nested": [{"x": None}]}
     json.loads(dumps(report), parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+
+
+def test_generic_layer_renderer_shows_counts_and_items() -> None:
+    layer = {"n_claims": 2, "claims": [{"id": "c1", "text": "Two | three", "nested": {"x": 1}}, {"id": "c2"}],
+             "by_article": {"a": [1]}}
+    text = render_markdown({"articles": [], "claims": layer})
+    assert "## Claims" in text and "- n_claims: 2" in text
+    assert "### claims — 2 item(s)" in text and "| c1 | Two \\| three |" in text
+    assert "- by_article: 1 entry, 1 item(s)" in text
+
+
+def test_verdicts_renderer_cites_outlets_and_offsets() -> None:
+    articles = [{"id": "aaaa1111", "outlet": "Wire"}, {"id": "bbbb2222", "outlet": "Post"}]
+    ev = {"article_id": "bbbb2222", "span": [10, 30], "text": "14,000 troops"}
+    verdicts = {
+        "independence_note": "reprints count once",
+        "fact_sheet": [{"text": "Two people died.", "article_ids": ["aaaa1111", "bbbb2222"],
+                        "n_independent_sources": 2, "evidence": [ev]}],
+        "conflicts": [{"text": "troop count", "article_ids": ["aaaa1111", "bbbb2222"],
+                       "values": [{"value": "14,000", "article_ids": ["bbbb2222"], "evidence": [ev]},
+                                  {"value": "12,000", "article_ids": ["aaaa1111"], "evidence": []}]}],
+        "actor_disputes": [], "single_source": [],
+    }
+    text = render_markdown({"articles": articles, "verdicts": verdicts})
+    assert "### Corroborated facts (1)" in text and "**Two people died.** — Wire, Post; 2 independent" in text
+    assert "  - 14,000 — Post" in text and "chars 10–30" in text and "### Disputes between actors (0)" in text

@@ -12,8 +12,10 @@ from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.result import independent_groups
 from newsprism.reuse.stage import ReuseStage, analyze
 
-WORDS = ("harbour council vessel budget river market station teacher bridge election storm factory museum "
-         "hospital village airport garden library tunnel festival engine farmer castle prison winter").split()
+WORDS = (
+    "harbour council vessel budget river market station teacher bridge election storm factory museum "
+    "hospital village airport garden library tunnel festival engine farmer castle prison winter"
+).split()
 
 
 def sentence(seed: int, n: int = 14) -> str:
@@ -80,10 +82,18 @@ def test_merged_article_is_derived_from_both_sources():
 
 
 def test_revision_by_outlet_gets_sentence_diff_and_date_direction():
-    v1 = art(text(range(60, 70)) + " Officials said 12 people were hurt.", "v1",
-             outlet="Daily", published="2025-01-01T10:00:00+00:00")
-    v2 = art(text(range(60, 70)) + " Officials said 15 people were hurt, Mayor Smith said.", "v2",
-             outlet="Daily", published="2025-01-01T12:00:00+00:00")
+    v1 = art(
+        text(range(60, 70)) + " Officials said 12 people were hurt.",
+        "v1",
+        outlet="Daily",
+        published="2025-01-01T10:00:00+00:00",
+    )
+    v2 = art(
+        text(range(60, 70)) + " Officials said 15 people were hurt, Mayor Smith said.",
+        "v2",
+        outlet="Daily",
+        published="2025-01-01T12:00:00+00:00",
+    )
     result = analyze([v2, v1], OPTS)
     p = only_pair(result)
     assert p.type == "revision" and p.source == v1.id
@@ -110,8 +120,12 @@ def test_identical_copies_are_a_star_not_a_clique():
 
 def test_bad_input_does_not_crash():
     boiler = "Subscribe to our newsletter. Click here to read more. All rights reserved."
-    arts = [art("Hello.", "one-word"), art(boiler, "b1", outlet="x"), art(boiler + " Share this.", "b2"),
-            art("word " * 3, "short")]
+    arts = [
+        art("Hello.", "one-word"),
+        art(boiler, "b1", outlet="x"),
+        art(boiler + " Share this.", "b2"),
+        art("word " * 3, "short"),
+    ]
     result = analyze(arts, OPTS)
     assert set(result.group_of) == {a.id for a in arts}
     assert any("fewer than" in n for n in result.notes)
@@ -125,8 +139,17 @@ def test_stage_contract_and_to_dict():
     out = stage.run(Batch.of([a, b]))
     d = out.layer("reuse").to_dict()
     assert set(d) >= {"pairs", "groups", "group_of"}
-    assert set(d["pairs"][0]) >= {"a", "b", "type", "direction", "confidence", "reason", "coverage_a",
-                                  "coverage_b", "passages"}
+    assert set(d["pairs"][0]) >= {
+        "a",
+        "b",
+        "type",
+        "direction",
+        "confidence",
+        "reason",
+        "coverage_a",
+        "coverage_b",
+        "passages",
+    }
 
 
 class FakeEmbedder:
@@ -145,8 +168,13 @@ class FakeEmbedder:
 def test_rewrite_detected_with_injected_embedder():
     src = art(text(range(1, 9)), "src")
     # Same 'meaning' (number N+1000), different words: shares no exact 5-gram with src.
-    para = art(" ".join(f"Officials said {w} at number {n + 1000} today." for n, w in
-                        zip(range(1, 9), WORDS, strict=False)), "para")
+    para = art(
+        " ".join(
+            f"Officials said {w} at number {n + 1000} today."
+            for n, w in zip(range(1, 9), WORDS, strict=False)
+        ),
+        "para",
+    )
     result = analyze([src, para], ReuseOptions(rewrite=True), FakeEmbedder())
     p = only_pair(result)
     assert p.type == "rewrite" and len(p.passages) >= 4

@@ -172,3 +172,37 @@ def test_stage_reports_independence_mode():
     batch = Batch((), {"alignment": alignment, "reuse": Reuse()})
     out = VerdictsStage().run(batch).layer("verdicts").to_dict()
     assert out["independence"] == "reuse" and out["single_source"] and not out["fact_sheet"]
+
+
+class EntailingJudge:
+    """A pair judge that finds every pair entailed, to check the review drops slot-light conflicts."""
+
+    name = "always-entails"
+
+    def judge(self, pairs):
+        from newsprism.verdicts.judges.base import Judgement
+
+        return [Judgement("entails", 0.9, "test") for _ in pairs]
+
+    def similarity(self, pairs):
+        return [1.0 for _ in pairs]
+
+
+def test_injected_judge_overrules_polarity_but_not_numbers():
+    neg = claim("b:0", "b", "There would be no second meeting", negations=(Marker(Span(15, 17), "no"),))
+    claims = [
+        claim("a:0", "a", "There would be a second meeting"),
+        neg,
+        claim("a:1", "a", "North Korea sent 14,000 troops"),
+        claim("b:1", "b", "North Korea sent 11,000 troops"),
+    ]
+    groups = [
+        ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9),
+        ClaimGroup("s:g1", "s", ("a:1", "b:1"), ("a", "b"), score=0.9),
+    ]
+    alignment = AlignmentResult(groups=groups, claims={c.id: c for c in claims})
+    batch = Batch((), {"alignment": alignment})
+    plain = VerdictsStage().run(batch).layer("verdicts")
+    assert sorted(v.type for v in plain.conflicts) == ["numeric", "polarity"]
+    judged = VerdictsStage(judge=EntailingJudge()).run(batch).layer("verdicts")
+    assert [v.type for v in judged.conflicts] == ["numeric"]

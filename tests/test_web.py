@@ -168,3 +168,20 @@ def test_tokens_cli(env):
     token_id = next(t.id for t in list_tokens(env["store"]) if t.name == "cli-user")
     assert runner.invoke(serve_cmd.app, ["revoke", token_id, "--db", db]).exit_code == 0
     assert runner.invoke(serve_cmd.app, ["revoke", token_id, "--db", db]).exit_code == 1
+
+
+def test_claim_group_page_and_claim_highlights(env):
+    c = env["client"]
+    story = c.get("/stories/an1/s1").text
+    assert 'href="/claims/an1/g1"' in story
+    html = c.get("/claims/an1/g1").text
+    assert "2 claims stating the same fact" in html
+    wire = env["arts"][0]
+    assert f'href="/articles/{wire.id}#p-{wire.id}-' in html
+    data = c.get("/claims/an1/g1?format=json").json()
+    assert [m["article_id"] for m in data["group"]["members"]] == [wire.id, env["arts"][2].id]
+    assert c.get("/claims/an1/nope").status_code == 404
+    assert "no alignment layer" in c.get("/claims/an2/g1?format=json").json()["detail"]
+    article = c.get(f"/articles/{wire.id}?format=json").json()
+    assert article["claims"] and article["claims"][0]["text"] == "The presidents met for about 15 minutes."
+    assert "hl-claim" in c.get(f"/articles/{wire.id}").text

@@ -27,19 +27,24 @@ INDEPENDENT = (
     "Russia said Ukraine was expelled from Kursk. Ukraine's General Staff denied the claim.\n"
     "The presidents met for about 15 minutes."
 )
-HOSTILE_TITLE = "Breaking <script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1;alert(1)\">"
+HOSTILE_TITLE = 'Breaking <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1;alert(1)">'
 HOSTILE_TEXT = (
     "Officials said <script>window.__pwned=1;alert('x')</script> the troops were 14,000 strong.\n"
-    "Read more <a href=\"javascript:window.__pwned=1\">here</a> and "
-    "<img src=x onerror=\"window.__pwned=1\">.\n"
-    "<svg onload=\"window.__pwned=1\"></svg> North Korea sent 14,000 troops to Russia."
+    'Read more <a href="javascript:window.__pwned=1">here</a> and '
+    '<img src=x onerror="window.__pwned=1">.\n'
+    '<svg onload="window.__pwned=1"></svg> North Korea sent 14,000 troops to Russia.'
 )
 
 
 def article(text: str, outlet: str, url: str, hour: int, title: str | None = None) -> Article:
     raw = RawDocument(
-        text=text, source=url, format="json", title=title or text.split(".")[0][:60], url=url,
-        outlet=outlet, published=datetime(2025, 4, 26, hour, 0, tzinfo=UTC),
+        text=text,
+        source=url,
+        format="json",
+        title=title or text.split(".")[0][:60],
+        url=url,
+        outlet=outlet,
+        published=datetime(2025, 4, 26, hour, 0, tzinfo=UTC),
     )
     return build_article(raw)
 
@@ -64,17 +69,42 @@ def ev(a: Article, needle: str) -> dict[str, Any]:
     return {"article_id": a.id, "span": span(a, needle), "text": needle}
 
 
+def single(vid: str, evidence: dict[str, Any]) -> dict[str, Any]:
+    """A single-source verdict in the verdicts layer's shape."""
+    return {
+        "id": vid,
+        "label": "single-source",
+        "text": evidence["text"],
+        "article_ids": [evidence["article_id"]],
+        "n_independent_sources": 1,
+        "evidence": [evidence],
+    }
+
+
 def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
     """A report in the shape ``report/json_report.py`` writes, with spans computed from the texts."""
-    meta = [{
-        "id": a.id, "title": a.title, "outlet": a.outlet, "outlet_domain": a.outlet_domain, "url": a.url,
-        "dateline": a.dateline, "published": a.published.isoformat() if a.published else None,
-        "byline": a.byline, "origins": a.origins, "n_sentences": len(a.sentences),
-        "revision_of": a.revision_of,
-    } for a in arts]
+    meta = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "outlet_domain": a.outlet_domain,
+            "url": a.url,
+            "dateline": a.dateline,
+            "published": a.published.isoformat() if a.published else None,
+            "byline": a.byline,
+            "origins": a.origins,
+            "n_sentences": len(a.sentences),
+            "revision_of": a.revision_of,
+        }
+        for a in arts
+    ]
     report: dict[str, Any] = {
-        "schema_version": "1.0.0", "generated_at": "2025-04-27T00:00:00+00:00", "newsprism_version": "0.1.0",
-        "inputs": {"given": ["test"]}, "articles": meta,
+        "schema_version": "1.0.0",
+        "generated_at": "2025-04-27T00:00:00+00:00",
+        "newsprism_version": "0.1.0",
+        "inputs": {"given": ["test"]},
+        "articles": meta,
         "stages": {"ran": [], "timings": {}, "absent": {}},
     }
     if not layers:
@@ -86,50 +116,130 @@ def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
     report["stages"]["absent"] = {"claims": "stage not available", "alignment": "stage not available"}
     troops_w = "North Korea deployed 10,000-12,000 troops to Russia"
     report["reuse"] = {
-        "pairs": [{
-            "a": wire.id, "b": reprint.id, "type": "truncated", "direction": "a->b", "confidence": 0.97,
-            "reason": "shares 100% of the reprint's 5-gram shingles", "coverage_a": 0.8, "coverage_b": 1.0,
-            "passages": [{"a": span(wire, troops_w), "b": span(reprint, troops_w)}],
-        }],
-        "groups": [{"id": "g1", "members": [wire.id, reprint.id], "origin": wire.id},
-                   {"id": "g2", "members": [a.id for a in arts[2:]], "origin": indep.id}],
+        "pairs": [
+            {
+                "a": wire.id,
+                "b": reprint.id,
+                "type": "truncated",
+                "direction": "a->b",
+                "confidence": 0.97,
+                "reason": "shares 100% of the reprint's 5-gram shingles",
+                "coverage_a": 0.8,
+                "coverage_b": 1.0,
+                "passages": [{"a": span(wire, troops_w), "b": span(reprint, troops_w)}],
+            }
+        ],
+        "groups": [
+            {"id": "g1", "members": [wire.id, reprint.id], "origin": wire.id},
+            {"id": "g2", "members": [a.id for a in arts[2:]], "origin": indep.id},
+        ],
         "revisions": [],
     }
-    report["stories"] = {"stories": [{
-        "id": "s1", "label": "North Korean troops in Kursk", "article_ids": [a.id for a in arts],
-        "outlets": sorted({a.outlet for a in arts}),
-        "time_span": [meta[0]["published"], meta[-1]["published"]],
-        "n_articles": len(arts), "n_independent_sources": 2,
-    }]}
-    report["verdicts"] = {
-        "fact_sheet": [{
-            "id": "f1", "text": "The presidents met for about 15 minutes.",
-            "article_ids": [wire.id, indep.id],
-            "n_independent_sources": 2,
-            "evidence": [ev(wire, "The presidents met for about 15 minutes."),
-                         ev(indep, "The presidents met for about 15 minutes.")],
-        }],
-        "conflicts": [{
-            "id": "c1", "type": "number", "topic": "North Korean troops sent to Russia",
-            "values": [
-                {"value": "10,000-12,000", "article_ids": [wire.id, reprint.id],
-                 "evidence": [ev(wire, troops_w)]},
-                {"value": "14,000", "article_ids": [a.id for a in arts[2:]],
-                 "evidence": [ev(indep, "North Korea sent 14,000 troops to Russia")]},
-            ],
-        }],
-        "actor_disputes": [{
-            "id": "d1", "topic": "Was Ukraine expelled from Kursk?", "article_ids": [wire.id, indep.id],
-            "sides": [
-                {"actor": "Russia", "value": "Ukraine was expelled from Kursk",
-                 "evidence": [ev(wire, "Russia said Ukraine was expelled from Kursk.")]},
-                {"actor": "Ukraine's General Staff", "value": "denied the claim",
-                 "evidence": [ev(wire, "Ukraine's General Staff denied the claim.")]},
-            ],
-        }],
-        "single_source": [ev(indep, "North Korea sent 14,000 troops to Russia, according to the Post.")],
+    report["stories"] = {
+        "stories": [
+            {
+                "id": "s1",
+                "label": "North Korean troops in Kursk",
+                "article_ids": [a.id for a in arts],
+                "outlets": sorted({a.outlet for a in arts}),
+                "time_span": [meta[0]["published"], meta[-1]["published"]],
+                "n_articles": len(arts),
+                "n_independent_sources": 2,
+            }
+        ]
     }
+    report["verdicts"] = {
+        "fact_sheet": [
+            {
+                "id": "f1",
+                "text": "The presidents met for about 15 minutes.",
+                "article_ids": [wire.id, indep.id],
+                "n_independent_sources": 2,
+                "evidence": [
+                    ev(wire, "The presidents met for about 15 minutes."),
+                    ev(indep, "The presidents met for about 15 minutes."),
+                ],
+            }
+        ],
+        "conflicts": [
+            {
+                "id": "c1",
+                "label": "conflicting",
+                "text": troops_w,
+                "article_ids": [a.id for a in arts],
+                "n_independent_sources": 2,
+                "evidence": [ev(wire, troops_w), ev(indep, "North Korea sent 14,000 troops to Russia")],
+                "type": "number",
+                "topic": "North Korean troops sent to Russia",
+                "values": [
+                    {
+                        "value": "10,000-12,000",
+                        "article_ids": [wire.id, reprint.id],
+                        "evidence": [ev(wire, troops_w)],
+                    },
+                    {
+                        "value": "14,000 troops",
+                        "article_ids": [a.id for a in arts[2:]],
+                        # As the verdicts stage writes it: the value's own span, then its sentence.
+                        "evidence": [
+                            dict(ev(indep, "14,000"), role="value"),
+                            dict(ev(indep, "North Korea sent 14,000 troops to Russia"), role="claim"),
+                        ],
+                    },
+                ],
+            }
+        ],
+        "actor_disputes": [
+            {
+                "id": "d1",
+                "label": "disputed",
+                "topic": "Was Ukraine expelled from Kursk?",
+                "evidence": [ev(wire, "Russia said Ukraine was expelled from Kursk.")],
+                "article_ids": [wire.id, indep.id],
+                "sides": [
+                    {
+                        "actor": "Russia",
+                        "article_ids": [wire.id],
+                        "value": "Ukraine was expelled from Kursk",
+                        "evidence": [ev(wire, "Russia said Ukraine was expelled from Kursk.")],
+                    },
+                    {
+                        "actor": "Ukraine's General Staff",
+                        "article_ids": [wire.id],
+                        "value": "denied the claim",
+                        "evidence": [ev(wire, "Ukraine's General Staff denied the claim.")],
+                    },
+                ],
+            }
+        ],
+        "single_source": [
+            single("s1", ev(indep, "North Korea sent 14,000 troops to Russia, according to the Post."))
+        ],
+    }
+    met = "The presidents met for about 15 minutes."
+    claims = {
+        a.id: [
+            {"id": f"{a.id}:c0", "article_id": a.id, "sentence_index": 2, "span": span(a, met), "text": met}
+        ]
+        for a in (wire, indep)
+    }
+    report["claims"] = {"n_claims": 2, "articles": claims}
+    report["alignment"] = {
+        "groups": [
+            {
+                "id": "g1",
+                "story_id": "s1",
+                "score": 0.99,
+                "article_ids": [wire.id, indep.id],
+                "members": [dict(claims[a.id][0], claim_id=claims[a.id][0]["id"]) for a in (wire, indep)],
+                "responses": [],
+            }
+        ]
+    }
+    report["stages"]["ran"] += ["claims", "align"]
+    report["stages"]["absent"] = {}
+    report["verdicts"]["fact_sheet"][0]["group_id"] = "g1"
     if len(arts) > 3:
         hostile = arts[3]
-        report["verdicts"]["single_source"].append(ev(hostile, hostile.text[:60]))
+        report["verdicts"]["single_source"].append(single("s2", ev(hostile, hostile.text[:60])))
     return report

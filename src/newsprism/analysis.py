@@ -119,8 +119,8 @@ def _construct(spec: StageSpec, cls: type, options: PipelineOptions, backends: B
     return cls(*args, **kwargs)
 
 
-def load_stage(spec: StageSpec, options: PipelineOptions, backends: Backends) -> Stage | StageRecord:
-    """The constructed stage, or an ``absent`` record saying why it could not be had."""
+def import_stage(spec: StageSpec) -> type | StageRecord:
+    """The stage class, or an ``absent`` record saying why it could not be imported."""
     try:
         module = importlib.import_module(spec.module)
     except ImportError as exc:
@@ -128,6 +128,14 @@ def load_stage(spec: StageSpec, options: PipelineOptions, backends: Backends) ->
     cls = getattr(module, spec.attr, None)
     if cls is None:
         return StageRecord(spec.name, spec.layer, "absent", reason=f"{spec.module} has no {spec.attr}")
+    return cls
+
+
+def load_stage(spec: StageSpec, options: PipelineOptions, backends: Backends) -> Stage | StageRecord:
+    """The constructed stage, or an ``absent`` record saying why it could not be had."""
+    cls = import_stage(spec)
+    if isinstance(cls, StageRecord):
+        return cls
     try:
         return _construct(spec, cls, options, backends)
     except Exception as exc:  # noqa: BLE001 - any failure to build a stage makes it absent, with why
@@ -156,12 +164,31 @@ class AnalysisPipeline:
         return run_stages(self, Batch.of(articles), progress)
 
 
-def _missing_requirements(stage: Stage, available: set[str], why: dict[str, str]) -> str | None:
-    missing = sorted(set(stage.requires) - available)
+def _missing_requirements(stage: Any, available: set[str], why: dict[str, str]) -> str | None:
+    missing = sorted(set(getattr(stage, "requires", ())) - available)
     if not missing:
         return None
     reasons = [f"layer {m!r} unavailable ({why.get(m, 'no stage provides it')})" for m in missing]
     return "; ".join(reasons)
+
+
+def _resolve(
+    spec: StageSpec, options: PipelineOptions, backends: Backends, available: set[str], why: dict[str, str]
+) -> Stage | StageRecord:
+    # A class that declares its inputs is checked before it is built, so a stage that cannot run
+    # never loads its models.
+    cls = import_stage(spec)
+    if isinstance(cls, StageRecord):
+        return cls
+    reason = _missing_requirements(cls, available, why)
+    if reason:
+        return StageRecord(spec.name, spec.layer, "skipped", reason=reason)
+    stage = load_stage(spec, options, backends)
+    if isinstance(stage, StageRecord):
+        return stage
+    # An instance may declare different inputs than its class (options can add some).
+    reason = _missing_requirements(stage, available, why)
+    return StageRecord(spec.name, spec.layer, "skipped", reason=reason) if reason else stage
 
 
 def build_pipeline(
@@ -183,15 +210,10 @@ def build_pipeline(
         if spec.name not in wanted:
             why[spec.layer] = f"stage {spec.name} not selected"
             continue
-        loaded = load_stage(spec, options, backends)
+        loaded = _resolve(spec, options, backends, available, why)
         if isinstance(loaded, StageRecord):
             records.append(loaded)
-            why[spec.layer] = f"stage {spec.name} absent"
-            continue
-        reason = _missing_requirements(loaded, available, why)
-        if reason:
-            records.append(StageRecord(spec.name, spec.layer, "skipped", reason=reason))
-            why[spec.layer] = f"stage {spec.name} skipped"
+            why[spec.layer] = f"stage {spec.name} {loaded.status}"
             continue
         stages.append(loaded)
         records.append(StageRecord(spec.name, spec.layer, "ready"))

@@ -49,7 +49,7 @@ class AnalyzeOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
     include_text: bool = True  # carry article texts in the report (evidence offsets point into them)
-    save: bool = True  # keep the report in the store's ``analyses`` table
+    save: bool = True  # keep the report in the named store's ``analyses`` table
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +202,7 @@ def _run_analysis(
             if r["status"] == "ready":
                 r.update(status="skipped", reason="no articles to analyze")
         return Batch.of(()), records
-    hook = (lambda name, done, total: progress(name, done, total)) if progress else None
-    batch, records = run_stages(assembled, Batch.of(articles), hook)
+    batch, records = run_stages(assembled, Batch.of(articles), progress)
     return batch, [r.to_dict() for r in records]
 
 
@@ -265,6 +264,6 @@ def analyze(
             summary = {"given": [os.fspath(i) for i in items], **ingested.to_dict()}
             summary.pop("articles")
         report = analyze_articles(articles, options, summary, progress=progress)
-        if options.save:
+        if options.save and db is not None:  # a temporary store is discarded: nothing to keep
             save_analysis(store, report)
     return report

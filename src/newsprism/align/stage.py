@@ -97,7 +97,11 @@ class AlignStage:
                 for a in batch.articles
             },
         )
+        sizes = Counter(story_of[a] for a in claims.claims)
+        # Claims of a story with one article have nothing to align with: no embedding needed.
         plain = [c for c in claims.all() if not c.response_to and c.article_id in texts]
+        lone = [c for c in plain if sizes[story_of[c.article_id]] < 2]
+        plain = [c for c in plain if sizes[story_of[c.article_id]] >= 2]
         contents = [texts[c.article_id][c.content_span.start : c.content_span.end] for c in plain]
         t0 = time.perf_counter()
         emb = self.embedder.encode(contents) if contents else np.zeros((0, 1), dtype=np.float32)
@@ -111,6 +115,10 @@ class AlignStage:
                 result.groups.extend(self._story_groups(sid, idx, plain, contents, emb))
             except Exception as exc:  # noqa: BLE001 - one story failing must not lose the others
                 result.errors[sid] = f"alignment failed for story {sid}: {exc!r}"
+        result.groups.extend(
+            ClaimGroup(f"{story_of[c.article_id]}:{c.id}", story_of[c.article_id], (c.id,), (c.article_id,))
+            for c in lone
+        )
         responses = [c for c in claims.all() if c.response_to]
         attached = _attach_responses(responses, result.group_of())
         result.groups = [

@@ -111,10 +111,23 @@ class EntityTagger:
                 todo[k] = s
         if todo:
             t0 = time.perf_counter()
-            docs = self.nlp.pipe(list(todo.values()), batch_size=self.batch_size)
-            for k, s, doc in zip(todo, todo.values(), docs, strict=True):
-                raw = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                self._cache[k] = fix_entities(s, raw)
+            with self.nlp.select_pipes(enable=ner_components(self.nlp)):
+                docs = self.nlp.pipe(list(todo.values()), batch_size=self.batch_size)
+                for k, s, doc in zip(todo, todo.values(), docs, strict=True):
+                    raw = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                    self._cache[k] = fix_entities(s, raw)
             self.seconds += time.perf_counter() - t0
             self.tagged += len(todo)
         return [self._cache[k] for k in keys]
+
+
+def ner_components(nlp: Any) -> list[str]:
+    """The components entity recognition needs: the NER (or entity ruler) and any shared embedding
+    layer it listens to. An injected full pipeline thus runs without its parser and tagger."""
+    names = [n for n in nlp.pipe_names if n in ("ner", "entity_ruler", "span_ruler")]
+    for shared in ("tok2vec", "transformer"):
+        if shared in nlp.pipe_names:
+            listeners = getattr(nlp.get_pipe(shared), "listening_components", None) or []
+            if "ner" in listeners:
+                names.append(shared)
+    return [n for n in nlp.pipe_names if n in names]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from newsprism.claims.actors import affiliation, countries_in, country_of, person_key
@@ -141,7 +141,10 @@ def _pieces(masked: str, start: int) -> list[_Piece]:
     for a, b in split_clauses(masked[start:main_end]):
         out.append(_Piece(start + a, start + b))
     if ap:
-        out.append(_Piece(ap.start() + 1, len(masked), ap))
+        first = ap.start() + 1
+        while first < len(masked) and masked[first].isspace():
+            first += 1
+        out.append(_Piece(first, len(masked), ap))
     return out
 
 
@@ -253,8 +256,6 @@ def _claim(
 
 
 def _with_response(claim: Claim, targets: list[str]) -> Claim:
-    from dataclasses import replace
-
     return replace(claim, response_to=targets[0], response_candidates=tuple(targets))
 
 

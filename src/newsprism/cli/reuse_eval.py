@@ -15,13 +15,20 @@ from newsprism.cli.common import JsonOption, echo_json, fail, stdout
 
 DataOption = Annotated[Path, typer.Option("--data", "-d", help="Folder with articles.jsonl and gold.jsonl.")]
 RewritesOption = Annotated[
-    bool, typer.Option("--rewrites/--no-rewrites", help="Also detect paraphrased rewrites (loads the embedder).")
+    bool,
+    typer.Option("--rewrites/--no-rewrites", help="Also detect paraphrased rewrites (loads the embedder)."),
 ]
-StoriesOption = Annotated[int | None, typer.Option("--stories", help="Score only the first N stories (smoke runs).")]
+StoriesOption = Annotated[
+    int | None, typer.Option("--stories", help="Score only the first N stories (smoke runs).")
+]
 
 
-def reuse(data: DataOption, json_out: JsonOption = False, rewrites: RewritesOption = False,
-          stories: StoriesOption = None) -> None:
+def reuse(
+    data: DataOption,
+    json_out: JsonOption = False,
+    rewrites: RewritesOption = False,
+    stories: StoriesOption = None,
+) -> None:
     """Pair precision/recall/F1, per-type recall, type and direction accuracy on reuse-bench."""
     from newsprism.reuse.evaluate import evaluate
 
@@ -37,8 +44,10 @@ def reuse(data: DataOption, json_out: JsonOption = False, rewrites: RewritesOpti
         echo_json(report)
         return
     out = stdout()
-    out.print(f"reuse-bench: {report['articles']} articles, {report['pairs_gold']} gold pairs, "
-              f"{report['seconds']} s")
+    out.print(
+        f"reuse-bench: {report['articles']} articles, {report['pairs_gold']} gold pairs, "
+        f"{report['seconds']} s"
+    )
     for key in ("precision", "recall", "f1", "type_accuracy", "direction_accuracy"):
         out.print(f"  {key:<20} {report[key]:.4f}")
     for t, r in report["recall_by_type"].items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
@@ -55,6 +55,33 @@ _DATELINE = re.compile(
     r"(?:\s*\((?P<credit>[A-Za-z .\-]{2,30})\))?"
     r"\s*(?:>>|—|–|-{1,2}|:)\s+"
 )
+# Zone abbreviations news sites print; dateutil knows none of them but the machine's own.
+_TZ_NAMES = {
+    name: int(hours * 3600)
+    for name, hours in (
+        ("UTC", 0),
+        ("GMT", 0),
+        ("Z", 0),
+        ("EST", -5),
+        ("EDT", -4),
+        ("CST", -6),
+        ("CDT", -5),
+        ("MST", -7),
+        ("MDT", -6),
+        ("PST", -8),
+        ("PDT", -7),
+        ("BST", 1),
+        ("CET", 1),
+        ("CEST", 2),
+        ("EET", 2),
+        ("EEST", 3),
+        ("MSK", 3),
+        ("IST", 5.5),
+        ("JST", 9),
+        ("AEST", 10),
+        ("AEDT", 11),
+    )
+}
 # All-caps labels that look like a dateline place but are not one ("BREAKING: ...").
 _NOT_PLACES = frozenset(
     (
@@ -114,17 +141,27 @@ class Inferred:
 
 
 def parse_datetime(value: str) -> datetime | None:
-    """Parse a date string leniently; ``None`` when it is not a date. Naive results stay naive."""
+    """Parse a date string leniently; ``None`` when it is not a date. Naive results stay naive.
+
+    Aware results get a fixed UTC offset: dateutil would otherwise hand back the machine's local
+    zone for "UTC" or "+00:00" on a machine set to UTC, making stored values machine-dependent.
+    """
     value = value.strip()
     if not value or len(value) > 100:
         return None
     try:
-        return dateparser.parse(value, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
         try:
-            return datetime.fromisoformat(value)
-        except ValueError:
+            parsed = dateparser.parse(value, fuzzy=False, tzinfos=_TZ_NAMES)
+        except (ValueError, OverflowError, TypeError):
             return None
+    if parsed is None or parsed.tzinfo is None:
+        return parsed
+    offset = parsed.utcoffset()
+    if offset is None:
+        return parsed.replace(tzinfo=None)
+    return parsed.replace(tzinfo=UTC if not offset else timezone(offset))
 
 
 def registered_domain(url: str) -> str | None:

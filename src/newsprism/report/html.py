@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from markupsafe import Markup
 
 from newsprism.report import sections
@@ -45,7 +45,7 @@ def make_environment(*extra_dirs: str) -> Environment:
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=True,  # on for every template, whatever its file extension
-        undefined=StrictUndefined,
+        undefined=ChainableUndefined,  # a report missing an optional field still renders
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -77,6 +77,7 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
         "timeline": sections.timeline(view),
         "verdict_notes": _verdict_notes(view),
         "timings": _timings(report),
+        "claims_base": None,  # the web app links claim groups to its own pages
     }
     ctx["article_views"] = [
         {"article": a, "id": str(a.get("id")), "outlet": view.outlet(a.get("id")),

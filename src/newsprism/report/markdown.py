@@ -86,7 +86,8 @@ def render_articles(report: Mapping[str, Any]) -> list[str] | None:
     if not articles:
         return ["## Articles", "", "No articles."]
     rows = [
-        (str(a.get("id"))[:12], a.get("outlet") or a.get("outlet_domain"), (a.get("published") or "")[:16],
+        (str(a.get("id"))[:12], a.get("outlet") or a.get("outlet_domain"),
+         (a.get("published") or "")[:16].replace("T", " "),
          a.get("title"), a.get("n_sentences"), str(a.get("revision_of") or "")[:12])
         for a in articles
     ]
@@ -110,6 +111,78 @@ def render_stories(report: Mapping[str, Any]) -> list[str] | None:
     return lines
 
 
+def _who(outlets: Mapping[str, str], ids: Sequence[Any]) -> str:
+    names = list(dict.fromkeys(outlets.get(str(i), str(i)[:8]) for i in ids or []))
+    return ", ".join(names) or "?"
+
+
+def render_reuse(report: Mapping[str, Any]) -> list[str] | None:
+    layer = report.get("reuse")
+    if not isinstance(layer, Mapping) or not isinstance(layer.get("pairs"), list):
+        return render_layer("reuse", "Text reuse")(report)
+    outlets = _outlets(report)
+    lines = ["## Text reuse", ""]
+    rows = []
+    for p in layer["pairs"]:
+        a, b = str(p.get("a")), str(p.get("b"))
+        source, target = (b, a) if p.get("direction") == "b->a" else (a, b)
+        arrow = "→" if p.get("direction") in ("a->b", "b->a") else "↔"
+        rows.append((f"{outlets.get(source, source[:8])} {arrow} {outlets.get(target, target[:8])}",
+                     p.get("type"), p.get("confidence"), p.get("reason")))
+    lines += table(["copied", "type", "confidence", "why"], rows) if rows else ["No reuse found."]
+    lines.append("")
+    for g in layer.get("groups") or []:
+        members = g.get("members") or g.get("article_ids") or []
+        origin = outlets.get(str(g.get("origin")), "unknown") if g.get("origin") else "unknown"
+        lines.append(f"- group {g.get('id')}: {_who(outlets, members)} (origin: {origin})")
+    return lines
+
+
+def _evidence_lines(outlets: Mapping[str, str], evidence: Sequence[Any], limit: int = 3) -> list[str]:
+    out = []
+    for e in list(evidence or [])[:limit]:
+        if not isinstance(e, Mapping):
+            continue
+        span = e.get("span") or []
+        where = f"chars {span[0]}–{span[1]}" if len(span) == 2 else "no offsets"
+        aid = str(e.get("article_id"))
+        out.append(f"  > {cell(e.get('text'), 240)} — {outlets.get(aid, aid[:8])} ({aid[:12]}, {where})")
+    return out
+
+
+def _verdict_items(title: str, items: Sequence[Any], outlets: Mapping[str, str]) -> list[str]:
+    lines = [f"### {title} ({len(items)})", ""]
+    if not items:
+        return [*lines, "none"]
+    for v in items[:MAX_ROWS]:
+        n = v.get("n_independent_sources")
+        count = f"; {n} independent source(s)" if n is not None else ""
+        lines.append(f"- **{cell(v.get('text'), 240)}** — {_who(outlets, v.get('article_ids'))}{count}")
+        for side in v.get("values") or v.get("sides") or []:
+            actor = f"{side.get('actor')} ({side.get('stance')}): " if side.get("actor") else ""
+            who = _who(outlets, side.get("article_ids"))
+            lines.append(f"  - {actor}{cell(side.get('value'), 160)} — {who}")
+            lines += ["  " + ln for ln in _evidence_lines(outlets, side.get("evidence"), 2)]
+        if not (v.get("values") or v.get("sides")):
+            lines += _evidence_lines(outlets, v.get("evidence"))
+    return lines
+
+
+def render_verdicts(report: Mapping[str, Any]) -> list[str] | None:
+    layer = report.get("verdicts")
+    if not isinstance(layer, Mapping) or not isinstance(layer.get("fact_sheet"), list):
+        return render_layer("verdicts", "Verdicts")(report)
+    outlets = _outlets(report)
+    lines = ["## Verdicts", ""]
+    if layer.get("independence_note"):
+        lines += [cell(layer["independence_note"], 400), ""]
+    parts = (("Corroborated facts", "fact_sheet"), ("Conflicts between outlets", "conflicts"),
+             ("Disputes between actors", "actor_disputes"), ("Reported by one source only", "single_source"))
+    for title, key in parts:
+        lines += [*_verdict_items(title, layer.get(key) or [], outlets), ""]
+    return lines
+
+
 def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
@@ -129,8 +202,15 @@ def _item_table(items: list[Any]) -> list[str]:
     return table(columns, [[d.get(c) for c in columns] for d in dicts[:MAX_ROWS]])
 
 
+def _mapping_size(value: Mapping[str, Any]) -> str:
+    size = f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if value and all(isinstance(v, list) for v in value.values()):
+        size += f", {sum(len(v) for v in value.values())} item(s)"
+    return size
+
+
 def render_layer(key: str, title: str) -> Renderer:
-    """A generic renderer for a layer without a specific one: scalars, then each list as a table."""
+    """A generic renderer for a layer without a specific one: scalars and sizes, then each list as a table."""
 
     def render(report: Mapping[str, Any]) -> list[str] | None:
         layer = report.get(key)
@@ -139,15 +219,13 @@ def render_layer(key: str, title: str) -> Renderer:
         lines = [f"## {title}", ""]
         if not isinstance(layer, Mapping):
             return [*lines, cell(layer, 500)]
-        scalars = [(k, v) for k, v in layer.items() if _scalar(v)]
-        lines += [f"- {k}: {cell(v, 200)}" for k, v in scalars]
+        lines += [f"- {k}: {cell(v, 200)}" for k, v in layer.items() if _scalar(v)]
+        lines += [f"- {k}: {_mapping_size(v)}" for k, v in layer.items() if isinstance(v, Mapping)]
         for name, value in layer.items():
             if isinstance(value, list):
                 more = f" (first {MAX_ROWS} shown)" if len(value) > MAX_ROWS else ""
                 lines += ["", f"### {name} — {len(value)} item(s){more}", ""]
                 lines += _item_table(value) if value else ["none"]
-            elif isinstance(value, Mapping):
-                lines += ["", f"- {name}: {len(value)} entr(y/ies)"]
         return lines
 
     return render
@@ -167,11 +245,11 @@ SECTIONS: list[tuple[str, Renderer]] = [
     ("header", render_header),
     ("inputs", render_inputs),
     ("articles", render_articles),
+    ("verdicts", render_verdicts),
     ("stories", render_stories),
-    ("reuse", render_layer("reuse", "Text reuse")),
+    ("reuse", render_reuse),
     ("claims", render_layer("claims", "Claims")),
     ("alignment", render_layer("alignment", "Alignment")),
-    ("verdicts", render_layer("verdicts", "Verdicts")),
     ("absent", render_absent),
     ("stages", render_stages),
 ]

@@ -118,7 +118,7 @@ def fact_sheet(view: ReportView) -> list[dict[str, Any]] | None:
         ev = view.evidence_list(_first(f, "evidence", "mentions", "support", default=[]), "fact")
         ids = _ids(f) or [e.article_id for e in ev]
         out.append({
-            "id": str(f.get("id", "")),
+            "id": str(f.get("id", "")), "group_id": f.get("group_id"),
             "text": str(_first(f, "text", "statement", "claim", default=ev[0].text if ev else "")),
             "evidence": ev, "chips": view.chips(ids),
             "n_independent": _first(f, "n_independent_sources", "n_independent", "independent_sources"),
@@ -127,8 +127,19 @@ def fact_sheet(view: ReportView) -> list[dict[str, Any]] | None:
     return out
 
 
+def _is_value(item: Any) -> bool:
+    return isinstance(item, Mapping) and item.get("role") == "value"
+
+
 def _side(view: ReportView, side: Mapping[str, Any], values: list[str], kind: str) -> dict[str, Any]:
-    ev = view.evidence_list(_first(side, "evidence", "mentions", default=[]), kind, values)
+    raw = list(_first(side, "evidence", "mentions", default=[]) or [])
+    value_items = [e for e in raw if _is_value(e)]
+    quotes = [e for e in raw if not _is_value(e)] or value_items
+    ev = view.evidence_list(quotes, kind, values)
+    # A value's own offsets, when given, say exactly what to highlight inside the quoted sentence.
+    value_spans = [view.evidence(v, "value") for v in value_items] if quotes is not value_items else []
+    for e in ev:
+        view.mark_values(e, [v for v in value_spans if v is not None])
     ids = _ids(side) or [e.article_id for e in ev]
     return {"value": str(_first(side, "value", "claim", "text", "statement", default="")),
             "actor": _first(side, "actor", "speaker", "attributed_to"), "evidence": ev,
@@ -144,7 +155,8 @@ def conflicts(view: ReportView) -> list[dict[str, Any]] | None:
         sides_raw = _first(c, "values", "sides", default=[]) or []
         values = [str(_first(s, "value", "text", default="")) for s in sides_raw if isinstance(s, Mapping)]
         out.append({
-            "id": str(c.get("id", "")), "n": n, "type": str(c.get("type") or "conflict"),
+            "id": str(c.get("id", "")), "n": n, "group_id": c.get("group_id"),
+            "type": str(c.get("type") or "conflict"),
             "topic": _first(c, "topic", "about", "text", "statement", "slot"), "slot": c.get("slot"),
             "explanation": _first(c, "reason", "explanation"),
             "sides": [_side(view, s, values, "conflict") for s in sides_raw if isinstance(s, Mapping)],
@@ -160,7 +172,8 @@ def disputes(view: ReportView) -> list[dict[str, Any]] | None:
     for d in layer.get("actor_disputes") or []:
         sides = _first(d, "sides", "positions", "actors", "values", default=[]) or []
         out.append({
-            "id": str(d.get("id", "")), "topic": _first(d, "topic", "about", "text", "statement", "subject"),
+            "id": str(d.get("id", "")), "group_id": d.get("group_id"),
+            "topic": _first(d, "topic", "about", "text", "statement", "subject"),
             "explanation": _first(d, "reason", "explanation"),
             "sides": [_side(view, s, [], "dispute") for s in sides if isinstance(s, Mapping)],
             "chips": view.chips(_ids(d)),

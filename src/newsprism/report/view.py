@@ -19,6 +19,7 @@ KIND_TITLES = {
     "reuse": "passage shared with another article", "fact": "fact agreed by several sources",
     "conflict": "value in conflict with another outlet", "dispute": "claim disputed by another actor",
     "single": "claim only one source carries", "revision": "changed in a revision",
+    "value": "the value compared across outlets",
 }
 
 
@@ -116,6 +117,18 @@ class ReportView:
         ev = Evidence(aid, self.outlet(aid), start, end, quoted, anchor)
         ev.quote = quote_segments(quoted, values or [])
         return ev
+
+    def mark_values(self, quote: Evidence, values: list[Evidence]) -> None:
+        """Highlight, inside a quoted sentence, the value spans that fall within it."""
+        if quote.start is None:
+            return
+        marks = [Mark(v.start - quote.start, v.end - quote.start, "value") for v in values
+                 if v.article_id == quote.article_id and v.start is not None and v.end is not None
+                 and quote.start <= v.start < v.end <= quote.end]
+        if marks:
+            quote.quote = segments(quote.text, marks)
+            for seg in quote.quote:
+                seg.anchors = []
 
     def evidence_list(self, items: Any, kind: str, values: list[str] | None = None) -> list[Evidence]:
         out = []

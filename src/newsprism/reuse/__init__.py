@@ -9,5 +9,4 @@ independent-source groups other stages count.
 
 from newsprism.reuse.options import ReuseOptions
 
-
 __all__ = ["ReuseOptions"]

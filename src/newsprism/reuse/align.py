@@ -47,7 +47,9 @@ class Alignment:
         return int(min(self.mask_a.sum(), self.mask_b.sum()))
 
     def swapped(self) -> Alignment:
-        return Alignment(tuple(Passage(p.b0, p.b1, p.a0, p.a1, p.shared) for p in self.passages), self.mask_b, self.mask_a)
+        return Alignment(
+            tuple(Passage(p.b0, p.b1, p.a0, p.a1, p.shared) for p in self.passages), self.mask_b, self.mask_a
+        )
 
 
 def _runs(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
@@ -92,11 +94,20 @@ def align(a: Tokens, b: Tokens, options: ReuseOptions) -> Alignment:
         groups.append([run])
     passages, ranges_a, ranges_b = [], [], []
     for group in groups:
-        shared = int(_mask(group[-1][1] - group[0][0], [(r[0] - group[0][0], r[1] - group[0][0]) for r in group]).sum())
+        shared = int(
+            _mask(group[-1][1] - group[0][0], [(r[0] - group[0][0], r[1] - group[0][0]) for r in group]).sum()
+        )
         if shared < options.min_passage_tokens:
             continue
-        passages.append(Passage(group[0][0], max(r[1] for r in group), min(r[2] for r in group),
-                                max(r[3] for r in group), shared))
+        passages.append(
+            Passage(
+                group[0][0],
+                max(r[1] for r in group),
+                min(r[2] for r in group),
+                max(r[3] for r in group),
+                shared,
+            )
+        )
         ranges_a.extend((r[0], r[1]) for r in group)
         ranges_b.extend((r[2], r[3]) for r in group)
     return Alignment(tuple(passages), _mask(len(a), ranges_a), _mask(len(b), ranges_b))

@@ -13,7 +13,7 @@ from newsprism.reuse.align import Alignment, align
 from newsprism.reuse.fingerprint import ChunkKeys, ChunkWords, Permutations, chunk_keys
 from newsprism.reuse.lsh import BandIndex
 from newsprism.reuse.options import ReuseOptions
-from newsprism.reuse.tokens import Tokens, TokenHasher
+from newsprism.reuse.tokens import TokenHasher, Tokens
 
 # Quoted speech: independent reports quote the same statement word for word, so shared words
 # inside quotation marks are weak evidence of copying and do not count towards accepting a pair.
@@ -55,7 +55,9 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
     al = align(ta, tb, options)
     if not al.passages:
         return None
-    unquoted = int(min((al.mask_a & ~quote_mask(a.text, ta)).sum(), (al.mask_b & ~quote_mask(b.text, tb)).sum()))
+    unquoted = int(
+        min((al.mask_a & ~quote_mask(a.text, ta)).sum(), (al.mask_b & ~quote_mask(b.text, tb)).sum())
+    )
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
     if unquoted < options.min_weak_tokens and not whole:
         return None
@@ -81,8 +83,12 @@ class CandidateFinder:
             words.extend(w)
             lengths.extend(counts)
             docs.extend([d] * len(counts))
-        return ChunkWords(self.hasher.hash_words(words), np.array(lengths, dtype=np.int64),
-                          np.array(docs, dtype=np.int64), len(articles))
+        return ChunkWords(
+            self.hasher.hash_words(words),
+            np.array(lengths, dtype=np.int64),
+            np.array(docs, dtype=np.int64),
+            len(articles),
+        )
 
     def keys(self, words: ChunkWords) -> ChunkKeys:
         return chunk_keys(words, self.options, self.perms)

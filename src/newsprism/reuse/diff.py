@@ -56,8 +56,15 @@ def revision_diff(old: Article, new: Article) -> dict[str, Any]:
             ratio = difflib.SequenceMatcher(None, ko[i].split(), kn[j].split(), autojunk=False).ratio()
             if ratio < CHANGED_MIN_RATIO:
                 break
-            entries.append({"op": "changed", "old": so[i].to_list(), "new": sn[j].to_list(),
-                            "similarity": round(ratio, 3), "facts": _changed(so[i].text(old.text), sn[j].text(new.text))})
+            entries.append(
+                {
+                    "op": "changed",
+                    "old": so[i].to_list(),
+                    "new": sn[j].to_list(),
+                    "similarity": round(ratio, 3),
+                    "facts": _changed(so[i].text(old.text), sn[j].text(new.text)),
+                }
+            )
             olds.pop(0)
             news.pop(0)
         entries += [{"op": "removed", "old": so[i].to_list()} for i in olds]

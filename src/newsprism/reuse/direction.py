@@ -42,7 +42,9 @@ def _unaligned_text(article: Article, tokens: Tokens, mask: np.ndarray) -> str:
         return ""
     breaks = np.flatnonzero(np.diff(idx) > 1)
     starts, ends = np.r_[idx[0], idx[breaks + 1]], np.r_[idx[breaks], idx[-1]]
-    return "\n".join(article.text[tokens.starts[s] : tokens.ends[e]] for s, e in zip(starts, ends, strict=True))
+    return "\n".join(
+        article.text[tokens.starts[s] : tokens.ends[e]] for s, e in zip(starts, ends, strict=True)
+    )
 
 
 def by_date(a: Article, b: Article) -> DirectionCue | None:
@@ -67,7 +69,9 @@ def by_record(a: Article, b: Article) -> DirectionCue | None:
     return None
 
 
-def by_markers(a: Article, ta: Tokens, ma: np.ndarray, b: Article, tb: Tokens, mb: np.ndarray) -> DirectionCue | None:
+def by_markers(
+    a: Article, ta: Tokens, ma: np.ndarray, b: Article, tb: Tokens, mb: np.ndarray
+) -> DirectionCue | None:
     """Revision markers, then credit lines, in the text each side does not share with the other."""
     ua, ub = _unaligned_text(a, ta, ma), _unaligned_text(b, tb, mb)
     for pattern, what, conf in ((_REVISION, "revision marker", 0.8), (_CREDIT, "credit line", 0.75)):

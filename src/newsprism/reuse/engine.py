@@ -16,7 +16,7 @@ from newsprism.reuse.graph import build_groups
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.relations import Context, classify
 from newsprism.reuse.result import ReusePair, ReuseResult
-from newsprism.reuse.tokens import Tokens, TokenHasher
+from newsprism.reuse.tokens import TokenHasher, Tokens
 
 CHUNK = 512
 
@@ -34,9 +34,14 @@ class DetectStats:
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
 
     def to_dict(self) -> dict:
-        return {"articles": self.articles, "distinct_texts": self.distinct_texts, "too_short": self.too_short,
-                "candidates": self.candidates, "verified": self.verified,
-                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+        return {
+            "articles": self.articles,
+            "distinct_texts": self.distinct_texts,
+            "too_short": self.too_short,
+            "candidates": self.candidates,
+            "verified": self.verified,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
 
 
 def exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Article, Article]]]:
@@ -119,19 +124,56 @@ def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Ev
     return kept
 
 
+def drop_indirect(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
+    """Transitive reduction: when x shares a passage with p only because x's closer relative q
+    (which also shares it with p) does, the x-p pair is indirect and dropped. Weakest pairs are
+    judged first, so of two mutually explaining pairs one survives."""
+    by_pair = {frozenset((ev.a.id, ev.b.id)): ev for ev in evidence}
+    partners: dict[str, dict[str, tuple[np.ndarray, int]]] = {}
+    for ev in evidence:
+        partners.setdefault(ev.a.id, {})[ev.b.id] = (ev.alignment.mask_a, ev.alignment.shared_tokens)
+        partners.setdefault(ev.b.id, {})[ev.a.id] = (ev.alignment.mask_b, ev.alignment.shared_tokens)
+    dropped: set[frozenset[str]] = set()
+    for ev in sorted(evidence, key=lambda e: e.alignment.shared_tokens):
+        al = ev.alignment
+        if ev.exact or max(al.coverage_a, al.coverage_b) >= options.indirect_max_coverage:
+            continue
+        for x, p, mask in ((ev.a.id, ev.b.id, al.mask_a), (ev.b.id, ev.a.id, al.mask_b)):
+            if _explained(x, p, mask, al.shared_tokens, partners, by_pair, dropped, options):
+                dropped.add(frozenset((x, p)))
+                partners[x].pop(p, None)
+                partners[p].pop(x, None)
+                break
+    return [ev for ev in evidence if frozenset((ev.a.id, ev.b.id)) not in dropped]
+
+
+def _explained(x, p, mask, shared, partners, by_pair, dropped, options) -> bool:  # noqa: ANN001
+    total = int(mask.sum())
+    for q, (mask_q, shared_q) in partners.get(x, {}).items():
+        if q == p or shared_q < shared:
+            continue
+        key = frozenset((q, p))
+        if key not in by_pair or key in dropped:
+            continue
+        if int((mask & mask_q).sum()) >= options.indirect_inside_share * total:
+            return True
+    return False
+
+
 def classify_all(evidence: Sequence[Evidence], options: ReuseOptions) -> list[ReusePair]:
     ctx = Context([ev for ev in evidence if not ev.exact], options)
     return [classify(ev, ctx, options) for ev in evidence]
 
 
-def detect(articles: Sequence[Article], options: ReuseOptions | None = None,
-           extra_pairs: Sequence[ReusePair] = ()) -> tuple[ReuseResult, list[Evidence]]:
+def detect(
+    articles: Sequence[Article], options: ReuseOptions | None = None, extra_pairs: Sequence[ReusePair] = ()
+) -> tuple[ReuseResult, list[Evidence]]:
     """Everything but rewrites (which need an embedder; see ``newsprism.reuse.rewrite``)."""
     options = options or ReuseOptions()
     stats = DetectStats(articles=len(articles))
     reps, dups = exact_duplicates(articles)
     stats.distinct_texts = len(reps)
-    evidence = resolve_weak(find_evidence(reps, options, stats), options)
+    evidence = drop_indirect(resolve_weak(find_evidence(reps, options, stats), options), options)
     hasher = TokenHasher()
     evidence += [exact_evidence(rep, dup, hasher) for rep, dup in dups]
     t0 = time.perf_counter()
@@ -140,6 +182,8 @@ def detect(articles: Sequence[Article], options: ReuseOptions | None = None,
     stats.add_time("classify+groups", t0)
     notes = []
     if stats.too_short:
-        notes.append(f"{stats.too_short} article(s) have fewer than {options.min_passage_tokens} words; "
-                     "only exact duplicates of them are detected")
+        notes.append(
+            f"{stats.too_short} article(s) have fewer than {options.min_passage_tokens} words; "
+            "only exact duplicates of them are detected"
+        )
     return ReuseResult(tuple(pairs), tuple(groups), group_of, tuple(notes), stats.to_dict()), evidence

@@ -32,15 +32,21 @@ class Bench:
 
 
 def load_bench(data_dir: Path, limit_stories: int | None = None) -> Bench:
-    rows = [json.loads(line) for line in (data_dir / "articles.jsonl").read_text().splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in (data_dir / "articles.jsonl").read_text().splitlines() if line.strip()
+    ]
     if limit_stories is not None:
         keep = sorted({r.get("story", "") for r in rows})[:limit_stories]
         rows = [r for r in rows if r.get("story", "") in keep]
     articles, bench_id, story, errors = [], {}, {}, []
     for n, row in enumerate(rows, 1):
         # The source name is a line number: it must not carry the bench id into the system.
-        raw = RawDocument(text=row.get("text") or "", source=f"{data_dir.name}/articles.jsonl:{n}",
-                          format="text", external_id=f"line:{n}")
+        raw = RawDocument(
+            text=row.get("text") or "",
+            source=f"{data_dir.name}/articles.jsonl:{n}",
+            format="text",
+            external_id=f"line:{n}",
+        )
         try:
             art = build_article(raw)
         except ReaderError as exc:
@@ -83,7 +89,10 @@ def score(bench: Bench, result: ReuseResult, subset: str | None = None) -> dict[
     precision = len(tp) / len(scored) if scored else 0.0
     recall = len(tp) / len(gold) if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    per_type_total, per_type_hit = Counter(g["type"] for g in gold.values()), Counter(gold[k]["type"] for k in tp)
+    per_type_total, per_type_hit = (
+        Counter(g["type"] for g in gold.values()),
+        Counter(gold[k]["type"] for k in tp),
+    )
     type_ok = sum(1 for k in tp if scored[k][2].type == gold[k]["type"])
     dir_total = dir_ok = unknown = 0
     for k in tp:
@@ -95,19 +104,31 @@ def score(bench: Bench, result: ReuseResult, subset: str | None = None) -> dict[
         src = scored[k][2].source
         unknown += src is None
         dir_ok += src is not None and bench.bench_id.get(src) == gold_source
-    confusion = Counter(f"{gold[k]['type']}->{scored[k][2].type}" for k in tp if scored[k][2].type != gold[k]["type"])
+    confusion = Counter(
+        f"{gold[k]['type']}->{scored[k][2].type}" for k in tp if scored[k][2].type != gold[k]["type"]
+    )
     return {
-        "pairs_gold": len(gold), "pairs_predicted": len(scored), "true_positives": len(tp), "false_positives": fp,
-        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        "pairs_gold": len(gold),
+        "pairs_predicted": len(scored),
+        "true_positives": len(tp),
+        "false_positives": fp,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
         "recall_by_type": {t: round(per_type_hit[t] / n, 4) for t, n in sorted(per_type_total.items())},
         "type_accuracy": round(type_ok / len(tp), 4) if tp else 0.0,
         "direction_accuracy": round(dir_ok / dir_total, 4) if dir_total else 0.0,
-        "direction_unknown": unknown, "type_confusion": dict(confusion.most_common(8)),
+        "direction_unknown": unknown,
+        "type_confusion": dict(confusion.most_common(8)),
     }
 
 
-def evaluate(data_dir: Path, options: ReuseOptions | None = None, embedder: Any = None,
-             limit_stories: int | None = None) -> dict[str, Any]:
+def evaluate(
+    data_dir: Path,
+    options: ReuseOptions | None = None,
+    embedder: Any = None,
+    limit_stories: int | None = None,
+) -> dict[str, Any]:
     from newsprism.reuse.stage import analyze
 
     bench = load_bench(data_dir, limit_stories)
@@ -115,8 +136,16 @@ def evaluate(data_dir: Path, options: ReuseOptions | None = None, embedder: Any 
     result = analyze(bench.articles, options or ReuseOptions(rewrite=embedder is not None), embedder)
     seconds = time.perf_counter() - t0
     out = score(bench, result)
-    out["splits"] = {name: {k: v for k, v in score(bench, result, name).items() if k != "type_confusion"}
-                     for name in ("dev", "test")}
-    out.update({"articles": len(bench.articles), "build_errors": bench.errors, "seconds": round(seconds, 2),
-                "rewrites": embedder is not None})
+    out["splits"] = {
+        name: {k: v for k, v in score(bench, result, name).items() if k != "type_confusion"}
+        for name in ("dev", "test")
+    }
+    out.update(
+        {
+            "articles": len(bench.articles),
+            "build_errors": bench.errors,
+            "seconds": round(seconds, 2),
+            "rewrites": embedder is not None,
+        }
+    )
     return out

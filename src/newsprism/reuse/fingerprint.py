@@ -16,8 +16,16 @@ from newsprism.reuse.options import ReuseOptions
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0x27D4EB2F165667C5,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+        0x94D049BB133111EB,
+        0xBF58476D1CE4E5B9,
+    ],
     dtype=np.uint64,
 )
 
@@ -74,7 +82,11 @@ def _window_sketches(rows: np.ndarray, row_doc: np.ndarray, window: int, n_docs:
             np.minimum(w, rows[j : rows.shape[0] - window + 1 + j], out=w)
         starts = np.arange(w.shape[0])
         valid = row_doc[starts] == row_doc[starts + window - 1]
-        win, win_doc, win_local = w[valid], row_doc[starts[valid]], starts[valid] - first_row[row_doc[starts[valid]]]
+        win, win_doc, win_local = (
+            w[valid],
+            row_doc[starts[valid]],
+            starts[valid] - first_row[row_doc[starts[valid]]],
+        )
         win_last = win_local == (counts[win_doc] - window)
     else:
         win = np.zeros((0, rows.shape[1]), dtype=rows.dtype)
@@ -100,7 +112,9 @@ class ChunkWords:
     n_docs: int
 
     def doc_lengths(self) -> np.ndarray:
-        return np.bincount(self.sentence_doc, weights=self.sentence_lengths, minlength=self.n_docs).astype(np.int64)
+        return np.bincount(self.sentence_doc, weights=self.sentence_lengths, minlength=self.n_docs).astype(
+            np.int64
+        )
 
 
 def _sentence_sketches(words: ChunkWords, options: ReuseOptions, perms: Permutations):

@@ -29,7 +29,9 @@ def _components(ids: Sequence[str], pairs: Sequence[ReusePair]) -> list[list[str
     return list(comps.values())
 
 
-def _origin(members: list[str], pairs: list[ReusePair], articles: dict[str, Article]) -> tuple[str | None, str]:
+def _origin(
+    members: list[str], pairs: list[ReusePair], articles: dict[str, Article]
+) -> tuple[str | None, str]:
     if len(members) == 1:
         return members[0], "only member"
     derived = {p.derived for p in pairs if p.derived}
@@ -53,7 +55,9 @@ def _origin(members: list[str], pairs: list[ReusePair], articles: dict[str, Arti
     return best, f"{why}; source in {sourced[best]} pair(s)"
 
 
-def build_groups(articles: Sequence[Article], pairs: Sequence[ReusePair]) -> tuple[list[ReuseGroup], dict[str, str]]:
+def build_groups(
+    articles: Sequence[Article], pairs: Sequence[ReusePair]
+) -> tuple[list[ReuseGroup], dict[str, str]]:
     by_id = {a.id: a for a in articles}
     ids = list(dict.fromkeys(a.id for a in articles))
     groups: list[ReuseGroup] = []

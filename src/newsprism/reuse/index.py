@@ -9,6 +9,7 @@ pairs with their passages, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import numpy as np
 from sqlalchemy import or_, select
 
@@ -121,8 +122,11 @@ class ReuseIndex:
         if not ids:
             return []
         with self.store.engine.connect() as conn:
-            rows = conn.execute(select(reuse_pairs.c.a, reuse_pairs.c.b)
-                                .where(or_(reuse_pairs.c.a.in_(ids), reuse_pairs.c.b.in_(ids)))).all()
+            rows = conn.execute(
+                select(reuse_pairs.c.a, reuse_pairs.c.b).where(
+                    or_(reuse_pairs.c.a.in_(ids), reuse_pairs.c.b.in_(ids))
+                )
+            ).all()
         have = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
         todo = [(r.a, r.b) for r in rows if frozenset((r.a, r.b)) not in have]
         arts = {a.id: a for a in self.store.get_articles({x for pair in todo for x in pair})}
@@ -140,18 +144,45 @@ class ReuseIndex:
         with self.store.transaction() as conn:
             for n, art in enumerate(reps):
                 keys = self._pending_keys[n] if n < len(self._pending_keys) else np.zeros(0, np.uint64)
-                conn.execute(reuse_signatures.insert().values(
-                    article_id=art.id, doc=rep_doc[art.id], content_hash=art.content_hash, params=self.params,
-                    n_tokens=self._pending_lengths[n], index_keys=keys.astype("<u8").tobytes()))
+                conn.execute(
+                    reuse_signatures.insert().values(
+                        article_id=art.id,
+                        doc=rep_doc[art.id],
+                        content_hash=art.content_hash,
+                        params=self.params,
+                        n_tokens=self._pending_lengths[n],
+                        index_keys=keys.astype("<u8").tobytes(),
+                    )
+                )
             for p in pairs:
-                res = conn.execute(reuse_pairs.insert().values(
-                    a=p.a, b=p.b, type=p.type, direction=p.direction, confidence=p.confidence, reason=p.reason,
-                    direction_reason=p.direction_reason, coverage_a=p.coverage_a, coverage_b=p.coverage_b))
+                res = conn.execute(
+                    reuse_pairs.insert().values(
+                        a=p.a,
+                        b=p.b,
+                        type=p.type,
+                        direction=p.direction,
+                        confidence=p.confidence,
+                        reason=p.reason,
+                        direction_reason=p.direction_reason,
+                        coverage_a=p.coverage_a,
+                        coverage_b=p.coverage_b,
+                    )
+                )
                 pid = res.inserted_primary_key[0]
                 if p.passages:
-                    conn.execute(reuse_passages.insert(), [
-                        {"pair_id": pid, "a_start": pa[0], "a_end": pa[1], "b_start": pb[0], "b_end": pb[1]}
-                        for pa, pb in p.passages])
+                    conn.execute(
+                        reuse_passages.insert(),
+                        [
+                            {
+                                "pair_id": pid,
+                                "a_start": pa[0],
+                                "a_end": pa[1],
+                                "b_start": pb[0],
+                                "b_end": pb[1],
+                            }
+                            for pa, pb in p.passages
+                        ],
+                    )
 
     def pairs(self) -> list[ReusePair]:
         with self.store.engine.connect() as conn:
@@ -159,8 +190,21 @@ class ReuseIndex:
             spans: dict[int, list] = {}
             for s in conn.execute(select(reuse_passages).order_by(reuse_passages.c.id)):
                 spans.setdefault(s.pair_id, []).append(((s.a_start, s.a_end), (s.b_start, s.b_end)))
-        return [ReusePair(r.a, r.b, r.type, r.direction, r.confidence, r.reason, r.coverage_a, r.coverage_b,
-                          tuple(spans.get(r.id, ())), r.direction_reason) for r in rows]
+        return [
+            ReusePair(
+                r.a,
+                r.b,
+                r.type,
+                r.direction,
+                r.confidence,
+                r.reason,
+                r.coverage_a,
+                r.coverage_b,
+                tuple(spans.get(r.id, ())),
+                r.direction_reason,
+            )
+            for r in rows
+        ]
 
     def result(self) -> ReuseResult:
         """The whole stored copy graph as a ``ReuseResult`` (groups over every stored article)."""
@@ -168,4 +212,3 @@ class ReuseIndex:
         articles = list(self.store.iter_articles())
         groups, group_of = build_groups(articles, pairs)
         return ReuseResult(tuple(pairs), tuple(groups), group_of, (), {"indexed": len(self.doc_ids)})
-

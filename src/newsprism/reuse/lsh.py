@@ -26,7 +26,9 @@ class BandIndex:
         order = np.argsort(keys, kind="stable")
         self._segments.append((keys[order], docs[order].astype(np.int64)))
         # Keep segment sizes geometric so queries touch O(log N) segments and merges cost O(N log N).
-        while len(self._segments) > 1 and self._segments[-1][0].shape[0] * 2 >= self._segments[-2][0].shape[0]:
+        while (
+            len(self._segments) > 1 and self._segments[-1][0].shape[0] * 2 >= self._segments[-2][0].shape[0]
+        ):
             (k1, d1), (k2, d2) = self._segments[-2], self._segments[-1]
             keys_m, docs_m = np.concatenate([k1, k2]), np.concatenate([d1, d2])
             order = np.argsort(keys_m, kind="stable")

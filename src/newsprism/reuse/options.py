@@ -31,11 +31,20 @@ class ReuseOptions:
     # (the passage lifted into a host text, the second source of a merge).
     min_weak_tokens: int = 12
     weak_outside_share: float = 0.8
+    # Transitive reduction of low-coverage pairs (see engine.drop_indirect).
+    indirect_max_coverage: float = 0.5
+    indirect_inside_share: float = 0.8
     # Typing thresholds, shares of an article's tokens covered by the other.
     copy_coverage: float = 0.92
     high_coverage: float = 0.80
     partial_max_coverage: float = 0.50
     merge_min_share: float = 0.10
+    merge_min_coverage: float = 0.30
+    # The side more wholly made of other articles' text is the derived one, by at least this much.
+    union_margin: float = 0.05
+    # A single block inserted into an otherwise whole copy of another text marks a host (even when
+    # the inserted passage's source is not in the collection); off: treat it as an edit.
+    single_insert_is_host: bool = True
     prefix_slack: float = 0.05
     # Rewrites: sentence-embedding alignment, one-to-one and in order.
     rewrite: bool = True

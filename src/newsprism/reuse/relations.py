@@ -57,7 +57,13 @@ class Context:
         (those are more likely cut from x than sources of it)."""
         if x in self._sources:
             return self._sources[x]
-        partners = [(p, m) for p, m, other_cov in self.cover.get(x, []) if other_cov < CONTAINED]
+        cover = self.cover.get(x, [])
+        # A partner wholly inside x that fills most of it is a host with a passage inserted into
+        # it (partial-host), not one of several merged sources.
+        if any(other_cov >= CONTAINED and m.mean() >= 0.5 for _, m, other_cov in cover):
+            self._sources[x] = set()
+            return self._sources[x]
+        partners = [(p, m) for p, m, other_cov in cover if other_cov < CONTAINED]
         partners.sort(key=lambda pm: -int(pm[1].sum()))
         found: set[str] = set()
         if partners:
@@ -97,33 +103,63 @@ def _pct(x: float) -> str:
 
 
 def _contained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, str | None, str]:
-    """Types for a pair where one side (s) lies wholly inside the other (l)."""
+    """Types for a pair where one side (s) lies wholly inside the other (big)."""
     al = ev.alignment
-    s, l = ("a", "b") if al.coverage_a >= al.coverage_b else ("b", "a")
+    s, big = ("a", "b") if al.coverage_a >= al.coverage_b else ("b", "a")
     art = {"a": ev.a, "b": ev.b}
-    mask_l = al.mask_b if l == "b" else al.mask_a
-    cov_l = al.coverage_b if l == "b" else al.coverage_a
+    mask_l = al.mask_b if big == "b" else al.mask_a
+    cov_l = al.coverage_b if big == "b" else al.coverage_a
     lay = Layout.of(mask_l)
     extra = ~mask_l
-    inserted_from_elsewhere = ctx.covered_by_others(art[l].id, art[s].id, extra) >= 0.5
+    inserted_from_elsewhere = ctx.covered_by_others(art[big].id, art[s].id, extra) >= 0.5
     small_middle = lay.middle <= max(5, 0.05 * lay.n)
-    sid, lid = art[s].id, art[l].id
+    sid, lid = art[s].id, art[big].id
     if inserted_from_elsewhere and not small_middle:
-        return "partial-host", l, (f"{lid} is {sid}'s text with a passage from another article inserted "
-                                   f"({lay.middle} words in the middle, found elsewhere)")
+        return (
+            "partial-host",
+            big,
+            (
+                f"{lid} is {sid}'s text with a passage from another article inserted "
+                f"({lay.middle} words in the middle, found elsewhere)"
+            ),
+        )
     if cov_l >= opts.high_coverage and small_middle:
-        who = l if lay.head + lay.tail > 0 else None
-        return "copy", who, (f"{sid} lies wholly inside {lid}; {lid} adds only {lay.head + lay.tail} words "
-                             f"before/after it ({_pct(cov_l)} of {lid} shared)")
+        who = big if lay.head + lay.tail > 0 else None
+        return (
+            "copy",
+            who,
+            (
+                f"{sid} lies wholly inside {lid}; {lid} adds only {lay.head + lay.tail} words "
+                f"before/after it ({_pct(cov_l)} of {lid} shared)"
+            ),
+        )
     if small_middle:
         where = "end" if lay.tail >= lay.head else "beginning"
-        return "truncated", s, (f"{sid} is {lid} cut at the {where}: all of {sid} is in {lid}, which has "
-                                f"{lay.head + lay.tail} more words (superset is the source)")
-    if inserted_from_elsewhere or lay.blocks == 1:
-        return "partial-host", l, (f"{lid} is {sid}'s whole text with one block of {lay.middle} words inserted"
-                                   + (" (found in another article)" if inserted_from_elsewhere else ""))
-    return "edited", s, (f"{sid} lies inside {lid} except for edits; {lid} has {lay.middle} words {sid} lacks "
-                         f"inside the shared text (superset is the source)")
+        return (
+            "truncated",
+            s,
+            (
+                f"{sid} is {lid} cut at the {where}: all of {sid} is in {lid}, which has "
+                f"{lay.head + lay.tail} more words (superset is the source)"
+            ),
+        )
+    if inserted_from_elsewhere or (lay.blocks == 1 and opts.single_insert_is_host):
+        return (
+            "partial-host",
+            big,
+            (
+                f"{lid} is {sid}'s whole text with one block of {lay.middle} words inserted"
+                + (" (found in another article)" if inserted_from_elsewhere else "")
+            ),
+        )
+    return (
+        "edited",
+        s,
+        (
+            f"{sid} lies inside {lid} except for edits; {lid} has {lay.middle} words {sid} lacks "
+            f"inside the shared text (superset is the source)"
+        ),
+    )
 
 
 def _uncontained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, str | None, str]:
@@ -135,18 +171,45 @@ def _uncontained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, s
     if sides:
         x, y, side = sides[0]
         others = ", ".join(sorted(ctx.merge_sources(x) - {y}))
-        return "merged", side, (f"{x} is built from several sources: {y} covers "
-                                f"{_pct(al.coverage_a if side == 'a' else al.coverage_b)} of it, {others} other parts")
+        return (
+            "merged",
+            side,
+            (
+                f"{x} is built from several sources: {y} covers "
+                f"{_pct(al.coverage_a if side == 'a' else al.coverage_b)} of it, {others} other parts"
+            ),
+        )
     if min(al.coverage_a, al.coverage_b) >= opts.partial_max_coverage:
         ua, ub = int((~al.mask_a).sum()), int((~al.mask_b).sum())
         side = "a" if ua < ub else "b" if ub < ua else None
-        return "edited", side, (f"both mostly shared ({_pct(al.coverage_a)} of {a}, {_pct(al.coverage_b)} of {b}) "
-                                f"with edits; the side with more material of its own is taken as the source")
+        return (
+            "edited",
+            side,
+            (
+                f"both mostly shared ({_pct(al.coverage_a)} of {a}, {_pct(al.coverage_b)} of {b}) "
+                f"with edits; the side with more material of its own is taken as the source"
+            ),
+        )
     xa, xb = ctx.union_coverage(a), ctx.union_coverage(b)
-    side = "a" if xa - xb >= 0.2 else "b" if xb - xa >= 0.2 else None
+    side = "a" if xa - xb >= opts.union_margin else "b" if xb - xa >= opts.union_margin else None
     why = "" if side is None else f"; {a if side == 'a' else b} is made mostly of other articles' text"
-    return "partial", side, (f"a passage of {al.shared_tokens} words is shared ({_pct(al.coverage_a)} of {a}, "
-                             f"{_pct(al.coverage_b)} of {b}){why}")
+    if len(al.passages) >= 2 and max(al.coverage_a, al.coverage_b) >= opts.merge_min_coverage:
+        return (
+            "merged",
+            side,
+            (
+                f"{len(al.passages)} separate passages shared ({_pct(al.coverage_a)} of {a}, "
+                f"{_pct(al.coverage_b)} of {b}): one is assembled from parts of the other{why}"
+            ),
+        )
+    return (
+        "partial",
+        side,
+        (
+            f"a passage of {al.shared_tokens} words is shared ({_pct(al.coverage_a)} of {a}, "
+            f"{_pct(al.coverage_b)} of {b}){why}"
+        ),
+    )
 
 
 def _same_source(ev: Evidence) -> str | None:
@@ -159,10 +222,14 @@ def _same_source(ev: Evidence) -> str | None:
     return None
 
 
-def _direct(ev: Evidence, structural: DirectionCue) -> DirectionCue:
+def _direct(ev: Evidence, structural: DirectionCue, contained: bool) -> DirectionCue:
     al = ev.alignment
-    for cue in (by_record(ev.a, ev.b), by_date(ev.a, ev.b),
-                by_markers(ev.a, ev.ta, al.mask_a, ev.b, ev.tb, al.mask_b)):
+    cues = [by_record(ev.a, ev.b), by_date(ev.a, ev.b)]
+    # When one text lies wholly inside the other, the containment says more than a stray
+    # "updated" or credit line in the part only one of them has.
+    if not (contained and structural.derived):
+        cues.append(by_markers(ev.a, ev.ta, al.mask_a, ev.b, ev.tb, al.mask_b))
+    for cue in cues:
         if cue is not None:
             return cue
     return structural
@@ -176,17 +243,33 @@ def classify(ev: Evidence, ctx: Context, opts: ReuseOptions) -> ReusePair:
         rtype, side, reason = _contained(ev, ctx, opts)
     else:
         rtype, side, reason = _uncontained(ev, ctx, opts)
-    structural = DirectionCue(side, "structure: " + reason if side else "no evidence of order", 0.6 if side else 0.0)
-    cue = _direct(ev, structural)
+    structural = DirectionCue(
+        side, "structure: " + reason if side else "no evidence of order", 0.6 if side else 0.0
+    )
+    contained = max(al.coverage_a, al.coverage_b) >= CONTAINED
+    cue = _direct(ev, structural, contained)
     same = _same_source(ev)
     markers = cue.reason.startswith("revision marker") or cue.reason.startswith(f"{ev.a.id} is stored")
     # Correction markers make a revision only of texts that each keep material of their own.
-    by_marker = markers and rtype in ("edited", "partial") and min(al.coverage_a, al.coverage_b) >= 0.3
-    if rtype in ("edited", "truncated", "copy", "partial") and not ev.exact and (same or by_marker):
+    versions = rtype in ("edited", "partial") or (
+        rtype == "merged" and not (ctx.merge_sources(ev.a.id) or ctx.merge_sources(ev.b.id))
+    )
+    by_marker = markers and versions and min(al.coverage_a, al.coverage_b) >= 0.3
+    if rtype in ("edited", "truncated", "copy", "partial", "merged") and not ev.exact and (same or by_marker):
         reason = f"revision ({same or cue.reason}): {reason}"
         rtype = "revision"
     direction = {"a": "b->a", "b": "a->b"}.get(cue.derived or "", "unknown")
     confidence = min(0.97, 0.5 + ev.unquoted_shared / 400 + 0.2 * max(al.coverage_a, al.coverage_b))
     passages = tuple((char_span(ev.ta, p.a0, p.a1), char_span(ev.tb, p.b0, p.b1)) for p in al.passages)
-    return ReusePair(ev.a.id, ev.b.id, rtype, direction, round(confidence, 3), reason,
-                     al.coverage_a, al.coverage_b, passages, cue.reason)
+    return ReusePair(
+        ev.a.id,
+        ev.b.id,
+        rtype,
+        direction,
+        round(confidence, 3),
+        reason,
+        al.coverage_a,
+        al.coverage_b,
+        passages,
+        cue.reason,
+    )

@@ -38,10 +38,15 @@ class ReusePair:
 
     def to_dict(self) -> dict[str, Any]:
         d = {
-            "a": self.a, "b": self.b, "type": self.type, "direction": self.direction,
-            "confidence": round(self.confidence, 3), "reason": self.reason,
+            "a": self.a,
+            "b": self.b,
+            "type": self.type,
+            "direction": self.direction,
+            "confidence": round(self.confidence, 3),
+            "reason": self.reason,
             "direction_reason": self.direction_reason,
-            "coverage_a": round(self.coverage_a, 4), "coverage_b": round(self.coverage_b, 4),
+            "coverage_a": round(self.coverage_a, 4),
+            "coverage_b": round(self.coverage_b, 4),
             "passages": [{"a": list(pa), "b": list(pb)} for pa, pb in self.passages],
         }
         if self.diff is not None:
@@ -57,8 +62,12 @@ class ReuseGroup:
     origin_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "members": list(self.members), "origin": self.origin,
-                "origin_reason": self.origin_reason}
+        return {
+            "id": self.id,
+            "members": list(self.members),
+            "origin": self.origin,
+            "origin_reason": self.origin_reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,9 @@ class ReuseResult:
         return [p for p in self.pairs if article_id in (p.a, p.b)]
 
 
-def independent_groups(result: ReuseResult | None, article_ids: list[str] | tuple[str, ...] | set[str]) -> list[set[str]]:
+def independent_groups(
+    result: ReuseResult | None, article_ids: list[str] | tuple[str, ...] | set[str]
+) -> list[set[str]]:
     """Module-level helper for stages holding an optional reuse layer: without one, each article is
     its own independent source."""
     if result is None:

@@ -65,8 +65,13 @@ def _neighbours(vectors: np.ndarray, k: int, min_sim: float) -> list[tuple[int, 
     return sorted(out)
 
 
-def detect_rewrites(articles: Sequence[Article], embedder: Any, options: ReuseOptions,
-                    related: set[frozenset[str]], exact_share: dict[frozenset[str], float] | None = None) -> list[ReusePair]:
+def detect_rewrites(
+    articles: Sequence[Article],
+    embedder: Any,
+    options: ReuseOptions,
+    related: set[frozenset[str]],
+    exact_share: dict[frozenset[str], float] | None = None,
+) -> list[ReusePair]:
     """Rewrite pairs among ``articles`` that are not already ``related`` by shared text."""
     usable = [a for a in articles if len(a.sentences) >= MIN_SENTENCES]
     if len(usable) < 2:
@@ -89,8 +94,9 @@ def detect_rewrites(articles: Sequence[Article], embedder: Any, options: ReuseOp
     return pairs
 
 
-def _rewrite_pair(a: Article, ea: np.ndarray, b: Article, eb: np.ndarray, exact: float,
-                  options: ReuseOptions) -> ReusePair | None:
+def _rewrite_pair(
+    a: Article, ea: np.ndarray, b: Article, eb: np.ndarray, exact: float, options: ReuseOptions
+) -> ReusePair | None:
     if exact >= options.rewrite_max_exact:
         return None
     al = monotone_alignment(ea @ eb.T, options.rewrite_min_similarity)
@@ -102,15 +108,35 @@ def _rewrite_pair(a: Article, ea: np.ndarray, b: Article, eb: np.ndarray, exact:
     if cue is None:
         # The rewrite follows its source closely; the source keeps sentences the rewrite drops.
         side = "a" if share_a > share_b + 0.1 else "b" if share_b > share_a + 0.1 else None
-        reason = (f"structure: {a.id if side == 'a' else b.id} follows the other sentence by sentence "
-                  f"and the other has material it lacks") if side else "no evidence of order"
+        reason = (
+            (
+                f"structure: {a.id if side == 'a' else b.id} follows the other sentence by sentence "
+                f"and the other has material it lacks"
+            )
+            if side
+            else "no evidence of order"
+        )
         cue = DirectionCue(side, reason, 0.5 if side else 0.0)
     mean_sim = float(np.mean([s for _, _, s in al.pairs]))
-    passages = tuple(((a.sentences[i].start, a.sentences[i].end), (b.sentences[j].start, b.sentences[j].end))
-                     for i, j, _ in al.pairs)
-    reason = (f"rewrite: {n} sentences align one-to-one and in order by meaning (mean cosine {mean_sim:.2f}; "
-              f"{round(100 * share_a)}% of {a.id}'s sentences, {round(100 * share_b)}% of {b.id}'s) "
-              f"while only {round(100 * exact)}% of words are shared exactly")
+    passages = tuple(
+        ((a.sentences[i].start, a.sentences[i].end), (b.sentences[j].start, b.sentences[j].end))
+        for i, j, _ in al.pairs
+    )
+    reason = (
+        f"rewrite: {n} sentences align one-to-one and in order by meaning (mean cosine {mean_sim:.2f}; "
+        f"{round(100 * share_a)}% of {a.id}'s sentences, {round(100 * share_b)}% of {b.id}'s) "
+        f"while only {round(100 * exact)}% of words are shared exactly"
+    )
     direction = {"a": "b->a", "b": "a->b"}.get(cue.derived or "", "unknown")
-    return ReusePair(a.id, b.id, "rewrite", direction, round(min(0.9, mean_sim), 3), reason,
-                     share_a, share_b, passages, cue.reason)
+    return ReusePair(
+        a.id,
+        b.id,
+        "rewrite",
+        direction,
+        round(min(0.9, mean_sim), 3),
+        reason,
+        share_a,
+        share_b,
+        passages,
+        cue.reason,
+    )

@@ -16,15 +16,21 @@ from newsprism.reuse.result import ReuseResult
 from newsprism.reuse.rewrite import detect_rewrites
 
 
-def analyze(articles: Sequence[Article], options: ReuseOptions | None = None, embedder: Any = None) -> ReuseResult:
+def analyze(
+    articles: Sequence[Article], options: ReuseOptions | None = None, embedder: Any = None
+) -> ReuseResult:
     """Reuse over a set of articles. Rewrites need ``embedder`` (or options.rewrite with the default
     embedder loaded on demand); without one they are skipped and a note says so."""
     options = options or ReuseOptions()
     result, evidence = detect(articles, options)
     by_id = {a.id: a for a in articles}
     # Diffs run from the older version (the pair's source when known) to the newer.
-    pairs = [replace(p, diff=revision_diff(by_id[p.source or p.a], by_id[p.derived or p.b]))
-             if p.type == "revision" else p for p in result.pairs]
+    pairs = [
+        replace(p, diff=revision_diff(by_id[p.source or p.a], by_id[p.derived or p.b]))
+        if p.type == "revision"
+        else p
+        for p in result.pairs
+    ]
     notes = list(result.notes)
     if options.rewrite:
         if embedder is None:
@@ -32,8 +38,10 @@ def analyze(articles: Sequence[Article], options: ReuseOptions | None = None, em
 
             embedder = get_embedder()
         related = {frozenset((p.a, p.b)) for p in pairs}
-        exact = {frozenset((ev.a.id, ev.b.id)): max(ev.alignment.coverage_a, ev.alignment.coverage_b)
-                 for ev in evidence}
+        exact = {
+            frozenset((ev.a.id, ev.b.id)): max(ev.alignment.coverage_a, ev.alignment.coverage_b)
+            for ev in evidence
+        }
         pairs += detect_rewrites(articles, embedder, options, related, exact)
     else:
         notes.append("rewrite detection off: paraphrased copies are not detected")

@@ -86,7 +86,7 @@ def scored_edges(
     return Edges(left[keep], right[keep], score[keep])
 
 
-def average_link(n: int, edges: Edges, threshold: float) -> np.ndarray:
+def average_link(n: int, edges: Edges, threshold: float, cohesion_ratio: float = 0.0) -> np.ndarray:
     """Cluster labels (0..k-1) by average linkage over a sparse similarity graph.
 
     The linkage of clusters A and B is (sum of edge scores between them) / (|A|·|B|); missing pairs count
@@ -94,6 +94,7 @@ def average_link(n: int, edges: Edges, threshold: float) -> np.ndarray:
     map into the larger, so the total work stays near O(E log E).
     """
     size = np.ones(n, dtype=np.int64)
+    internal = np.zeros(n, dtype=np.float64)
     parent = np.arange(n)
     nbrs: list[dict[int, float]] = [{} for _ in range(n)]
     for a, b, s in zip(edges.left.tolist(), edges.right.tolist(), edges.score.tolist(), strict=True):
@@ -107,7 +108,10 @@ def average_link(n: int, edges: Edges, threshold: float) -> np.ndarray:
         neg, va, vb, a, b = heapq.heappop(heap)
         if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
             continue
+        if cohesion_ratio and -neg < cohesion_ratio * min(_cohesion(internal, size, a), _cohesion(internal, size, b)):
+            continue
         keep, gone = (a, b) if len(nbrs[a]) >= len(nbrs[b]) else (b, a)
+        internal[keep] += internal[gone] + nbrs[keep].get(gone, 0.0)
         parent[gone] = keep
         size[keep] += size[gone]
         version[keep] += 1
@@ -126,6 +130,12 @@ def average_link(n: int, edges: Edges, threshold: float) -> np.ndarray:
                 pair = (keep, c) if keep < c else (c, keep)
                 heapq.heappush(heap, (-link, version[pair[0]], version[pair[1]], pair[0], pair[1]))
     return _labels(parent)
+
+
+def _cohesion(internal: np.ndarray, size: np.ndarray, c: int) -> float:
+    """Mean pair score inside cluster ``c``; a singleton sets no bar (0)."""
+    pairs = size[c] * (size[c] - 1) / 2
+    return float(internal[c] / pairs) if pairs else 0.0
 
 
 def _labels(parent: np.ndarray) -> np.ndarray:

@@ -10,12 +10,22 @@ from typing import Any
 from newsprism.align.model import AlignmentResult
 from newsprism.pipeline import Batch
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
-from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, VerdictsResult
+from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
+
+
+def _claim_text(side: Side) -> str:
+    claim = next((e for e in side.evidence if e.role == "claim"), side.evidence[0] if side.evidence else None)
+    return claim.text if claim else side.value
 
 
 @dataclass
 class VerdictsOptions:
     decide: VerdictOptions = field(default_factory=VerdictOptions)
+    # With a pair judge injected, conflicts of these types are re-checked on the two claim texts and
+    # dropped when the judge finds that one entails the other (numeric and quote conflicts rest on
+    # compared values and are never overruled).
+    judge_types: tuple[str, ...] = ("polarity", "entity", "place", "time", "attribution")
+    judge_min_score: float = 0.5
 
 
 def _independence(reuse: Any) -> tuple[Any, str, str]:
@@ -46,8 +56,26 @@ class VerdictsStage:
     requires = frozenset({"alignment"})
     provides = frozenset({"verdicts"})
 
-    def __init__(self, options: VerdictsOptions | None = None):
+    def __init__(self, options: VerdictsOptions | None = None, judge: Any | None = None):
         self.options = options or VerdictsOptions()
+        self.judge = judge
+
+    def _review(self, conflicts: list[Verdict]) -> list[Verdict]:
+        """Ask the judge about slot-light conflicts; keep those it does not find entailed."""
+        todo = [v for v in conflicts if v.type in self.options.judge_types and len(v.sides) >= 2]
+        if not todo:
+            return conflicts
+        pairs = [(_claim_text(v.sides[0]), _claim_text(v.sides[1])) for v in todo]
+        judged = dict(zip((v.id for v in todo), self.judge.judge(pairs), strict=True))
+        out = []
+        for v in conflicts:
+            j = judged.get(v.id)
+            if j is not None and j.label == "entails" and j.score >= self.options.judge_min_score:
+                continue
+            if j is not None:
+                v.reason += f" (judge: {j.label} {j.score:.2f})"
+            out.append(v)
+        return out
 
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
@@ -72,6 +100,11 @@ class VerdictsStage:
                     "disputed": result.actor_disputes,
                     "single-source": result.single_source,
                 }[v.label].append(v)
+        if self.judge is not None:
+            try:
+                result.conflicts = self._review(result.conflicts)
+            except Exception as exc:  # noqa: BLE001 - a failing judge leaves the slot verdicts as they are
+                result.errors["judge"] = f"judge review failed: {exc!r}"
         result.fact_sheet.sort(key=lambda v: (-v.n_independent_sources, -len(v.article_ids), v.id))
         result.timings["verdict_seconds"] = time.perf_counter() - t0
         return batch.with_layer("verdicts", result)

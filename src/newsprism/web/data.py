@@ -137,7 +137,7 @@ class WebData:
         index = _Index(key=key)
         query = select(
             analyses.c.id, analyses.c.created_at, analyses.c.article_ids,
-            analyses.c.report["stories"], analyses.c.report["verdicts"]["conflicts"],
+            analyses.c.report[("stories",)], analyses.c.report[("verdicts", "conflicts")],
         ).order_by(analyses.c.created_at.desc(), analyses.c.id)
         with self.store.engine.connect() as conn:
             for r in conn.execute(query):

@@ -70,7 +70,7 @@ def story_page(request: Request, analysis_id: str, story_id: str) -> Any:
     if _respond_json(request):
         return JSONResponse({"story": row.to_dict(), "report": report})
     ctx = report_context(report, data.texts_for(report))
-    ctx.update(row=row, title=row.label)
+    ctx.update(row=row, title=row.label, claims_base=f"/claims/{analysis_id}/")
     return _respond(request, "story.html.j2", ctx, None)
 
 
@@ -211,11 +211,13 @@ def claim_group_page(request: Request, analysis_id: str, group_id: str) -> Any:
     if group is None:
         raise HTTPException(404, f"no claim group {group_id!r} in analysis {analysis_id!r}")
     view = ReportView(report, _data(request).texts_for(report))
-    members = []
-    for c in _group_members(report, group):
-        ev = view.evidence(c, "claim")
-        if ev is not None:
-            members.append({"claim": c, "evidence": ev})
-    data = {"analysis_id": analysis_id, "group": group, "members": [m["claim"] for m in members]}
-    ctx = {"group": group, "members": members, "analysis_id": analysis_id, "title": f"Claim group {group_id}"}
+    members, responses = [], []
+    for out, key in ((members, "members"), (responses, "responses")):
+        for c in _group_members(report, {"members": group.get(key) or []} if key == "responses" else group):
+            ev = view.evidence(c, "claim")
+            if ev is not None:
+                out.append({"claim": c, "evidence": ev})
+    data = {"analysis_id": analysis_id, "group": group}
+    ctx = {"group": group, "members": members, "responses": responses, "analysis_id": analysis_id,
+           "title": f"Claim group {group_id}"}
     return _respond(request, "claim_group.html.j2", ctx, data)

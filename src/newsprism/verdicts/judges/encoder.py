@@ -57,11 +57,23 @@ class SentenceTransformerTokenEncoder:
             raise TypeError(f"embedder {getattr(embedder, 'name', embedder)!r} has no token-level model")
         return cls(model=model)
 
+    def _outputs(self, texts: list[str]) -> list[dict[str, Any]]:
+        """Per text: input ids, attention mask, token and sentence vectors, from one pass when the
+        installed sentence-transformers supports ``output_value=None`` (some 6.0 releases fail on it)."""
+        try:
+            return self.model.encode(texts, batch_size=self.batch_size, output_value=None, show_progress_bar=False)
+        except (IndexError, KeyError, TypeError):
+            pass
+        kw = {"batch_size": self.batch_size, "show_progress_bar": False}
+        tokens = self.model.encode(texts, output_value="token_embeddings", **kw)
+        sents = self.model.encode(texts, output_value="sentence_embedding", convert_to_tensor=True, **kw)
+        ids = self.model.tokenizer(texts, truncation=True, max_length=self.model.max_seq_length)["input_ids"]
+        return [{"input_ids": np.asarray(i[: len(t)]), "token_embeddings": t, "sentence_embedding": s}
+                for i, t, s in zip(ids, tokens, sents, strict=True)]
+
     def _run(self, texts: list[str]) -> list[Encoded]:
-        outs = self.model.encode(texts, batch_size=self.batch_size, output_value=None,
-                                 show_progress_bar=False)
         encoded = []
-        for out in outs:
+        for out in self._outputs(texts):
             ids = out["input_ids"].tolist()
             mask = out["attention_mask"].tolist() if "attention_mask" in out else [1] * len(ids)
             pieces = self.model.tokenizer.convert_ids_to_tokens(ids)

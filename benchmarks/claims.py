@@ -1,0 +1,307 @@
+"""Claims benchmark: claim extraction + alignment + verdicts on ~1k articles in stories of 5-20.
+
+    .venv/bin/python benchmarks/claims.py --ecb ../shared/data/ecbplus/ecbplus_docs.jsonl \
+        --n 1000 --naive-sample 100 --out /tmp/claims_bench.json
+
+Articles are the ECB+ documents grouped by their gold ``story`` (stories larger than 20 are cut
+into chunks of 5-20); to reach ``--n``, verbatim reprints of random story members are added to
+their story under another outlet (wire copy is what news streams are made of, and it is what the
+sentence caches are for). The stories layer is the gold grouping, so the figure measures claims,
+alignment and verdicts only.
+
+``--msrp DIR`` instead evaluates the alignment pair score as a same-fact detector on MSRP: the
+merge threshold is chosen on the val split (best F1) and accuracy/F1 reported on test.
+
+One run reports: articles/s end to end; model inference alone (spaCy NER + sentence embeddings)
+as measured inside the stages; the rule/alignment/verdict overhead as a share of inference; peak
+RSS. ``--naive-sample`` articles are also run the naive way (full spaCy pipeline per sentence, no
+batching, no caches; every claim embedded per article) to show what the optimisations save, and
+the entities of the optimised path are compared with the naive ones to show accuracy holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+from newsprism.align.stage import AlignStage
+from newsprism.claims.entities import fix_entities
+from newsprism.claims.extract import ExtractOptions, sentence_texts
+from newsprism.claims.stage import ClaimsStage
+from newsprism.engines.embedder import get_embedder
+from newsprism.engines.nlp import NER_ONLY, load_spacy
+from newsprism.ingest.base import RawDocument
+from newsprism.ingest.build import build_article
+from newsprism.model import Article
+from newsprism.pipeline import Batch
+from newsprism.verdicts.stage import VerdictsStage
+
+MIN_STORY, MAX_STORY = 5, 20
+
+
+class GoldStories:
+    """The benchmark's stories layer: gold ECB+ story groups."""
+
+    def __init__(self, story_of: dict[str, str]):
+        self.story_of = story_of
+
+    def to_dict(self) -> dict:
+        return {"n_stories": len(set(self.story_of.values()))}
+
+
+def _chunks(docs: list[dict], rng: random.Random) -> list[list[dict]]:
+    out, i = [], 0
+    while i < len(docs):
+        left = len(docs) - i
+        size = left if left <= MAX_STORY else rng.randint(MIN_STORY, min(MAX_STORY, left - MIN_STORY))
+        out.append(docs[i : i + size])
+        i += size
+    return out
+
+
+def build(ecb: Path, n: int, seed: int = 7) -> tuple[list[Article], dict[str, str]]:
+    rng = random.Random(seed)
+    by_story: dict[str, list[dict]] = {}
+    for line in ecb.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        by_story.setdefault(doc["story"], []).append(doc)
+    stories = [c for _, docs in sorted(by_story.items()) for c in _chunks(docs, rng)]
+    stories = [s for s in stories if len(s) >= MIN_STORY] or stories
+    arts, story_of = [], {}
+    for k, docs in enumerate(stories):
+        for doc in docs:
+            arts.append((k, doc, f"https://orig{len(arts) % 40}.example/{doc['id']}"))
+    while len(arts) < n:
+        k = rng.randrange(len(stories))
+        if sum(1 for a in arts if a[0] == k) >= MAX_STORY:
+            continue
+        doc = rng.choice(stories[k])
+        arts.append((k, doc, f"https://reprint{len(arts) % 60}.example/{doc['id']}/{len(arts)}"))
+    out = []
+    for k, doc, url in arts[:n]:
+        a = build_article(RawDocument(text=doc["text"], source=url, format="text", url=url))
+        out.append(a)
+        story_of[a.id] = f"story{k}"
+    return out, story_of
+
+
+def run_optimised(arts: list[Article], story_of: dict[str, str], nlp, embedder) -> dict:
+    batch = Batch.of(arts).with_layer("stories", GoldStories(story_of))
+    t0 = time.perf_counter()
+    batch = ClaimsStage(nlp=nlp).run(batch)
+    t1 = time.perf_counter()
+    batch = AlignStage(embedder=embedder).run(batch)
+    t2 = time.perf_counter()
+    batch = VerdictsStage().run(batch)
+    t3 = time.perf_counter()
+    claims, alignment = batch.layer("claims"), batch.layer("alignment")
+    verdicts = batch.layer("verdicts").to_dict()
+    ner, emb = claims.timings["ner_seconds"], alignment.timings["embed_seconds"]
+    total = t3 - t0
+    model = ner + emb
+    return {
+        "articles": len(arts),
+        "stories": len(set(story_of.values())),
+        "sentences": int(claims.timings["sentences"]),
+        "sentences_ner": int(claims.timings["sentences_tagged"]),
+        "claims": sum(len(v) for v in claims.claims.values()),
+        "groups": len(alignment.groups),
+        "embedded_texts": embedder.stats.encoded,
+        "embed_requests": embedder.stats.requested,
+        "verdict_counts": verdicts["counts"],
+        "errors": len(claims.errors) + len(alignment.errors),
+        "seconds": {
+            "total": round(total, 3),
+            "claims_stage": round(t1 - t0, 3),
+            "align_stage": round(t2 - t1, 3),
+            "verdicts_stage": round(t3 - t2, 3),
+            "ner": round(ner, 3),
+            "embed": round(emb, 3),
+            "model_inference": round(model, 3),
+            "overhead": round(total - model, 3),
+        },
+        "overhead_share_of_inference": round((total - model) / model, 4) if model else None,
+        "articles_per_s": round(len(arts) / total, 2),
+        "_batch": batch,
+    }
+
+
+def run_naive(arts: list[Article], full_nlp, embedder_name: str | None, batch) -> dict:
+    """Full spaCy pipeline on every sentence one by one; every claim embedded per article, no cache."""
+    opts = ExtractOptions()
+    claims = batch.layer("claims")
+    fresh = get_embedder(embedder_name)
+    fresh.options.cache_size = 0  # no reuse across articles: each article pays for its sentences
+    t0 = time.perf_counter()
+    naive_ents = {}
+    for a in arts:
+        for off, s in sentence_texts(a, opts):
+            doc = full_nlp(s)
+            naive_ents[(a.id, off)] = fix_entities(
+                s, [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            )
+    t1 = time.perf_counter()
+    for a in arts:
+        texts = [
+            a.text[c.content_span.start : c.content_span.end]
+            for c in claims.claims[a.id]
+            if not c.response_to
+        ]
+        if texts:
+            fresh.encode(texts)
+        fresh.clear_cache()
+    t2 = time.perf_counter()
+    return {
+        "articles": len(arts),
+        "ner_seconds": round(t1 - t0, 3),
+        "embed_seconds": round(t2 - t1, 3),
+        "_ents": naive_ents,
+    }
+
+
+def entity_agreement(arts: list[Article], nlp, naive_ents: dict) -> dict:
+    """Entities of the optimised path (NER-only, skip, cache) vs the naive full pipeline."""
+    from newsprism.claims.entities import EntityTagger
+
+    tagger = EntityTagger(nlp)
+    tp = fp = fn = 0
+    for a in arts:
+        sents = sentence_texts(a, ExtractOptions())
+        for (off, _), ents in zip(sents, tagger.tag([s for _, s in sents]), strict=True):
+            ref = set(naive_ents[(a.id, off)])
+            got = set(ents)
+            tp, fp, fn = tp + len(ref & got), fp + len(got - ref), fn + len(ref - got)
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+    }
+
+
+def _read_msrp(path: Path, limit: int | None) -> list[tuple[int, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 5:
+            rows.append((int(parts[0]), parts[3], parts[4]))
+    return rows[:limit] if limit else rows
+
+
+def _pair_scores(rows, nlp, embedder) -> list[float]:
+    """The alignment score of each sentence pair, each sentence taken as one outlet-voice claim."""
+    from newsprism.align.score import ScoreWeights, features, pair_score
+    from newsprism.claims.entities import EntityTagger
+    from newsprism.claims.extract import _entities
+    from newsprism.claims.model import OUTLET, Attribution, Claim
+    from newsprism.claims.quantities import extract_quantities
+    from newsprism.model import Span
+
+    texts = [t for _, a, b in rows for t in (a, b)]
+    tags = EntityTagger(nlp).tag(texts)
+    emb = embedder.encode(texts)
+    feats = []
+    for i, (t, loc) in enumerate(zip(texts, tags, strict=True)):
+        c = Claim(
+            str(i),
+            "x",
+            0,
+            Span(0, len(t)),
+            Span(0, len(t)),
+            t,
+            Attribution(OUTLET, OUTLET, "asserts"),
+            quantities=tuple(extract_quantities(t)),
+            entities=tuple(_entities(t, 0, loc)),
+        )
+        feats.append(features(c, t))
+    w = ScoreWeights()
+    return [
+        pair_score(float(emb[2 * i] @ emb[2 * i + 1]), feats[2 * i], feats[2 * i + 1], w)
+        for i in range(len(rows))
+    ]
+
+
+def _f1_at(scores: list[float], gold: list[int], th: float) -> tuple[float, float]:
+    tp = sum(1 for s, g in zip(scores, gold, strict=True) if s >= th and g)
+    fp = sum(1 for s, g in zip(scores, gold, strict=True) if s >= th and not g)
+    fn = sum(1 for s, g in zip(scores, gold, strict=True) if s < th and g)
+    acc = sum(1 for s, g in zip(scores, gold, strict=True) if (s >= th) == bool(g)) / len(gold)
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), acc
+
+
+def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None) -> dict:
+    from newsprism.align.group import GroupOptions
+
+    nlp, embedder = load_spacy(components=NER_ONLY), get_embedder(embedder_name)
+    val, test = _read_msrp(msrp / "msr-para-val.tsv", limit), _read_msrp(msrp / "msr-para-test.tsv", limit)
+    sv, st = _pair_scores(val, nlp, embedder), _pair_scores(test, nlp, embedder)
+    gv, gt = [r[0] for r in val], [r[0] for r in test]
+    grid = [x / 100 for x in range(30, 90)]
+    best = max(grid, key=lambda th: _f1_at(sv, gv, th)[0])
+    default = GroupOptions().threshold
+    out = {
+        "val_pairs": len(val),
+        "test_pairs": len(test),
+        "threshold_chosen_on_val": best,
+        "configured_threshold": default,
+    }
+    for name, th in (("at_chosen", best), ("at_configured", default)):
+        f1, acc = _f1_at(st, gt, th)
+        out[f"test_{name}"] = {"f1": round(f1, 4), "accuracy": round(acc, 4)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--ecb", type=Path, required=True, help="path to ecbplus_docs.jsonl")
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--naive-sample", type=int, default=100, help="articles also run the naive way (0: skip)")
+    ap.add_argument("--embedder", default=None)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--msrp", type=Path, default=None, help="MSRP folder: evaluate the pair score instead")
+    ap.add_argument("--msrp-limit", type=int, default=None, help="first N pairs of each split")
+    args = ap.parse_args(argv)
+    if args.msrp:
+        result = msrp_eval(args.msrp, args.msrp_limit, args.embedder)
+        print(json.dumps(result, indent=2))
+        if args.out:
+            args.out.write_text(json.dumps(result, indent=2))
+        return 0
+    if not args.ecb.is_file():
+        print(f"ECB+ file not found: {args.ecb}", file=sys.stderr)
+        return 2
+    arts, story_of = build(args.ecb, args.n)
+    nlp = load_spacy(components=NER_ONLY)
+    embedder = get_embedder(args.embedder)
+    embedder.encode(["warm-up"])  # load lazily initialised weights outside the timed run
+    embedder.stats.requested = embedder.stats.encoded = 0
+    embedder.stats.model_seconds = 0.0
+    embedder.clear_cache()
+    result = run_optimised(arts, story_of, nlp, embedder)
+    batch = result.pop("_batch")
+    if args.naive_sample:
+        sample = arts[: args.naive_sample]
+        full = load_spacy()
+        naive = run_naive(sample, full, args.embedder, batch)
+        ents = naive.pop("_ents")
+        opt_ner = result["seconds"]["ner"] * len(sample) / len(arts)
+        opt_emb = result["seconds"]["embed"] * len(sample) / len(arts)
+        naive["optimised_pro_rata"] = {"ner_seconds": round(opt_ner, 3), "embed_seconds": round(opt_emb, 3)}
+        naive["entity_agreement_vs_naive"] = entity_agreement(sample, nlp, ents)
+        result["naive_sample"] = naive
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
