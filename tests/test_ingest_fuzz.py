@@ -89,7 +89,10 @@ def test_mis_encoded_and_corrupted(fmt: str, encoding: str, flips: list[tuple[fl
 
 
 @FUZZ
-@given(data=st.binary(max_size=2000), name=st.sampled_from(["x.txt", "x.dat", "x.json", "x.warc.gz", "x"]))
+@given(
+    data=st.binary(max_size=2000),
+    name=st.sampled_from(["x.txt", "x.dat", "x.json", "x.warc.gz", "x.jsonl.gz", "x"]),
+)
 def test_iter_inputs_on_random_files(
     tmp_path_factory: pytest.TempPathFactory, data: bytes, name: str
 ) -> None:
@@ -100,6 +103,19 @@ def test_iter_inputs_on_random_files(
         if isinstance(result, ReaderError):
             assert result.source.split(":")[0] == str(path)  # errors name the input
             assert not result.reason.startswith("could not build article"), result.reason
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000), name=st.sampled_from(["x.jsonl.gz", "x.csv.gz", "x.gz", "x.txt.gz"]))
+def test_iter_inputs_on_gzipped_random_content(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, name: str
+) -> None:
+    import gzip
+
+    path = tmp_path_factory.mktemp("fuzzgz") / name
+    path.write_bytes(gzip.compress(data))
+    for result in iter_inputs([str(path)], OPTIONS):
+        assert isinstance(result, Article | ReaderError)
 
 
 @given(head=st.binary(max_size=600), name=st.text(max_size=20))

@@ -310,3 +310,60 @@ def test_field_map_aliases_and_unknown_fields(tmp_path: Path) -> None:
     assert a.external_id == "g-1" and a.text == "Body text."
     _, (error,) = run([str(path)], field_map={"colour": "x"})
     assert error.reason.startswith("unreadable jsonl: ValueError: unknown field 'colour'")
+
+
+class _LazyJsonl(io.RawIOBase):
+    """An endless-looking JSONL pipe that counts how many bytes were pulled from it."""
+
+    def __init__(self, lines: int):
+        self.lines, self.emitted, self.pulled = lines, 0, 0
+        self.buffer_ = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001
+        while len(self.buffer_) < len(buffer) and self.emitted < self.lines:
+            self.emitted += 1
+            self.buffer_ += json.dumps({"text": f"Story number {self.emitted}."}).encode() + b"\n"
+        n = min(len(buffer), len(self.buffer_))
+        buffer[:n] = self.buffer_[:n]
+        self.buffer_ = self.buffer_[n:]
+        self.pulled += n
+        return n
+
+
+def test_iter_inputs_streams_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    pipe = _LazyJsonl(lines=200_000)  # ~7 MB if read whole
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(pipe)))
+    results = iter_inputs(["-"], ReadOptions())
+    first = [next(results) for _ in range(3)]
+    assert [a.text for a in first] == ["Story number 1.", "Story number 2.", "Story number 3."]
+    assert pipe.pulled < 200_000  # only what the first records needed, not the whole pipe
+
+
+def test_jsonl_oversized_line_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"text": "x" * 5000}) + "\n" + json.dumps({"text": "Small one."}) + "\n")
+    articles, errors = run([str(path)], max_bytes=1000)
+    assert [a.text for a in articles] == ["Small one."]
+    assert [(e.source, e.reason) for e in errors] == [
+        (f"{path}:1", "over the size cap (line 1 longer than 1000 bytes)")
+    ]
+
+
+def test_gzipped_inputs(tmp_path: Path) -> None:
+    (tmp_path / "dump.jsonl.gz").write_bytes(gzip.compress((DATA / "records.jsonl").read_bytes()))
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress((DATA / "header.txt").read_bytes()))
+    (tmp_path / "broken.csv.gz").write_bytes(gzip.compress((DATA / "records.csv").read_bytes())[:60])
+    (tmp_path / "double.gz").write_bytes(gzip.compress(gzip.compress(b"hello")))
+    articles, errors = run([str(tmp_path)])
+    assert sorted(a.external_id or a.title for a in articles) == [
+        "Quake rattles southern Japan",
+        "a-1",
+        "a-3",
+    ]
+    reasons = {(Path(e.source.split(".gz")[0]).name, e.reason.split(":")[0]) for e in errors}
+    assert ("dump.jsonl", "malformed JSON at line 2") in reasons
+    assert ("double", "binary file (gzip archive)") in reasons
+    assert any(name == "broken.csv" for name, _ in reasons)

@@ -178,3 +178,44 @@ def test_rewrite_detected_with_injected_embedder():
     result = analyze([src, para], ReuseOptions(rewrite=True), FakeEmbedder())
     p = only_pair(result)
     assert p.type == "rewrite" and len(p.passages) >= 4
+
+
+def test_empty_and_raw_articles_without_sentences():
+    from newsprism.model import Article, content_hash
+
+    empty = Article(id="e", text="", content_hash=content_hash(""), source_format="text")
+    nosent = Article(
+        id="n", text=text(range(10)), content_hash=content_hash(text(range(10))), source_format="text"
+    )
+    src = art(text(range(10)), "src")
+    result = analyze([empty, nosent, src], OPTS)
+    assert result.group_of["e"] != result.group_of["n"]
+    assert result.group_of["n"] == result.group_of[src.id]  # found without sentence spans
+
+
+def test_ten_thousand_identical_copies_stay_linear():
+    from newsprism.model import Article
+
+    base = art(text(range(800, 810)), "base")
+    copies = [
+        Article(
+            id=f"c{i}",
+            text=base.text,
+            content_hash=base.content_hash,
+            source_format="text",
+            sentences=base.sentences,
+        )
+        for i in range(10_000)
+    ]
+    result = analyze(copies, OPTS)
+    assert len(result.pairs) == 9_999 and len(result.groups) == 1
+    assert result.stats["distinct_texts"] == 1
+
+
+def test_near_copies_fan_out_is_capped():
+    body = text(range(900, 910))
+    near = [art(body + f" Filed from desk {i} today with notes {i}.", f"n{i}") for i in range(400)]
+    result = analyze(near, OPTS)
+    assert len(result.groups) == 1
+    # Each article verifies against at most max_fanout earlier ones per index segment.
+    assert len(result.pairs) <= 400 * OPTS.max_fanout * 4

@@ -185,3 +185,20 @@ def test_claim_group_page_and_claim_highlights(env):
     article = c.get(f"/articles/{wire.id}?format=json").json()
     assert article["claims"] and article["claims"][0]["text"] == "The presidents met for about 15 minutes."
     assert "hl-claim" in c.get(f"/articles/{wire.id}").text
+
+
+def test_serve_command_builds_the_app(monkeypatch, tmp_path):
+    import typer
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    cli = typer.Typer()
+    cli.command("serve")(serve_cmd.serve)
+    cli.command("noop")(lambda: None)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123",
+                                      "--max-body-mb", "1"])
+    assert result.exit_code == 0, result.output
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
+    client = TestClient(seen["app"])
+    assert client.post("/api/v1/articles", content=b"x" * 2_000_000).status_code == 413

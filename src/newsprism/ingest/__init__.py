@@ -6,8 +6,10 @@ every article is built as soon as it is read, so a caller can store them in batc
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from newsprism.ingest.decode import prepend, sniff_binary
 from newsprism.ingest.detect import FORMATS, detect_format
 from newsprism.ingest.feed_reader import read_feed
 from newsprism.ingest.html_reader import read_html
-from newsprism.ingest.records import read_csv, read_json, read_jsonl
+from newsprism.ingest.records import normalize_field_map, read_csv, read_json, read_jsonl
 from newsprism.ingest.text_reader import read_text
 from newsprism.ingest.url_reader import read_url
 from newsprism.ingest.warc_reader import read_warc
@@ -33,6 +35,7 @@ __all__ = [
     "detect_format",
     "expand_inputs",
     "iter_inputs",
+    "normalize_field_map",
     "read_input",
 ]
 
@@ -46,6 +49,7 @@ READERS: dict[str, Reader] = {
     "feed": read_feed,
 }
 SNIFF_BYTES = 8192
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_url(value: str) -> bool:
@@ -78,13 +82,27 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | ReaderError]:
             yield ReaderError(item, "no such file or directory")
 
 
-def _read_stream(source: str, stream, options: ReadOptions) -> Iterator[ReadResult]:  # noqa: ANN001
-    head = stream.read(SNIFF_BYTES)
+def _read_stream(  # noqa: ANN001 - a binary file object or pipe
+    source: str, stream, options: ReadOptions, inner_name: str | None = None
+) -> Iterator[ReadResult]:
+    """Sniff and read one stream; ``inner_name`` is set when reading inside a gzip file."""
+    try:
+        head = stream.read(SNIFF_BYTES)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield ReaderError(source, f"cannot read: {exc}")
+        return
     if not head.strip():
         yield ReaderError(source, "empty file")
         return
-    name = "" if source == "-" else source
+    name = ("" if source == "-" else source) if inner_name is None else inner_name
     fmt = options.format or detect_format(name, head)
+    if head.startswith(GZIP_MAGIC) and fmt != "warc" and inner_name is None:
+        # news dumps often come as .jsonl.gz / .csv.gz: read the content inside
+        inner = gzip.GzipFile(fileobj=prepend(head, stream))
+        yield from _read_stream(
+            source, inner, options, inner_name=name.removesuffix(".gz").removesuffix(".GZ")
+        )
+        return
     if fmt is None:
         yield ReaderError(source, f"binary file ({sniff_binary(head) or 'not text'})")
         return

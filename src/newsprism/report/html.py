@@ -77,6 +77,7 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
         "timeline": sections.timeline(view),
         "verdict_notes": _verdict_notes(view),
         "timings": _timings(report),
+        "overview": _overview(view),
         "claims_base": None,  # the web app links claim groups to its own pages
     }
     ctx["article_views"] = [
@@ -85,6 +86,14 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
         for a in view.articles
     ]
     return ctx
+
+
+def _overview(view: ReportView) -> dict[str, Any]:
+    """What the article metadata alone says (outlets, dates), for a report without a stories layer."""
+    dates = sorted(str(a["published"])[:16].replace("T", " ") for a in view.articles if a.get("published"))
+    outlets = sorted({str(a["outlet"]) for a in view.articles if a.get("outlet")})
+    unknown = sum(1 for a in view.articles if not a.get("outlet"))
+    return {"dates": [dates[0], dates[-1]] if dates else [], "outlets": outlets, "unknown_outlets": unknown}
 
 
 def _timings(report: Mapping[str, Any]) -> list[tuple[str, Any]]:

@@ -75,11 +75,19 @@ class CandidateFinder:
         self.size = 0
 
     def words(self, articles: Sequence[Article]) -> ChunkWords:
+        """Words of a chunk, grouped into sentences, or into fixed blocks of ``block_tokens``
+        words (one regex call per article instead of one per sentence)."""
         words: list[str] = []
         lengths: list[int] = []
         docs: list[int] = []
+        block = self.options.block_tokens
         for d, art in enumerate(articles):
-            w, counts = self.hasher.sentence_words(art.text, sentence_spans(art))
+            if block:
+                w = self.hasher.words(art.text)
+                n_full, rest = divmod(len(w), block)
+                counts = [block] * n_full + ([rest] if rest else [])
+            else:
+                w, counts = self.hasher.sentence_words(art.text, sentence_spans(art))
             words.extend(w)
             lengths.extend(counts)
             docs.extend([d] * len(counts))

@@ -62,12 +62,13 @@ def exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[t
     return list(reps.values()), dups
 
 
-def exact_evidence(rep: Article, dup: Article, hasher: TokenHasher) -> Evidence:
-    tokens = hasher.tokens(rep.text)
+def exact_evidence(rep: Article, dup: Article, tokens: Tokens) -> Evidence:
+    """Evidence for an identical text; ``tokens`` are the representative's (shared by all copies,
+    as are the all-true masks, which nothing mutates)."""
     n = len(tokens)
     mask = np.ones(n, dtype=bool)
     passages = (Passage(0, n, 0, n, n),) if n else ()
-    return Evidence(rep, dup, tokens, tokens, Alignment(passages, mask, mask.copy()), n, exact=True)
+    return Evidence(rep, dup, tokens, tokens, Alignment(passages, mask, mask), n, exact=True)
 
 
 def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectStats) -> list[Evidence]:
@@ -175,7 +176,11 @@ def detect(
     stats.distinct_texts = len(reps)
     evidence = drop_indirect(resolve_weak(find_evidence(reps, options, stats), options), options)
     hasher = TokenHasher()
-    evidence += [exact_evidence(rep, dup, hasher) for rep, dup in dups]
+    rep_tokens: dict[str, Tokens] = {}
+    for rep, dup in dups:
+        if rep.id not in rep_tokens:
+            rep_tokens[rep.id] = hasher.tokens(rep.text)
+        evidence.append(exact_evidence(rep, dup, rep_tokens[rep.id]))
     t0 = time.perf_counter()
     pairs = classify_all(evidence, options) + list(extra_pairs)
     groups, group_of = build_groups(articles, pairs)

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 
 from newsprism.model import Article
 from newsprism.reuse.candidates import CandidateFinder, Evidence, verify
-from newsprism.reuse.engine import exact_evidence, resolve_weak
+from newsprism.reuse.engine import drop_indirect, exact_evidence, resolve_weak
 from newsprism.reuse.graph import build_groups
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.relations import Context, classify
@@ -23,7 +23,7 @@ from newsprism.reuse.result import ReusePair, ReuseResult
 from newsprism.reuse.tables import reuse_pairs, reuse_passages, reuse_signatures
 from newsprism.store import Store
 
-_FINGERPRINT_FIELDS = ("shingle", "num_perm", "rows_per_band", "window", "index_stride", "seed")
+_FINGERPRINT_FIELDS = ("shingle", "num_perm", "rows_per_band", "window", "block_tokens", "index_stride", "seed")
 
 
 class ReuseIndex:
@@ -72,6 +72,7 @@ class ReuseIndex:
                 reps.append(art)
         evidence += self._candidates(reps)
         evidence = resolve_weak(evidence + self._neighbourhood(evidence), self.options)
+        evidence = drop_indirect(evidence, self.options)
         new_ids = {a.id for a in fresh}
         ctx = Context([ev for ev in evidence if not ev.exact], self.options)
         pairs = [classify(ev, ctx, self.options) for ev in evidence if {ev.a.id, ev.b.id} & new_ids]
@@ -89,7 +90,7 @@ class ReuseIndex:
         for art in fresh:
             rep = stored.get(self.by_hash.get(art.content_hash, ""))
             if rep is not None:
-                out.append(exact_evidence(rep, art, self.finder.hasher))
+                out.append(exact_evidence(rep, art, self.finder.hasher.tokens(rep.text)))
         return out
 
     def _candidates(self, reps: list[Article]) -> list[Evidence]:

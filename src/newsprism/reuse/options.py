@@ -14,6 +14,8 @@ class ReuseOptions:
     num_perm: int = 16
     rows_per_band: int = 2
     window: int = 3
+    # Group words into blocks of this many (0: into the article's sentences) before windowing.
+    block_tokens: int = 0
     index_stride: int = 3
     seed: int = 1729
     # A band bucket shared by more articles than this yields only its earliest members, so a

@@ -52,6 +52,9 @@ class TokenHasher:
             out = np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
         return out.view(np.uint64)
 
+    def words(self, text: str) -> list[str]:
+        return _WORD.findall(text)
+
     def sentence_words(self, text: str, sentence_spans: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
         """Words of each sentence (no offsets: the fingerprint path needs only counts)."""
         words: list[str] = []

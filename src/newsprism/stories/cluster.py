@@ -15,44 +15,53 @@ import numpy as np
 from scipy import sparse
 from sklearn.random_projection import SparseRandomProjection
 
-from newsprism.stories.features import N_TEXT_FEATURES, DocFeatures
+from newsprism.stories.features import N_NAME_FEATURES, N_TEXT_FEATURES, DocFeatures
 from newsprism.stories.score import StoryOptions, pair_scores
 
 SKETCH_TEXT_DIMS = 256
+SKETCH_NAME_DIMS = 128
 
 
 @dataclass(slots=True)
-class Edges:
-    """Undirected scored pairs ``left[k] < right[k]``."""
+class Graph:
+    """Scored candidate pairs ``left[k] < right[k]`` plus each article's sketch.
+
+    ``score`` is the exact pair score, ``approx`` the sketch's dot product for the same pair; pairs that
+    are not candidates are estimated from sketch sums, so the linkage still averages over every pair.
+    """
 
     left: np.ndarray
     right: np.ndarray
     score: np.ndarray
+    approx: np.ndarray
+    sketch: np.ndarray
 
 
-def text_projection() -> SparseRandomProjection:
-    """A fixed projection (seeded), so sketches of different runs are comparable without a refit."""
-    proj = SparseRandomProjection(n_components=SKETCH_TEXT_DIMS, dense_output=True, random_state=20250426)
-    return proj.fit(sparse.csr_matrix((1, N_TEXT_FEATURES), dtype=np.float32))
+def _project(m: sparse.csr_matrix, n_features: int, dims: int) -> np.ndarray:
+    """A fixed (seeded) random projection, so sketches of different runs agree without a refit."""
+    proj = SparseRandomProjection(n_components=dims, dense_output=True, random_state=20250426)
+    proj.fit(sparse.csr_matrix((1, n_features), dtype=np.float32))
+    out = np.asarray(proj.transform(m), dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
 
 
 def sketch(feats: DocFeatures, options: StoryOptions) -> np.ndarray:
-    """Dense vectors whose dot product approximates the embedding and text parts of the pair score."""
-    text = text_projection().transform(feats.text).astype(np.float32)
-    norms = np.linalg.norm(text, axis=1, keepdims=True)
-    text /= np.where(norms == 0, 1.0, norms)
-    return np.hstack(
-        [np.sqrt(options.w_embedding) * feats.embeddings, np.sqrt(options.w_text) * text]
-    ).astype(np.float32)
+    """Dense vectors whose dot product approximates the pair score without its time term."""
+    parts = [
+        np.sqrt(options.w_embedding) * feats.embeddings,
+        np.sqrt(options.w_text) * _project(feats.text, N_TEXT_FEATURES, SKETCH_TEXT_DIMS),
+        np.sqrt(options.w_names) * _project(feats.names, N_NAME_FEATURES, SKETCH_NAME_DIMS),
+    ]
+    return np.hstack(parts).astype(np.float32)
 
 
-def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(vecs: np.ndarray, options: StoryOptions) -> tuple[np.ndarray, np.ndarray]:
     """Each article's ``options.neighbours`` nearest others by sketch, as unique pairs ``i < j``."""
-    n = len(feats)
+    n = len(vecs)
     k = min(options.neighbours, n - 1)
     if k <= 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    vecs = sketch(feats, options)
     lefts, rights = [], []
     for start in range(0, n, options.block_size):
         stop = min(start + options.block_size, n)
@@ -67,75 +76,98 @@ def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarr
     return keys // n, keys % n
 
 
-def scored_edges(
-    feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None
-) -> Edges:
-    """Candidate pairs with their scores; ``forced`` pairs (reuse links) score at least ``reuse_score``."""
-    left, right = candidate_pairs(feats, options)
-    if forced:
-        f = np.array([(min(a, b), max(a, b)) for a, b in forced if a != b], dtype=np.int64).reshape(-1, 2)
-        n = len(feats)
-        keys = np.unique(np.concatenate([left * n + right, f[:, 0] * n + f[:, 1]]))
+def build_graph(feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None) -> Graph:
+    """Candidate pairs with exact and sketch scores; ``forced`` pairs (reuse links) score ≥ ``reuse_score``."""
+    vecs = sketch(feats, options)
+    left, right = candidate_pairs(vecs, options)
+    n = len(feats)
+    forced_keys = np.array(sorted({min(a, b) * n + max(a, b) for a, b in forced or [] if a != b}), np.int64)
+    if len(forced_keys):
+        keys = np.unique(np.concatenate([left * n + right, forced_keys]))
         left, right = keys // n, keys % n
     score = pair_scores(feats, left, right, options)
-    if forced:
-        forced_keys = {(min(a, b), max(a, b)) for a, b in forced}
-        mask = np.array([(int(a), int(b)) in forced_keys for a, b in zip(left, right, strict=True)])
+    if len(forced_keys):
+        mask = np.isin(left * n + right, forced_keys)
         score[mask] = np.maximum(score[mask], options.reuse_score)
-    keep = score > options.edge_floor
-    return Edges(left[keep], right[keep], score[keep])
+    approx = np.einsum("ij,ij->i", vecs[left], vecs[right]) if len(left) else np.zeros(0, np.float32)
+    return Graph(left, right, score, approx.astype(np.float32), vecs)
 
 
-def average_link(n: int, edges: Edges, threshold: float, cohesion_ratio: float = 0.0) -> np.ndarray:
-    """Cluster labels (0..k-1) by average linkage over a sparse similarity graph.
+class _Linkage:
+    """Cluster sums for average linkage: exact scores on candidate pairs, sketch estimates elsewhere."""
 
-    The linkage of clusters A and B is (sum of edge scores between them) / (|A|·|B|); missing pairs count
-    as 0. Merges run best-first from a heap with lazy invalidation; merging moves the smaller neighbour
-    map into the larger, so the total work stays near O(E log E).
+    def __init__(self, graph: Graph):
+        n = len(graph.sketch)
+        self.size = np.ones(n, dtype=np.float64)
+        self.sums = graph.sketch.astype(np.float64)
+        self.sq = np.einsum("ij,ij->i", self.sums, self.sums)
+        self.inner = np.zeros(n)  # exact minus sketch score, summed over candidate pairs inside a cluster
+        self.nbrs: list[dict[int, float]] = [{} for _ in range(n)]  # exact minus sketch, between clusters
+        delta = (graph.score - graph.approx).tolist()
+        for a, b, d in zip(graph.left.tolist(), graph.right.tolist(), delta, strict=True):
+            self.nbrs[a][b] = d
+            self.nbrs[b][a] = d
+
+    def links(self, c: int, others: list[int]) -> np.ndarray:
+        est = self.sums[others] @ self.sums[c]
+        corr = np.array([self.nbrs[c][o] for o in others])
+        return (est + corr) / (self.size[others] * self.size[c])
+
+    def cohesion(self, c: int) -> float:
+        """Mean pair score inside cluster ``c``; a singleton sets no bar (0)."""
+        pairs = self.size[c] * (self.size[c] - 1) / 2
+        if not pairs:
+            return 0.0
+        total = (self.sums[c] @ self.sums[c] - self.sq[c]) / 2 + self.inner[c]
+        return float(total / pairs)
+
+    def merge(self, keep: int, gone: int) -> None:
+        self.inner[keep] += self.inner[gone] + self.nbrs[keep].pop(gone, 0.0)
+        self.sums[keep] += self.sums[gone]
+        self.sq[keep] += self.sq[gone]
+        self.size[keep] += self.size[gone]
+        moved, self.nbrs[gone] = self.nbrs[gone], {}
+        moved.pop(keep, None)
+        for c, d in moved.items():
+            self.nbrs[keep][c] = self.nbrs[keep].get(c, 0.0) + d
+            other = self.nbrs[c]
+            other.pop(gone, None)
+            other[keep] = other.get(keep, 0.0) + d
+
+
+def average_link(graph: Graph, threshold: float, cohesion_ratio: float = 0.0) -> np.ndarray:
+    """Cluster labels (0..k-1) by average linkage restricted to clusters joined by candidate pairs.
+
+    Merges run best-first from a heap with lazy invalidation. A merge also needs the linkage to reach
+    ``cohesion_ratio`` × the cohesion of each side (a cohesion constraint), so two tight clusters about
+    similar events are not averaged into one.
     """
-    size = np.ones(n, dtype=np.int64)
-    internal = np.zeros(n, dtype=np.float64)
+    n = len(graph.sketch)
+    link = _Linkage(graph)
     parent = np.arange(n)
-    nbrs: list[dict[int, float]] = [{} for _ in range(n)]
-    for a, b, s in zip(edges.left.tolist(), edges.right.tolist(), edges.score.tolist(), strict=True):
-        nbrs[a][b] = nbrs[a].get(b, 0.0) + s
-        nbrs[b][a] = nbrs[b].get(a, 0.0) + s
     version = np.zeros(n, dtype=np.int64)
-    heap = [(-s, 0, 0, a, b) for a, b, s in zip(edges.left.tolist(), edges.right.tolist(),
-                                                  edges.score.tolist(), strict=True) if s > threshold]
+    first = (graph.score - graph.approx) + graph.approx  # singletons: the linkage is the pair score
+    heap = [(-s, 0, 0, a, b) for a, b, s in zip(graph.left.tolist(), graph.right.tolist(),
+                                                  first.tolist(), strict=True) if s > threshold]
     heapq.heapify(heap)
     while heap:
         neg, va, vb, a, b = heapq.heappop(heap)
         if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
             continue
-        if cohesion_ratio and -neg < cohesion_ratio * min(_cohesion(internal, size, a), _cohesion(internal, size, b)):
+        if -neg < cohesion_ratio * max(link.cohesion(a), link.cohesion(b)):
             continue
-        keep, gone = (a, b) if len(nbrs[a]) >= len(nbrs[b]) else (b, a)
-        internal[keep] += internal[gone] + nbrs[keep].get(gone, 0.0)
+        keep, gone = (a, b) if len(link.nbrs[a]) >= len(link.nbrs[b]) else (b, a)
+        link.merge(keep, gone)
         parent[gone] = keep
-        size[keep] += size[gone]
         version[keep] += 1
-        moved = nbrs[gone]
-        nbrs[gone] = {}
-        nbrs[keep].pop(gone, None)
-        moved.pop(keep, None)
-        for c, s in moved.items():
-            nbrs[keep][c] = nbrs[keep].get(c, 0.0) + s
-            other = nbrs[c]
-            other.pop(gone, None)
-            other[keep] = other.get(keep, 0.0) + s
-        for c, s in nbrs[keep].items():
-            link = s / (size[keep] * size[c])
-            if link > threshold:
-                pair = (keep, c) if keep < c else (c, keep)
-                heapq.heappush(heap, (-link, version[pair[0]], version[pair[1]], pair[0], pair[1]))
+        others = list(link.nbrs[keep])
+        if not others:
+            continue
+        for c, value in zip(others, link.links(keep, others).tolist(), strict=True):
+            if value > threshold:
+                lo, hi = (keep, c) if keep < c else (c, keep)
+                heapq.heappush(heap, (-value, version[lo], version[hi], lo, hi))
     return _labels(parent)
-
-
-def _cohesion(internal: np.ndarray, size: np.ndarray, c: int) -> float:
-    """Mean pair score inside cluster ``c``; a singleton sets no bar (0)."""
-    pairs = size[c] * (size[c] - 1) / 2
-    return float(internal[c] / pairs) if pairs else 0.0
 
 
 def _labels(parent: np.ndarray) -> np.ndarray:
@@ -150,7 +182,8 @@ def _labels(parent: np.ndarray) -> np.ndarray:
 
 
 def cluster(feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None) -> np.ndarray:
-    """Story labels for every row of ``feats`` (order-independent: no article is read twice)."""
+    """Story labels for every row of ``feats``; the result does not depend on the rows' order."""
     if len(feats) == 0:
         return np.zeros(0, dtype=np.int64)
-    return average_link(len(feats), scored_edges(feats, options, forced), options.threshold)
+    graph = build_graph(feats, options, forced)
+    return average_link(graph, options.threshold, options.cohesion_ratio)

@@ -12,14 +12,13 @@ from newsprism.report import sections
 from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
 from newsprism.report.view import ReportView, _span_of
+from newsprism.web.app import wants_json
 from newsprism.web.data import StoryQuery, WebData
 
 router = APIRouter(include_in_schema=False)
 
 
 def _respond(request: Request, template: str, ctx: dict[str, Any], data: Any) -> Any:
-    from newsprism.web.app import wants_json
-
     if wants_json(request):
         return JSONResponse(data)
     app = request.app
@@ -67,17 +66,11 @@ def story_page(request: Request, analysis_id: str, story_id: str) -> Any:
     if found is None:
         raise HTTPException(404, f"no story {story_id!r} in analysis {analysis_id!r}")
     row, report = found
-    if _respond_json(request):
+    if wants_json(request):
         return JSONResponse({"story": row.to_dict(), "report": report})
     ctx = report_context(report, data.texts_for(report))
     ctx.update(row=row, title=row.label, claims_base=f"/claims/{analysis_id}/")
     return _respond(request, "story.html.j2", ctx, None)
-
-
-def _respond_json(request: Request) -> bool:
-    from newsprism.web.app import wants_json
-
-    return wants_json(request)
 
 
 def iter_claims(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
