@@ -36,7 +36,12 @@ from newsprism.evaluation.pairs import (
     spearman,
 )
 from newsprism.sentences import split_sentences
-from newsprism.verdicts.judges.consistency import AGG_FEATURES, ConsistencyOptions, aggregate, offline_fact_checks
+from newsprism.verdicts.judges.consistency import (
+    AGG_FEATURES,
+    ConsistencyOptions,
+    aggregate,
+    offline_fact_checks,
+)
 from newsprism.verdicts.judges.encoder import SentenceTransformerTokenEncoder, load_cache, save_cache
 from newsprism.verdicts.judges.features import FEATURE_NAMES, dense_features, pair_scalars, text_info
 from newsprism.verdicts.judges.offline import OfflineJudge
@@ -225,6 +230,20 @@ def _dev_scores(model: PairModel, cache: Path, sets: dict[str, list[PairExample]
             "sick_dev_acc": accuracy([r.label for r in sets["sick/dev"]], [labels[i] for i in nli.argmax(1)])}
 
 
+def _same_fact_source(model: PairModel, cache: Path, sets: dict, dev: dict) -> tuple[str, float]:
+    """Which head answers "same fact?" (para, sim or their mean), with its cut, by MSRP dev accuracy."""
+    gold = [r.label for r in sets["msrp/dev"]]
+    para, sim = _sym(model, cache, "msrp/dev", "para"), _sym(model, cache, "msrp/dev", "sim")
+    best = ("para", dev["msrp_cut"], dev["msrp_dev_acc"])
+    for name, scores in (("sim", sim), ("mean", (para + sim) / 2)):
+        cut = best_threshold(scores, gold)
+        acc = accuracy(gold, [int(p >= cut) for p in scores])
+        dev[f"msrp_dev_acc_{name}"] = acc
+        if acc > best[2]:
+            best = (name, cut, acc)
+    return best[0], best[1]
+
+
 def _epoch(net, opt, tables: dict, order: np.ndarray, rows: np.ndarray, cfg: TrainConfig) -> None:
     import torch
 
@@ -271,11 +290,12 @@ def stage_train(sets: dict[str, list[PairExample]], cache: Path, cfg: TrainConfi
         if score > best_score:
             best, best_score = (model, dev, epoch), score
     model, dev, epoch = best
+    source, same_cut = _same_fact_source(model, cache, sets, dev)
     rte = model.heads(_xy(cache, "rte/dev"))["nli"][:, 0]
     entails_cut = best_threshold(rte, [r.label for r in sets["rte/dev"]])
     dev["rte_dev_acc"] = accuracy([r.label for r in sets["rte/dev"]], [int(p >= entails_cut) for p in rte])
     model.meta = {"dev": dev, "epoch": epoch, "config": asdict(cfg), "feature_names": list(FEATURE_NAMES),
-                  "thresholds": {"same_fact": dev["msrp_cut"], "entails": entails_cut}}
+                  "same_fact_head": source, "thresholds": {"same_fact": same_cut, "entails": entails_cut}}
     return model
 
 

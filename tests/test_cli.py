@@ -169,6 +169,10 @@ def test_articles_list_and_show(kursk_dir: Path, tmp_path: Path) -> None:
     assert "sentences" in human.stdout and "¶1" in human.stdout
     table = invoke("articles", "list", "--db", db)
     assert table.exit_code == 0 and first["id"][:12] in table.stdout
+    everything = json.loads(invoke("articles", "list", "--db", db, "--json").stdout)["articles"]
+    outlet = next(a["outlet"] for a in everything if a["outlet"])
+    only = json.loads(invoke("articles", "list", "--db", db, "--json", "--outlet", outlet).stdout)["articles"]
+    assert only and all(a["outlet"] == outlet for a in only) and len(only) < 5
     missing = invoke("articles", "show", "ffffffffffff", "--db", db)
     assert missing.exit_code == 1 and "ffffffffffff" in missing.stderr
 

@@ -202,3 +202,28 @@ def test_serve_command_builds_the_app(monkeypatch, tmp_path):
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
     client = TestClient(seen["app"])
     assert client.post("/api/v1/articles", content=b"x" * 2_000_000).status_code == 413
+
+
+def test_analysis_with_two_stories_is_cut_per_story(tmp_path):
+    arts = corpus()
+    report = report_dict(arts)
+    report["analysis_id"] = "multi"
+    first, second = [arts[0].id, arts[1].id], [arts[2].id]
+    report["stories"]["stories"] = [
+        {"id": "a", "label": "Wire story", "article_ids": first, "n_articles": 2},
+        {"id": "b", "label": "Post story", "article_ids": second, "n_articles": 1},
+    ]
+    db = tmp_path / "multi.db"
+    with Store.open(db) as store:
+        store.add_articles(arts)
+        save_analysis(store, report)
+    with TestClient(create_app(db)) as c:
+        assert c.get("/api/v1/stories").json()["total"] == 2
+        a = c.get("/api/v1/stories/multi/a").json()
+        assert [x["id"] for x in a["report"]["articles"]] == first
+        assert len(a["report"]["reuse"]["pairs"]) == 1 and a["story"]["n_conflicts"] == 1
+        b = c.get("/api/v1/stories/multi/b").json()["report"]
+        assert b["reuse"]["pairs"] == [] and [s["id"] for s in b["stories"]["stories"]] == ["b"]
+        assert all(set(fact["article_ids"]) & set(second) for fact in b["verdicts"]["fact_sheet"])
+        html = c.get("/stories/multi/b").text
+        assert html.count('class="doc"') == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -25,6 +25,10 @@ from newsprism.cli.common import (
     stdout,
 )
 from newsprism.cli.ingest_cmd import PathsArgument, read_options
+
+if TYPE_CHECKING:
+    from newsprism.api import AnalyzeOptions
+    from newsprism.ingest.base import ReadOptions
 
 OutputOption = Annotated[
     Path | None,
@@ -87,7 +91,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
 
 
 def run_analyze(
-    inputs: Sequence[str], output: Path | None, json_out: bool, db: str | None, options: Any
+    inputs: Sequence[str], output: Path | None, json_out: bool, db: str | None, options: AnalyzeOptions
 ) -> None:
     """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status."""
     from newsprism.api import analyze
@@ -112,7 +116,7 @@ def run_analyze(
     raise typer.Exit(EXIT_INPUT_FAILED if errors or failed_stages else EXIT_OK)
 
 
-def analyze_options(stage: list[str] | None, embedder: str | None, read: Any) -> Any:
+def analyze_options(stage: list[str] | None, embedder: str | None, read: ReadOptions) -> AnalyzeOptions:
     from newsprism.analysis import STAGE_NAMES, PipelineOptions
     from newsprism.api import AnalyzeOptions, IngestOptions
 

@@ -8,7 +8,7 @@ credited for what it shares, not for its gaps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,14 +33,13 @@ class Alignment:
     passages: tuple[Passage, ...]
     mask_a: np.ndarray  # token-level: True where a's token lies in a shared run
     mask_b: np.ndarray
+    coverage_a: float = field(init=False)
+    coverage_b: float = field(init=False)
 
-    @property
-    def coverage_a(self) -> float:
-        return float(self.mask_a.mean()) if self.mask_a.shape[0] else 0.0
-
-    @property
-    def coverage_b(self) -> float:
-        return float(self.mask_b.mean()) if self.mask_b.shape[0] else 0.0
+    def __post_init__(self) -> None:
+        # Computed once: classification reads coverages many times per pair.
+        for side, mask in (("coverage_a", self.mask_a), ("coverage_b", self.mask_b)):
+            object.__setattr__(self, side, float(mask.mean()) if mask.shape[0] else 0.0)
 
     @property
     def shared_tokens(self) -> int:

@@ -2,8 +2,9 @@
 
 A dict of lists would cost ~100 bytes per (key, article) entry; sorted uint64/int32 arrays cost 12,
 so 100k articles' band keys fit in tens of MB. Queries for a whole chunk are a few ``searchsorted``
-calls per segment; a bucket yields at most ``max_fanout`` members (its earliest), which bounds the
-work a boilerplate passage or a flood of near-identical copies can cause.
+calls per segment; a bucket yields at most ``max_fanout`` members (its earliest) and a query article
+at most ``max_fanout`` candidates (those sharing most keys), which bounds the work a boilerplate
+passage or a flood of near-identical copies can cause.
 """
 
 from __future__ import annotations
@@ -55,5 +56,12 @@ class BandIndex:
         keep = q != h
         q, h = q[keep], h[keep]
         width = np.int64(max(int(h.max(initial=0)), int(q.max(initial=0))) + 1)
-        code = np.unique(q * width + h)
-        return code // width, code % width
+        code, hits = np.unique(q * width + h, return_counts=True)
+        q, h = code // width, code % width
+        # At most max_fanout candidates per query article: those sharing the most band keys.
+        order = np.lexsort((-hits, q))
+        q, h = q[order], h[order]
+        starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
+        rank = np.arange(q.shape[0]) - np.repeat(starts, np.diff(np.r_[starts, q.shape[0]]))
+        keep = rank < self.max_fanout
+        return q[keep], h[keep]

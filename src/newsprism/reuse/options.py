@@ -20,7 +20,7 @@ class ReuseOptions:
     seed: int = 1729
     # A band bucket shared by more articles than this yields only its earliest members, so a
     # boilerplate passage or thousands of near-copies cost O(cap) per article, not O(N).
-    max_fanout: int = 32
+    max_fanout: int = 16
     # Verification: runs of shared shingles closer than ``max_gap`` tokens (on both sides) are
     # one passage; a pair needs ``min_passage_tokens`` aligned tokens to count at all.
     max_gap: int = 12

@@ -56,16 +56,34 @@ def sketch(feats: DocFeatures, options: StoryOptions) -> np.ndarray:
     return np.hstack(parts).astype(np.float32)
 
 
-def candidate_pairs(vecs: np.ndarray, options: StoryOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Each article's ``options.neighbours`` nearest others by sketch, as unique pairs ``i < j``."""
-    n = len(vecs)
+def _top_terms(m: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row cut to its ``keep`` heaviest entries: cheap to multiply, and what tells events apart."""
+    m = m.tocsr(copy=True)
+    for i in range(m.shape[0]):
+        lo, hi = m.indptr[i], m.indptr[i + 1]
+        if hi - lo > keep:
+            row = m.data[lo:hi]
+            row[np.argsort(row)[: hi - lo - keep]] = 0.0
+    m.eliminate_zeros()
+    return m
+
+
+def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's ``options.neighbours`` best others by the pair score on pruned profiles (i < j)."""
+    n = len(feats)
     k = min(options.neighbours, n - 1)
     if k <= 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    text = (_top_terms(feats.text, options.candidate_terms) * options.w_text).astype(np.float32)
+    names = (feats.names * options.w_names).astype(np.float32)
+    text_t, names_t = text.T.tocsr(), names.T.tocsr()
+    emb = feats.embeddings * options.w_embedding
     lefts, rights = [], []
     for start in range(0, n, options.block_size):
         stop = min(start + options.block_size, n)
-        sims = vecs[start:stop] @ vecs.T
+        sims = emb[start:stop] @ feats.embeddings.T
+        sims += (text[start:stop] @ text_t).toarray() / options.w_text if options.w_text else 0.0
+        sims += (names[start:stop] @ names_t).toarray() / options.w_names if options.w_names else 0.0
         sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         lefts.append(np.repeat(np.arange(start, stop), k))
@@ -79,7 +97,7 @@ def candidate_pairs(vecs: np.ndarray, options: StoryOptions) -> tuple[np.ndarray
 def build_graph(feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None) -> Graph:
     """Candidate pairs with exact and sketch scores; ``forced`` pairs (reuse links) score ≥ ``reuse_score``."""
     vecs = sketch(feats, options)
-    left, right = candidate_pairs(vecs, options)
+    left, right = candidate_pairs(feats, options)
     n = len(feats)
     forced_keys = np.array(sorted({min(a, b) * n + max(a, b) for a, b in forced or [] if a != b}), np.int64)
     if len(forced_keys):
@@ -146,7 +164,7 @@ def average_link(graph: Graph, threshold: float, cohesion_ratio: float = 0.0) ->
     link = _Linkage(graph)
     parent = np.arange(n)
     version = np.zeros(n, dtype=np.int64)
-    first = (graph.score - graph.approx) + graph.approx  # singletons: the linkage is the pair score
+    first = graph.score  # between singletons the linkage is the pair score
     heap = [(-s, 0, 0, a, b) for a, b, s in zip(graph.left.tolist(), graph.right.tolist(),
                                                   first.tolist(), strict=True) if s > threshold]
     heapq.heapify(heap)
@@ -154,7 +172,7 @@ def average_link(graph: Graph, threshold: float, cohesion_ratio: float = 0.0) ->
         neg, va, vb, a, b = heapq.heappop(heap)
         if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
             continue
-        if -neg < cohesion_ratio * max(link.cohesion(a), link.cohesion(b)):
+        if -neg < cohesion_ratio * min(link.cohesion(a), link.cohesion(b)):
             continue
         keep, gone = (a, b) if len(link.nbrs[a]) >= len(link.nbrs[b]) else (b, a)
         link.merge(keep, gone)

@@ -32,6 +32,7 @@ class StoryOptions:
     cohesion_ratio: float = 0.6
     # Candidate pairs: each article's nearest neighbours by lead embedding and by text (hashed projection).
     neighbours: int = 40
+    candidate_terms: int = 50
     # Pairs scoring below this are treated as unrelated (0) by the sparse average linkage.
     edge_floor: float = 0.05
     # Reuse links (one text copied from another) are near-certain evidence of one story.

@@ -152,8 +152,13 @@ class OfflineJudge:
         return self._symmetric_head(pairs, "sim")
 
     def same_fact(self, pairs: list[tuple[str, str]]) -> list[float]:
-        """P(the two sentences report the same fact), paraphrase head; compare with ``same_fact_cut``."""
-        return self._symmetric_head(pairs, "para")
+        """Score that the two sentences report the same fact; compare with ``same_fact_cut``. The head
+        (paraphrase, similarity or their mean) is the one that did best on MSRP dev when trained."""
+        source = self.model.meta.get("same_fact_head", "para")
+        if source == "mean":
+            return [(p + s) / 2 for p, s in zip(self._symmetric_head(pairs, "para"),
+                                                self._symmetric_head(pairs, "sim"), strict=True)]
+        return self._symmetric_head(pairs, "sim" if source == "sim" else "para")
 
     @property
     def same_fact_cut(self) -> float:
