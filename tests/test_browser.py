@@ -156,14 +156,17 @@ def test_report_script_still_runs_under_its_csp(browser, tmp_path):
     page.close()
 
 
-def _check_section(page, section: str, present_selector: str, layer_present: bool) -> None:
-    """A section shows its content when its layer exists, and says 'absent' when it does not."""
+def _check_section(page, section: str, selector: str, items: list | None) -> None:
+    """A section shows one element per item of its layer, says 'none' when the layer is empty, and
+    says 'absent' when the layer is missing."""
     box = page.locator(f"section#{section}")
     assert box.count() == 1
-    if layer_present:
-        assert box.locator(present_selector).count() >= 1, f"{section}: no {present_selector}"
-    else:
+    if items is None:
         assert "absent" in box.locator(".absent").first.inner_text()
+    else:
+        assert box.locator(selector).count() == len(items), f"{section}: {selector}"
+        if not items:
+            assert box.locator("p.muted").count() >= 1
 
 
 @pytest.mark.models
@@ -180,24 +183,27 @@ def test_demo_story_page_sections_and_passage_links(browser, tmp_path, embedder,
         page, dialogs = _open(browser, base + "/stories")
         page.locator("ul.stories a.title").first.click()
         page.wait_for_load_state("load")
+        story = httpx.get(page.url, params={"format": "json"}).json()["report"]  # the story's cut
+        verdicts = story.get("verdicts")
+        n_articles = page.locator("article.doc").count()
+        assert n_articles == len(story["articles"]) >= 2
+        _check_section(page, "conflicts", ".conflict", verdicts["conflicts"] if verdicts else None)
+        _check_section(page, "facts", "table tbody tr", verdicts["fact_sheet"] if verdicts else None)
+        _check_section(page, "sources", "svg .gnode", story["articles"] if story.get("reuse") else None)
         has = {k: isinstance(report.get(k), dict) for k in ("reuse", "verdicts")}
-        _check_section(page, "conflicts", ".conflict .card.side", has["verdicts"])
-        _check_section(page, "facts", "table tbody tr", has["verdicts"])
-        _check_section(page, "sources", "svg .gnode", has["reuse"])
-        if has["reuse"]:
-            n_articles = page.locator("article.doc").count()
-            assert page.locator("svg .gnode").count() == n_articles
-        links = "section#conflicts a.ql, section#facts a[href^='#p-'], section#summary a.ql"
+        links = ("section#conflicts a.ql, section#facts a[href^='#p-'], section#summary a.ql, "
+                 "section#sources a.ql")
         quote = page.locator(links).first
         if quote.count():
             anchor = quote.get_attribute("href")[1:]
+            quote.evaluate("el => { const d = el.closest('details'); if (d) { d.open = true; } }")
             quote.click()
             target = page.locator(f"[id='{anchor}']")
             assert page.evaluate("location.hash") == f"#{anchor}"
             assert target.is_visible()
             assert target.evaluate("el => el.closest('article.doc') !== null")
         else:
-            assert not has["verdicts"], "verdicts present but no quote links to a passage"
+            assert not (has["verdicts"] or has["reuse"]), "layers present but no quote links to a passage"
         shot = tmp_path / "demo-story.png"
         page.set_viewport_size({"width": 1200, "height": 900})
         page.screenshot(path=str(shot), full_page=True)

@@ -128,3 +128,18 @@ def test_cli_eval_pairs_bad_path(tmp_path):
 
     result = CliRunner().invoke(eval_pairs.app, ["pairs", "--task", "sts", "--data", str(tmp_path)])
     assert result.exit_code == 1 and "no test file" in result.output
+
+
+# Floors a little under the figures in BENCHMARKS.md ("Pair judge"); the full test splits take minutes
+# on two CPU cores, hence slow.
+@pytest.mark.slow
+@pytest.mark.models
+@pytest.mark.parametrize("task,metric,floor", [
+    ("msrp", "accuracy", 0.72), ("sts", "spearman", 0.81), ("sick", "accuracy", 0.80),
+    ("sick", "contradiction_f1", 0.74), ("rte", "accuracy", 0.63), ("summedits", "balanced_accuracy", 0.56),
+])
+def test_quality_floor_on_shared_benchmarks(shared_dir, task, metric, floor):
+    from newsprism.verdicts.judges import get_judge
+
+    examples = ev.load_task(task, shared_dir / "data", "test")
+    assert ev.evaluate(task, examples, get_judge())[metric] >= floor

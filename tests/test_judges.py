@@ -223,3 +223,39 @@ def test_generic_consistency_needs_every_fact_entailed():
     bad = check_consistency(WordSubsetJudge(), DOC, "Ukraine denied the claim. Belarus sent troops.", embed=embed)
     assert good.consistent and not bad.consistent
     assert bad.facts[1].label == "neutral"
+
+
+# ---------------------------------------------------------------- the shipped judge on MiniLM
+
+
+@pytest.fixture(scope="module")
+def real_judge(embedder):
+    from newsprism.verdicts.judges.encoder import SentenceTransformerTokenEncoder
+
+    return OfflineJudge(encoder=SentenceTransformerTokenEncoder.from_embedder(embedder))
+
+
+@pytest.mark.models
+def test_offline_judge_on_minilm(real_judge):
+    pairs = [("A man is playing a guitar.", "A man is playing a guitar."),
+             ("A man is playing a guitar.", "A man is not playing a guitar."),
+             ("North Korea sent 12,000 troops to Russia.", "North Korea sent 14,000 troops to Russia."),
+             ("The woman is slicing an onion.", "A woman is cutting an onion."),
+             ("The woman is slicing an onion.", "Stocks fell sharply in Tokyo.")]
+    labels = [j.label for j in real_judge.judge(pairs)]
+    assert labels[0] == "entails" and labels[1] == "contradicts" and labels[2] != "entails"
+    sim = real_judge.similarity(pairs)
+    assert sim[0] > 0.9 and sim[3] > sim[4] + 0.5
+    same = real_judge.same_fact(pairs)
+    assert same[3] >= real_judge.same_fact_cut > same[4]
+
+
+@pytest.mark.models
+def test_consistency_on_minilm_flags_changed_number(real_judge):
+    doc = ("Russia said on Saturday it had retaken the Kursk region. Ukraine denied the claim. "
+           "North Korea sent about 12,000 troops to the region, officials said.")
+    res = check_consistency(real_judge, doc, "North Korea sent about 14,000 troops to the region.")
+    assert not res.consistent
+    fact = res.facts[0]
+    assert fact.features["num_doc_only"] == 1.0
+    assert "12,000" in doc[fact.support[0][0]:fact.support[0][1]]

@@ -52,3 +52,7 @@ def reuse(
         out.print(f"  {key:<20} {report[key]:.4f}")
     for t, r in report["recall_by_type"].items():
         out.print(f"  recall[{t}]".ljust(22) + f" {r:.4f}")
+
+
+if __name__ == "__main__":  # ``python -m newsprism.cli.reuse_eval`` until ``eval reuse`` is registered
+    typer.run(reuse)

@@ -142,8 +142,18 @@ def _side(view: ReportView, side: Mapping[str, Any], values: list[str], kind: st
         view.mark_values(e, [v for v in value_spans if v is not None])
     ids = _ids(side) or [e.article_id for e in ev]
     return {"value": str(_first(side, "value", "claim", "text", "statement", default="")),
-            "actor": _first(side, "actor", "speaker", "attributed_to"), "evidence": ev,
+            "actor": _first(side, "actor", "speaker", "attributed_to"), "stance": side.get("stance"),
+            "evidence": ev,
             "chips": view.chips(ids)}
+
+
+# Facts a reader checks first (figures, dates, places) before differences in attribution or wording.
+_CONFLICT_ORDER = ("numeric", "time", "place", "entity", "polarity", "attribution", "quote wording")
+
+
+def _conflict_rank(c: Mapping[str, Any]) -> int:
+    kind = str(c.get("type") or "").lower()
+    return _CONFLICT_ORDER.index(kind) if kind in _CONFLICT_ORDER else len(_CONFLICT_ORDER) - 2
 
 
 def conflicts(view: ReportView) -> list[dict[str, Any]] | None:
@@ -161,7 +171,7 @@ def conflicts(view: ReportView) -> list[dict[str, Any]] | None:
             "explanation": _first(c, "reason", "explanation"),
             "sides": [_side(view, s, values, "conflict") for s in sides_raw if isinstance(s, Mapping)],
         })
-    return out
+    return sorted(out, key=_conflict_rank)
 
 
 def disputes(view: ReportView) -> list[dict[str, Any]] | None:
@@ -191,7 +201,8 @@ def single_source(view: ReportView) -> list[dict[str, Any]] | None:
         ids = _ids(s) or [e.article_id for e in ev]
         out.append({"id": str(s.get("id", "")),
                     "text": str(_first(s, "text", "statement", "claim", default=ev[0].text if ev else "")),
-                    "evidence": ev, "chips": view.chips(ids), "note": s.get("note")})
+                    "evidence": ev, "chips": view.chips(ids), "note": s.get("note"),
+                    "n_articles": len(set(ids))})
     return out
 
 

@@ -138,11 +138,16 @@ class ReportView:
                 out.append(ev)
         return out
 
-    def chips(self, article_ids: Any) -> list[dict[str, str]]:
-        seen: dict[str, dict[str, str]] = {}
-        for aid in article_ids or []:
-            seen.setdefault(str(aid), {"id": str(aid), "outlet": self.outlet(aid)})
-        return list(seen.values())
+    def chips(self, article_ids: Any) -> list[dict[str, Any]]:
+        """One chip per outlet (two versions from one outlet make one chip, counted), linking to the first."""
+        by_outlet: dict[str, dict[str, Any]] = {}
+        for aid in dict.fromkeys(str(a) for a in article_ids or []):
+            name = self.outlet(aid)
+            chip = by_outlet.setdefault(name, {"id": aid, "outlet": name, "ids": []})
+            chip["ids"].append(aid)
+        for chip in by_outlet.values():
+            chip["n"] = len(chip["ids"])
+        return list(by_outlet.values())
 
     def article_segments(self, article_id: str) -> list[Segment]:
         text = self.texts.get(article_id)

@@ -129,36 +129,30 @@ def drop_indirect(evidence: Sequence[Evidence], options: ReuseOptions) -> list[E
     """Transitive reduction: when x shares a passage with p only because x's closer relative q
     (which also shares it with p) does, the x-p pair is indirect and dropped. Weakest pairs are
     judged first, so of two mutually explaining pairs one survives."""
-    by_pair = {frozenset((ev.a.id, ev.b.id)): ev for ev in evidence}
+    live = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
     partners: dict[str, dict[str, tuple[np.ndarray, int]]] = {}
     for ev in evidence:
         partners.setdefault(ev.a.id, {})[ev.b.id] = (ev.alignment.mask_a, ev.alignment.shared_tokens)
         partners.setdefault(ev.b.id, {})[ev.a.id] = (ev.alignment.mask_b, ev.alignment.shared_tokens)
-    dropped: set[frozenset[str]] = set()
+
+    def explained(x: str, p: str, mask: np.ndarray, shared: int) -> bool:
+        need = options.indirect_inside_share * int(mask.sum())
+        return any(
+            q != p and shared_q >= shared and frozenset((q, p)) in live and int((mask & mask_q).sum()) >= need
+            for q, (mask_q, shared_q) in partners.get(x, {}).items()
+        )
+
     for ev in sorted(evidence, key=lambda e: e.alignment.shared_tokens):
         al = ev.alignment
         if ev.exact or max(al.coverage_a, al.coverage_b) >= options.indirect_max_coverage:
             continue
         for x, p, mask in ((ev.a.id, ev.b.id, al.mask_a), (ev.b.id, ev.a.id, al.mask_b)):
-            if _explained(x, p, mask, al.shared_tokens, partners, by_pair, dropped, options):
-                dropped.add(frozenset((x, p)))
+            if explained(x, p, mask, al.shared_tokens):
+                live.discard(frozenset((x, p)))
                 partners[x].pop(p, None)
                 partners[p].pop(x, None)
                 break
-    return [ev for ev in evidence if frozenset((ev.a.id, ev.b.id)) not in dropped]
-
-
-def _explained(x, p, mask, shared, partners, by_pair, dropped, options) -> bool:  # noqa: ANN001
-    total = int(mask.sum())
-    for q, (mask_q, shared_q) in partners.get(x, {}).items():
-        if q == p or shared_q < shared:
-            continue
-        key = frozenset((q, p))
-        if key not in by_pair or key in dropped:
-            continue
-        if int((mask & mask_q).sum()) >= options.indirect_inside_share * total:
-            return True
-    return False
+    return [ev for ev in evidence if frozenset((ev.a.id, ev.b.id)) in live]
 
 
 def classify_all(evidence: Sequence[Evidence], options: ReuseOptions) -> list[ReusePair]:

@@ -23,7 +23,15 @@ from newsprism.reuse.result import ReusePair, ReuseResult
 from newsprism.reuse.tables import reuse_pairs, reuse_passages, reuse_signatures
 from newsprism.store import Store
 
-_FINGERPRINT_FIELDS = ("shingle", "num_perm", "rows_per_band", "window", "block_tokens", "index_stride", "seed")
+_FINGERPRINT_FIELDS = (
+    "shingle",
+    "num_perm",
+    "rows_per_band",
+    "window",
+    "block_tokens",
+    "index_stride",
+    "seed",
+)
 
 
 class ReuseIndex:

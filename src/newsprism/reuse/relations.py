@@ -86,8 +86,9 @@ class Context:
         if total == 0:
             return 0.0
         union = np.zeros_like(region)
-        for p, m, _ in self.cover.get(x, []):
-            if p != exclude:
+        for p, m, p_cov in self.cover.get(x, []):
+            # A partner lying wholly inside x is likely cut from x: it explains nothing about x.
+            if p != exclude and p_cov < CONTAINED:
                 union |= m
         return float((union & region).sum()) / total
 

@@ -37,23 +37,43 @@ class Graph:
     sketch: np.ndarray
 
 
-def _project(m: sparse.csr_matrix, n_features: int, dims: int) -> np.ndarray:
-    """A fixed (seeded) random projection, so sketches of different runs agree without a refit."""
-    proj = SparseRandomProjection(n_components=dims, dense_output=True, random_state=20250426)
-    proj.fit(sparse.csr_matrix((1, n_features), dtype=np.float32))
-    out = np.asarray(proj.transform(m), dtype=np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1.0, norms)
+class Sketcher:
+    """Dense sketches whose dot product approximates the pair score without its time term.
+
+    The random projections are seeded, so sketches from different runs agree without a refit; build one
+    ``Sketcher`` per index or run (making the projection matrices costs tens of milliseconds).
+    """
+
+    def __init__(self, options: StoryOptions):
+        self.options = options
+        self._text = self._projection(N_TEXT_FEATURES, SKETCH_TEXT_DIMS)
+        self._names = self._projection(N_NAME_FEATURES, SKETCH_NAME_DIMS)
+
+    @staticmethod
+    def _projection(n_features: int, dims: int) -> sparse.csr_matrix:
+        """The (n_features, dims) projection matrix, transposed once here rather than on every call."""
+        proj = SparseRandomProjection(n_components=dims, dense_output=True, random_state=20250426)
+        proj.fit(sparse.csr_matrix((1, n_features), dtype=np.float32))
+        return sparse.csr_matrix(proj.components_.T, dtype=np.float32)
+
+    @staticmethod
+    def _unit(proj: sparse.csr_matrix, m: sparse.csr_matrix) -> np.ndarray:
+        out = np.asarray((m @ proj).toarray(), dtype=np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+    def __call__(self, feats: DocFeatures) -> np.ndarray:
+        o = self.options
+        parts = [
+            np.sqrt(o.w_embedding) * feats.embeddings,
+            np.sqrt(o.w_text) * self._unit(self._text, feats.text),
+            np.sqrt(o.w_names) * self._unit(self._names, feats.names),
+        ]
+        return np.hstack(parts).astype(np.float32)
 
 
 def sketch(feats: DocFeatures, options: StoryOptions) -> np.ndarray:
-    """Dense vectors whose dot product approximates the pair score without its time term."""
-    parts = [
-        np.sqrt(options.w_embedding) * feats.embeddings,
-        np.sqrt(options.w_text) * _project(feats.text, N_TEXT_FEATURES, SKETCH_TEXT_DIMS),
-        np.sqrt(options.w_names) * _project(feats.names, N_NAME_FEATURES, SKETCH_NAME_DIMS),
-    ]
-    return np.hstack(parts).astype(np.float32)
+    return Sketcher(options)(feats)
 
 
 def _top_terms(m: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
@@ -79,8 +99,9 @@ def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarr
     text_t, names_t = text.T.tocsr(), names.T.tocsr()
     emb = feats.embeddings * options.w_embedding
     lefts, rights = [], []
-    for start in range(0, n, options.block_size):
-        stop = min(start + options.block_size, n)
+    block = max(16, min(options.block_size, options.block_cells // n))  # bounds the dense block's memory
+    for start in range(0, n, block):
+        stop = min(start + block, n)
         sims = emb[start:stop] @ feats.embeddings.T
         sims += (text[start:stop] @ text_t).toarray() / options.w_text if options.w_text else 0.0
         sims += (names[start:stop] @ names_t).toarray() / options.w_names if options.w_names else 0.0

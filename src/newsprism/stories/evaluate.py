@@ -83,3 +83,24 @@ def load_rows(path: Path, label_key: str) -> tuple[list[dict[str, Any]], list[Ha
             gold.append(row[label_key])
             rows.append(row)
     return rows, gold
+
+
+def evaluate_file(path: Path, label_key: str, options: Any = None, embedder: Any = None) -> dict[str, Any]:
+    """Cluster the rows of ``path`` from their text alone and score against ``label_key``."""
+    import time
+
+    from newsprism.stories.engine import cluster_articles, lead_embeddings
+    from newsprism.stories.score import StoryOptions
+
+    options = options or StoryOptions()
+    rows, gold = load_rows(path, label_key)
+    t0 = time.perf_counter()
+    arts = [article_from_row(row, i) for i, row in enumerate(rows)]
+    embeddings = lead_embeddings(arts, embedder, options)
+    t1 = time.perf_counter()
+    labels = cluster_articles(arts, embeddings, options).labels
+    t2 = time.perf_counter()
+    report = bcubed(labels.tolist(), gold).to_dict()
+    report.update({"data": str(path), "label": label_key, "embedding_seconds": round(t1 - t0, 3),
+                   "clustering_seconds": round(t2 - t1, 3)})
+    return report

@@ -26,11 +26,13 @@ _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘]?[A-Z0-9])")
 # Capitalised only because they open a sentence or a heading; they say nothing about an event.
 _NAME_STOP = frozenset(
-    w.title() for w in ENGLISH_STOP_WORDS
-) | frozenset(
-    """Mr Mrs Ms Dr Said Says According However Meanwhile Also But And The It He She They We
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Photo Image Video
-    Read More Related Advertisement Updated Posted""".split()
+    """A An The This That These Those There Here It Its He She His Her They Their Them We Our I You Your
+    In On At Of For From To By With Without After Before During Since Until As And But Or Nor So Yet If
+    When While Where Who Whom Whose What Which Why How Not No Yes All Some Many Most More Any Each Both
+    Also However Meanwhile According Despite Although Though Because Then Now Still Even Just Only
+    Mr Mrs Ms Dr Said Says Is Are Was Were Be Been Has Have Had Do Does Did Will Would Can Could May
+    Might Must Should Shall Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday
+    Tomorrow Photo Image Video Read More Related Advertisement Updated Posted""".split()
 )
 
 
@@ -68,7 +70,11 @@ def names_of(text: str) -> list[str]:
     """Capitalised runs and numbers, lower-cased; single stop-words that merely open a sentence dropped."""
     out: list[str] = []
     for m in _NAME.finditer(text):
-        words = [w for w in m.group(0).split() if w not in _NAME_STOP]
+        words = m.group(0).split()
+        while words and words[0] in _NAME_STOP:
+            words.pop(0)
+        while words and words[-1] in _NAME_STOP:
+            words.pop()
         if words:
             out.append(" ".join(words).lower())
     for m in _NUMBER.finditer(text):
@@ -112,17 +118,21 @@ def _idf(counts: sparse.csr_matrix, n: int) -> np.ndarray:
 
 
 def _weight(counts: sparse.csr_matrix, idf: np.ndarray, sublinear: bool) -> sparse.csr_matrix:
+    """IDF-weighted, L2-normalised rows; O(nnz), so weighting one new article costs microseconds."""
     m = counts.astype(np.float32).tocsr()
+    m.sum_duplicates()
     if sublinear:
         m.data = 1.0 + np.log(m.data)
-    m = m @ sparse.diags(idf)
-    return _l2_rows(m.tocsr())
+    m.data *= idf[m.indices]
+    return _l2_rows(m)
 
 
 def _l2_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms).astype(np.float32) @ m
+    m.data = (m.data / norms[rows]).astype(np.float32)
+    return m
 
 
 def article_time(article: Article) -> float:

@@ -40,6 +40,7 @@ class StoryOptions:
     # Terms kept per story profile; bounds memory for 30k stories.
     profile_terms: int = 400
     block_size: int = 2048
+    block_cells: int = 20_000_000
 
 
 def time_penalty(t_a: np.ndarray, t_b: np.ndarray, options: StoryOptions) -> np.ndarray:

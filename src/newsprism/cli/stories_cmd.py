@@ -1,0 +1,122 @@
+"""``newsprism stories list|show|build`` and ``newsprism eval stories``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from newsprism.cli.common import EXIT_INPUT_FAILED, DbOption, JsonOption, echo_json, fail, stdout
+
+app = typer.Typer(help="Stories: groups of articles reporting one event.", no_args_is_help=True)
+
+
+def _story_table(title: str, rows: list[dict]) -> Table:
+    table = Table(title=title)
+    for name in ("id", "label", "articles", "independent", "outlets", "span"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        span = r["time_span"]
+        shown_span = " – ".join(x[:10] for x in (span["start"], span["end"]) if x) or "undated"
+        indep = f"{r['n_independent_sources']}" + ("" if r["independent_basis"] == "reuse" else "*")
+        table.add_row(r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span)
+    return table
+
+
+@app.command("list")
+def list_cmd(
+    limit: Annotated[int, typer.Option(min=1, help="How many stories.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Stored stories, largest first (* = no reuse data: each article counted as a source)."""
+    from newsprism.api import open_store
+    from newsprism.stories.queries import list_stories
+
+    with open_store(db) as store:
+        rows, total = list_stories(store, limit=limit, offset=offset)
+    if json_out:
+        echo_json({"total": total, "offset": offset, "stories": rows})
+        return
+    stdout().print(_story_table(f"Stories {offset + 1}–{offset + len(rows)} of {total}", rows))
+
+
+@app.command("show")
+def show_cmd(
+    story_id: Annotated[str, typer.Argument(metavar="ID", help="A story id or an unambiguous prefix.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """One story: its summary, articles (how each joined) and the merge/split events naming it."""
+    from newsprism.api import open_store
+    from newsprism.stories.queries import get_story
+
+    with open_store(db) as store:
+        story = get_story(store, story_id)
+    if story is None:
+        raise fail(f"{story_id}: no such story (or the prefix is ambiguous)", EXIT_INPUT_FAILED)
+    if json_out:
+        echo_json(story)
+        return
+    out = stdout()
+    out.print(_story_table(f"Story {story['id']} ({story['status']})", [story]))
+    articles = Table(title="Articles")
+    for name in ("id", "published", "outlet", "title", "how"):
+        articles.add_column(name, overflow="fold")
+    for a in story["articles"]:
+        articles.add_row(a["id"], (a["published"] or "")[:10], a["outlet"] or "", a["title"] or "", a["how"])
+    out.print(articles)
+    for e in story["events"]:
+        out.print(f"{e['at'][:19]} {e['kind']}: {', '.join(e['from_ids'])} -> {', '.join(e['to_ids'])}")
+
+
+@app.command("build")
+def build_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Re-cluster every stored article; surviving stories keep their ids, merges and splits are recorded."""
+    from newsprism.api import open_store
+    from newsprism.stories.repo import StoryStore
+
+    with open_store(db) as store:
+        report = StoryStore(store).rebuild()
+    if json_out:
+        echo_json(report.to_dict())
+        return
+    out = stdout()
+    out.print(f"{report.n_articles} articles in {report.n_stories} stories; {len(report.events)} events")
+    for e in report.events:
+        out.print(f"  {e.kind}: {', '.join(e.from_ids)} -> {', '.join(e.to_ids)}")
+
+
+def eval_stories(
+    data: Annotated[Path, typer.Option("--data", "-d", help="JSONL rows: id, text, gold label; optional "
+                                       "title, published.")],
+    label: Annotated[str, typer.Option("--label", help="The row key holding the gold story label.")] = "story",
+    json_out: JsonOption = False,
+) -> None:
+    """B-cubed precision, recall and F1 of story clustering (ids and labels are never read to cluster)."""
+    from newsprism.stories.evaluate import evaluate_file
+    from newsprism.stories.score import StoryOptions
+
+    if not data.is_file():
+        raise fail(f"{data}: no such file")
+    options = StoryOptions()
+    embedder = None
+    if options.w_embedding > 0:
+        from newsprism.engines.embedder import get_embedder
+
+        embedder = get_embedder()
+    try:
+        report = evaluate_file(data, label, options, embedder)
+    except ValueError as exc:
+        raise fail(str(exc), EXIT_INPUT_FAILED) from exc
+    if json_out:
+        echo_json(report)
+        return
+    out = stdout()
+    out.print(f"{data}: {report['n_items']} rows, {report['n_clusters']} clusters "
+              f"({report['n_gold_clusters']} gold)")
+    for key in ("precision", "recall", "f1"):
+        out.print(f"  B-cubed {key:<10} {report[key]:.4f}")
