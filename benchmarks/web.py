@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import socket
 import statistics
@@ -215,19 +216,24 @@ def _latency(client: httpx.Client, paths: list[str]) -> dict[str, Any]:
 
 
 async def _load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
-    done = errors = 0
+    done = 0
+    failures: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients)
 
     async def worker(k: int, client: httpx.AsyncClient) -> None:
-        nonlocal done, errors
+        nonlocal done
         rng = random.Random(k)
         while time.perf_counter() < deadline:
+            path = rng.choice(paths)
             try:
-                r = await client.get(rng.choice(paths))
-                errors += r.status_code >= 400
-            except httpx.HTTPError:
-                errors += 1
+                r = await client.get(path)
+                if r.status_code >= 400:
+                    key = f"{r.status_code} {path.split('/')[1]}"
+                    failures[key] = failures.get(key, 0) + 1
+            except httpx.HTTPError as exc:
+                key = f"{type(exc).__name__} {path.split('/')[1]}"
+                failures[key] = failures.get(key, 0) + 1
             done += 1
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
@@ -239,7 +245,8 @@ async def _load(base: str, paths: list[str], clients: int, seconds: float) -> di
         "seconds": round(elapsed, 1),
         "requests": done,
         "requests_per_s": round(done / elapsed, 1),
-        "errors": errors,
+        "errors": sum(failures.values()),
+        "failures": failures,
     }
 
 
@@ -263,10 +270,12 @@ def measure(args: argparse.Namespace) -> None:
             "127.0.0.1",
             "--port",
             str(port),
+            "--timeout-keep-alive",
+            "30",
             "--log-level",
             "warning",
         ],
-        env={**__import__("os").environ, "NEWSPRISM_DB": args.db},
+        env={**os.environ, "NEWSPRISM_DB": args.db},
     )
     base = f"http://127.0.0.1:{port}"
     try:

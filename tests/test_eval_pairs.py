@@ -18,35 +18,66 @@ def data_root(tmp_path):
     (root / "msrp" / "msr-para-test.tsv").write_text(
         "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
         '1\t1\t2\tHe said "yes" today.\tHe said "yes" today.\n'
-        "0\t3\t4\tTroops left Kursk.\tPrices rose in May.\n", encoding="utf-8")
+        "0\t3\t4\tTroops left Kursk.\tPrices rose in May.\n",
+        encoding="utf-8",
+    )
     (root / "sts-benchmark").mkdir()
     (root / "sts-benchmark" / "sts-test.csv").write_text(
         "main-news\theadlines\t2015\t0001\t5.000\ta b c\ta b c\n"
         "main-news\theadlines\t2015\t0002\t2.500\ta b c\ta b d\textra\tcols\n"
-        "main-news\theadlines\t2015\t0003\t0.000\ta b c\tx y z\n", encoding="utf-8")
+        "main-news\theadlines\t2015\t0003\t0.000\ta b c\tx y z\n",
+        encoding="utf-8",
+    )
     (root / "sick").mkdir()
     (root / "sick" / "SICK_test_annotated.txt").write_text(
         "pair_ID\tsentence_A\tsentence_B\trelatedness_score\tentailment_judgment\n"
         "1\ta man runs\ta man runs\t5.0\tENTAILMENT\n2\ta man runs\ta man does not run\t3.0\tCONTRADICTION\n"
-        "3\ta man runs\ta dog barks\t1.5\tNEUTRAL\n", encoding="utf-8")
+        "3\ta man runs\ta dog barks\t1.5\tNEUTRAL\n",
+        encoding="utf-8",
+    )
     (root / "snli").mkdir()
-    (root / "snli" / "snli_test.jsonl").write_text("\n".join(json.dumps(r) for r in [
-        {"premise": "a man runs", "hypothesis": "a man runs", "label": "entailment"},
-        {"premise": "a man runs", "hypothesis": "a man does not run", "label": "contradiction"},
-        {"premise": "a man runs", "hypothesis": "x", "label": "-"},
-    ]) + "\n", encoding="utf-8")
+    (root / "snli" / "snli_test.jsonl").write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"premise": "a man runs", "hypothesis": "a man runs", "label": "entailment"},
+                {"premise": "a man runs", "hypothesis": "a man does not run", "label": "contradiction"},
+                {"premise": "a man runs", "hypothesis": "x", "label": "-"},
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     (root / "rte3").mkdir()
     (root / "rte3" / "RTE3-TEST-GOLD.xml").write_text(
         '<?xml version="1.0"?><entailment-corpus>'
         '<pair id="1" entailment="YES"><t>a man runs fast</t><h>a man runs</h></pair>'
         '<pair id="2" entailment="NO"><t>a man runs</t><h>a woman sings</h></pair></entailment-corpus>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (root / "summedits").mkdir()
-    (root / "summedits" / "summedits_news.json").write_text(json.dumps([
-        {"id": "1", "doc": "a man runs. the sun is out.", "summary": "a man runs.", "label": "1", "split": "test"},
-        {"id": "2", "doc": "a man runs. the sun is out.", "summary": "a dog sings.", "label": 0, "split": "test"},
-        {"id": "3", "doc": "x", "summary": "y", "label": 1, "split": "evaluation"},
-    ]), encoding="utf-8")
+    (root / "summedits" / "summedits_news.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": "1",
+                    "doc": "a man runs. the sun is out.",
+                    "summary": "a man runs.",
+                    "label": "1",
+                    "split": "test",
+                },
+                {
+                    "id": "2",
+                    "doc": "a man runs. the sun is out.",
+                    "summary": "a dog sings.",
+                    "label": 0,
+                    "split": "test",
+                },
+                {"id": "3", "doc": "x", "summary": "y", "label": 1, "split": "evaluation"},
+            ]
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -103,10 +134,16 @@ def test_metrics():
     assert ev.best_threshold([0.1, 0.4, 0.6, 0.9], [0, 0, 1, 1]) == pytest.approx(0.6)
 
 
-@pytest.mark.parametrize("task,key,value", [
-    ("msrp", "accuracy", 1.0), ("sts", "spearman", 1.0), ("sick", "accuracy", 1.0),
-    ("nli", "contradiction_f1", 1.0), ("rte", "accuracy", 1.0),
-])
+@pytest.mark.parametrize(
+    "task,key,value",
+    [
+        ("msrp", "accuracy", 1.0),
+        ("sts", "spearman", 1.0),
+        ("sick", "accuracy", 1.0),
+        ("nli", "contradiction_f1", 1.0),
+        ("rte", "accuracy", 1.0),
+    ],
+)
 def test_evaluate_with_rule_judge(data_root, task, key, value):
     result = ev.evaluate(task, ev.load_task(task, data_root), RuleJudge())
     assert result[key] == pytest.approx(value) and result["judge"] == "rule"
@@ -117,7 +154,9 @@ def test_cli_eval_pairs_json(data_root, monkeypatch):
     from newsprism.verdicts import judges
 
     monkeypatch.setattr(judges, "get_judge", lambda name=None, **opts: RuleJudge())
-    result = CliRunner().invoke(eval_pairs.app, ["pairs", "--task", "sick", "--data", str(data_root), "--json"])
+    result = CliRunner().invoke(
+        eval_pairs.app, ["pairs", "--task", "sick", "--data", str(data_root), "--json"]
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["task"] == "sick" and out["n"] == 3 and out["accuracy"] == 1.0 and out["split"] == "test"
@@ -134,10 +173,17 @@ def test_cli_eval_pairs_bad_path(tmp_path):
 # on two CPU cores, hence slow.
 @pytest.mark.slow
 @pytest.mark.models
-@pytest.mark.parametrize("task,metric,floor", [
-    ("msrp", "accuracy", 0.72), ("sts", "spearman", 0.81), ("sick", "accuracy", 0.80),
-    ("sick", "contradiction_f1", 0.74), ("rte", "accuracy", 0.63), ("summedits", "balanced_accuracy", 0.56),
-])
+@pytest.mark.parametrize(
+    "task,metric,floor",
+    [
+        ("msrp", "accuracy", 0.72),
+        ("sts", "spearman", 0.81),
+        ("sick", "accuracy", 0.80),
+        ("sick", "contradiction_f1", 0.74),
+        ("rte", "accuracy", 0.63),
+        ("summedits", "balanced_accuracy", 0.56),
+    ],
+)
 def test_quality_floor_on_shared_benchmarks(shared_dir, task, metric, floor):
     from newsprism.verdicts.judges import get_judge
 

@@ -1,4 +1,4 @@
-"""Pair judges: features, the offline judge's plumbing (tiny fake encoder and model), registry, consistency."""
+"""Pair judges: features, the offline judge's plumbing (tiny fake encoder/model), registry, consistency."""
 
 from __future__ import annotations
 
@@ -48,16 +48,28 @@ class FakeEncoder:
 def tiny_model(consistency: bool = False) -> PairModel:
     rng = np.random.default_rng(0)
     d = 4 * DIM + len(FEATURE_NAMES)
-    w = {"mean": np.zeros(d, np.float32), "std": np.ones(d, np.float32),
-         "W1": rng.normal(size=(d, 16)).astype(np.float32) * 0.3, "b1": np.zeros(16, np.float32),
-         "para_W": rng.normal(size=(16, 1)).astype(np.float32), "para_b": np.zeros(1, np.float32),
-         "sim_W": rng.normal(size=(16, 1)).astype(np.float32), "sim_b": np.zeros(1, np.float32),
-         "nli_W": rng.normal(size=(16, 3)).astype(np.float32), "nli_b": np.zeros(3, np.float32)}
+    w = {
+        "mean": np.zeros(d, np.float32),
+        "std": np.ones(d, np.float32),
+        "W1": rng.normal(size=(d, 16)).astype(np.float32) * 0.3,
+        "b1": np.zeros(16, np.float32),
+        "para_W": rng.normal(size=(16, 1)).astype(np.float32),
+        "para_b": np.zeros(1, np.float32),
+        "sim_W": rng.normal(size=(16, 1)).astype(np.float32),
+        "sim_b": np.zeros(1, np.float32),
+        "nli_W": rng.normal(size=(16, 3)).astype(np.float32),
+        "nli_b": np.zeros(3, np.float32),
+    }
     meta: dict = {"thresholds": {"same_fact": 0.5, "entails": 0.4}}
     if consistency:
         k = len(AGG_FEATURES)
-        meta["consistency"] = {"coef": [1.0] + [0.0] * (k - 1), "mean": [0.0] * k, "std": [1.0] * k,
-                               "intercept": 0.0, "cut": 0.5}
+        meta["consistency"] = {
+            "coef": [1.0] + [0.0] * (k - 1),
+            "mean": [0.0] * k,
+            "std": [1.0] * k,
+            "intercept": 0.0,
+            "cut": 0.5,
+        }
     return PairModel(w, meta)
 
 
@@ -88,8 +100,13 @@ def test_pair_scalars_flag_number_negation_and_antonym():
     same = dict(zip(FEATURE_NAMES, pair_scalars(a, a, ea, ea), strict=True))
     assert same["exact"] == 1.0 and same["num_b_only"] == 0 and same["neg_mismatch"] == 0
     assert same["cos"] == pytest.approx(1.0, abs=1e-5) and same["tok_b_min"] == pytest.approx(1.0, abs=1e-5)
-    antonym = dict(zip(FEATURE_NAMES, pair_scalars("shares rise", "shares fall", *enc.encode_tokens(
-        ["shares rise", "shares fall"])), strict=True))
+    antonym = dict(
+        zip(
+            FEATURE_NAMES,
+            pair_scalars("shares rise", "shares fall", *enc.encode_tokens(["shares rise", "shares fall"])),
+            strict=True,
+        )
+    )
     assert antonym["antonym"] == 1.0
 
 
@@ -98,7 +115,11 @@ def test_pair_scalars_flag_number_negation_and_antonym():
 
 def test_offline_judge_contract(judge: OfflineJudge):
     assert isinstance(judge, Judge)
-    pairs = [("A man plays a flute.", "A man plays music."), ("", "anything"), ("Troops left.", "Troops stayed.")]
+    pairs = [
+        ("A man plays a flute.", "A man plays music."),
+        ("", "anything"),
+        ("Troops left.", "Troops stayed."),
+    ]
     out = judge.judge(pairs)
     assert len(out) == 3 and all(isinstance(j, Judgement) and j.label in LABELS for j in out)
     assert out[1].score == 0.0 and "empty" in out[1].reason
@@ -170,8 +191,10 @@ def test_registry():
 # ---------------------------------------------------------------- consistency
 
 
-DOC = ("Russia said on Saturday it had retaken Kursk. Ukraine denied the claim. "
-       "North Korea sent about 12,000 troops to the region, officials said. The fighting went on.")
+DOC = (
+    "Russia said on Saturday it had retaken Kursk. Ukraine denied the claim. "
+    "North Korea sent about 12,000 troops to the region, officials said. The fighting went on."
+)
 
 
 def test_candidates_pick_closest_sentences():
@@ -181,9 +204,9 @@ def test_candidates_pick_closest_sentences():
         return np.stack([e.sentence for e in enc.encode_tokens(texts)])
 
     plan = candidates(DOC, "Ukraine denied the claim.", embed, ConsistencyOptions(top_k=2))
-    (span, cands), = plan
+    ((span, cands),) = plan
     assert span == (0, len("Ukraine denied the claim."))
-    assert DOC[cands[0][0][0]:cands[0][0][1]] == "Ukraine denied the claim."
+    assert DOC[cands[0][0][0] : cands[0][0][1]] == "Ukraine denied the claim."
     assert len(cands) == 3  # two sentences plus their joined window
 
 
@@ -220,7 +243,9 @@ def test_generic_consistency_needs_every_fact_entailed():
         return np.stack([e.sentence for e in enc.encode_tokens(texts)])
 
     good = check_consistency(WordSubsetJudge(), DOC, "Ukraine denied the claim.", embed=embed)
-    bad = check_consistency(WordSubsetJudge(), DOC, "Ukraine denied the claim. Belarus sent troops.", embed=embed)
+    bad = check_consistency(
+        WordSubsetJudge(), DOC, "Ukraine denied the claim. Belarus sent troops.", embed=embed
+    )
     assert good.consistent and not bad.consistent
     assert bad.facts[1].label == "neutral"
 
@@ -237,11 +262,13 @@ def real_judge(embedder):
 
 @pytest.mark.models
 def test_offline_judge_on_minilm(real_judge):
-    pairs = [("A man is playing a guitar.", "A man is playing a guitar."),
-             ("A man is playing a guitar.", "A man is not playing a guitar."),
-             ("North Korea sent 12,000 troops to Russia.", "North Korea sent 14,000 troops to Russia."),
-             ("The woman is slicing an onion.", "A woman is cutting an onion."),
-             ("The woman is slicing an onion.", "Stocks fell sharply in Tokyo.")]
+    pairs = [
+        ("A man is playing a guitar.", "A man is playing a guitar."),
+        ("A man is playing a guitar.", "A man is not playing a guitar."),
+        ("North Korea sent 12,000 troops to Russia.", "North Korea sent 14,000 troops to Russia."),
+        ("The woman is slicing an onion.", "A woman is cutting an onion."),
+        ("The woman is slicing an onion.", "Stocks fell sharply in Tokyo."),
+    ]
     labels = [j.label for j in real_judge.judge(pairs)]
     assert labels[0] == "entails" and labels[1] == "contradicts" and labels[2] != "entails"
     sim = real_judge.similarity(pairs)
@@ -252,10 +279,48 @@ def test_offline_judge_on_minilm(real_judge):
 
 @pytest.mark.models
 def test_consistency_on_minilm_flags_changed_number(real_judge):
-    doc = ("Russia said on Saturday it had retaken the Kursk region. Ukraine denied the claim. "
-           "North Korea sent about 12,000 troops to the region, officials said.")
+    doc = (
+        "Russia said on Saturday it had retaken the Kursk region. Ukraine denied the claim. "
+        "North Korea sent about 12,000 troops to the region, officials said."
+    )
     res = check_consistency(real_judge, doc, "North Korea sent about 14,000 troops to the region.")
     assert not res.consistent
     fact = res.facts[0]
     assert fact.features["num_doc_only"] == 1.0
-    assert "12,000" in doc[fact.support[0][0]:fact.support[0][1]]
+    assert "12,000" in doc[fact.support[0][0] : fact.support[0][1]]
+
+
+class _FakeTokenizer:
+    vocab = {101: "[CLS]", 102: "[SEP]", 5: "troops", 6: "left", 7: "kursk"}
+
+    def __call__(self, texts, truncation=True, max_length=256):
+        ids = {"troops": 5, "left": 6, "kursk": 7}
+        return {"input_ids": [[101, *[ids[w] for w in t.split()], 102][:max_length] for t in texts]}
+
+    def convert_ids_to_tokens(self, ids):
+        return [self.vocab[i] for i in ids]
+
+
+class _OldSentenceTransformer:
+    """Mimics a sentence-transformers release whose ``encode(output_value=None)`` is broken."""
+
+    max_seq_length = 256
+    tokenizer = _FakeTokenizer()
+
+    def encode(self, texts, output_value="sentence_embedding", convert_to_tensor=False, **kw):
+        import torch
+
+        if output_value is None:
+            raise IndexError("string index out of range")
+        toks = [torch.tensor(np.stack([_vec(str(i)) for i in range(len(t.split()) + 2)])) for t in texts]
+        if output_value == "token_embeddings":
+            return toks
+        return torch.stack([t.mean(0) for t in toks])
+
+
+def test_token_encoder_falls_back_to_two_passes():
+    out = SentenceTransformerTokenEncoder(model=_OldSentenceTransformer()).encode_tokens(
+        ["troops left kursk"]
+    )[0]
+    assert out.tokens == ["troops", "left", "kursk"]  # [CLS]/[SEP] dropped
+    assert out.token_vecs.shape == (3, DIM) and np.linalg.norm(out.sentence) == pytest.approx(1.0, abs=1e-5)

@@ -46,8 +46,14 @@ def test_nli_label_order_read_from_config():
 def test_nli_judge_maps_columns_and_skips_empty():
     fake = FakeCrossEncoder()
     judge = NLIJudge(model=fake)
-    out = judge.judge([("troops left the city", "troops left"), ("troops left", "troops did not leave"),
-                       ("troops left", "tanks arrived"), ("", "x")])
+    out = judge.judge(
+        [
+            ("troops left the city", "troops left"),
+            ("troops left", "troops did not leave"),
+            ("troops left", "tanks arrived"),
+            ("", "x"),
+        ]
+    )
     assert [j.label for j in out] == ["entails", "contradicts", "neutral", "neutral"]
     assert out[0].features["p_entails"] > 0.9 and out[3].score == 0.0
     assert len(fake.seen) == 3  # the empty pair never reached the model
@@ -102,7 +108,11 @@ def test_chat_judge_parses_replies_and_survives_bad_ones(chat_server):
     out = judge.judge([("p1", "h1"), ("p2", "h2"), ("p3", "h3"), ("p4", "h4"), ("", "h5")])
     assert out[0].label == "contradicts" and out[0].score == 0.9 and "14,000" in out[0].reason
     assert [j.score for j in out[1:]] == [0.0] * 4
-    assert "not JSON" in out[1].reason and "HTTPStatusError" in out[2].reason and "unknown label" in out[3].reason
+    assert (
+        "not JSON" in out[1].reason
+        and "HTTPStatusError" in out[2].reason
+        and "unknown label" in out[3].reason
+    )
     path, body, auth = handler.requests[0]
     assert path == "/v1/chat/completions" and body["model"] == "tiny" and auth == "Bearer k"
     assert "PREMISE: p1" in body["messages"][1]["content"] and len(handler.requests) == 4

@@ -34,3 +34,19 @@ def test_incremental_adds_find_pairs_across_batches_and_reopen(tmp_path):
         texts = {src.id: src.text, cut.id: cut.text}
         assert texts[stored.a][a0:a1] == texts[stored.b][b0:b1]
         assert len(result.independent_groups([src.id, cut.id, copy.id, other.id])) == 2
+
+
+def test_identical_copies_in_one_batch_and_revisions_by_url(tmp_path):
+    with Store.open(tmp_path / "r.db") as store:
+        index = ReuseIndex(store, OPTS)
+        body = text(range(50, 62))
+        a = art(body, "a", outlet="One")
+        b = art(body, "b", outlet="Two")
+        pairs = index.add([a, b])
+        assert [(p.type, {p.a, p.b}) for p in pairs] == [("copy", {a.id, b.id})]
+        v1 = art(text(range(70, 82)) + " Ten people were hurt.", "v1", url="https://x.example/s")
+        v2 = art(text(range(70, 82)) + " Twelve people were hurt.", "v2", url="https://x.example/s")
+        index.add([v1])
+        (p,) = index.add([v2])
+        assert p.type == "revision" and p.source == v1.id
+        assert "revision of" in p.direction_reason

@@ -51,12 +51,13 @@ def test_bad_reports_are_refused_with_paths():
         validate_report(broken)
 
 
-def test_real_analyze_report_validates(kursk_dir):
+@pytest.mark.models
+def test_real_analyze_report_validates(kursk_dir, embedder, nlp):
     from newsprism.analysis import PipelineOptions
     from newsprism.api import AnalyzeOptions, analyze
 
-    # Only the stages that need no model: this test is about the report's shape, not model output.
-    options = AnalyzeOptions(pipeline=PipelineOptions(stages=["reuse", "stories"]))
+    # Every stage that is installed, with the session's shared models: all layers meet the schema.
+    options = AnalyzeOptions(pipeline=PipelineOptions(backends={"embedder": embedder, "nlp": nlp}))
     report = analyze([kursk_dir], options=options)
     assert len(report["articles"]) == 5
     assert report_errors(report) == []

@@ -277,3 +277,14 @@ def test_concurrent_reader_is_not_blocked_by_a_writer(tmp_path):
             assert reader.count_articles() == 1
             assert [a.id for a in reader.iter_articles()] == [make(body(0)).id]
         assert reader.count_articles() == 2
+
+
+def test_utc_columns_refuse_naive_datetimes(store):
+    # Which zone a naive value is in is the caller's decision; the column must not guess.
+    from newsprism.store.tables import UTCDateTime
+
+    with pytest.raises(ValueError, match="naive"):
+        UTCDateTime().process_bind_param(datetime(2025, 4, 26, 9, 0), store.engine.dialect)
+    aware = datetime(2025, 4, 26, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+    bound = UTCDateTime().process_bind_param(aware, store.engine.dialect)
+    assert UTCDateTime().process_result_value(bound, store.engine.dialect) == aware

@@ -124,5 +124,12 @@ def affiliations(text: str, people: list[str]) -> dict[str, str]:
 
 def person_key(name: str) -> str:
     """Surname, lower-cased, without possessive: "Gen. Valery Gerasimov's" -> "gerasimov"."""
-    words = re.sub(r"['’]s\b", "", name).replace(".", " ").split()
+    words = [
+        w
+        for w in re.sub(r"['’]s\b", "", name).replace(".", " ").replace(",", " ").split()
+        if w.lower() not in _SUFFIXES
+    ]
     return words[-1].lower() if words else ""
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})

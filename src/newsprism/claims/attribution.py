@@ -143,7 +143,12 @@ def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     return end, len(masked)
 
 
+_NEGATED_VERB = re.compile(r"(?:\bnot|\bnever|n[’']t|\bcannot|\bno one)\s*(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
+    if _NEGATED_VERB.search(masked[max(0, verb_start - 24) : verb_start]):
+        return None  # "would not say", "couldn't confirm": nobody asserts anything
     bound = max(masked.rfind(c, 0, verb_start) for c in ",_—–:;")
     a = bound + 1
     pre = masked[a:verb_start]

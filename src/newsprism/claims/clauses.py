@@ -103,7 +103,8 @@ def split_clauses(masked: str) -> list[tuple[int, int]]:
 
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|no longer|cannot)\b|n[’']t\b", re.IGNORECASE
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|no longer|cannot|yet to|failed to)\b|n[’']t\b",
+    re.IGNORECASE,
 )
 _HEDGE = re.compile(
     r"\b(?:alleged(?:ly)?|reportedly|purportedly|apparently|possibly|probably|likely|unconfirmed|unverified|"
@@ -116,8 +117,16 @@ def cues(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-def negation_cues(masked: str) -> list[tuple[int, int]]:
-    return cues(_NEGATION, masked)
+_SUBORDINATE = re.compile(r"\b(?:who|which|why|whether|because|although|though|but|while|if|unless)\b",
+                          re.IGNORECASE)
+
+
+def negation_cues(text: str) -> list[tuple[int, int]]:
+    """Negation cues of the main clause: a "not" after "who", "why", "but" ... negates a subordinate
+    clause ("was denied a permit, said X, who would not say why"), not the claim."""
+    sub = _SUBORDINATE.search(text)
+    limit = sub.start() if sub else len(text)
+    return [c for c in cues(_NEGATION, text) if c[0] < limit]
 
 
 def hedge_cues(text: str) -> list[tuple[int, int]]:

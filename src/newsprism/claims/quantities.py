@@ -159,7 +159,7 @@ def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
             break
         words.append((w.group("w"), w.end()))
         cursor = w.end()
-    if not words:
+    if not words or len(words[-1][0].strip("'’-")) < 2:
         return None, (), pos
     mods = tuple(w.lower() for w, _ in words[:-1])
     return words[-1][0].lower().strip("'’-"), mods, words[-1][1]

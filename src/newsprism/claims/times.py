@@ -49,6 +49,8 @@ _PART = r"(?:\s+(?:night|morning|afternoon|evening))?"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    # Clock times are times, never counts: "4:00 p.m.", "6: 00 p.m.", "noon".
+    ("clock", re.compile(r"\b\d{1,2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}:\d{2}\b", re.I)),
     ("mdy", re.compile(rf"\b(?P<mo>{_MO})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MO})(?:\s+(?P<y>\d{{4}}))?\b")),
     (
@@ -184,6 +186,8 @@ def _resolve(kind: str, m: re.Match[str], ref: date | None) -> tuple[tuple[date,
         key = "autumn" if name == "fall" else name
         rel = m.group(0).split()[0].lower()
         return (_season(name, ref, rel) if ref else None), f"season:{key}"
+    if kind == "clock":
+        return None, f"clock:{''.join(m.group(0).lower().split())}"
     return (_relative(m.group(0), ref) if ref else None), f"rel:{' '.join(m.group(0).lower().split())}"
 
 

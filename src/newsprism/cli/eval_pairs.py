@@ -22,6 +22,7 @@ app = typer.Typer(help="Evaluate components on public benchmarks.", no_args_is_h
 def _group() -> None:
     """Evaluate components on public benchmarks."""
 
+
 TaskOption = Annotated[str, typer.Option("--task", "-t", help="msrp, sts, sick, nli, rte or summedits.")]
 DataOption = Annotated[Path, typer.Option("--data", "-d", help="Data file, dataset folder or data root.")]
 JudgeOption = Annotated[str, typer.Option("--judge", help="offline (default), nli or chat.")]
@@ -29,12 +30,18 @@ SplitOption = Annotated[str, typer.Option("--split", help="Split to score (test;
 LimitOption = Annotated[int | None, typer.Option("--limit", help="Score only the first N examples.")]
 CacheOption = Annotated[
     Path | None,
-    typer.Option("--cache", help="Offline judge: a .npz file keeping token vectors between runs (e.g. in /tmp)."),
+    typer.Option(
+        "--cache", help="Offline judge: a .npz file keeping token vectors between runs (e.g. in /tmp)."
+    ),
 ]
 JudgeOptOption = Annotated[
     list[str] | None,
-    typer.Option("--judge-option", "-o", metavar="KEY=VALUE",
-                 help="Judge option, e.g. -o model=cross-encoder/nli-deberta-v3-base or -o base_url=...; repeatable."),
+    typer.Option(
+        "--judge-option",
+        "-o",
+        metavar="KEY=VALUE",
+        help="Judge option, e.g. -o model=cross-encoder/nli-deberta-v3-base or -o base_url=...; repeatable.",
+    ),
 ]
 
 

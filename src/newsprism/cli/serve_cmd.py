@@ -30,7 +30,9 @@ def serve(
 
     web = create_app(db, WebOptions(max_body_bytes=int(max_body_mb * 1024 * 1024)))
     stderr().print(f"newsprism serving http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
-    uvicorn.run(web, host=host, port=port, log_level="info")
+    # Keep-alive longer than uvicorn's 5 s default: a busy client reusing a connection the server
+    # has just closed sees a reset instead of an answer.
+    uvicorn.run(web, host=host, port=port, log_level="info", timeout_keep_alive=30)
 
 
 @app.command("create")

@@ -21,7 +21,9 @@ def _story_table(title: str, rows: list[dict]) -> Table:
         span = r["time_span"]
         shown_span = " – ".join(x[:10] for x in (span["start"], span["end"]) if x) or "undated"
         indep = f"{r['n_independent_sources']}" + ("" if r["independent_basis"] == "reuse" else "*")
-        table.add_row(r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span)
+        table.add_row(
+            r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span
+        )
     return table
 
 
@@ -91,9 +93,13 @@ def build_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
 
 
 def eval_stories(
-    data: Annotated[Path, typer.Option("--data", "-d", help="JSONL rows: id, text, gold label; optional "
-                                       "title, published.")],
-    label: Annotated[str, typer.Option("--label", help="The row key holding the gold story label.")] = "story",
+    data: Annotated[
+        Path,
+        typer.Option("--data", "-d", help="JSONL rows: id, text, gold label; optional title, published."),
+    ],
+    label: Annotated[
+        str, typer.Option("--label", help="The row key holding the gold story label.")
+    ] = "story",
     json_out: JsonOption = False,
 ) -> None:
     """B-cubed precision, recall and F1 of story clustering (ids and labels are never read to cluster)."""
@@ -116,7 +122,9 @@ def eval_stories(
         echo_json(report)
         return
     out = stdout()
-    out.print(f"{data}: {report['n_items']} rows, {report['n_clusters']} clusters "
-              f"({report['n_gold_clusters']} gold)")
+    out.print(
+        f"{data}: {report['n_items']} rows, {report['n_clusters']} clusters "
+        f"({report['n_gold_clusters']} gold)"
+    )
     for key in ("precision", "recall", "f1"):
         out.print(f"  B-cubed {key:<10} {report[key]:.4f}")

@@ -20,17 +20,27 @@ import numpy as np
 TASKS = ("msrp", "sts", "sick", "nli", "rte", "summedits")
 NLI_LABELS = ("entails", "neutral", "contradicts")
 _NLI_NAMES = {
-    "entailment": "entails", "entails": "entails", "neutral": "neutral",
-    "contradiction": "contradicts", "contradicts": "contradicts",
+    "entailment": "entails",
+    "entails": "entails",
+    "neutral": "neutral",
+    "contradiction": "contradicts",
+    "contradicts": "contradicts",
 }
 
 # split -> file name inside the dataset folder; the folder name is the key used under the data root.
 _FILES: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
-    "msrp": ("msrp", {"train": ("msr-para-train.tsv",), "dev": ("msr-para-val.tsv",),
-                      "test": ("msr-para-test.tsv",)}),
-    "sts": ("sts-benchmark", {"train": ("sts-train.csv",), "dev": ("sts-dev.csv",), "test": ("sts-test.csv",)}),
-    "sick": ("sick", {"train": ("SICK_train.txt",), "dev": ("SICK_trial.txt",),
-                      "test": ("SICK_test_annotated.txt",)}),
+    "msrp": (
+        "msrp",
+        {"train": ("msr-para-train.tsv",), "dev": ("msr-para-val.tsv",), "test": ("msr-para-test.tsv",)},
+    ),
+    "sts": (
+        "sts-benchmark",
+        {"train": ("sts-train.csv",), "dev": ("sts-dev.csv",), "test": ("sts-test.csv",)},
+    ),
+    "sick": (
+        "sick",
+        {"train": ("SICK_train.txt",), "dev": ("SICK_trial.txt",), "test": ("SICK_test_annotated.txt",)},
+    ),
     "nli": ("snli", {"dev": ("snli_dev.jsonl",), "test": ("snli_test.jsonl",)}),
     "rte": ("rte3", {"dev": ("RTE3_pairs_dev-set-final.xml",), "test": ("RTE3-TEST-GOLD.xml",)}),
     "summedits": ("summedits", {"dev": ("summedits_news.json",), "test": ("summedits_news.json",)}),
@@ -93,7 +103,7 @@ def load_sts(path: Path) -> list[PairExample]:
 
 
 def load_sick(path: Path, target: str = "entailment") -> list[PairExample]:
-    """SICK rows labelled with the 3-way judgement, or with relatedness (1-5) when ``target='relatedness'``."""
+    """SICK rows labelled with the 3-way judgement, or relatedness (1-5) with ``target='relatedness'``."""
     out = []
     for r in _tsv_rows(path)[1:]:
         if len(r) < 5:
@@ -147,8 +157,11 @@ def load_summedits(path: Path, split: str | None = "test") -> list[PairExample]:
     except (OSError, json.JSONDecodeError) as exc:
         raise DatasetError(f"{path}: not SummEdits JSON ({exc})") from exc
     split_name = {"dev": "evaluation"}.get(split or "", split)
-    out = [PairExample(r["doc"], r["summary"], int(r["label"])) for r in rows
-           if split_name is None or r.get("split") == split_name]
+    out = [
+        PairExample(r["doc"], r["summary"], int(r["label"]))
+        for r in rows
+        if split_name is None or r.get("split") == split_name
+    ]
     if not out:
         raise DatasetError(f"{path}: no SummEdits rows for split {split!r}")
     return out
@@ -158,7 +171,11 @@ def load_task(task: str, path: str | Path, split: str = "test") -> list[PairExam
     """Load ``split`` of ``task`` from a file, a dataset folder or the data root."""
     file = resolve_split(task, path, split)
     loaders: dict[str, Callable[[Path], list[PairExample]]] = {
-        "msrp": load_msrp, "sts": load_sts, "sick": load_sick, "nli": load_nli, "rte": load_rte,
+        "msrp": load_msrp,
+        "sts": load_sts,
+        "sick": load_sick,
+        "nli": load_nli,
+        "rte": load_rte,
         "summedits": lambda p: load_summedits(p, split),
     }
     return loaders[task](file)
@@ -240,7 +257,11 @@ def evaluate(task: str, examples: list[PairExample], judge: Any) -> dict[str, An
     """Score ``judge`` on labelled ``examples`` of ``task`` with that task's metrics."""
     pairs = [(e.a, e.b) for e in examples]
     gold = [e.label for e in examples]
-    out: dict[str, Any] = {"task": task, "n": len(examples), "judge": getattr(judge, "name", type(judge).__name__)}
+    out: dict[str, Any] = {
+        "task": task,
+        "n": len(examples),
+        "judge": getattr(judge, "name", type(judge).__name__),
+    }
     if task == "msrp":
         pred = _same_fact(judge, pairs)
         out |= {"accuracy": accuracy(gold, pred), "f1": f1(gold, pred)}
@@ -249,8 +270,11 @@ def evaluate(task: str, examples: list[PairExample], judge: Any) -> dict[str, An
         out |= {"spearman": spearman(gold, sim), "pearson": pearson(gold, sim)}
     elif task in ("sick", "nli"):
         pred = [j.label for j in judge.judge(pairs)]
-        out |= {"accuracy": accuracy(gold, pred), "contradiction_f1": f1(gold, pred, "contradicts"),
-                "f1_per_label": {lab: f1(gold, pred, lab) for lab in NLI_LABELS}}
+        out |= {
+            "accuracy": accuracy(gold, pred),
+            "contradiction_f1": f1(gold, pred, "contradicts"),
+            "f1_per_label": {lab: f1(gold, pred, lab) for lab in NLI_LABELS},
+        }
     elif task == "rte":
         out |= {"accuracy": accuracy(gold, _entails(judge, pairs))}
     elif task == "summedits":

@@ -71,35 +71,40 @@ class ReuseIndex:
         fresh = [a for a in dict((a.id, a) for a in articles).values() if a.id not in known]
         if not fresh:
             return []
-        # Exact copies get no signature row: their representative's keys already find them.
-        self.store.add_articles(fresh)
-        evidence, reps = self._exact(fresh), []
-        for art in fresh:
-            if art.content_hash not in self.by_hash:
-                self.by_hash[art.content_hash] = art.id
-                reps.append(art)
+        # The stored versions carry what the store inferred (revision links by URL).
+        stored = {art.id: art for _, art in self.store.add_articles(fresh).statuses}
+        fresh = [stored.get(a.id, a) for a in fresh]
+        evidence, reps = self._exact(fresh)
         evidence += self._candidates(reps)
         evidence = resolve_weak(evidence + self._neighbourhood(evidence), self.options)
         evidence = drop_indirect(evidence, self.options)
         new_ids = {a.id for a in fresh}
         ctx = Context([ev for ev in evidence if not ev.exact], self.options)
         pairs = [classify(ev, ctx, self.options) for ev in evidence if {ev.a.id, ev.b.id} & new_ids]
-        self._write(fresh, reps, pairs)
+        self._write(reps, pairs)
         return pairs
 
-    def _exact(self, fresh: Sequence[Article]) -> list[Evidence]:
-        out = []
-        reps = {}
+    def _exact(self, fresh: Sequence[Article]) -> tuple[list[Evidence], list[Article]]:
+        """Exact copies (of stored texts or of each other) and the distinct new texts. Copies get
+        no signature row: their representative's keys already find them."""
+        reps: list[Article] = []
+        batch: dict[str, Article] = {}
+        copies: list[tuple[str, Article]] = []
         for art in fresh:
             rep_id = self.by_hash.get(art.content_hash)
-            if rep_id is not None:
-                reps.setdefault(rep_id, None)
-        stored = {a.id: a for a in self.store.get_articles(list(reps))}
-        for art in fresh:
-            rep = stored.get(self.by_hash.get(art.content_hash, ""))
+            if rep_id is None:
+                self.by_hash[art.content_hash] = art.id
+                batch[art.id] = art
+                reps.append(art)
+            else:
+                copies.append((rep_id, art))
+        older = {a.id: a for a in self.store.get_articles({r for r, _ in copies if r not in batch})}
+        out = []
+        for rep_id, art in copies:
+            rep = batch.get(rep_id) or older.get(rep_id)
             if rep is not None:
                 out.append(exact_evidence(rep, art, self.finder.hasher.tokens(rep.text)))
-        return out
+        return out, reps
 
     def _candidates(self, reps: list[Article]) -> list[Evidence]:
         self._pending_keys = []
@@ -148,7 +153,7 @@ class ReuseIndex:
                     out.append(ev)
         return out
 
-    def _write(self, fresh: Sequence[Article], reps: list[Article], pairs: list[ReusePair]) -> None:
+    def _write(self, reps: list[Article], pairs: list[ReusePair]) -> None:
         rep_doc = {a.id: len(self.doc_ids) - len(reps) + n for n, a in enumerate(reps)}
         with self.store.transaction() as conn:
             for n, art in enumerate(reps):

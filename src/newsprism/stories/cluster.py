@@ -115,8 +115,10 @@ def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarr
     return keys // n, keys % n
 
 
-def build_graph(feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None) -> Graph:
-    """Candidate pairs with exact and sketch scores; ``forced`` pairs (reuse links) score ≥ ``reuse_score``."""
+def build_graph(
+    feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None
+) -> Graph:
+    """Candidate pairs (plus the ``forced`` reuse links) with exact and sketch scores."""
     vecs = sketch(feats, options)
     left, right = candidate_pairs(feats, options)
     n = len(feats)
@@ -125,9 +127,6 @@ def build_graph(feats: DocFeatures, options: StoryOptions, forced: list[tuple[in
         keys = np.unique(np.concatenate([left * n + right, forced_keys]))
         left, right = keys // n, keys % n
     score = pair_scores(feats, left, right, options)
-    if len(forced_keys):
-        mask = np.isin(left * n + right, forced_keys)
-        score[mask] = np.maximum(score[mask], options.reuse_score)
     approx = np.einsum("ij,ij->i", vecs[left], vecs[right]) if len(left) else np.zeros(0, np.float32)
     return Graph(left, right, score, approx.astype(np.float32), vecs)
 
@@ -142,6 +141,8 @@ class _Linkage:
         self.sq = np.einsum("ij,ij->i", self.sums, self.sums)
         self.inner = np.zeros(n)  # exact minus sketch score, summed over candidate pairs inside a cluster
         self.nbrs: list[dict[int, float]] = [{} for _ in range(n)]  # exact minus sketch, between clusters
+        self.parent = np.arange(n)
+        self.version = np.zeros(n, dtype=np.int64)
         delta = (graph.score - graph.approx).tolist()
         for a, b, d in zip(graph.left.tolist(), graph.right.tolist(), delta, strict=True):
             self.nbrs[a][b] = d
@@ -160,6 +161,32 @@ class _Linkage:
         total = (self.sums[c] @ self.sums[c] - self.sq[c]) / 2 + self.inner[c]
         return float(total / pairs)
 
+    def root(self, x: int) -> int:
+        while self.parent[x] != x:
+            x = int(self.parent[x])
+        return x
+
+    def current(self, c: int, version: int) -> bool:
+        """Whether a heap entry made when ``c`` had ``version`` still describes a live cluster."""
+        return self.parent[c] == c and self.version[c] == version
+
+    def join(self, a: int, b: int) -> int:
+        keep, gone = (a, b) if len(self.nbrs[a]) >= len(self.nbrs[b]) else (b, a)
+        self.merge(keep, gone)
+        self.parent[gone] = keep
+        self.version[keep] += 1
+        return keep
+
+    def push(self, c: int, heap: list, threshold: float) -> None:
+        """Queue ``c``'s linkage to each neighbouring cluster that clears the threshold."""
+        others = list(self.nbrs[c])
+        if not others:
+            return
+        for o, value in zip(others, self.links(c, others).tolist(), strict=True):
+            if value > threshold:
+                lo, hi = (c, o) if c < o else (o, c)
+                heapq.heappush(heap, (-value, int(self.version[lo]), int(self.version[hi]), lo, hi))
+
     def merge(self, keep: int, gone: int) -> None:
         self.inner[keep] += self.inner[gone] + self.nbrs[keep].pop(gone, 0.0)
         self.sums[keep] += self.sums[gone]
@@ -174,39 +201,36 @@ class _Linkage:
             other[keep] = other.get(keep, 0.0) + d
 
 
-def average_link(graph: Graph, threshold: float, cohesion_ratio: float = 0.0) -> np.ndarray:
+def average_link(
+    graph: Graph,
+    threshold: float,
+    cohesion_ratio: float = 0.0,
+    must_link: list[tuple[int, int]] | None = None,
+) -> np.ndarray:
     """Cluster labels (0..k-1) by average linkage restricted to clusters joined by candidate pairs.
 
-    Merges run best-first from a heap with lazy invalidation. A merge also needs the linkage to reach
-    ``cohesion_ratio`` × the cohesion of each side (a cohesion constraint), so two tight clusters about
-    similar events are not averaged into one.
+    ``must_link`` pairs (reuse links: one text copied from another) are joined before anything else.
+    Merges then run best-first from a heap with lazy invalidation. A merge also needs the linkage to
+    reach ``cohesion_ratio`` x the cohesion of each side (a cohesion constraint), so two tight clusters
+    about similar events are not averaged into one.
     """
-    n = len(graph.sketch)
     link = _Linkage(graph)
-    parent = np.arange(n)
-    version = np.zeros(n, dtype=np.int64)
-    first = graph.score  # between singletons the linkage is the pair score
-    heap = [(-s, 0, 0, a, b) for a, b, s in zip(graph.left.tolist(), graph.right.tolist(),
-                                                  first.tolist(), strict=True) if s > threshold]
-    heapq.heapify(heap)
+    for a, b in must_link or ():
+        ra, rb = link.root(a), link.root(b)
+        if ra != rb:
+            link.join(ra, rb)
+    heap: list[tuple[float, int, int, int, int]] = []
+    for c in range(len(graph.sketch)):
+        if link.parent[c] == c:
+            link.push(c, heap, threshold)
     while heap:
         neg, va, vb, a, b = heapq.heappop(heap)
-        if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
+        if not link.current(a, va) or not link.current(b, vb):
             continue
         if -neg < cohesion_ratio * min(link.cohesion(a), link.cohesion(b)):
             continue
-        keep, gone = (a, b) if len(link.nbrs[a]) >= len(link.nbrs[b]) else (b, a)
-        link.merge(keep, gone)
-        parent[gone] = keep
-        version[keep] += 1
-        others = list(link.nbrs[keep])
-        if not others:
-            continue
-        for c, value in zip(others, link.links(keep, others).tolist(), strict=True):
-            if value > threshold:
-                lo, hi = (keep, c) if keep < c else (c, keep)
-                heapq.heappush(heap, (-value, version[lo], version[hi], lo, hi))
-    return _labels(parent)
+        link.push(link.join(a, b), heap, threshold)
+    return _labels(link.parent)
 
 
 def _labels(parent: np.ndarray) -> np.ndarray:
@@ -220,9 +244,11 @@ def _labels(parent: np.ndarray) -> np.ndarray:
     return labels
 
 
-def cluster(feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None) -> np.ndarray:
+def cluster(
+    feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None
+) -> np.ndarray:
     """Story labels for every row of ``feats``; the result does not depend on the rows' order."""
     if len(feats) == 0:
         return np.zeros(0, dtype=np.int64)
     graph = build_graph(feats, options, forced)
-    return average_link(graph, options.threshold, options.cohesion_ratio)
+    return average_link(graph, options.threshold, options.cohesion_ratio, forced)

@@ -66,5 +66,6 @@ def build_result(articles: Sequence[Article], clustering: Clustering, reuse: Any
     notes = []
     if not callable(independent_of):
         notes.append("no reuse layer: each article counts as one independent source")
-    return StoriesResult(tuple(stories), story_of, tuple(notes), {"n_articles": len(articles),
-                                                                 "n_stories": len(stories)})
+    return StoriesResult(
+        tuple(stories), story_of, tuple(notes), {"n_articles": len(articles), "n_stories": len(stories)}
+    )

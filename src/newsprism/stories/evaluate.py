@@ -30,9 +30,14 @@ class BCubed:
     n_gold: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "n_items": self.n_items, "n_clusters": self.n_clusters,
-                "n_gold_clusters": self.n_gold}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "n_items": self.n_items,
+            "n_clusters": self.n_clusters,
+            "n_gold_clusters": self.n_gold,
+        }
 
 
 def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> BCubed:
@@ -64,8 +69,12 @@ def article_from_row(row: dict[str, Any], index: int) -> Article:
             published = published.replace(tzinfo=UTC)
     title = row.get("title")
     return Article(
-        id=f"row{index}", text=text, content_hash=content_hash(text), source_format="eval",
-        title=str(title) if title else None, published=published if published else None,
+        id=f"row{index}",
+        text=text,
+        content_hash=content_hash(text),
+        source_format="eval",
+        title=str(title) if title else None,
+        published=published if published else None,
         paragraphs=paragraphs,
         sentences=split_sentences(text, paragraphs) if text else [Span(0, 0)],
     )
@@ -101,6 +110,12 @@ def evaluate_file(path: Path, label_key: str, options: Any = None, embedder: Any
     labels = cluster_articles(arts, embeddings, options).labels
     t2 = time.perf_counter()
     report = bcubed(labels.tolist(), gold).to_dict()
-    report.update({"data": str(path), "label": label_key, "embedding_seconds": round(t1 - t0, 3),
-                   "clustering_seconds": round(t2 - t1, 3)})
+    report.update(
+        {
+            "data": str(path),
+            "label": label_key,
+            "embedding_seconds": round(t1 - t0, 3),
+            "clustering_seconds": round(t2 - t1, 3),
+        }
+    )
     return report

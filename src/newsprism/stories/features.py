@@ -1,4 +1,4 @@
-"""What tells one news event from another, per article: lead embedding, hashed TF-IDF, shared names and numbers.
+"""What tells one news event from another: lead embedding, hashed TF-IDF, shared names and numbers.
 
 Every sparse profile uses a fixed-width hashing vectorizer so a new article can be compared with stored
 story profiles without refitting a vocabulary; the IDF weights are frozen at the last batch build.
@@ -87,9 +87,7 @@ def _words(text: str) -> list[str]:
 
 
 def text_vectorizer() -> HashingVectorizer:
-    return HashingVectorizer(
-        n_features=N_TEXT_FEATURES, analyzer=_words, alternate_sign=False, norm=None
-    )
+    return HashingVectorizer(n_features=N_TEXT_FEATURES, analyzer=_words, alternate_sign=False, norm=None)
 
 
 def name_vectorizer() -> HashingVectorizer:
@@ -145,6 +143,9 @@ def article_time(article: Article) -> float:
 
 
 def raw_counts(articles: list[Article]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    if not articles:  # the hashing vectorizer cannot transform an empty list
+        empty = sparse.csr_matrix((0, N_TEXT_FEATURES), dtype=np.float32)
+        return empty, sparse.csr_matrix((0, N_NAME_FEATURES), dtype=np.float32)
     bodies = [f"{a.title or ''}\n{a.text}" for a in articles]
     return text_vectorizer().transform(bodies).tocsr(), name_vectorizer().transform(bodies).tocsr()
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 
 from newsprism.reuse.tables import reuse_pairs, reuse_signatures
-from newsprism.stories.tables import stories, story_events, story_members
 from newsprism.store import Store
 from newsprism.store.tables import articles
+from newsprism.stories.tables import stories, story_events, story_members
 
 
 def _iso(value: Any) -> str | None:
@@ -26,8 +26,9 @@ def _independent(conn: Any, ids: list[str]) -> tuple[int, str]:
     """Copy groups among ``ids`` from stored reuse pairs (each group counts once), when reuse ran on them."""
     if not ids:
         return 0, "articles"
-    seen = conn.execute(select(func.count()).select_from(reuse_signatures)
-                        .where(reuse_signatures.c.article_id.in_(ids))).scalar_one()
+    seen = conn.execute(
+        select(func.count()).select_from(reuse_signatures).where(reuse_signatures.c.article_id.in_(ids))
+    ).scalar_one()
     if not seen:
         return len(ids), "articles"
     parent = {a: a for a in ids}
@@ -46,10 +47,20 @@ def _independent(conn: Any, ids: list[str]) -> tuple[int, str]:
 
 
 def _members(conn: Any, story_ids: list[str]) -> dict[str, list[Any]]:
-    query = (select(story_members.c.story_id, story_members.c.how, story_members.c.score, articles.c.id,
-                    articles.c.title, articles.c.outlet, articles.c.outlet_domain, articles.c.published)
-             .join(articles, articles.c.id == story_members.c.article_id)
-             .where(story_members.c.story_id.in_(story_ids)))
+    query = (
+        select(
+            story_members.c.story_id,
+            story_members.c.how,
+            story_members.c.score,
+            articles.c.id,
+            articles.c.title,
+            articles.c.outlet,
+            articles.c.outlet_domain,
+            articles.c.published,
+        )
+        .join(articles, articles.c.id == story_members.c.article_id)
+        .where(story_members.c.story_id.in_(story_ids))
+    )
     out: dict[str, list[Any]] = defaultdict(list)
     for row in conn.execute(query):
         out[row.story_id].append(row)
@@ -61,10 +72,16 @@ def _summary(row: Any, members: list[Any], conn: Any) -> dict[str, Any]:
     n_indep, basis = _independent(conn, ids)
     outlets = list(dict.fromkeys(m.outlet or m.outlet_domain for m in members if m.outlet or m.outlet_domain))
     return {
-        "id": row.id, "label": row.label, "article_ids": ids, "outlets": outlets,
+        "id": row.id,
+        "label": row.label,
+        "article_ids": ids,
+        "outlets": outlets,
         "time_span": {"start": _iso(row.first_published), "end": _iso(row.last_published)},
-        "n_articles": row.n_articles, "n_independent_sources": n_indep, "independent_basis": basis,
-        "status": row.status, "updated_at": _iso(row.updated_at),
+        "n_articles": row.n_articles,
+        "n_independent_sources": n_indep,
+        "independent_basis": basis,
+        "status": row.status,
+        "updated_at": _iso(row.updated_at),
     }
 
 
@@ -73,8 +90,13 @@ def list_stories(store: Store, *, limit: int = 50, offset: int = 0) -> tuple[lis
     with store.engine.connect() as conn:
         active = stories.c.status == "active"
         total = conn.execute(select(func.count()).select_from(stories).where(active)).scalar_one()
-        rows = conn.execute(select(stories).where(active)
-                            .order_by(stories.c.n_articles.desc(), stories.c.id).limit(limit).offset(offset)).all()
+        rows = conn.execute(
+            select(stories)
+            .where(active)
+            .order_by(stories.c.n_articles.desc(), stories.c.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
         members = _members(conn, [r.id for r in rows])
         return [_summary(r, members.get(r.id, []), conn) for r in rows], total
 
@@ -91,14 +113,36 @@ def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
         members = _members(conn, [row.id]).get(row.id, [])
         out = _summary(row, members, conn)
         out["articles"] = [
-            {"id": m.id, "title": m.title, "outlet": m.outlet, "published": _iso(m.published), "how": m.how,
-             "score": None if m.score is None else round(m.score, 4)}
+            {
+                "id": m.id,
+                "title": m.title,
+                "outlet": m.outlet,
+                "published": _iso(m.published),
+                "how": m.how,
+                "score": None if m.score is None else round(m.score, 4),
+            }
             for m in sorted(members, key=lambda m: (m.published is None, _iso(m.published) or "", m.id))
         ]
         like = f'%"{row.id}"%'
-        events = conn.execute(select(story_events).where(or_(
-            cast(story_events.c.from_ids, String).like(like),
-            cast(story_events.c.to_ids, String).like(like))).order_by(story_events.c.id)).all()
-        out["events"] = [{"at": _iso(e.at), "kind": e.kind, "from_ids": e.from_ids, "to_ids": e.to_ids,
-                          "article_ids": e.article_ids, "detail": e.detail} for e in events]
+        events = conn.execute(
+            select(story_events)
+            .where(
+                or_(
+                    cast(story_events.c.from_ids, String).like(like),
+                    cast(story_events.c.to_ids, String).like(like),
+                )
+            )
+            .order_by(story_events.c.id)
+        ).all()
+        out["events"] = [
+            {
+                "at": _iso(e.at),
+                "kind": e.kind,
+                "from_ids": e.from_ids,
+                "to_ids": e.to_ids,
+                "article_ids": e.article_ids,
+                "detail": e.detail,
+            }
+            for e in events
+        ]
         return out

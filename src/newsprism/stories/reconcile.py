@@ -21,8 +21,13 @@ class StoryEvent:
     detail: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "from_ids": self.from_ids, "to_ids": self.to_ids,
-                "article_ids": self.article_ids, "detail": self.detail}
+        return {
+            "kind": self.kind,
+            "from_ids": self.from_ids,
+            "to_ids": self.to_ids,
+            "article_ids": self.article_ids,
+            "detail": self.detail,
+        }
 
 
 @dataclass(slots=True)
@@ -66,8 +71,13 @@ def reconcile(
             events.append(StoryEvent("merge", sources, [new_id], moved))
     for sid, targets in sorted(spread.items()):
         if len(targets) > 1:
-            moved = sorted(a for members, nid in zip(clusters, ids, strict=True) if nid != sid
-                           for a in members if old.get(a) == sid)
+            moved = sorted(
+                a
+                for members, nid in zip(clusters, ids, strict=True)
+                if nid != sid
+                for a in members
+                if old.get(a) == sid
+            )
             events.append(StoryEvent("split", [sid], sorted(targets), moved))
     alive = set(ids)
     retired = {sid: ("split" if len(t) > 1 else "merged") for sid, t in spread.items() if sid not in alive}

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from newsprism.model import Article
 from newsprism.reuse.tables import reuse_pairs
+from newsprism.store import Store
 from newsprism.stories.cluster import SKETCH_NAME_DIMS, SKETCH_TEXT_DIMS
 from newsprism.stories.engine import Clustering, cluster_articles, lead_embeddings
 from newsprism.stories.features import Idf, featurize, lead_of
@@ -22,7 +23,6 @@ from newsprism.stories.reconcile import StoryEvent, reconcile
 from newsprism.stories.result import story_id, summarize
 from newsprism.stories.score import StoryOptions
 from newsprism.stories.tables import stories, story_events, story_members, story_state
-from newsprism.store import Store
 
 STATE_KEY = "features"
 
@@ -38,15 +38,20 @@ class RebuildReport:
     events: list[StoryEvent] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n_articles": self.n_articles, "n_stories": self.n_stories,
-                "events": [e.to_dict() for e in self.events]}
+        return {
+            "n_articles": self.n_articles,
+            "n_stories": self.n_stories,
+            "events": [e.to_dict() for e in self.events],
+        }
 
 
 def _save_state(conn: Connection, idf: Idf, emb_dims: int) -> None:
     buf = io.BytesIO()
     np.savez(buf, text=idf.text, names=idf.names, scalars=np.array([idf.n_docs, emb_dims]))
     conn.execute(delete(story_state).where(story_state.c.key == STATE_KEY))
-    conn.execute(story_state.insert().values(key=STATE_KEY, value=buf.getvalue(), updated_at=datetime.now(UTC)))
+    conn.execute(
+        story_state.insert().values(key=STATE_KEY, value=buf.getvalue(), updated_at=datetime.now(UTC))
+    )
 
 
 def _load_state(conn: Connection) -> tuple[Idf, int] | None:
@@ -82,6 +87,10 @@ class StoryStore:
         embeddings = lead_embeddings(articles, self.embedder, self.options)
         reuse = _PairsOnly(self._reuse_links([a.id for a in articles]))
         clustering = cluster_articles(articles, embeddings, self.options, reuse)
+        return self.save_clustering(articles, clustering)
+
+    def save_clustering(self, articles: list[Article], clustering: Clustering) -> RebuildReport:
+        """Store a clustering of all stored ``articles``, reconciling ids with the previous one."""
         groups: dict[int, list[int]] = {}
         for i, label in enumerate(clustering.labels.tolist()):
             groups.setdefault(label, []).append(i)
@@ -92,15 +101,22 @@ class StoryStore:
             rec = reconcile(clusters, old, lambda members: story_id(min(members)))
             self._write_rebuild(conn, articles, clustering, rows, rec.ids)
             for sid, status in rec.retired.items():
-                conn.execute(update(stories).where(stories.c.id == sid).values(
-                    status=status, n_articles=0, updated_at=datetime.now(UTC)))
+                conn.execute(
+                    update(stories)
+                    .where(stories.c.id == sid)
+                    .values(status=status, n_articles=0, updated_at=datetime.now(UTC))
+                )
             self._write_events(conn, rec.events)
-            _save_state(conn, clustering.idf, embeddings.shape[1])
+            _save_state(conn, clustering.idf, clustering.feats.embeddings.shape[1])
         self._index, self._idf = None, None
         return RebuildReport(len(articles), len(rows), rec.events)
 
     def _write_rebuild(
-        self, conn: Connection, articles: list[Article], clustering: Clustering, rows: list[list[int]],
+        self,
+        conn: Connection,
+        articles: list[Article],
+        clustering: Clustering,
+        rows: list[list[int]],
         ids: list[str],
     ) -> None:
         now = datetime.now(UTC)
@@ -113,24 +129,48 @@ class StoryStore:
             for i in members[1:]:
                 profile = index._combine(profile, index.doc_profile(clustering.feats, i))
             story = summarize([articles[i] for i in members], clustering.feats.text[members], None)
-            values = dict(label=story.label, n_articles=len(members), status="active", updated_at=now,
-                          first_published=_when(profile.t_min), last_published=_when(profile.t_max),
-                          profile=profile.to_bytes(sketches[members].sum(axis=0)))
+            values = dict(
+                label=story.label,
+                n_articles=len(members),
+                status="active",
+                updated_at=now,
+                first_published=_when(profile.t_min),
+                last_published=_when(profile.t_max),
+                profile=profile.to_bytes(sketches[members].sum(axis=0)),
+            )
             if sid in existing:
                 conn.execute(update(stories).where(stories.c.id == sid).values(**values))
             else:
                 conn.execute(stories.insert().values(id=sid, created_at=now, **values))
-        conn.execute(story_members.insert(), [
-            {"article_id": articles[i].id, "story_id": sid, "added_at": now, "how": "batch", "score": None}
-            for sid, members in zip(ids, rows, strict=True) for i in members
-        ])
+        conn.execute(
+            story_members.insert(),
+            [
+                {
+                    "article_id": articles[i].id,
+                    "story_id": sid,
+                    "added_at": now,
+                    "how": "batch",
+                    "score": None,
+                }
+                for sid, members in zip(ids, rows, strict=True)
+                for i in members
+            ],
+        )
 
     @staticmethod
     def _write_events(conn: Connection, events: Sequence[StoryEvent]) -> None:
         now = datetime.now(UTC)
         for e in events:
-            conn.execute(story_events.insert().values(at=now, kind=e.kind, from_ids=e.from_ids, to_ids=e.to_ids,
-                                                      article_ids=e.article_ids, detail=e.detail))
+            conn.execute(
+                story_events.insert().values(
+                    at=now,
+                    kind=e.kind,
+                    from_ids=e.from_ids,
+                    to_ids=e.to_ids,
+                    article_ids=e.article_ids,
+                    detail=e.detail,
+                )
+            )
 
     # -- incremental ------------------------------------------------------------------------
 
@@ -144,7 +184,9 @@ class StoryStore:
                 return None
             self._idf, emb_dims = state
             index = StoryIndex(self.options, emb_dims + SKETCH_TEXT_DIMS + SKETCH_NAME_DIMS, emb_dims)
-            query = select(stories.c.id, stories.c.n_articles, stories.c.profile).where(stories.c.status == "active")
+            query = select(stories.c.id, stories.c.n_articles, stories.c.profile).where(
+                stories.c.status == "active"
+            )
             for row in conn.execute(query):
                 profile, sketch_sum = Profile.from_bytes(row.profile)
                 index.put(row.id, profile, sketch_sum, row.n_articles)
@@ -175,23 +217,50 @@ class StoryStore:
     def _write_assignment(self, conn: Connection, index: StoryIndex, article: Article, a: Assignment) -> None:
         now = datetime.now(UTC)
         profile, sketch_sum, n = index.profile_of(a.story_id)
-        values = dict(n_articles=n, updated_at=now, profile=profile.to_bytes(sketch_sum),
-                      first_published=_when(profile.t_min), last_published=_when(profile.t_max))
+        values = dict(
+            n_articles=n,
+            updated_at=now,
+            profile=profile.to_bytes(sketch_sum),
+            first_published=_when(profile.t_min),
+            last_published=_when(profile.t_max),
+        )
         if a.opened:
             label = article.title or lead_of(article) or "(no text)"
-            conn.execute(stories.insert().values(id=a.story_id, label=label[:140], status="active",
-                                                 created_at=now, **values))
+            conn.execute(
+                stories.insert().values(
+                    id=a.story_id, label=label[:140], status="active", created_at=now, **values
+                )
+            )
         else:
             conn.execute(update(stories).where(stories.c.id == a.story_id).values(**values))
-        conn.execute(story_members.insert().values(article_id=article.id, story_id=a.story_id, added_at=now,
-                                                   how="incremental", score=a.score))
+        conn.execute(
+            story_members.insert().values(
+                article_id=article.id, story_id=a.story_id, added_at=now, how="incremental", score=a.score
+            )
+        )
         if a.merged:
-            conn.execute(update(story_members).where(story_members.c.story_id.in_(a.merged))
-                         .values(story_id=a.story_id))
-            conn.execute(update(stories).where(stories.c.id.in_(a.merged))
-                         .values(status="merged", n_articles=0, updated_at=now))
-            self._write_events(conn, [StoryEvent("merge", sorted([a.story_id, *a.merged]), [a.story_id],
-                                                 [article.id], {"score": a.score})])
+            conn.execute(
+                update(story_members)
+                .where(story_members.c.story_id.in_(a.merged))
+                .values(story_id=a.story_id)
+            )
+            conn.execute(
+                update(stories)
+                .where(stories.c.id.in_(a.merged))
+                .values(status="merged", n_articles=0, updated_at=now)
+            )
+            self._write_events(
+                conn,
+                [
+                    StoryEvent(
+                        "merge",
+                        sorted([a.story_id, *a.merged]),
+                        [a.story_id],
+                        [article.id],
+                        {"score": a.score},
+                    )
+                ],
+            )
 
 
 @dataclass(slots=True)
@@ -213,5 +282,6 @@ class _Pair:
 
 def count_stories(store: Store) -> int:
     with store.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(stories).where(stories.c.status == "active")
-                            ).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(stories).where(stories.c.status == "active")
+        ).scalar_one()

@@ -36,11 +36,15 @@ class Story:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "label": self.label, "article_ids": list(self.article_ids),
+            "id": self.id,
+            "label": self.label,
+            "article_ids": list(self.article_ids),
             "outlets": list(self.outlets),
             "time_span": {"start": self.time_span[0], "end": self.time_span[1]},
-            "n_articles": self.n_articles, "n_independent_sources": self.n_independent_sources,
-            "independent_basis": self.independent_basis, "key_names": list(self.key_names),
+            "n_articles": self.n_articles,
+            "n_independent_sources": self.n_independent_sources,
+            "independent_basis": self.independent_basis,
+            "key_names": list(self.key_names),
         }
 
 
@@ -105,7 +109,9 @@ def summarize(
     ordered = sorted(members, key=lambda a: (a.published is None, a.published or 0, a.id))
     ids = tuple(a.id for a in ordered)
     dated = sorted(a.published for a in ordered if a.published is not None)
-    outlets = tuple(dict.fromkeys(a.outlet or a.outlet_domain for a in ordered if a.outlet or a.outlet_domain))
+    outlets = tuple(
+        dict.fromkeys(a.outlet or a.outlet_domain for a in ordered if a.outlet or a.outlet_domain)
+    )
     basis = "reuse" if independent is not None else "articles"
     return Story(
         id=story_id(min(ids)),

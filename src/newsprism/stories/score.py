@@ -35,8 +35,6 @@ class StoryOptions:
     candidate_terms: int = 50
     # Pairs scoring below this are treated as unrelated (0) by the sparse average linkage.
     edge_floor: float = 0.05
-    # Reuse links (one text copied from another) are near-certain evidence of one story.
-    reuse_score: float = 1.0
     # Terms kept per story profile; bounds memory for 30k stories.
     profile_terms: int = 400
     block_size: int = 2048

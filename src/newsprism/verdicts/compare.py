@@ -8,6 +8,7 @@ quantities ("hundreds of square miles"). Each difference names both slot values 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -48,21 +49,38 @@ def _rounding(value: float) -> float:
     return min(step / 2, v * ROUNDING_CAP)
 
 
+def _factor(q: Quantity) -> float:
+    for printed, base in ((q.low, q.si_low), (q.high, q.si_high)):
+        if printed and not math.isinf(printed):
+            return base / printed
+    return 1.0
+
+
 def interval(q: Quantity) -> tuple[float, float]:
-    """The range a printed quantity is compatible with, in base units."""
-    lo, hi = q.si_low, q.si_high
-    tol_lo = max(_rounding(lo), lo * APPROX_TOLERANCE if q.approx else 0.0)
-    tol_hi = 0.0 if math.isinf(hi) else max(_rounding(hi), hi * APPROX_TOLERANCE if q.approx else 0.0)
-    return lo - tol_lo, hi + tol_hi
+    """The range a printed quantity is compatible with, in base units (rounding is judged on the
+    printed number: "130 pounds" is 125-135 lb whatever that is in kilograms)."""
+    f = _factor(q)
+    tol_lo = max(_rounding(q.low), q.low * APPROX_TOLERANCE if q.approx else 0.0) * f
+    tol_hi = 0.0
+    if not math.isinf(q.high):
+        tol_hi = max(_rounding(q.high), q.high * APPROX_TOLERANCE if q.approx else 0.0) * f
+    return q.si_low - tol_lo, q.si_high + tol_hi
 
 
 def quantity_kind(q: Quantity) -> str | None:
-    """Quantities compare only when they measure the same thing."""
+    """What a quantity measures: a count of a head noun, or a dimension (per head when it has one,
+    so "a 30-mile chase" and "50 miles north" are not the same measure)."""
     if q.dimension == "count":
         return f"count:{q.head}" if q.head else None
-    if q.dimension == "duration" and q.head:
-        return f"duration:{q.head}"  # "15-minute meeting" vs "three-year war": compare per head
-    return q.dimension
+    return f"{q.dimension}:{q.head}" if q.head else q.dimension
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Loosely the same measure: enough to call two values compatible, not to call them in conflict."""
+    ka, kb = quantity_kind(a), quantity_kind(b)
+    if ka is None or kb is None:
+        return False
+    return ka == kb or (a.dimension == b.dimension != "count" and not (a.head and b.head))
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
@@ -71,20 +89,43 @@ def compatible(a: Quantity, b: Quantity) -> bool:
     return a_lo <= b_hi and b_lo <= a_hi
 
 
-def _qv(c: Claim, q: Quantity) -> SlotValue:
+def quantity_value(c: Claim, q: Quantity) -> SlotValue:
     return SlotValue(
         c.id, c.article_id, q.text, q.span, f"{q.low:g}-{q.high:g} {q.unit or q.head or ''}".strip()
     )
 
 
+NUMERIC_MIN_OVERLAP = 0.15
+
+
 def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
+    """Incompatible values of one measure in two claims that share wording.
+
+    Not a conflict: a claim with several quantities of one kind (which answers which is unknown);
+    two claims whose shared measures ALL differ ("33 homers, 121 RBIs in 157 games" vs "13 homers,
+    43 RBIs in 54 games" are two seasons, not one disputed fact); claims with little wording in common.
+    """
+    kinds_a = [quantity_kind(q) for q in a.quantities]
+    kinds_b = [quantity_kind(q) for q in b.quantities]
+    shared = {k for k in kinds_a if k and kinds_a.count(k) == 1 and kinds_b.count(k) == 1}
     out = []
     for qa in a.quantities:
         kind = quantity_kind(qa)
-        same = [qb for qb in b.quantities if kind and quantity_kind(qb) == kind]
-        if same and not any(compatible(qa, qb) for qb in same):
-            out.append(Difference("numeric", kind.split(":", 1)[-1], _qv(a, qa), _qv(b, same[0])))
+        if kind not in shared or any(comparable(qb, qa) and compatible(qa, qb) for qb in b.quantities):
+            continue
+        qb = b.quantities[kinds_b.index(kind)]
+        out.append(
+            Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
+        )
+    if len(shared) >= 2 and len(out) == len(shared):
+        return []
+    if out and _overlap_ratio(_content_words(a), _content_words(b)) < NUMERIC_MIN_OVERLAP:
+        return []
     return out
+
+
+def _overlap_ratio(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _overlap(x: TimeRef, y: TimeRef) -> bool:
@@ -112,13 +153,24 @@ def _inside(span: Span, outer: Span) -> bool:
     return outer.start <= span.start and span.end <= outer.end
 
 
+_PLACE_PREPOSITION = re.compile(
+    r"\b(?:in|at|near|outside|inside|into|from|to|across|over|toward|towards)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _entity_sets(c: Claim, labels: tuple[str, ...]) -> dict[str, tuple[str, Span]]:
     out = {}
     for e in c.entities:
-        if e.label in labels and _inside(e.span, c.content_span):
-            if e.label != "PERSON" and country_of(e.text.removeprefix("the ")):
+        if e.label not in labels or not _inside(e.span, c.content_span):
+            continue
+        if e.label != "PERSON":
+            if country_of(e.text.removeprefix("the ")):
                 continue  # countries are mostly actors, not the place of an event
-            out.setdefault(e.key, (e.text, e.span))
+            before = c.text[max(0, e.span.start - c.span.start - 40) : e.span.start - c.span.start]
+            if not _PLACE_PREPOSITION.search(before):
+                continue  # only "in X", "at X": the place where something happened
+        out.setdefault(e.key, (e.text, e.span))
     return out
 
 
@@ -141,11 +193,13 @@ def entity_differences(a: Claim, b: Claim) -> list[Difference]:
 
 
 def _alias(ea: dict[str, tuple[str, Span]], eb: dict[str, tuple[str, Span]]) -> bool:
-    """ "Kursk" vs "Kursk region", "Vatican City" vs "Vatican": one name contains the other."""
-    return any(x in y or y in x for x in ea for y in eb)
+    """ "Kursk" vs "Kursk region", "Charlie Kafoury" vs "Charlie": the names share a word."""
+    words_a = {w for text, _ in ea.values() for w in _words(text) if len(w) > 2}
+    words_b = {w for text, _ in eb.values() for w in _words(text) if len(w) > 2}
+    return bool(words_a & words_b) or any(x in y or y in x for x in ea for y in eb)
 
 
-_FUNCTION_WORDS = frozenset("the a an of in on at to and".split())
+_FUNCTION_WORDS = frozenset("the a an of in on at to and that 0 00".split())
 
 
 def _words(text: str) -> list[str]:
@@ -153,8 +207,8 @@ def _words(text: str) -> list[str]:
 
 
 def _near(x: str, y: str) -> bool:
-    """Spelling variants ("defense"/"defence", "co-operation"/"cooperation") are the same word."""
-    return SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
+    """Spelling variants ("defense"/"defence", "OK"/"okay") are the same word."""
+    return x.startswith(y) or y.startswith(x) or SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
 
 
 def wording_changes(a: list[str], b: list[str]) -> list[tuple[str, str]]:
@@ -212,8 +266,23 @@ def _side_value(c: Claim) -> SlotValue:
     return SlotValue(c.id, c.article_id, text, span, "negative" if polarity(c) < 0 else "positive")
 
 
+def _content_words(c: Claim) -> frozenset[str]:
+    from newsprism.align.score import content_tokens
+
+    text = c.text[c.content_span.start - c.span.start : c.content_span.end - c.span.start]
+    return content_tokens(text) - _NEGATION_WORDS
+
+
+_NEGATION_WORDS = frozenset("not never no none nobody nothing neither nor t yet fail".split())
+POLARITY_MIN_OVERLAP = 0.5
+
+
 def polarity_difference(a: Claim, b: Claim) -> list[Difference]:
+    """Opposite polarity on near-identical wording; looser pairs are too often two different facts."""
     if polarity(a) == polarity(b):
+        return []
+    wa, wb = _content_words(a), _content_words(b)
+    if _overlap_ratio(wa, wb) < POLARITY_MIN_OVERLAP:
         return []
     return [Difference("polarity", "polarity", _side_value(a), _side_value(b))]
 

@@ -174,6 +174,31 @@ def _sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
     return sorted(out, key=lambda s: len(s.article_ids))
 
 
+def _numeric_members(diffs: list[Difference], members: list[Claim]) -> list[Difference]:
+    """Pseudo-differences placing every other member's value of the disputed measure on a side:
+    a member compatible with one side is listed with it (its evidence counts), never left out."""
+    kind = compare.quantity_kind
+    seen = {v.claim_id for d in diffs for v in (d.a, d.b)}
+    target = next(
+        q for d in diffs for c in members if c.id == d.a.claim_id for q in c.quantities if q.span == d.a.span
+    )
+    out = []
+    for c in members:
+        if c.id in seen:
+            continue
+        mine = [q for q in c.quantities if kind(q) == kind(target)]
+        if len(mine) != 1:
+            continue
+        for d in diffs:
+            for v in (d.a, d.b):
+                other = next(
+                    q for m in members if m.id == v.claim_id for q in m.quantities if q.span == v.span
+                )
+                if not compare.compatible(mine[0], other):
+                    out.append(Difference("numeric", d.slot, compare.quantity_value(c, mine[0]), v))
+    return out
+
+
 def _conflicts(
     group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: VerdictOptions
 ) -> list[Verdict]:
@@ -188,6 +213,8 @@ def _conflicts(
         values = [v for d in diffs for v in (d.a, d.b)]
         if _is_update(ctx, values):
             continue
+        if kind == "numeric":
+            diffs = diffs + _numeric_members(diffs, members)
         sides = _sides_for(diffs, ctx)
         if len(sides) < 2:
             continue

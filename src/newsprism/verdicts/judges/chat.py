@@ -59,8 +59,12 @@ class ChatJudge:
 
     def _ask(self, system: str, user: str) -> dict[str, Any]:
         url = self.options.base_url.rstrip("/") + "/chat/completions"
-        body = {"model": self.options.model, "temperature": 0, "max_tokens": self.options.max_tokens,
-                "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+        body = {
+            "model": self.options.model,
+            "temperature": 0,
+            "max_tokens": self.options.max_tokens,
+            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+        }
         resp = self.client.post(url, json=body)
         resp.raise_for_status()
         content = resp.json()["choices"][0]["message"]["content"]
@@ -79,8 +83,12 @@ class ChatJudge:
             if label not in LABELS:
                 return unjudged(f"chat endpoint gave unknown label {label!r}")
             conf = min(max(float(reply.get("confidence", 0.5)), 0.0), 1.0)
-            return Judgement(label, conf, str(reply.get("reason", ""))[:500],
-                             {"endpoint": self.options.base_url, "model": self.options.model})
+            return Judgement(
+                label,
+                conf,
+                str(reply.get("reason", ""))[:500],
+                {"endpoint": self.options.base_url, "model": self.options.model},
+            )
         except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
             return unjudged(f"chat endpoint {self.options.base_url}: {type(exc).__name__}: {exc}")
 

@@ -20,8 +20,17 @@ from newsprism.verdicts.judges.base import LABELS, Judge
 from newsprism.verdicts.judges.features import FEATURE_NAMES, text_info
 
 AGG_FEATURES = (
-    "min_support", "min_best_pe", "max_top_pc", "max_num_doc_only", "max_prop_doc_only", "max_content_doc_only",
-    "max_content_doc_frac", "min_ctok_b_min", "max_ctok_b_n_lt60", "max_neg_mismatch", "max_antonym",
+    "min_support",
+    "min_best_pe",
+    "max_top_pc",
+    "max_num_doc_only",
+    "max_prop_doc_only",
+    "max_content_doc_only",
+    "max_content_doc_frac",
+    "min_ctok_b_min",
+    "max_ctok_b_n_lt60",
+    "max_neg_mismatch",
+    "max_antonym",
 )
 _F = {n: i for i, n in enumerate(FEATURE_NAMES)}
 
@@ -34,7 +43,7 @@ class ConsistencyOptions:
 
 @dataclass
 class FactCheck:
-    """One fact (``span`` offsets into the summary) and its best support (``support`` offsets into the document)."""
+    """One fact (``span``: offsets into the summary) and its best support (``support``: document offsets)."""
 
     fact: str
     span: tuple[int, int]
@@ -56,12 +65,13 @@ class ConsistencyResult:
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    spans = [(s.start, s.end) for s in split_sentences(text) if text[s.start:s.end].strip()]
+    spans = [(s.start, s.end) for s in split_sentences(text) if text[s.start : s.end].strip()]
     return spans or ([(0, len(text))] if text.strip() else [])
 
 
-def candidates(document: str, summary: str, embed: Callable[[list[str]], np.ndarray],
-               options: ConsistencyOptions) -> list[tuple[tuple[int, int], list[list[tuple[int, int]]]]]:
+def candidates(
+    document: str, summary: str, embed: Callable[[list[str]], np.ndarray], options: ConsistencyOptions
+) -> list[tuple[tuple[int, int], list[list[tuple[int, int]]]]]:
     """For each fact span of ``summary``: the candidate premises, each a list of document spans."""
     doc_spans, fact_spans = _spans(document), _spans(summary)
     if not doc_spans or not fact_spans:
@@ -88,31 +98,49 @@ def _fact_features(fact: str, doc_info: Any, nli: np.ndarray, scalars: np.ndarra
     missing = fi.content - doc_info.content
     top = scalars[0]
     return {
-        "support": float((nli[:, 0] - nli[:, 2]).max()), "best_pe": float(nli[:, 0].max()),
-        "top_pc": float(nli[0, 2]), "num_doc_only": float(len(fi.numbers - doc_info.numbers)),
+        "support": float((nli[:, 0] - nli[:, 2]).max()),
+        "best_pe": float(nli[:, 0].max()),
+        "top_pc": float(nli[0, 2]),
+        "num_doc_only": float(len(fi.numbers - doc_info.numbers)),
         "prop_doc_only": float(sum(1 for p in fi.proper if p not in set(doc_info.words))),
-        "content_doc_only": float(len(missing)), "content_doc_frac": len(missing) / max(len(fi.content), 1),
+        "content_doc_only": float(len(missing)),
+        "content_doc_frac": len(missing) / max(len(fi.content), 1),
         "ctok_b_min": float(scalars[:, _F["ctok_b_min"]].max()),
         "ctok_b_n_lt60": float(scalars[:, _F["ctok_b_n_lt60"]].min()),
-        "neg_mismatch": float(top[_F["neg_mismatch"]]), "antonym": float(top[_F["antonym"]]),
+        "neg_mismatch": float(top[_F["neg_mismatch"]]),
+        "antonym": float(top[_F["antonym"]]),
     }
 
 
 def aggregate(facts: list[dict[str, float]]) -> np.ndarray:
     """Summary-level vector in ``AGG_FEATURES`` order: worst fact on each cue."""
+
     def worst(key: str, fn: Callable) -> float:
         return float(fn([f[key] for f in facts]))
 
-    return np.array([
-        worst("support", min), worst("best_pe", min), worst("top_pc", max), worst("num_doc_only", max),
-        worst("prop_doc_only", max), worst("content_doc_only", max), worst("content_doc_frac", max),
-        worst("ctok_b_min", min), worst("ctok_b_n_lt60", max), worst("neg_mismatch", max), worst("antonym", max),
-    ], dtype=np.float32)
+    return np.array(
+        [
+            worst("support", min),
+            worst("best_pe", min),
+            worst("top_pc", max),
+            worst("num_doc_only", max),
+            worst("prop_doc_only", max),
+            worst("content_doc_only", max),
+            worst("content_doc_frac", max),
+            worst("ctok_b_min", min),
+            worst("ctok_b_n_lt60", max),
+            worst("neg_mismatch", max),
+            worst("antonym", max),
+        ],
+        dtype=np.float32,
+    )
 
 
-def offline_fact_checks(judge: Any, document: str, summary: str,
-                        options: ConsistencyOptions) -> list[FactCheck]:
+def offline_fact_checks(
+    judge: Any, document: str, summary: str, options: ConsistencyOptions
+) -> list[FactCheck]:
     """Per-fact checks with the offline judge's probabilities and the aggregator's cue values."""
+
     def embed(texts: list[str]) -> np.ndarray:
         return np.stack([np.asarray(e.sentence, np.float32) for e in judge.encoder.encode_tokens(texts)])
 
@@ -123,12 +151,20 @@ def offline_fact_checks(judge: Any, document: str, summary: str,
     checks, row = [], 0
     for (a, b), cands in plan:
         n = len(cands)
-        nli, scal = res.nli[row:row + n], res.scalars[row:row + n]
+        nli, scal = res.nli[row : row + n], res.scalars[row : row + n]
         row += n
         best = int(np.argmax(nli[:, 0] - nli[:, 2]))
         feats = _fact_features(summary[a:b], doc_info, nli, scal)
-        checks.append(FactCheck(summary[a:b], (a, b), cands[best], LABELS[int(np.argmax(nli[best]))],
-                                float(nli[best].max()), feats))
+        checks.append(
+            FactCheck(
+                summary[a:b],
+                (a, b),
+                cands[best],
+                LABELS[int(np.argmax(nli[best]))],
+                float(nli[best].max()),
+                feats,
+            )
+        )
     return checks
 
 
@@ -138,13 +174,22 @@ def _logistic(model_meta: dict[str, Any], x: np.ndarray) -> float:
     return float(1 / (1 + np.exp(-(z @ w + model_meta["intercept"]))))
 
 
-def check_consistency(judge: Judge, document: str, summary: str, options: ConsistencyOptions | None = None,
-                      embed: Callable[[list[str]], np.ndarray] | None = None) -> ConsistencyResult:
+def check_consistency(
+    judge: Judge,
+    document: str,
+    summary: str,
+    options: ConsistencyOptions | None = None,
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+) -> ConsistencyResult:
     """Judge whether ``document`` backs every fact of ``summary``."""
     options = options or ConsistencyOptions()
     if not document.strip() or not summary.strip():
         return ConsistencyResult(False, 0.0, [], "empty document or summary")
-    agg = getattr(getattr(judge, "model", None), "meta", {}).get("consistency") if hasattr(judge, "analyse") else None
+    agg = (
+        getattr(getattr(judge, "model", None), "meta", {}).get("consistency")
+        if hasattr(judge, "analyse")
+        else None
+    )
     if agg:
         checks = offline_fact_checks(judge, document, summary, options)
         p = _logistic(agg, aggregate([c.features for c in checks]))
@@ -153,8 +198,13 @@ def check_consistency(judge: Judge, document: str, summary: str, options: Consis
     return _generic_consistency(judge, document, summary, options, embed)
 
 
-def _generic_consistency(judge: Judge, document: str, summary: str, options: ConsistencyOptions,
-                         embed: Callable[[list[str]], np.ndarray] | None) -> ConsistencyResult:
+def _generic_consistency(
+    judge: Judge,
+    document: str,
+    summary: str,
+    options: ConsistencyOptions,
+    embed: Callable[[list[str]], np.ndarray] | None,
+) -> ConsistencyResult:
     if embed is None:
         from newsprism.engines.embedder import get_embedder
 
@@ -164,11 +214,13 @@ def _generic_consistency(judge: Judge, document: str, summary: str, options: Con
     verdicts = judge.judge(pairs)
     checks, row = [], 0
     for (a, b), cands in plan:
-        js = verdicts[row:row + len(cands)]
+        js = verdicts[row : row + len(cands)]
         row += len(cands)
         scores = [j.score if j.label == "entails" else 0.0 for j in js]
         best = int(np.argmax(scores))
         checks.append(FactCheck(summary[a:b], (a, b), cands[best], js[best].label, js[best].score))
     ok = all(c.label == "entails" for c in checks)
     score = min((c.score if c.label == "entails" else 0.0) for c in checks) if checks else 0.0
-    return ConsistencyResult(ok and bool(checks), score, checks, "every fact entailed" if ok else "a fact lacks support")
+    return ConsistencyResult(
+        ok and bool(checks), score, checks, "every fact entailed" if ok else "a fact lacks support"
+    )

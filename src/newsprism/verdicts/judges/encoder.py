@@ -61,15 +61,19 @@ class SentenceTransformerTokenEncoder:
         """Per text: input ids, attention mask, token and sentence vectors, from one pass when the
         installed sentence-transformers supports ``output_value=None`` (some 6.0 releases fail on it)."""
         try:
-            return self.model.encode(texts, batch_size=self.batch_size, output_value=None, show_progress_bar=False)
+            return self.model.encode(
+                texts, batch_size=self.batch_size, output_value=None, show_progress_bar=False
+            )
         except (IndexError, KeyError, TypeError):
             pass
         kw = {"batch_size": self.batch_size, "show_progress_bar": False}
         tokens = self.model.encode(texts, output_value="token_embeddings", **kw)
         sents = self.model.encode(texts, output_value="sentence_embedding", convert_to_tensor=True, **kw)
         ids = self.model.tokenizer(texts, truncation=True, max_length=self.model.max_seq_length)["input_ids"]
-        return [{"input_ids": np.asarray(i[: len(t)]), "token_embeddings": t, "sentence_embedding": s}
-                for i, t, s in zip(ids, tokens, sents, strict=True)]
+        return [
+            {"input_ids": np.asarray(i[: len(t)]), "token_embeddings": t, "sentence_embedding": s}
+            for i, t, s in zip(ids, tokens, sents, strict=True)
+        ]
 
     def _run(self, texts: list[str]) -> list[Encoded]:
         encoded = []
@@ -107,10 +111,14 @@ def save_cache(encoder: SentenceTransformerTokenEncoder, path: Path) -> None:
     np.savez(
         tmp,
         keys=np.frombuffer(b"".join(k for k, _ in items), dtype=np.uint8).reshape(-1, 16),
-        sentences=np.stack([e.sentence for _, e in items]).astype(np.float16) if items else np.zeros((0, dim)),
+        sentences=np.stack([e.sentence for _, e in items]).astype(np.float16)
+        if items
+        else np.zeros((0, dim)),
         tokens=np.array(json.dumps([e.tokens for _, e in items])),
         lengths=lengths,
-        vecs=np.concatenate([e.token_vecs for _, e in items]).astype(np.float16) if items else np.zeros((0, dim)),
+        vecs=np.concatenate([e.token_vecs for _, e in items]).astype(np.float16)
+        if items
+        else np.zeros((0, dim)),
     )
     tmp.replace(path)
 
@@ -124,7 +132,7 @@ def load_cache(encoder: SentenceTransformerTokenEncoder, path: Path) -> int:
         tokens = json.loads(str(data["tokens"]))
     ends = np.cumsum(lengths)
     for i, key in enumerate(keys):
-        encoder._cache[bytes(key)] = Encoded(sents[i], tokens[i], vecs[ends[i] - lengths[i]:ends[i]])
+        encoder._cache[bytes(key)] = Encoded(sents[i], tokens[i], vecs[ends[i] - lengths[i] : ends[i]])
     return len(keys)
 
 

@@ -26,11 +26,44 @@ _STOP = frozenset(
     which who whom this that these those am as until while up down out also would said says""".split()
 )
 FEATURE_NAMES: tuple[str, ...] = (
-    "cos", "tok_b_mean", "tok_b_min", "tok_b_lt50", "tok_b_lt70", "tok_a_mean", "tok_a_min", "tok_a_lt50",
-    "tok_a_lt70", "ctok_b_mean", "ctok_b_min", "ctok_b_n_lt60", "ctok_a_mean", "ctok_a_min", "ctok_a_n_lt60",
-    "jacc1", "jacc2", "cover_b", "cover_a", "len_ratio", "log_len_a", "log_len_b", "bleu_b", "bleu_a",
-    "num_b_only", "num_a_only", "num_match", "num_conflict", "prop_b_only", "prop_a_only", "prop_match",
-    "neg_a", "neg_b", "neg_mismatch", "antonym", "hedge_a", "hedge_b", "exact",
+    "cos",
+    "tok_b_mean",
+    "tok_b_min",
+    "tok_b_lt50",
+    "tok_b_lt70",
+    "tok_a_mean",
+    "tok_a_min",
+    "tok_a_lt50",
+    "tok_a_lt70",
+    "ctok_b_mean",
+    "ctok_b_min",
+    "ctok_b_n_lt60",
+    "ctok_a_mean",
+    "ctok_a_min",
+    "ctok_a_n_lt60",
+    "jacc1",
+    "jacc2",
+    "cover_b",
+    "cover_a",
+    "len_ratio",
+    "log_len_a",
+    "log_len_b",
+    "bleu_b",
+    "bleu_a",
+    "num_b_only",
+    "num_a_only",
+    "num_match",
+    "num_conflict",
+    "prop_b_only",
+    "prop_a_only",
+    "prop_match",
+    "neg_a",
+    "neg_b",
+    "neg_mismatch",
+    "antonym",
+    "hedge_a",
+    "hedge_b",
+    "exact",
 )
 
 
@@ -92,7 +125,7 @@ def _ngrams(words: tuple[str, ...], n: int) -> Counter:
 
 
 def _bleu(hyp: tuple[str, ...], ref: tuple[str, ...]) -> float:
-    """Smoothed BLEU-4 precision of ``hyp`` against ``ref`` (no brevity penalty: length is its own feature)."""
+    """Smoothed BLEU-4 precision of ``hyp`` against ``ref`` (no brevity penalty: length is a feature)."""
     logs = []
     for n in range(1, 5):
         h, r = _ngrams(hyp, n), _ngrams(ref, n)
@@ -107,8 +140,9 @@ def _jaccard(x: set | frozenset, y: set | frozenset) -> float:
 
 
 def _content_mask(tokens: list[str]) -> np.ndarray:
-    return np.array([t.lstrip("#").isalnum() and (t.startswith("##") or t not in _STOP) for t in tokens],
-                    dtype=bool)
+    return np.array(
+        [t.lstrip("#").isalnum() and (t.startswith("##") or t not in _STOP) for t in tokens], dtype=bool
+    )
 
 
 def _align(ea: Encoded, eb: Encoded) -> list[float]:
@@ -119,8 +153,16 @@ def _align(ea: Encoded, eb: Encoded) -> list[float]:
         return [0.0] * 14
     sim = vb @ va.T
     b_best, a_best = sim.max(axis=1), sim.max(axis=0)
-    out = [float(b_best.mean()), float(b_best.min()), float((b_best < 0.5).mean()), float((b_best < 0.7).mean()),
-           float(a_best.mean()), float(a_best.min()), float((a_best < 0.5).mean()), float((a_best < 0.7).mean())]
+    out = [
+        float(b_best.mean()),
+        float(b_best.min()),
+        float((b_best < 0.5).mean()),
+        float((b_best < 0.7).mean()),
+        float(a_best.mean()),
+        float(a_best.min()),
+        float((a_best < 0.5).mean()),
+        float((a_best < 0.7).mean()),
+    ]
     for best, mask in ((b_best, _content_mask(eb.tokens)), (a_best, _content_mask(ea.tokens))):
         sel = best[mask] if mask.any() else best
         out += [float(sel.mean()), float(sel.min()), float(np.log1p((sel < 0.6).sum()))]
@@ -134,25 +176,40 @@ def _slots(ia: TextInfo, ib: TextInfo, b_words: set[str], a_words: set[str]) -> 
     prop_a_only = sum(1 for p in ia.proper if p not in b_words)
     antonym = any(ANTONYMS.get(w, frozenset()) & a_words for w in b_words - a_words)
     return [
-        np.log1p(num_b_only), np.log1p(num_a_only), np.log1p(len(ia.numbers & ib.numbers)),
-        float(num_b_only > 0 and num_a_only > 0), np.log1p(prop_b_only), np.log1p(prop_a_only),
+        np.log1p(num_b_only),
+        np.log1p(num_a_only),
+        np.log1p(len(ia.numbers & ib.numbers)),
+        float(num_b_only > 0 and num_a_only > 0),
+        np.log1p(prop_b_only),
+        np.log1p(prop_a_only),
         np.log1p(len(ib.proper & a_words)),
-        min(ia.negations, 3) / 3, min(ib.negations, 3) / 3, float((ia.negations % 2) != (ib.negations % 2)),
-        float(antonym), min(ia.hedges, 3) / 3, min(ib.hedges, 3) / 3,
+        min(ia.negations, 3) / 3,
+        min(ib.negations, 3) / 3,
+        float((ia.negations % 2) != (ib.negations % 2)),
+        float(antonym),
+        min(ia.hedges, 3) / 3,
+        min(ib.hedges, 3) / 3,
     ]
 
 
-def pair_scalars(a: str, b: str, ea: Encoded, eb: Encoded,
-                 infos: tuple[TextInfo, TextInfo] | None = None) -> np.ndarray:
+def pair_scalars(
+    a: str, b: str, ea: Encoded, eb: Encoded, infos: tuple[TextInfo, TextInfo] | None = None
+) -> np.ndarray:
     """The ``FEATURE_NAMES`` vector for premise ``a`` and hypothesis ``b``."""
     ia, ib = infos or (text_info(a), text_info(b))
     a_words, b_words = set(ia.words), set(ib.words)
     cos = float(np.dot(np.asarray(ea.sentence, np.float32), np.asarray(eb.sentence, np.float32)))
     la, lb = max(len(ia.words), 1), max(len(ib.words), 1)
     lexical = [
-        _jaccard(a_words, b_words), _jaccard(set(_ngrams(ia.words, 2)), set(_ngrams(ib.words, 2))),
-        len(ib.content & ia.content) / max(len(ib.content), 1), len(ia.content & ib.content) / max(len(ia.content), 1),
-        min(la, lb) / max(la, lb), math.log(la), math.log(lb), _bleu(ib.words, ia.words), _bleu(ia.words, ib.words),
+        _jaccard(a_words, b_words),
+        _jaccard(set(_ngrams(ia.words, 2)), set(_ngrams(ib.words, 2))),
+        len(ib.content & ia.content) / max(len(ib.content), 1),
+        len(ia.content & ib.content) / max(len(ia.content), 1),
+        min(la, lb) / max(la, lb),
+        math.log(la),
+        math.log(lb),
+        _bleu(ib.words, ia.words),
+        _bleu(ia.words, ib.words),
     ]
     vec = [cos, *_align(ea, eb), *lexical, *_slots(ia, ib, b_words, a_words), float(ia.words == ib.words)]
     return np.asarray(vec, dtype=np.float32)

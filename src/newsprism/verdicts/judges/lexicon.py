@@ -19,13 +19,53 @@ HEDGES = frozenset(
 )
 
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12, "dozens": 24,
-    "hundreds": 200, "thousands": 2000, "millions": 2_000_000, "first": 1, "second": 2, "third": 3,
-    "fourth": 4, "fifth": 5, "single": 1, "couple": 2, "pair": 2, "twice": 2, "half": 0.5,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "dozen": 12,
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+    "millions": 2_000_000,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "single": 1,
+    "couple": 2,
+    "pair": 2,
+    "twice": 2,
+    "half": 0.5,
 }
 
 # Pairs of opposites frequent in news and caption text; both directions are looked up.
@@ -56,7 +96,6 @@ higher-than-expected lower-than-expected|upgrade downgrade|bullish bearish|ascen
 climbing descending|always never|all none|everyone nobody|everything nothing|someone nobody|with without
 empty crowded|clean dirty|quiet loud|black white|dark light|wide narrow|thick thin|fat thin|deep shallow
 """.replace("\n", "|")
-
 
 
 def _antonym_table(spec: str) -> dict[str, frozenset[str]]:

@@ -15,8 +15,12 @@ import numpy as np
 from newsprism.verdicts.judges.base import LABELS, Judgement, unjudged
 
 _LABEL_NAMES = {
-    "entailment": "entails", "entails": "entails", "neutral": "neutral",
-    "contradiction": "contradicts", "contradicts": "contradicts", "non-entailment": "neutral",
+    "entailment": "entails",
+    "entails": "entails",
+    "neutral": "neutral",
+    "contradiction": "contradicts",
+    "contradicts": "contradicts",
+    "non-entailment": "neutral",
     "not_entailment": "neutral",
 }
 
@@ -69,8 +73,10 @@ class NLIJudge:
         """Rows of P(entails, neutral, contradicts) in our label order."""
         if self._order is None:
             self._order = label_order(self.model)
-        logits = np.asarray(self.model.predict(pairs, batch_size=self.options.batch_size,
-                                               show_progress_bar=False), dtype=np.float64)
+        logits = np.asarray(
+            self.model.predict(pairs, batch_size=self.options.batch_size, show_progress_bar=False),
+            dtype=np.float64,
+        )
         logits = logits.reshape(len(pairs), -1)
         probs = _softmax(logits)
         out = np.zeros((len(pairs), 3))

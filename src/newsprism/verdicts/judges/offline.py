@@ -14,7 +14,13 @@ import numpy as np
 
 from newsprism.verdicts.judges.base import LABELS, Judgement, unjudged
 from newsprism.verdicts.judges.encoder import Encoded, TokenEncoder, default_token_encoder
-from newsprism.verdicts.judges.features import FEATURE_NAMES, TextInfo, dense_features, pair_scalars, text_info
+from newsprism.verdicts.judges.features import (
+    FEATURE_NAMES,
+    TextInfo,
+    dense_features,
+    pair_scalars,
+    text_info,
+)
 from newsprism.verdicts.judges.pairmodel import PairModel
 
 
@@ -63,8 +69,12 @@ class OfflineJudge:
 
     name = "offline"
 
-    def __init__(self, options: OfflineJudgeOptions | None = None, encoder: TokenEncoder | None = None,
-                 model: PairModel | None = None) -> None:
+    def __init__(
+        self,
+        options: OfflineJudgeOptions | None = None,
+        encoder: TokenEncoder | None = None,
+        model: PairModel | None = None,
+    ) -> None:
         self.options = options or OfflineJudgeOptions()
         self._encoder = encoder
         self._model = model
@@ -95,7 +105,9 @@ class OfflineJudge:
         enc = enc if enc is not None else self._encode([t for p in pairs for t in p])
         info_of: dict[str, TextInfo] = {t: text_info(t) for t in dict.fromkeys(t for p in pairs for t in p)}
         infos = [(info_of[a], info_of[b]) for a, b in pairs]
-        scal = np.stack([pair_scalars(a, b, enc[a], enc[b], i) for (a, b), i in zip(pairs, infos, strict=True)])
+        scal = np.stack(
+            [pair_scalars(a, b, enc[a], enc[b], i) for (a, b), i in zip(pairs, infos, strict=True)]
+        )
         u = np.stack([np.asarray(enc[a].sentence, np.float32) for a, _ in pairs])
         v = np.stack([np.asarray(enc[b].sentence, np.float32) for _, b in pairs])
         heads = self.model.heads(np.concatenate([dense_features(u, v), scal], axis=1))
@@ -106,7 +118,7 @@ class OfflineJudge:
         parts = []
         step = self.options.batch_size
         for i in range(0, len(pairs), step):
-            chunk = pairs[i:i + step]
+            chunk = pairs[i : i + step]
             enc = self._encode([t for p in chunk for t in p])
             fwd = self.features(chunk, enc)
             if symmetric:
@@ -115,10 +127,13 @@ class OfflineJudge:
             parts.append(fwd)
         if not parts:
             empty = np.zeros((0,), np.float32)
-            return PairAnalysis(np.zeros((0, 3), np.float32), empty, empty,
-                                np.zeros((0, len(FEATURE_NAMES)), np.float32), [])
-        return PairAnalysis(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("nli", "para", "sim", "scalars")),
-                            [i for p in parts for i in p.infos])
+            return PairAnalysis(
+                np.zeros((0, 3), np.float32), empty, empty, np.zeros((0, len(FEATURE_NAMES)), np.float32), []
+            )
+        return PairAnalysis(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("nli", "para", "sim", "scalars")),
+            [i for p in parts for i in p.infos],
+        )
 
     @staticmethod
     def _valid(pairs: list[tuple[str, str]]) -> tuple[list[int], list[tuple[str, str]]]:
@@ -132,7 +147,9 @@ class OfflineJudge:
         for row, i in enumerate(idx):
             probs = res.nli[row]
             label = LABELS[int(np.argmax(probs))]
-            feats: dict[str, Any] = {n: round(float(x), 4) for n, x in zip(FEATURE_NAMES, res.scalars[row], strict=True)}
+            feats: dict[str, Any] = {
+                n: round(float(x), 4) for n, x in zip(FEATURE_NAMES, res.scalars[row], strict=True)
+            }
             feats.update({f"p_{lab}": round(float(p), 4) for lab, p in zip(LABELS, probs, strict=True)})
             ia, ib = res.infos[row]
             feats["numbers_premise"], feats["numbers_hypothesis"] = sorted(ia.numbers), sorted(ib.numbers)
@@ -156,8 +173,12 @@ class OfflineJudge:
         (paraphrase, similarity or their mean) is the one that did best on MSRP dev when trained."""
         source = self.model.meta.get("same_fact_head", "para")
         if source == "mean":
-            return [(p + s) / 2 for p, s in zip(self._symmetric_head(pairs, "para"),
-                                                self._symmetric_head(pairs, "sim"), strict=True)]
+            return [
+                (p + s) / 2
+                for p, s in zip(
+                    self._symmetric_head(pairs, "para"), self._symmetric_head(pairs, "sim"), strict=True
+                )
+            ]
         return self._symmetric_head(pairs, "sim" if source == "sim" else "para")
 
     @property

@@ -43,16 +43,21 @@ class PairModel:
             path = PARAMS_DIR / f"{name_or_path or DEFAULT_PARAMS}.npz"
         meta_path = path.with_suffix(".json")
         if not path.is_file() or not meta_path.is_file():
-            raise FileNotFoundError(f"judge parameters not found: {path} (+ .json); run scripts/train_judge.py")
+            raise FileNotFoundError(
+                f"judge parameters not found: {path} (+ .json); run scripts/train_judge.py"
+            )
         with np.load(path) as data:
             weights = {k: data[k].astype(np.float32) for k in data.files}
         return cls(weights=weights, meta=json.loads(meta_path.read_text(encoding="utf-8")))
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path.with_suffix(".npz"), **{k: v.astype(np.float16) for k, v in self.weights.items()})
-        path.with_suffix(".json").write_text(json.dumps(self.meta, indent=1, sort_keys=True) + "\n",
-                                             encoding="utf-8")
+        np.savez_compressed(
+            path.with_suffix(".npz"), **{k: v.astype(np.float16) for k, v in self.weights.items()}
+        )
+        path.with_suffix(".json").write_text(
+            json.dumps(self.meta, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
 
     def hidden(self, x: np.ndarray) -> np.ndarray:
         w = self.weights
@@ -64,7 +69,7 @@ class PairModel:
         return h
 
     def heads(self, x: np.ndarray) -> dict[str, np.ndarray]:
-        """``para``: P(same fact), ``sim``: graded similarity in [0, 1], ``nli``: (entails, neutral, contradicts)."""
+        """``para``: P(same fact); ``sim``: similarity in [0, 1]; ``nli``: (entails, neutral, contradicts)."""
         h = self.hidden(x)
         w = self.weights
         return {

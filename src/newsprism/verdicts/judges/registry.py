@@ -26,7 +26,9 @@ def _options(cls: type, opts: dict[str, Any], judge: str) -> Any:
 def get_judge(name: str | None = None, **opts: Any) -> Judge:
     """A judge by name (None -> ``offline``); models load lazily, on the first pair judged."""
     name = (name or "offline").lower()
-    injected = {k: opts.pop(k) for k in ("encoder", "model", "client") if k in opts and not isinstance(opts[k], str)}
+    injected = {
+        k: opts.pop(k) for k in ("encoder", "model", "client") if k in opts and not isinstance(opts[k], str)
+    }
     if name == "offline":
         from newsprism.verdicts.judges.offline import OfflineJudge, OfflineJudgeOptions
 

@@ -1,0 +1,1 @@
+"""Benchmark loaders and metrics (``pairs``: sentence-pair judges)."""

@@ -1,0 +1,1 @@
+"""Stories: grouping articles that report one event (batch clustering and incremental assignment)."""
