@@ -259,7 +259,7 @@ def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--ecb", type=Path, required=True, help="path to ecbplus_docs.jsonl")
+    ap.add_argument("--ecb", type=Path, default=None, help="path to ecbplus_docs.jsonl")
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--naive-sample", type=int, default=100, help="articles also run the naive way (0: skip)")
     ap.add_argument("--embedder", default=None)
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             args.out.write_text(json.dumps(result, indent=2))
         return 0
-    if not args.ecb.is_file():
+    if args.ecb is None or not args.ecb.is_file():
         print(f"ECB+ file not found: {args.ecb}", file=sys.stderr)
         return 2
     arts, story_of = build(args.ecb, args.n)

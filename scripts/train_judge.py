@@ -1,14 +1,15 @@
 """Train the offline pair judge and write its parameters under src/newsprism/verdicts/judges/params/.
 
-Usage:
-    .venv/bin/python scripts/train_judge.py --data ../shared/data [--cache /tmp/newsprism-judge]
+Usage (the committed parameters: ``--grid``):
+    .venv/bin/python scripts/train_judge.py --data ../shared/data --grid [--cache /tmp/newsprism-judge]
         [--model PATH] [--stage encode|features|train|all] [--workers N]
 
-Training uses train/dev splits only: MSRP train (val picks the cut), STS-B train + SICK relatedness
-(STS-B dev held out), SICK train (trial held out) + SNLI dev for the 3-way head, RTE-3 dev (the
-entailment cut only), SummEdits `evaluation` (the consistency aggregator). Seeds are fixed, so a
-rerun on the same machine reproduces the committed parameters. Word-piece vectors of every text are
-cached in --cache, so a rerun after a feature change skips the transformer.
+Training uses train/dev splits only: MSRP train (val picks the same-fact head and cut), STS-B train +
+SICK relatedness (STS-B dev held out), SICK train (trial held out) + SNLI dev for the 3-way head,
+RTE-3 dev (the entailment cut; with ``rte=True`` also a P(entails) loss), SummEdits `evaluation` (the
+consistency aggregator, chosen by leave-documents-out CV). Seeds are fixed, so a rerun on the same
+machine reproduces the committed parameters. Word-piece vectors of every text are cached in --cache,
+so a rerun after a feature change skips the transformer.
 """
 
 from __future__ import annotations

@@ -186,3 +186,9 @@ def test_unclosed_and_continued_quotes():
     assert len(qs) == 1 and not qs[0].closed
     cont = find_quotes("and finally effective.” he added")
     assert cont[0].start == 0 and cont[0].closed
+
+
+def test_partitives_and_clock_times_are_not_counts():
+    text = "Gray was hit by three of the seven bullets at 4:00 p.m. and again at 23: 51"
+    masks = [(t.span.start, t.span.end) for t in extract_times(text)]
+    assert [(q.low, q.head) for q in extract_quantities(text, 0, masks)] == [(7, "bullet")]

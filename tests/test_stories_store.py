@@ -139,3 +139,13 @@ def test_cli_list_show_build_and_eval(tmp_path: Path):
     assert report["f1"] == 1.0 and report["n_clusters"] == 2
     bad = runner.invoke(_cli(), ["eval", "stories", "--data", str(data), "--label", "nolabel"])
     assert bad.exit_code == 1
+
+
+def test_adding_an_article_twice_keeps_its_story(tmp_path: Path):
+    store = fresh(tmp_path)
+    first = [make(FIRE[0], "fire0"), make(QUAKE[0], "quake0")]
+    store.add_articles(first)
+    stories_ = StoryStore(store)
+    stories_.add(first)
+    again = stories_.add([first[0]])
+    assert again[0].story_id == membership(store)["fire0"] and again[0].score is None

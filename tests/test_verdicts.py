@@ -206,3 +206,19 @@ def test_injected_judge_overrules_polarity_but_not_numbers():
     assert sorted(v.type for v in plain.conflicts) == ["numeric", "polarity"]
     judged = VerdictsStage(judge=EntailingJudge()).run(batch).layer("verdicts")
     assert [v.type for v in judged.conflicts] == ["numeric"]
+
+
+def test_claims_whose_shared_measures_all_differ_are_different_facts():
+    claims = [
+        claim("a:0", "a", "Teixeira had 33 homers and 121 RBIs in 157 games"),
+        claim("b:0", "b", "Teixeira hit 13 homers and 43 RBIs in 54 games"),
+    ]
+    assert all(v.label != "conflicting" for v in run(claims))
+
+
+def test_ambiguous_values_are_not_conflicts():
+    claims = [
+        claim("a:0", "a", "The Orioles offered $140 million and the Nationals $160 million for the player"),
+        claim("b:0", "b", "The Nationals offered $180 million for the player"),
+    ]
+    assert all(v.type != "numeric" for v in run(claims))

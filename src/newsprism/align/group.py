@@ -20,7 +20,7 @@ from newsprism.align.score import ClaimFeatures, ScoreWeights, pair_score
 @dataclass
 class GroupOptions:
     k: int = 8
-    threshold: float = 0.5  # a candidate pair must score this to be merged
+    threshold: float = 0.48  # a candidate pair must score this to be merged (chosen on MSRP val)
     link_threshold: float = 0.42  # average score between the two groups being merged
     min_cosine: float = 0.3  # candidates below this cosine are not scored at all
     block_rows: int = 1024

@@ -55,7 +55,7 @@ VAGUE = {
     "millions": (2e6, 9.99e8),
     "billions": (2e9, 9.99e11),
     "several": (3, 9),
-    "multiple": (2, 9),
+    "multiple": (2, float("inf")),
     "a few": (2, 5),
     "a dozen": (12, 12),
     "a handful of": (2, 6),

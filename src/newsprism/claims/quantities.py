@@ -190,7 +190,12 @@ def _masked(start: int, end: int, masks: Sequence[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in masks)
 
 
+_PARTITIVE = re.compile(rf"\s+of\s+(?:the|its|their|his|her|those|these)\s+{_NUM}\b", re.IGNORECASE)
+
+
 def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
+    if _PARTITIVE.match(text, m.end()):
+        return None  # "three of the seven bullets": a part, counted by the number that follows
     bounds = _bounds(m)
     if bounds is None:
         return None

@@ -49,8 +49,9 @@ _PART = r"(?:\s+(?:night|morning|afternoon|evening))?"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    # Clock times are times, never counts: "4:00 p.m.", "6: 00 p.m.", "noon".
-    ("clock", re.compile(r"\b\d{1,2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}:\d{2}\b", re.I)),
+    # Clock times are times, never counts: "4:00 p.m.", "6: 00 p.m.", "23: 51".
+    ("clock", re.compile(r"\b\d{1,2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}\s?:\s?\d{2}\b",
+                         re.IGNORECASE)),
     ("mdy", re.compile(rf"\b(?P<mo>{_MO})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MO})(?:\s+(?P<y>\d{{4}}))?\b")),
     (

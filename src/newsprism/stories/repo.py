@@ -194,7 +194,11 @@ class StoryStore:
         return self._index
 
     def add(self, articles: Sequence[Article]) -> list[Assignment]:
-        """Assign new articles to stories without rescanning stored ones (rebuilds once if none exist)."""
+        """Assign stored articles to stories without rescanning the others (the first call builds in batch).
+
+        The articles must already be in the store (``Store.add_articles``); ones that already have a
+        story keep it.
+        """
         articles = list(articles)
         if not articles:
             return []
@@ -204,15 +208,25 @@ class StoryStore:
             with self.store.engine.connect() as conn:
                 got = dict(conn.execute(select(story_members.c.article_id, story_members.c.story_id)).all())
             return [Assignment(got[a.id], None, opened=False) for a in articles if a.id in got]
-        embeddings = lead_embeddings(articles, self.embedder, self.options)
-        feats, _ = featurize(articles, embeddings, self._idf)
-        out = []
+        with self.store.engine.connect() as conn:
+            known = dict(
+                conn.execute(
+                    select(story_members.c.article_id, story_members.c.story_id).where(
+                        story_members.c.article_id.in_([a.id for a in articles])
+                    )
+                ).all()
+            )
+        fresh = [a for a in articles if a.id not in known]
+        embeddings = lead_embeddings(fresh, self.embedder, self.options)
+        feats, _ = featurize(fresh, embeddings, self._idf)
+        placed: dict[str, Assignment] = {}
         with self.store.transaction() as conn:
-            for row, article in enumerate(articles):
+            for row, article in enumerate(fresh):
                 assignment = index.add(story_id(article.id), feats, row)
                 self._write_assignment(conn, index, article, assignment)
-                out.append(assignment)
-        return out
+                placed[article.id] = assignment
+        # An article seen before keeps its story (a re-ingest is not new evidence).
+        return [placed.get(a.id) or Assignment(known[a.id], None, opened=False) for a in articles]
 
     def _write_assignment(self, conn: Connection, index: StoryIndex, article: Article, a: Assignment) -> None:
         now = datetime.now(UTC)

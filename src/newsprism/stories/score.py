@@ -23,6 +23,7 @@ class StoryOptions:
     w_text: float = 0.4
     w_names: float = 1.0
     # Two dated reports this many days apart lose ``w_time`` (linearly, capped); undated pairs lose nothing.
+    # Not tuned: ECB+ has no dates. Set so reports weeks apart need much more shared text and names.
     w_time: float = 0.30
     time_horizon_days: float = 14.0
     # Average-link merge threshold on the pair score; also the bar for joining a story incrementally.
@@ -30,13 +31,13 @@ class StoryOptions:
     # Two clusters merge only if their linkage is at least this fraction of the cohesion (mean internal
     # pair score) of each: two tight clusters about one topic but two events stay apart.
     cohesion_ratio: float = 0.6
-    # Candidate pairs: each article's nearest neighbours by lead embedding and by text (hashed projection).
+    # Candidate pairs: each article's best neighbours by the pair score on profiles cut to their heaviest
+    # ``candidate_terms`` TF-IDF terms; the other pairs enter the linkage through dense sketches.
     neighbours: int = 40
     candidate_terms: int = 50
-    # Pairs scoring below this are treated as unrelated (0) by the sparse average linkage.
-    edge_floor: float = 0.05
     # Terms kept per story profile; bounds memory for 30k stories.
     profile_terms: int = 400
+    # Candidate search works on row blocks of at most this many rows / dense cells (memory bound).
     block_size: int = 2048
     block_cells: int = 20_000_000
 
