@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text, func, select
+from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, func, select
 
 from newsprism.store.meta import metadata
 from newsprism.store.store import Store
+from newsprism.store.tables import UTCDateTime
 
 analyses = Table(
     "analyses",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     Column("newsprism_version", String(40)),
     Column("schema_version", String(20)),
     Column("n_articles", Integer, nullable=False),

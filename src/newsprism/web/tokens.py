@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Table, select, update
+from sqlalchemy import Column, String, Table, select, update
 
 from newsprism.store.meta import metadata
 from newsprism.store.store import Store
+from newsprism.store.tables import UTCDateTime
 
 api_tokens = Table(
     "api_tokens",
@@ -24,9 +25,9 @@ api_tokens = Table(
     Column("id", String(16), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("token_sha256", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-    Column("last_used_at", DateTime(timezone=True)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    Column("last_used_at", UTCDateTime()),
 )
 
 PREFIX = "np"
