@@ -257,6 +257,34 @@ def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None) -> dict:
     return out
 
 
+def inspect_conflicts(ecb: Path, stories: str, embedder_name: str | None) -> dict:
+    """Every conflict found in a slice of the benchmark's stories (originals only), for reading by hand."""
+    lo, hi = (int(x) for x in stories.split(":"))
+    arts, story_of = build(ecb, 1000)
+    keep = set(sorted(set(story_of.values()), key=lambda s: int(s[5:]))[lo:hi])
+    arts = [a for a in arts if story_of[a.id] in keep and "reprint" not in (a.url or "")]
+    batch = Batch.of(arts).with_layer("stories", GoldStories(story_of))
+    batch = ClaimsStage().run(batch)
+    batch = AlignStage(embedder=get_embedder(embedder_name)).run(batch)
+    verdicts = VerdictsStage().run(batch).layer("verdicts").to_dict()
+    shown = [
+        {
+            "type": c["type"],
+            "slot": c.get("slot"),
+            "values": [
+                {
+                    "value": s["value"],
+                    "articles": s["article_ids"],
+                    "claim": next(e["text"] for e in s["evidence"] if e["role"] == "claim"),
+                }
+                for s in c["values"]
+            ],
+        }
+        for c in verdicts["conflicts"]
+    ]
+    return {"articles": len(arts), "counts": verdicts["counts"], "conflicts": shown}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ecb", type=Path, default=None, help="path to ecbplus_docs.jsonl")
@@ -266,7 +294,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--msrp", type=Path, default=None, help="MSRP folder: evaluate the pair score instead")
     ap.add_argument("--msrp-limit", type=int, default=None, help="first N pairs of each split")
+    ap.add_argument(
+        "--inspect", default=None, metavar="A:B", help="print the conflicts of stories A..B instead"
+    )
     args = ap.parse_args(argv)
+    if args.inspect and args.ecb:
+        print(json.dumps(inspect_conflicts(args.ecb, args.inspect, args.embedder), indent=2))
+        return 0
     if args.msrp:
         result = msrp_eval(args.msrp, args.msrp_limit, args.embedder)
         print(json.dumps(result, indent=2))

@@ -5,9 +5,9 @@
     .venv/bin/python benchmarks/stories.py --ecb ../shared/data/ecbplus/ecbplus_docs.jsonl --model-leads 500
 
 Synthetic articles come from ECB+ texts: a synthetic story draws 8 sentences at random from all ECB+
-sentences and gets its own event markers (made-up capitalised names, a number and a date); each of its
-articles keeps each of those sentences with probability 0.75. Stories have
-1-6 articles (mean ~3.3), so 100k articles make ~30k stories. The chosen configuration gives lead
+sentences, swaps their mid-sentence names and numbers for made-up ones of its own, and gets an event marker
+(made-up names, a number) and a date; each of its articles keeps each of those sentences with p = 0.75.
+Stories have 1-6 articles (mean ~3.3), so 100k articles make ~30k stories. The chosen configuration gives lead
 embeddings no weight, so clustering runs no model; ``--model-leads N`` measures MiniLM lead inference
 per article on its own (what an embedding-weighted configuration would add).
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import tempfile
 import time
@@ -47,6 +48,25 @@ def _name(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(3)).title()
 
 
+_CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+|\d+")
+
+
+def _recast(sentence: str, rng: random.Random, cast: dict[str, str]) -> str:
+    """The sentence with its names (mid-sentence capitalised words) and numbers swapped for the story's own.
+
+    A pool of 15k sentences cannot make 30k distinct stories; two stories that draw the same sentence
+    keep its wording but not its names and numbers, as two real reports of different events would.
+    """
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word not in cast:
+            cast[word] = str(rng.randint(2, 99999)) if word.isdigit() else _name(rng)
+        return cast[word]
+
+    return _CAPITALISED.sub(swap, sentence)
+
+
 def synth(docs: list[dict], n: int, seed: int = 7) -> tuple[list[Article], list[int]]:
     """``n`` articles in synthetic stories with their gold story numbers."""
     rng = random.Random(seed)
@@ -56,7 +76,8 @@ def synth(docs: list[dict], n: int, seed: int = 7) -> tuple[list[Article], list[
     gold: list[int] = []
     story = 0
     while len(articles) < n:
-        sents = rng.sample(pool, 8)
+        cast: dict[str, str] = {}
+        sents = [_recast(s, rng, cast) for s in rng.sample(pool, 8)]
         marker = f"{_name(rng)} {_name(rng)} of {_name(rng)}, {rng.randint(2, 9999)} people"
         day = base_day + timedelta(days=rng.randint(0, 3000))
         for _ in range(min(rng.randint(1, 6), n - len(articles))):

@@ -54,6 +54,9 @@ class ReuseOptions:
     rewrite_min_aligned: float = 0.25
     rewrite_max_exact: float = 0.50
     rewrite_neighbours: int = 5
+    # Mean |i/len_a - j/len_b| over aligned sentences: a rewrite follows its source through the
+    # text; independent reports of one event match sentences from scattered places.
+    rewrite_max_drift: float = 0.10
     rewrite_min_article_similarity: float = 0.60
 
     @property

@@ -104,6 +104,9 @@ def _rewrite_pair(
     share_a, share_b = n / ea.shape[0], n / eb.shape[0]
     if max(share_a, share_b) < options.rewrite_min_aligned or n < MIN_SENTENCES:
         return None
+    drift = float(np.mean([abs(i / ea.shape[0] - j / eb.shape[0]) for i, j, _ in al.pairs]))
+    if drift > options.rewrite_max_drift:
+        return None
     cue = by_record(a, b) or by_date(a, b)
     if cue is None:
         # The rewrite follows its source closely; the source keeps sentences the rewrite drops.
