@@ -71,7 +71,7 @@ _NUM = rf"(?:[$€£]\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 
 _QUANTITY = re.compile(
-    rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?<![\w.,])(?<![A-Za-z]-)(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_NUM})"
     rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_NUM})"
     rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_NUM}))?"
