@@ -96,6 +96,7 @@ his her our it they we he she will would could can may might did do does not no 
 every while when where more less inside outside near within along through against about around
 toward towards among between under above below amid despite via like including onto upon without
 overnight today yesterday now already still also just only then there here so if because
+out off up down away back ago later earlier apart aboard ahead alone together
 """.split()
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d|21\d\d)$")

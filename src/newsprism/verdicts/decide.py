@@ -130,13 +130,21 @@ def _pair_differences(a: Claim, b: Claim, group: ClaimGroup, opts: VerdictOption
     return [d for d in out if d.type in opts.conflict_types]
 
 
-def _is_update(ctx: GroupContext, values: list[SlotValue]) -> bool:
-    """A differing value that the later report marks as an update (or a revision of the same article)."""
-    arts = {v.article_id for v in values}
-    meta = ctx.article_meta
-    if any(meta.get(a, {}).get("revision_of") in arts for a in arts):
+def _lineage(ctx: GroupContext, article_id: str) -> str:
+    """The first version of an article: revisions of one article share it."""
+    seen = {article_id}
+    while (parent := ctx.article_meta.get(article_id, {}).get("revision_of")) and parent not in seen:
+        seen.add(parent)
+        article_id = parent
+    return article_id
+
+
+def _is_update(ctx: GroupContext, d: Difference) -> bool:
+    """A difference explained as an update: two versions of one article, or a value the later
+    report marks as an update ("rose to", "revised"). Other pairs in the group still count."""
+    if _lineage(ctx, d.a.article_id) == _lineage(ctx, d.b.article_id):
         return True
-    return any(m in ctx.claims[v.claim_id].text.lower() for v in values for m in _UPDATE_MARKERS)
+    return any(m in ctx.claims[v.claim_id].text.lower() for v in (d.a, d.b) for m in _UPDATE_MARKERS)
 
 
 def _sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
@@ -207,12 +215,10 @@ def _conflicts(
         if a.article_id == b.article_id:
             continue
         for d in _pair_differences(a, b, group, opts):
-            by_kind.setdefault((d.type, d.slot), []).append(d)
+            if not _is_update(ctx, d):
+                by_kind.setdefault((d.type, d.slot), []).append(d)
     out = []
     for (kind, slot), diffs in sorted(by_kind.items()):
-        values = [v for d in diffs for v in (d.a, d.b)]
-        if _is_update(ctx, values):
-            continue
         if kind == "numeric":
             diffs = diffs + _numeric_members(diffs, members)
         sides = _sides_for(diffs, ctx)
