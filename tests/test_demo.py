@@ -69,3 +69,23 @@ def test_newsprism_demo_end_to_end(tmp_path: Path) -> None:
     for r in records:
         assert (headings[r["layer"]] in markdown) == (r["status"] == "ran"), r["layer"]
     assert markdown.startswith("# newsprism report") and "Northline Press Agency" in markdown
+
+
+@pytest.mark.models
+def test_demo_findings(tmp_path: Path) -> None:
+    """What the demo corpus was written to contain is found: the rewrite's drifted figure (4.5 m
+    in the wire and its reprints, 5.4 m in the rewrite) as a numeric conflict, even though the
+    wire's own revision sits in the same group, and the governor's accusation against the
+    operator's denial as an actor dispute reported by every outlet that carries it."""
+    with corpus_files() as files:
+        report = analyze(files)
+    by_file = {a["id"]: Path(a["source_path"]).name[:2] for a in report["articles"]}
+    verdicts = report["verdicts"]
+    numeric = [c for c in verdicts["conflicts"] if c["type"] == "numeric"]
+    metres = [c for c in numeric if any("metres" in str(v["value"]) for v in c["values"])]
+    assert len(metres) == 1, [c["reason"] for c in numeric]
+    sides = {str(v["value"]): {by_file[a] for a in v["article_ids"]} for v in metres[0]["values"]}
+    assert sides == {"5.4 metres": {"05"}, "4.5 metres": {"01", "02", "03", "04"}}
+    [dispute] = verdicts["actor_disputes"]
+    assert {s["stance"] for s in dispute["sides"]} >= {"asserts", "denies"}
+    assert dispute["note"] == "reported consistently"

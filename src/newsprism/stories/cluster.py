@@ -127,8 +127,17 @@ def build_graph(
         keys = np.unique(np.concatenate([left * n + right, forced_keys]))
         left, right = keys // n, keys % n
     score = pair_scores(feats, left, right, options)
-    approx = np.einsum("ij,ij->i", vecs[left], vecs[right]) if len(left) else np.zeros(0, np.float32)
+    approx = _row_dots(vecs, left, right)
     return Graph(left, right, score, approx.astype(np.float32), vecs)
+
+
+def _row_dots(vecs: np.ndarray, left: np.ndarray, right: np.ndarray, chunk: int = 65_536) -> np.ndarray:
+    """``vecs[left[k]] · vecs[right[k]]`` in chunks: gathering all pairs at once would take gigabytes."""
+    out = np.empty(len(left), dtype=np.float32)
+    for start in range(0, len(left), chunk):
+        sl = slice(start, start + chunk)
+        out[sl] = np.einsum("ij,ij->i", vecs[left[sl]], vecs[right[sl]])
+    return out
 
 
 class _Linkage:

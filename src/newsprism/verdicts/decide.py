@@ -63,7 +63,16 @@ def _claim_evidence(ctx: GroupContext, c: Claim, role: str = "claim") -> Evidenc
 
 
 def _actor(c: Claim) -> str | None:
-    return None if c.attribution.is_outlet else (c.attribution.actor or None)
+    """The side a source speaks for: its country when known, else the person or body itself, so a
+    governor's accusation and a company's denial are two sides even where no country is named."""
+    a = c.attribution
+    if a.is_outlet:
+        return None
+    return a.actor or a.person or (a.source.strip().lower() or None)
+
+
+def _actor_name(c: Claim) -> str:
+    return c.attribution.actor or c.attribution.source
 
 
 def _dispute(
@@ -84,7 +93,7 @@ def _dispute(
                 value=_content(ctx, c),
                 article_ids=[],
                 evidence=[],
-                actor=actor,
+                actor=_actor_name(c),
                 stance=c.attribution.stance if sign > 0 else "denies",
             ),
         )
