@@ -31,6 +31,9 @@ class Evidence:
     alignment: Alignment
     unquoted_shared: int
     exact: bool = False
+    # Whole sentences (outside quotation marks) of one side lying inside the shared text: the
+    # side with more of them.
+    lifted: int = 0
     # Below the acceptance bar on its own; kept only when context explains it (see engine).
     weak: bool = False
 
@@ -50,18 +53,37 @@ def quote_mask(text: str, tokens: Tokens) -> np.ndarray:
     return mask
 
 
+def lifted_sentences(article: Article, tokens: Tokens, shared: np.ndarray, quoted: np.ndarray, min_tokens: int) -> int:
+    """Sentences of at least ``min_tokens`` words that lie wholly inside the shared runs and
+    mostly outside quotation marks. Reuse lifts whole sentences; independent reports of one
+    event share quotes and stock phrases, which seldom fill a sentence of the reporter's own."""
+    if not article.sentences or len(tokens) == 0:
+        return 0
+    starts = np.fromiter((s.start for s in article.sentences), dtype=np.int64, count=len(article.sentences))
+    sent = np.searchsorted(starts, tokens.starts, side="right") - 1
+    n = len(article.sentences)
+    total = np.bincount(sent, minlength=n)
+    inside = np.bincount(sent, weights=shared, minlength=n)
+    quotes = np.bincount(sent, weights=quoted, minlength=n)
+    return int(((total >= min_tokens) & (inside >= total) & (2 * quotes <= total)).sum())
+
+
 def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions) -> Evidence | None:
     """Align a candidate pair; None when what they share is too little to call reuse."""
     al = align(ta, tb, options)
     if not al.passages:
         return None
-    unquoted = int(
-        min((al.mask_a & ~quote_mask(a.text, ta)).sum(), (al.mask_b & ~quote_mask(b.text, tb)).sum())
-    )
+    qa, qb = quote_mask(a.text, ta), quote_mask(b.text, tb)
+    unquoted = int(min((al.mask_a & ~qa).sum(), (al.mask_b & ~qb).sum()))
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
     if unquoted < options.min_weak_tokens and not whole:
         return None
-    return Evidence(a, b, ta, tb, al, unquoted, weak=unquoted < options.min_shared_tokens and not whole)
+    n = options.lifted_min_tokens
+    lifted = max(lifted_sentences(a, ta, al.mask_a, qa, n), lifted_sentences(b, tb, al.mask_b, qb, n))
+    strong = whole or lifted >= options.min_lifted or (lifted and unquoted >= options.min_shared_tokens)
+    if not whole and lifted < options.min_weak_lifted:
+        return None
+    return Evidence(a, b, ta, tb, al, unquoted, weak=not strong, lifted=lifted)
 
 
 class CandidateFinder:

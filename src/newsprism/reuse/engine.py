@@ -4,7 +4,7 @@ typing, groups. ``ReuseStage`` and the benchmark call ``detect``; ``ReuseIndex``
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -125,11 +125,21 @@ def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Ev
     return kept
 
 
-def drop_indirect(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
+def drop_indirect(
+    evidence: Sequence[Evidence],
+    options: ReuseOptions,
+    links: Collection[frozenset[str]] = (),
+    derived: Mapping[frozenset[str], str] | None = None,
+) -> list[Evidence]:
     """Transitive reduction: when x shares a passage with p only because x's closer relative q
     (which also shares it with p) does, the x-p pair is indirect and dropped. Weakest pairs are
-    judged first, so of two mutually explaining pairs one survives."""
+    judged first, so of two mutually explaining pairs one survives. ``links`` are further pairs
+    known to share text (verified, though too weak to keep); ``derived`` gives a pair's derived
+    side where known: a q derived from p or from x holds the passage because it holds their
+    text, so it explains nothing about them."""
     live = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
+    links = set(links)
+    derived = derived or {}
     partners: dict[str, dict[str, tuple[np.ndarray, int]]] = {}
     for ev in evidence:
         partners.setdefault(ev.a.id, {})[ev.b.id] = (ev.alignment.mask_a, ev.alignment.shared_tokens)
@@ -137,10 +147,15 @@ def drop_indirect(evidence: Sequence[Evidence], options: ReuseOptions) -> list[E
 
     def explained(x: str, p: str, mask: np.ndarray, shared: int) -> bool:
         need = options.indirect_inside_share * int(mask.sum())
-        return any(
-            q != p and shared_q >= shared and frozenset((q, p)) in live and int((mask & mask_q).sum()) >= need
-            for q, (mask_q, shared_q) in partners.get(x, {}).items()
-        )
+        for q, (mask_q, shared_q) in partners.get(x, {}).items():
+            qp, qx = frozenset((q, p)), frozenset((q, x))
+            if q == p or shared_q < shared or not (qp in live or qp in links):
+                continue
+            if derived.get(qp) == q or derived.get(qx) == q:
+                continue
+            if int((mask & mask_q).sum()) >= need:
+                return True
+        return False
 
     for ev in sorted(evidence, key=lambda e: e.alignment.shared_tokens):
         al = ev.alignment
@@ -153,6 +168,17 @@ def drop_indirect(evidence: Sequence[Evidence], options: ReuseOptions) -> list[E
                 partners[p].pop(x, None)
                 break
     return [ev for ev in evidence if frozenset((ev.a.id, ev.b.id)) in live]
+
+
+def prune(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
+    """Verified pairs -> kept pairs: weak pairs resolved in context, then indirect pairs dropped,
+    judged with the directions a first classification of the kept pairs gives."""
+    links = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
+    kept = resolve_weak(evidence, options)
+    derived = {
+        frozenset((p.a, p.b)): p.derived for p in classify_all(kept, options) if p.derived is not None
+    }
+    return drop_indirect(kept, options, links, derived)
 
 
 def classify_all(evidence: Sequence[Evidence], options: ReuseOptions) -> list[ReusePair]:
@@ -168,7 +194,7 @@ def detect(
     stats = DetectStats(articles=len(articles))
     reps, dups = exact_duplicates(articles)
     stats.distinct_texts = len(reps)
-    evidence = drop_indirect(resolve_weak(find_evidence(reps, options, stats), options), options)
+    evidence = prune(find_evidence(reps, options, stats), options)
     hasher = TokenHasher()
     rep_tokens: dict[str, Tokens] = {}
     for rep, dup in dups:

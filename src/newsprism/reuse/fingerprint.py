@@ -155,9 +155,37 @@ def chunk_keys(words: ChunkWords, options: ReuseOptions, perms: Permutations) ->
     bands = options.bands
     doc_rep = np.repeat(win_doc, bands)
     is_index = np.repeat((win_local % options.index_stride == 0) | win_last, bands)
-    q_keys, q_docs = _unique_pairs(keys.ravel(), doc_rep)
-    i_keys, i_docs = _unique_pairs(keys.ravel()[is_index], doc_rep[is_index])
+    keys = keys.ravel()
+    if options.sentence_keys and not options.block_tokens:
+        s_keys, s_docs = sentence_keys(words, options.sentence_min_tokens)
+        keys = np.concatenate([keys, s_keys])
+        doc_rep = np.concatenate([doc_rep, s_docs])
+        is_index = np.concatenate([is_index, np.ones(s_keys.shape[0], dtype=bool)])
+    q_keys, q_docs = _unique_pairs(keys, doc_rep)
+    i_keys, i_docs = _unique_pairs(keys[is_index], doc_rep[is_index])
     return ChunkKeys(q_keys, q_docs, i_keys, i_docs)
+
+
+def sentence_keys(words: ChunkWords, min_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """One exact key per sentence of at least ``min_tokens`` words (a position-weighted sum of its
+    word hashes), and its doc. A sentence lifted whole into another text shares this key even
+    when it is too small a part of every window for the band keys to see it: merges interleave
+    single sentences from their sources, partials lift one or two."""
+    lengths = words.sentence_lengths
+    n = words.ids.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    pos = np.arange(n) - np.repeat(starts, lengths)
+    with np.errstate(over="ignore"):
+        weight = (pos.astype(np.uint64) + np.uint64(1)) * _MULTIPLIERS[2] ^ _MULTIPLIERS[3]
+        mixed = words.ids * weight
+        mixed ^= mixed >> np.uint64(29)
+        nonempty = lengths > 0
+        sums = np.add.reduceat(mixed, starts[nonempty])
+        sums *= _MULTIPLIERS[4]
+    keep = lengths[nonempty] >= min_tokens
+    return sums[keep], words.sentence_doc[nonempty][keep]
 
 
 def _band_keys(win: np.ndarray, options: ReuseOptions, salts: np.ndarray) -> np.ndarray:

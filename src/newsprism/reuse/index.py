@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 
 from newsprism.model import Article
 from newsprism.reuse.candidates import CandidateFinder, Evidence, verify
-from newsprism.reuse.engine import drop_indirect, exact_evidence, resolve_weak
+from newsprism.reuse.engine import exact_evidence, prune
 from newsprism.reuse.graph import build_groups
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.relations import Context, classify
@@ -31,6 +31,8 @@ _FINGERPRINT_FIELDS = (
     "block_tokens",
     "index_stride",
     "seed",
+    "sentence_keys",
+    "sentence_min_tokens",
 )
 
 
@@ -76,8 +78,7 @@ class ReuseIndex:
         fresh = [stored.get(a.id, a) for a in fresh]
         evidence, reps = self._exact(fresh)
         evidence += self._candidates(reps)
-        evidence = resolve_weak(evidence + self._neighbourhood(evidence), self.options)
-        evidence = drop_indirect(evidence, self.options)
+        evidence = prune(evidence + self._neighbourhood(evidence), self.options)
         new_ids = {a.id for a in fresh}
         ctx = Context([ev for ev in evidence if not ev.exact], self.options)
         pairs = [classify(ev, ctx, self.options) for ev in evidence if {ev.a.id, ev.b.id} & new_ids]

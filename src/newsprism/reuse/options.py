@@ -18,6 +18,10 @@ class ReuseOptions:
     block_tokens: int = 0
     index_stride: int = 3
     seed: int = 1729
+    # Exact per-sentence keys beside the band keys (see fingerprint.sentence_keys), for sentences
+    # of at least this many words.
+    sentence_keys: bool = True
+    sentence_min_tokens: int = 8
     # A band bucket shared by more articles than this yields only its earliest members, so a
     # boilerplate passage or thousands of near-copies cost O(cap) per article, not O(N).
     max_fanout: int = 16
@@ -32,6 +36,11 @@ class ReuseOptions:
     # A smaller shared passage counts when it fills the gap another source leaves in an article
     # (the passage lifted into a host text, the second source of a merge).
     min_weak_tokens: int = 12
+    # Whole sentences (of at least ``lifted_min_tokens`` words, outside quotation marks) lying in
+    # the shared text: ``min_lifted`` of them make a pair on their own, fewer need context.
+    lifted_min_tokens: int = 6
+    min_lifted: int = 2
+    min_weak_lifted: int = 1
     weak_outside_share: float = 0.8
     # Transitive reduction of low-coverage pairs (see engine.drop_indirect).
     indirect_max_coverage: float = 0.5
