@@ -171,3 +171,22 @@ def test_progress_reports_reading_and_stages(kursk_dir: Path, monkeypatch: pytes
     reads = [e for e in events if e[0] == "read"]
     assert [e[1] for e in reads] == [1, 2, 3, 4, 5] and all(e[2] is None for e in reads)
     assert ("count", 0, 1) in events and events[-1] == ("done", 1, 1)
+
+
+def test_ingest_links_incrementally(kursk_dir: Path, tmp_path: Path) -> None:
+    """Ingest indexes reuse and assigns stories as articles arrive: the reference case ingested in
+    two runs ends in one story whose id the second run keeps, with the wire copies linked."""
+    from newsprism.stories.queries import list_stories
+
+    files = sorted(kursk_dir.glob("*.txt"))
+    db = tmp_path / "linked.db"
+    first = ingest(files[:3], db)
+    assert len(first.story_ids) == 1 and first.reuse_pairs >= 3  # 000, 001, 002 pairwise derived
+    second = ingest(files[3:], db)
+    assert second.story_ids == first.story_ids
+    again = ingest(files, db)
+    assert (again.new, again.duplicate, again.reuse_pairs) == (0, 5, 0)
+    assert again.story_ids == first.story_ids
+    with Store.open(db) as store:
+        stories, total = list_stories(store)
+    assert total == 1 and stories[0]["n_articles"] == 5

@@ -68,6 +68,12 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(db_url, tmp_pat
                 "SELECT count(*), count(DISTINCT content_hash), count(DISTINCT id), count(DISTINCT seq) "
                 "FROM articles")).one()
             assert tuple(row) == (N_FILES,) * 4
+            # Linking (reuse signatures, story membership) finished for every article, once.
+            members = conn.execute(text(
+                "SELECT count(*), count(DISTINCT article_id) FROM story_members")).one()
+            assert tuple(members) == (N_FILES, N_FILES)
+            indexed = conn.execute(text("SELECT count(DISTINCT article_id) FROM reuse_signatures")).scalar()
+            assert 0 < indexed <= N_FILES
             if store.dialect == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
                 assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []

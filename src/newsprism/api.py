@@ -42,11 +42,15 @@ class IngestOptions:
     # Articles committed per transaction: a crash loses at most one batch, and 100k inputs never
     # sit in memory at once.
     batch_size: int = 200
+    # Index each committed batch for text reuse and assign it to stories, incrementally. Both
+    # skip what they already hold, so re-running an interrupted ingest completes the linking.
+    link: bool = True
 
 
 @dataclass
 class AnalyzeOptions:
-    ingest: IngestOptions = field(default_factory=IngestOptions)
+    # analyze runs reuse and stories over its inputs in batch; incremental linking would be redone
+    ingest: IngestOptions = field(default_factory=lambda: IngestOptions(link=False))
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
     include_text: bool = True  # carry article texts in the report (evidence offsets point into them)
     save: bool = True  # keep the report in the named store's ``analyses`` table
@@ -78,6 +82,8 @@ class IngestReport:
 
     articles: list[IngestedArticle] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    reuse_pairs: int = 0  # reuse pairs the new articles formed with stored ones
+    story_ids: set[str] = field(default_factory=set)  # the stories the ingested articles belong to
 
     def _count(self, status: str) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -110,6 +116,7 @@ class IngestReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "new": self.new, "duplicate": self.duplicate, "revision": self.revision, "failed": self.failed,
+            "reuse_pairs": self.reuse_pairs, "stories": sorted(self.story_ids),
             "article_ids": self.article_ids,
             "articles": [a.to_dict() for a in self.articles],
             "errors": [e.to_dict() for e in self.errors],
@@ -129,19 +136,42 @@ def open_store(db: DbArg) -> Iterator[Store]:
         store.close()
 
 
-def _flush(store: Store, batch: list[Article], errors: list[InputError], report: IngestReport) -> None:
-    """Commit one batch of articles and the errors met while reading it, together."""
+def _flush(
+    store: Store, batch: list[Article], errors: list[InputError], report: IngestReport
+) -> list[Article]:
+    """Commit one batch of articles and the errors met while reading it, together; returns the
+    stored versions (duplicates included, so linking can finish what an interrupted run began)."""
     with store.transaction() as conn:
         result = store.add_articles(batch, conn) if batch else None
         store.record_errors([(e.source, e.reason) for e in errors], conn)
+    stored_articles: list[Article] = []
     if result is not None:
         for (status, stored), given in zip(result.statuses, batch, strict=True):
             report.articles.append(
                 IngestedArticle(stored.id, status.value, given.source_path, stored.revision_of)
             )
+            stored_articles.append(stored)
     report.errors.extend(errors)
     batch.clear()
     errors.clear()
+    return stored_articles
+
+
+class _Linker:
+    """Incremental reuse index and story assignment over one store, loaded once per ingest."""
+
+    def __init__(self, store: Store):
+        from newsprism.reuse.index import ReuseIndex
+        from newsprism.stories.repo import StoryStore
+
+        self.reuse = ReuseIndex(store)
+        self.stories = StoryStore(store)
+
+    def link(self, articles: list[Article], report: IngestReport) -> None:
+        if not articles:
+            return
+        report.reuse_pairs += len(self.reuse.add(articles))
+        report.story_ids.update(a.story_id for a in self.stories.add(articles))
 
 
 def ingest(
@@ -166,6 +196,7 @@ def ingest(
     errors: list[InputError] = []
     seen = 0
     with open_store(db) as store:
+        linker = _Linker(store) if options.link else None
         for item in iter_inputs([os.fspath(i) for i in inputs], options.read):
             if isinstance(item, ReaderError):
                 errors.append(InputError(item.source, item.reason))
@@ -175,8 +206,12 @@ def ingest(
             if progress:
                 progress("read", seen, None)
             if len(batch) >= options.batch_size:
-                _flush(store, batch, errors, report)
-        _flush(store, batch, errors, report)
+                stored = _flush(store, batch, errors, report)
+                if linker:
+                    linker.link(stored, report)
+        stored = _flush(store, batch, errors, report)
+        if linker:
+            linker.link(stored, report)
     return report
 
 

@@ -124,7 +124,7 @@ def analyze_options(stage: list[str] | None, embedder: str | None, read: ReadOpt
     if unknown:
         raise typer.BadParameter(f"unknown stage(s) {unknown}; known: {', '.join(STAGE_NAMES)}",
                                  param_hint="--stage")
-    return AnalyzeOptions(ingest=IngestOptions(read=read),
+    return AnalyzeOptions(ingest=IngestOptions(read=read, link=False),
                           pipeline=PipelineOptions(stages=stage or None, embedder=embedder))
 
 

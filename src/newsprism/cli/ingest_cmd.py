@@ -44,6 +44,10 @@ def ingest(
     fetch_links: FetchLinksOption = False,
     allow_private: AllowPrivateOption = False,
     json_out: JsonOption = False,
+    link: Annotated[
+        bool,
+        typer.Option("--link/--no-link", help="Index new articles for text reuse and assign them stories."),
+    ] = True,
 ) -> None:
     """Read articles into the store: new ones are added, known ones reported as duplicates or revisions.
 
@@ -53,7 +57,7 @@ def ingest(
     from newsprism.api import IngestOptions
     from newsprism.api import ingest as api_ingest
 
-    options = IngestOptions(read=read_options(field, fetch_links, allow_private))
+    options = IngestOptions(read=read_options(field, fetch_links, allow_private), link=link)
     with progress_display() as progress:
         report = api_ingest(paths, db, options, progress=progress)
     echo_input_errors((e.source, e.reason) for e in report.errors)
@@ -62,5 +66,7 @@ def ingest(
     else:
         counts = {"new": report.new, "duplicate": report.duplicate, "revision": report.revision,
                   "failed": report.failed}
+        if link:
+            counts |= {"reuse pairs": report.reuse_pairs, "stories": len(report.story_ids)}
         stdout().print(counts_table("Ingest", counts))
     raise typer.Exit(EXIT_OK if report.ok else EXIT_INPUT_FAILED)

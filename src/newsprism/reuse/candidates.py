@@ -80,7 +80,7 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
         return None
     n = options.lifted_min_tokens
     lifted = max(lifted_sentences(a, ta, al.mask_a, qa, n), lifted_sentences(b, tb, al.mask_b, qb, n))
-    strong = whole or lifted >= options.min_lifted or (lifted and unquoted >= options.min_shared_tokens)
+    strong = whole or lifted >= options.min_lifted
     if not whole and lifted < options.min_weak_lifted:
         return None
     return Evidence(a, b, ta, tb, al, unquoted, weak=not strong, lifted=lifted)

@@ -99,25 +99,26 @@ def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectS
 
 
 def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
-    """Keep a weak pair only where its shared text fills a gap that an article's strong partners
-    leave: the lifted passage of a partial, the second source of a merge. Shared text that a
-    stronger partner also covers is explained by that partner, not by this pair."""
+    """Keep a weak pair only where its shared text fills the gap left in an article by a host
+    text that lies wholly inside it: the lifted passage of a partial. Shared text that a stronger
+    partner also covers is explained by that partner, not by this pair; a sentence standing where
+    the partner has a sentence of its own is an edit of that partner (a replaced sentence that
+    happens to match a third report), not a second source."""
     strong = [ev for ev in evidence if not ev.weak]
-    masks: dict[str, list[np.ndarray]] = {}
+    masks: dict[str, list[tuple[np.ndarray, bool]]] = {}
     for ev in strong:
-        masks.setdefault(ev.a.id, []).append(ev.alignment.mask_a)
-        masks.setdefault(ev.b.id, []).append(ev.alignment.mask_b)
+        al = ev.alignment
+        masks.setdefault(ev.a.id, []).append((al.mask_a, al.coverage_b >= options.weak_host_inside))
+        masks.setdefault(ev.b.id, []).append((al.mask_b, al.coverage_a >= options.weak_host_inside))
     kept = list(strong)
     for ev in evidence:
         if not ev.weak:
             continue
         for x, mask in ((ev.a.id, ev.alignment.mask_a), (ev.b.id, ev.alignment.mask_b)):
             others = masks.get(x)
-            if not others:
+            if not others or not any(inside and m.mean() >= 0.5 for m, inside in others):
                 continue
-            covered = np.logical_or.reduce(others)
-            if covered.mean() < 0.5:
-                continue
+            covered = np.logical_or.reduce([m for m, _ in others])
             shared = int(mask.sum())
             if shared and (mask & ~covered).sum() >= options.weak_outside_share * shared:
                 kept.append(replace(ev, weak=False))

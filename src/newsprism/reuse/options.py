@@ -42,6 +42,7 @@ class ReuseOptions:
     min_lifted: int = 2
     min_weak_lifted: int = 1
     weak_outside_share: float = 0.8
+    weak_host_inside: float = 0.95
     # Transitive reduction of low-coverage pairs (see engine.drop_indirect).
     indirect_max_coverage: float = 0.5
     indirect_inside_share: float = 0.8
@@ -51,6 +52,7 @@ class ReuseOptions:
     partial_max_coverage: float = 0.50
     merge_min_share: float = 0.10
     merge_min_coverage: float = 0.30
+    merge_min_union: float = 0.6
     # The side more wholly made of other articles' text is the derived one, by at least this much.
     union_margin: float = 0.05
     # A single block inserted into an otherwise whole copy of another text marks a host (even when

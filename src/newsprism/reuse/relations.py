@@ -63,6 +63,11 @@ class Context:
         if any(other_cov >= CONTAINED and m.mean() >= 0.5 for _, m, other_cov in cover):
             self._sources[x] = set()
             return self._sources[x]
+        # A merge is made of its sources' text; an original that several derived articles each
+        # drew a different part from is covered only in those parts.
+        if self.union_coverage(x) < self.options.merge_min_union:
+            self._sources[x] = set()
+            return self._sources[x]
         partners = [(p, m) for p, m, other_cov in cover if other_cov < CONTAINED]
         partners.sort(key=lambda pm: -int(pm[1].sum()))
         found: set[str] = set()
