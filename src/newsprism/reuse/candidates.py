@@ -53,7 +53,9 @@ def quote_mask(text: str, tokens: Tokens) -> np.ndarray:
     return mask
 
 
-def lifted_sentences(article: Article, tokens: Tokens, shared: np.ndarray, quoted: np.ndarray, min_tokens: int) -> int:
+def lifted_sentences(
+    article: Article, tokens: Tokens, shared: np.ndarray, quoted: np.ndarray, min_tokens: int
+) -> int:
     """Sentences of at least ``min_tokens`` words that lie wholly inside the shared runs and
     mostly outside quotation marks. Reuse lifts whole sentences; independent reports of one
     event share quotes and stock phrases, which seldom fill a sentence of the reporter's own."""

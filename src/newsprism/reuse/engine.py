@@ -176,9 +176,7 @@ def prune(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]
     judged with the directions a first classification of the kept pairs gives."""
     links = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
     kept = resolve_weak(evidence, options)
-    derived = {
-        frozenset((p.a, p.b)): p.derived for p in classify_all(kept, options) if p.derived is not None
-    }
+    derived = {frozenset((p.a, p.b)): p.derived for p in classify_all(kept, options) if p.derived is not None}
     return drop_indirect(kept, options, links, derived)
 
 

@@ -52,7 +52,7 @@ class ReuseOptions:
     partial_max_coverage: float = 0.50
     merge_min_share: float = 0.10
     merge_min_coverage: float = 0.30
-    merge_min_union: float = 0.6
+    merge_min_union: float = 0.7
     # The side more wholly made of other articles' text is the derived one, by at least this much.
     union_margin: float = 0.05
     # A single block inserted into an otherwise whole copy of another text marks a host (even when
