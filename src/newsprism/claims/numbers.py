@@ -36,6 +36,8 @@ _TENS_WORDS = {
     "eighty": 80,
     "ninety": 90,
 }
+# Every spelled cardinal below a hundred, for other modules' vocabularies.
+CARDINAL_WORDS = {**_UNITS_WORDS, **_TENS_WORDS}
 SCALES = {
     "hundred": 100,
     "thousand": 1_000,

@@ -5,28 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from newsprism.components import connected_components
 from newsprism.model import Article
 from newsprism.reuse.result import ReuseGroup, ReusePair
 
 
 def _components(ids: Sequence[str], pairs: Sequence[ReusePair]) -> list[list[str]]:
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for p in pairs:
-        if p.a in parent and p.b in parent:
-            ra, rb = find(p.a), find(p.b)
-            if ra != rb:
-                parent[rb] = ra
-    comps: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        comps[find(i)].append(i)
-    return list(comps.values())
+    return connected_components(ids, ((p.a, p.b) for p in pairs))
 
 
 def _origin(

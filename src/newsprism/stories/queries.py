@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
+from newsprism.components import connected_components
 from newsprism.reuse.tables import reuse_pairs, reuse_signatures
 from newsprism.store import Store
 from newsprism.store.tables import articles
@@ -31,19 +32,8 @@ def _independent(conn: Any, ids: list[str]) -> tuple[int, str]:
     ).scalar_one()
     if not seen:
         return len(ids), "articles"
-    parent = {a: a for a in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     rows = conn.execute(select(reuse_pairs.c.a, reuse_pairs.c.b).where(reuse_pairs.c.a.in_(ids))).all()
-    for a, b in rows:
-        if b in parent:
-            parent[find(a)] = find(b)
-    return len({find(a) for a in ids}), "reuse"
+    return len(connected_components(ids, ((a, b) for a, b in rows))), "reuse"
 
 
 def _members(conn: Any, story_ids: list[str]) -> dict[str, list[Any]]:

@@ -6,6 +6,8 @@ swapped antonym counts, alongside the embedding and alignment features.
 
 from __future__ import annotations
 
+from newsprism.claims.numbers import CARDINAL_WORDS
+
 NEGATIONS = frozenset(
     """not no never nobody nothing none neither nor nowhere without cannot n't nor
     fail fails failed deny denies denied refuse refuses refused lack lacks lacked absent""".split()
@@ -19,34 +21,7 @@ HEDGES = frozenset(
 )
 
 NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    **CARDINAL_WORDS,
     "hundred": 100,
     "thousand": 1000,
     "million": 1_000_000,

@@ -1,0 +1,85 @@
+"""Lifted sentences: exact sentence keys, whole-sentence evidence, and the context rules that tell a
+lifted passage (partial) from a sentence swapped in by an edit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsprism.ingest.base import RawDocument
+from newsprism.ingest.build import build_article
+from newsprism.reuse.candidates import CandidateFinder, lifted_sentences, quote_mask
+from newsprism.reuse.fingerprint import sentence_keys
+from newsprism.reuse.options import ReuseOptions
+from newsprism.reuse.stage import analyze
+from newsprism.reuse.tokens import TokenHasher
+
+OPTS = ReuseOptions(rewrite=False)
+WORDS = (
+    "harbour council vessel budget river market station teacher bridge election storm factory museum "
+    "hospital village airport garden library tunnel festival engine farmer castle prison winter"
+).split()
+
+
+def sentence(seed: int, n: int = 14) -> str:
+    rng = np.random.default_rng(seed)
+    return f"The {' '.join(WORDS[i] for i in rng.integers(0, len(WORDS), n))} number {seed} reported."
+
+
+def art(body: str, name: str):
+    return build_article(RawDocument(text=body, source=name, format="text"))
+
+
+def sentences(seeds) -> list[str]:
+    return [sentence(s) for s in seeds]
+
+
+def pair_types(result, ids: dict[str, str]) -> dict[frozenset[str], str]:
+    name = {v: k for k, v in ids.items()}
+    return {frozenset((name[p.a], name[p.b])): p.type for p in result.pairs}
+
+
+def test_sentence_keys_match_a_lifted_sentence_only():
+    finder = CandidateFinder(OPTS)
+    lifted = sentence(7)
+    a = art(" ".join([sentence(1), lifted, sentence(2)]), "a")
+    b = art(" ".join([sentence(3), "Short one here.", lifted]), "b")
+    keys, docs = sentence_keys(finder.words([a, b]), OPTS.sentence_min_tokens)
+    shared = set(keys[docs == 0].tolist()) & set(keys[docs == 1].tolist())
+    assert len(shared) == 1
+    # "Short one here." (3 words) is below the minimum and gets no key.
+    assert int((docs == 1).sum()) == 2
+
+
+def test_lifted_sentences_counts_whole_unquoted_sentences():
+    body = f'{sentence(1)} He said: "{sentence(2)}" {sentence(3)}'
+    a = art(body, "a")
+    tokens = TokenHasher().tokens(a.text)
+    everything = np.ones(len(tokens), dtype=bool)
+    quoted = quote_mask(a.text, tokens)
+    assert lifted_sentences(a, tokens, everything, quoted, 6) == 2
+    # A sentence with one word outside the shared text is not lifted whole.
+    partial = everything.copy()
+    partial[3] = False
+    assert lifted_sentences(a, tokens, partial, quoted, 6) == 1
+
+
+def test_two_sentence_lift_into_a_host_is_partial_and_partial_host():
+    host, source = sentences(range(500, 512)), sentences(range(400, 410))
+    derived = host[:6] + source[3:5] + host[6:]
+    arts = {"host": art(" ".join(host), "host"), "source": art(" ".join(source), "source")}
+    arts["derived"] = art(" ".join(derived), "derived")
+    types = pair_types(analyze(list(arts.values()), OPTS), {k: a.id for k, a in arts.items()})
+    assert types == {
+        frozenset(("derived", "host")): "partial-host",
+        frozenset(("derived", "source")): "partial",
+    }
+
+
+def test_sentence_swapped_in_by_an_edit_is_not_a_second_source():
+    source, other = sentences(range(600, 612)), sentences(range(700, 710))
+    # The edit drops a sentence of its source and puts one from another report in its place.
+    edited = source[:5] + [other[4]] + source[6:]
+    arts = {"source": art(" ".join(source), "source"), "other": art(" ".join(other), "other")}
+    arts["edited"] = art(" ".join(edited), "edited")
+    types = pair_types(analyze(list(arts.values()), OPTS), {k: a.id for k, a in arts.items()})
+    assert set(types) == {frozenset(("edited", "source"))}
