@@ -83,3 +83,15 @@ def test_sentence_swapped_in_by_an_edit_is_not_a_second_source():
     arts["edited"] = art(" ".join(edited), "edited")
     types = pair_types(analyze(list(arts.values()), OPTS), {k: a.id for k, a in arts.items()})
     assert set(types) == {frozenset(("edited", "source"))}
+
+
+def test_sentence_glued_to_a_headline_line_still_meets_its_source_by_its_end():
+    finder = CandidateFinder(OPTS)
+    lifted = sentence(9)
+    a = art(" ".join([sentence(1), lifted, sentence(2)]), "a")
+    # No full stop after the headline line: the splitter glues it to the lifted sentence.
+    b = art(f"Storm Closes Harbour Bridge Posted 9 March {lifted} {sentence(4)}", "b")
+    keys, docs = sentence_keys(finder.words([a, b]), OPTS.sentence_min_tokens)
+    assert not set(keys[docs == 0].tolist()) & set(keys[docs == 1].tolist())
+    keys, docs = sentence_keys(finder.words([a, b]), OPTS.sentence_min_tokens, ends=True)
+    assert set(keys[docs == 0].tolist()) & set(keys[docs == 1].tolist())

@@ -235,3 +235,30 @@ def test_reference_case_with_minilm_leads(kursk_dir: Path, embedder):  # noqa: A
     options = StoryOptions(w_embedding=0.2)
     result = StoriesStage(options, embedder=embedder).run(Batch.of(articles)).layer("stories")
     assert [s.n_articles for s in result.stories] == [5]
+
+
+def _two_groups_graph(size: int, within: float, between: float):  # noqa: ANN202 - a cluster.Graph
+    """Every pair of two groups of ``size`` scored exactly (zero sketches, so no estimate enters)."""
+    from newsprism.stories.cluster import Graph
+
+    n = 2 * size
+    left, right = np.triu_indices(n, k=1)
+    same = (left < size) == (right < size)
+    score = np.where(same, within, between).astype(np.float32)
+    return Graph(left, right, score, np.zeros(len(left), np.float32), np.zeros((n, 1), np.float32))
+
+
+def test_large_clusters_need_a_stricter_cohesion_bar():
+    from newsprism.stories.cluster import average_link
+    from newsprism.stories.score import cohesion_bar
+
+    options = StoryOptions(cohesion_ratio=0.4, cohesion_ratio_large=0.8, cohesion_min_size=7)
+    assert cohesion_bar(0.9, 3, options) == pytest.approx(0.36)
+    assert cohesion_bar(0.9, 7, options) == pytest.approx(0.72)
+    # Two small tight groups whose linkage (0.5) clears the small-cluster bar are one story...
+    assert len(set(average_link(_two_groups_graph(3, 0.9, 0.5), options).tolist())) == 1
+    # ...but two grown ones (one topic, two events) stay apart, unless the large bar is relaxed.
+    big = _two_groups_graph(8, 0.9, 0.5)
+    assert sorted(np.bincount(average_link(big, options)).tolist()) == [8, 8]
+    relaxed = StoryOptions(cohesion_ratio=0.4, cohesion_ratio_large=0.5, cohesion_min_size=7)
+    assert len(set(average_link(big, relaxed).tolist())) == 1

@@ -157,7 +157,7 @@ def chunk_keys(words: ChunkWords, options: ReuseOptions, perms: Permutations) ->
     is_index = np.repeat((win_local % options.index_stride == 0) | win_last, bands)
     keys = keys.ravel()
     if options.sentence_keys and not options.block_tokens:
-        s_keys, s_docs = sentence_keys(words, options.sentence_min_tokens)
+        s_keys, s_docs = sentence_keys(words, options.sentence_min_tokens, options.sentence_end_keys)
         keys = np.concatenate([keys, s_keys])
         doc_rep = np.concatenate([doc_rep, s_docs])
         is_index = np.concatenate([is_index, np.ones(s_keys.shape[0], dtype=bool)])
@@ -166,26 +166,47 @@ def chunk_keys(words: ChunkWords, options: ReuseOptions, perms: Permutations) ->
     return ChunkKeys(q_keys, q_docs, i_keys, i_docs)
 
 
-def sentence_keys(words: ChunkWords, min_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+def sentence_keys(words: ChunkWords, min_tokens: int, ends: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """One exact key per sentence of at least ``min_tokens`` words (a position-weighted sum of its
     word hashes), and its doc. A sentence lifted whole into another text shares this key even
     when it is too small a part of every window for the band keys to see it: merges interleave
-    single sentences from their sources, partials lift one or two."""
+    single sentences from their sources, partials lift one or two. With ``ends``, sentences key
+    their first and their last ``min_tokens`` words instead: a lifted sentence that the host's
+    splitter glued to a headline line or a neighbour still keeps one of its ends."""
     lengths = words.sentence_lengths
-    n = words.ids.shape[0]
-    if n == 0:
+    if words.ids.shape[0] == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     starts = np.cumsum(lengths) - lengths
-    pos = np.arange(n) - np.repeat(starts, lengths)
+    sent = np.repeat(np.arange(lengths.shape[0]), lengths)
+    pos = np.arange(words.ids.shape[0]) - starts[sent]
+    length = lengths[sent]
+    long_enough = length >= min_tokens
+    if not ends:
+        parts = [_span_sums(words.ids, sent, pos, long_enough, np.uint64(0))]
+    else:
+        # A whole sentence shared is also a first-words key shared, so no whole-sentence key.
+        tail = pos - (length - min_tokens)
+        parts = [
+            _span_sums(words.ids, sent, pos, long_enough & (pos < min_tokens), _MULTIPLIERS[5]),
+            _span_sums(words.ids, sent, tail, (length > min_tokens) & (tail >= 0), _MULTIPLIERS[6]),
+        ]
+    keys = np.concatenate([k for k, _ in parts])
+    return keys, words.sentence_doc[np.concatenate([s for _, s in parts])]
+
+
+def _span_sums(ids: np.ndarray, sent: np.ndarray, pos: np.ndarray, select: np.ndarray, salt: np.uint64):
+    """Position-weighted hash sums of the selected tokens of each sentence, and the sentences."""
+    idx = np.flatnonzero(select)
+    if idx.shape[0] == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    s = sent[idx]
+    bounds = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
     with np.errstate(over="ignore"):
-        weight = (pos.astype(np.uint64) + np.uint64(1)) * _MULTIPLIERS[2] ^ _MULTIPLIERS[3]
-        mixed = words.ids * weight
+        weight = (pos[idx].astype(np.uint64) + np.uint64(1)) * _MULTIPLIERS[2] ^ _MULTIPLIERS[3]
+        mixed = ids[idx] * weight
         mixed ^= mixed >> np.uint64(29)
-        nonempty = lengths > 0
-        sums = np.add.reduceat(mixed, starts[nonempty])
-        sums *= _MULTIPLIERS[4]
-    keep = lengths[nonempty] >= min_tokens
-    return sums[keep], words.sentence_doc[nonempty][keep]
+        sums = np.add.reduceat(mixed, bounds) * _MULTIPLIERS[4] ^ salt
+    return sums, s[bounds]
 
 
 def _band_keys(win: np.ndarray, options: ReuseOptions, salts: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ _FINGERPRINT_FIELDS = (
     "seed",
     "sentence_keys",
     "sentence_min_tokens",
+    "sentence_end_keys",
 )
 
 

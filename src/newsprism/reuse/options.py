@@ -22,6 +22,7 @@ class ReuseOptions:
     # of at least this many words.
     sentence_keys: bool = True
     sentence_min_tokens: int = 8
+    sentence_end_keys: bool = True
     # A band bucket shared by more articles than this yields only its earliest members, so a
     # boilerplate passage or thousands of near-copies cost O(cap) per article, not O(N).
     max_fanout: int = 16

@@ -98,7 +98,9 @@ class Context:
         return float((union & region).sum()) / total
 
     def union_coverage(self, x: str) -> float:
-        masks = [m for _, m, _ in self.cover.get(x, [])]
+        """Share of x that partners cover, leaving out partners that hold all of x: those are
+        copies of x or hosts built on it, evidence of x being a source, not of being derived."""
+        masks = [m for _, m, _ in self.cover.get(x, []) if m.mean() < CONTAINED]
         if not masks:
             return 0.0
         return float(np.logical_or.reduce(masks).mean())

@@ -16,7 +16,7 @@ from scipy import sparse
 from sklearn.random_projection import SparseRandomProjection
 
 from newsprism.stories.features import N_NAME_FEATURES, N_TEXT_FEATURES, DocFeatures
-from newsprism.stories.score import StoryOptions, pair_scores
+from newsprism.stories.score import StoryOptions, cohesion_bar, pair_scores
 
 SKETCH_TEXT_DIMS = 256
 SKETCH_NAME_DIMS = 128
@@ -212,18 +212,18 @@ class _Linkage:
 
 def average_link(
     graph: Graph,
-    threshold: float,
-    cohesion_ratio: float = 0.0,
+    options: StoryOptions,
     must_link: list[tuple[int, int]] | None = None,
 ) -> np.ndarray:
     """Cluster labels (0..k-1) by average linkage restricted to clusters joined by candidate pairs.
 
     ``must_link`` pairs (reuse links: one text copied from another) are joined before anything else.
     Merges then run best-first from a heap with lazy invalidation. A merge also needs the linkage to
-    reach ``cohesion_ratio`` x the cohesion of each side (a cohesion constraint), so two tight clusters
-    about similar events are not averaged into one.
+    reach a fraction of the cohesion of each side (``cohesion_bar``: a cohesion constraint, stricter for
+    large clusters), so two tight clusters about similar events are not averaged into one.
     """
     link = _Linkage(graph)
+    threshold = options.threshold
     for a, b in must_link or ():
         ra, rb = link.root(a), link.root(b)
         if ra != rb:
@@ -236,7 +236,8 @@ def average_link(
         neg, va, vb, a, b = heapq.heappop(heap)
         if not link.current(a, va) or not link.current(b, vb):
             continue
-        if -neg < cohesion_ratio * min(link.cohesion(a), link.cohesion(b)):
+        bars = (cohesion_bar(link.cohesion(c), link.size[c], options) for c in (a, b))
+        if -neg < min(bars):
             continue
         link.push(link.join(a, b), heap, threshold)
     return _labels(link.parent)
@@ -260,4 +261,4 @@ def cluster(
     if len(feats) == 0:
         return np.zeros(0, dtype=np.int64)
     graph = build_graph(feats, options, forced)
-    return average_link(graph, options.threshold, options.cohesion_ratio, forced)
+    return average_link(graph, options, forced)

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from newsprism.stories.cluster import Sketcher
 from newsprism.stories.features import N_NAME_FEATURES, N_TEXT_FEATURES, DocFeatures
-from newsprism.stories.score import StoryOptions, time_penalty
+from newsprism.stories.score import StoryOptions, cohesion_bar, time_penalty
 
 CANDIDATE_STORIES = 32
 _HEAD = struct.Struct("<3i3d")
@@ -233,8 +233,9 @@ class StoryIndex:
         merged = []
         for _, other in joinable[1:]:
             link = self._link(best, other)
-            bar = self.options.cohesion_ratio * min(self._cohesion(best), self._cohesion(other))
-            if link >= self.options.threshold and link >= bar:
+            o = self.options
+            bar = min(cohesion_bar(self._cohesion(c), self.size[c], o) for c in (best, other))
+            if link >= o.threshold and link >= bar:
                 merged.append(self.ids[other])
                 self.put(
                     target,

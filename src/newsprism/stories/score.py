@@ -29,8 +29,14 @@ class StoryOptions:
     # Average-link merge threshold on the pair score; also the bar for joining a story incrementally.
     threshold: float = 0.125
     # Two clusters merge only if their linkage is at least this fraction of the cohesion (mean internal
-    # pair score) of each: two tight clusters about one topic but two events stay apart.
-    cohesion_ratio: float = 0.6
+    # pair score) of each: two tight clusters about one topic but two events stay apart. A cluster of at
+    # least ``cohesion_min_size`` members sets the stricter ``cohesion_ratio_large``: with every story of a
+    # large batch in one run, two grown clusters of one topic (the two Klitschko fights) were still merged,
+    # while the same strict bar on small clusters, whose cohesion is mostly a reprint or two, stops stories
+    # from growing at all.
+    cohesion_ratio: float = 0.4
+    cohesion_ratio_large: float = 0.8
+    cohesion_min_size: int = 7
     # Candidate pairs: each article's best neighbours by the pair score on profiles cut to their heaviest
     # ``candidate_terms`` TF-IDF terms; the other pairs enter the linkage through dense sketches.
     neighbours: int = 40
@@ -40,6 +46,12 @@ class StoryOptions:
     # Candidate search works on row blocks of at most this many rows / dense cells (memory bound).
     block_size: int = 2048
     block_cells: int = 20_000_000
+
+
+def cohesion_bar(cohesion: float, size: float, options: StoryOptions) -> float:
+    """The linkage a cluster of ``size`` members with mean internal score ``cohesion`` asks of a merge."""
+    large = size >= options.cohesion_min_size
+    return (options.cohesion_ratio_large if large else options.cohesion_ratio) * cohesion
 
 
 def time_penalty(t_a: np.ndarray, t_b: np.ndarray, options: StoryOptions) -> np.ndarray:
