@@ -33,6 +33,7 @@ import httpx
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
 from newsprism.model import Article
+from newsprism.report.json_report import article_summary
 from newsprism.store import Store
 from newsprism.store.analyses import analyses
 
@@ -56,22 +57,6 @@ def _articles(docs: list[dict[str, Any]], start: int, end: int) -> list[Article]
         )
         out.append(build_article(raw))
     return out
-
-
-def _meta(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "outlet": a.outlet,
-        "outlet_domain": a.outlet_domain,
-        "url": a.url,
-        "dateline": a.dateline,
-        "published": a.published.isoformat() if a.published else None,
-        "byline": a.byline,
-        "origins": a.origins,
-        "n_sentences": len(a.sentences),
-        "revision_of": None,
-    }
 
 
 def _ev(a: Article, k: int = 0) -> dict[str, Any]:
@@ -103,7 +88,7 @@ def synth_report(story_no: int, members: list[Article]) -> dict[str, Any]:
         "newsprism_version": "bench",
         "analysis_id": f"bench{story_no:06d}",
         "inputs": {"synthetic": True},
-        "articles": [_meta(a) for a in members],
+        "articles": [article_summary(a) for a in members],
         "stages": {
             "ran": ["reuse", "stories", "verdicts"],
             "timings": {},

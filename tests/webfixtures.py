@@ -12,6 +12,7 @@ from typing import Any
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
 from newsprism.model import Article
+from newsprism.report.json_report import article_summary
 
 WIRE = (
     "KYIV — North Korea deployed 10,000-12,000 troops to Russia, officials said on Saturday.\n"
@@ -83,22 +84,7 @@ def single(vid: str, evidence: dict[str, Any]) -> dict[str, Any]:
 
 def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
     """A report in the shape ``report/json_report.py`` writes, with spans computed from the texts."""
-    meta = [
-        {
-            "id": a.id,
-            "title": a.title,
-            "outlet": a.outlet,
-            "outlet_domain": a.outlet_domain,
-            "url": a.url,
-            "dateline": a.dateline,
-            "published": a.published.isoformat() if a.published else None,
-            "byline": a.byline,
-            "origins": a.origins,
-            "n_sentences": len(a.sentences),
-            "revision_of": a.revision_of,
-        }
-        for a in arts
-    ]
+    meta = [article_summary(a) for a in arts]
     report: dict[str, Any] = {
         "schema_version": "1.0.0",
         "generated_at": "2025-04-27T00:00:00+00:00",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ def _l2(rows: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class CachedEmbedder:
+class CachedEmbedder(ABC):
     """Wraps a raw batch encoder with the text-hash cache; subclasses supply ``_encode_batch``."""
 
     name: str
@@ -83,8 +84,9 @@ class CachedEmbedder:
     _cache: OrderedDict[bytes, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     dim: int = 0
 
+    @abstractmethod
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
+        """Raw vectors for ``texts`` (normalised afterwards)."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
