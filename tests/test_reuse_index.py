@@ -50,3 +50,15 @@ def test_identical_copies_in_one_batch_and_revisions_by_url(tmp_path):
         (p,) = index.add([v2])
         assert p.type == "revision" and p.source == v1.id
         assert "revision of" in p.direction_reason
+
+
+def test_offering_an_indexed_copy_again_adds_nothing(tmp_path):
+    """An exact copy has no signature row of its own; a re-run that offers it again (ingest hands
+    every committed article to the index so an interrupted run completes) finds its stored pair."""
+    with Store.open(tmp_path / "r.db") as store:
+        body = text(range(90, 102))
+        a = art(body, "a", outlet="One")
+        b = art(body, "b", outlet="Two")
+        assert len(ReuseIndex(store, OPTS).add([a, b])) == 1
+        assert ReuseIndex(store, OPTS).add([a, b]) == []
+        assert ReuseIndex(store, OPTS).add([b]) == []

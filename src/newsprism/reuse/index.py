@@ -83,8 +83,24 @@ class ReuseIndex:
         new_ids = {a.id for a in fresh}
         ctx = Context([ev for ev in evidence if not ev.exact], self.options)
         pairs = [classify(ev, ctx, self.options) for ev in evidence if {ev.a.id, ev.b.id} & new_ids]
+        # An exact copy keeps no signature of its own, so a re-run offers it again: its stored pair
+        # is the record, and re-deriving it must neither fail nor count as new.
+        pairs = self._unstored(pairs)
         self._write(reps, pairs)
         return pairs
+
+    def _unstored(self, pairs: list[ReusePair]) -> list[ReusePair]:
+        ids = list({x for p in pairs for x in (p.a, p.b)})
+        if not ids:
+            return pairs
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(reuse_pairs.c.a, reuse_pairs.c.b).where(
+                    reuse_pairs.c.a.in_(ids), reuse_pairs.c.b.in_(ids)
+                )
+            ).all()
+        stored = {frozenset(r) for r in rows}
+        return [p for p in pairs if frozenset((p.a, p.b)) not in stored]
 
     def _exact(self, fresh: Sequence[Article]) -> tuple[list[Evidence], list[Article]]:
         """Exact copies (of stored texts or of each other) and the distinct new texts. Copies get
