@@ -71,6 +71,19 @@ class PipelineOptions:
     backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp" objects (tests)
 
 
+class _Deferred:
+    """Stands for a backend until first use, then forwards every attribute to it."""
+
+    def __init__(self, load: Callable[[], Any]):
+        self._load = load
+        self._target: Any = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._target is None:
+            self._target = self._load()
+        return getattr(self._target, attr)
+
+
 class Backends:
     """Model backends shared by the stages of one pipeline, loaded on first request.
 
@@ -83,7 +96,10 @@ class Backends:
 
     def get(self, name: str) -> Any:
         if name not in self._loaded:
-            self._loaded[name] = self._load(name)
+            # A stage that only might embed (stories with embedding weight 0, reuse without a rewrite
+            # candidate) gets a handle; the model loads when something is first encoded.
+            lazy = name == "embedder"
+            self._loaded[name] = _Deferred(lambda: self._load(name)) if lazy else self._load(name)
         return self._loaded[name]
 
     def _load(self, name: str) -> Any:
