@@ -382,14 +382,18 @@ AGG_SUBSETS = {
 
 
 def stage_consistency(
-    sets: dict[str, list[PairExample]], enc: SentenceTransformerTokenEncoder, model: PairModel, cache: Path
+    sets: dict[str, list[PairExample]],
+    enc: SentenceTransformerTokenEncoder,
+    model: PairModel,
+    cache: Path,
+    judge: OfflineJudge | None = None,
 ) -> None:
     """Fit the summary-level logistic aggregator on SummEdits `evaluation`. Feature subset and C are
     chosen by leave-documents-out CV (folds grouped by document), so the estimate is for unseen documents."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
-    judge = OfflineJudge(encoder=enc, model=model)
+    judge = judge or OfflineJudge(encoder=enc, model=model)
     rows = sets["summedits/dev"]
     x = np.stack(
         [

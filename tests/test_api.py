@@ -190,3 +190,14 @@ def test_ingest_links_incrementally(kursk_dir: Path, tmp_path: Path) -> None:
     with Store.open(db) as store:
         stories, total = list_stories(store)
     assert total == 1 and stories[0]["n_articles"] == 5
+
+
+def test_judge_reaches_the_verdicts_stage_only_when_asked() -> None:
+    from newsprism.analysis import STAGE_SPECS, Backends, load_stage
+
+    spec = next(s for s in STAGE_SPECS if s.name == "verdicts")
+    judge = object()
+    asked = PipelineOptions(backends={"judge": judge})
+    assert load_stage(spec, asked, Backends(asked)).judge is judge
+    plain = PipelineOptions()
+    assert load_stage(spec, plain, Backends(plain)).judge is None

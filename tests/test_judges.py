@@ -159,11 +159,36 @@ def test_pair_model_round_trip(tmp_path):
 
 
 def test_shipped_params_match_feature_layout():
-    model = PairModel.load()
+    model = PairModel.load("offline_v1")
     assert model.weights["W1"].shape[0] == 4 * 384 + len(FEATURE_NAMES)
     assert list(model.meta["feature_names"]) == list(FEATURE_NAMES)
     assert 0.0 < model.cut("same_fact") < 1.0 and 0.0 < model.cut("entails") < 1.0
     assert len(model.meta["consistency"]["coef"]) == len(AGG_FEATURES)
+
+
+def test_shipped_cross_params_adapt_every_layer():
+    model = PairModel.load("cross_v1")
+    spec = model.meta["cross"]
+    a_keys = [k for k in model.weights if k.startswith("lora.") and k.endswith(".A")]
+    assert model.meta["kind"] == "cross" and len(a_keys) == spec["lora_modules"] == 6 * 6
+    for key in a_keys:
+        a, b = model.weights[key], model.weights[key[:-2] + ".B"]
+        assert a.shape[0] == b.shape[1] == spec["rank"] and a.shape[1] in (384, 1536)
+    assert model.weights["W1"].shape == (384, 384) and model.weights["nli_W"].shape == (384, 3)
+    assert 0.0 <= model.meta["sim_blend"] <= 1.0 and 0.0 < model.cut("same_fact") < 1.0
+
+
+def test_fold_lora_adds_the_scaled_low_rank_product():
+    torch = pytest.importorskip("torch")
+    from newsprism.verdicts.judges.cross import fold_lora
+
+    net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Linear(3, 2))
+    before = [m.weight.detach().clone() for m in net]
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 4)).astype(np.float32), rng.normal(size=(3, 2)).astype(np.float32)
+    assert fold_lora(net, {"lora.0.A": a, "lora.0.B": b, "unrelated": a}, scaling=0.5) == 1
+    assert torch.allclose(net[0].weight, before[0] + torch.from_numpy(b @ a) * 0.5, atol=1e-6)
+    assert torch.equal(net[1].weight, before[1])
 
 
 def test_token_cache_round_trip(tmp_path):

@@ -67,6 +67,8 @@ class PipelineOptions:
 
     stages: Sequence[str] | None = None  # None: every stage in STAGE_SPECS
     embedder: str | None = None  # a sentence-transformers model name; None: the offline default
+    # A pair judge (``offline``, ``nli``, ``chat``) that re-checks slot-light conflicts; None: no review.
+    judge: str | None = None
     stage_options: dict[str, Any] = field(default_factory=dict)
     backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp" objects (tests)
 
@@ -111,6 +113,10 @@ class Backends:
             from newsprism.engines.nlp import load_spacy
 
             return load_spacy()
+        if name == "judge":
+            from newsprism.verdicts.judges import get_judge
+
+            return get_judge(self._options.judge)
         raise KeyError(f"unknown backend {name!r}")
 
 
@@ -125,9 +131,14 @@ def _construct(spec: StageSpec, cls: type, options: PipelineOptions, backends: B
     if spec.name in options.stage_options:
         args.append(options.stage_options[spec.name])
     kwargs: dict[str, Any] = {}
-    for backend in ("embedder", "nlp"):
+    for backend in ("embedder", "nlp", "judge"):
         param = params.get(backend)
         if param is None:
+            continue
+        if backend == "judge":
+            # A judge reviews only when asked for: it costs a transformer pass per reviewed pair.
+            if options.judge or backend in options.backends:
+                kwargs[backend] = backends.get(backend)
             continue
         # The embedder is always shared (one cache); spaCy only when the stage cannot load its own.
         if backend == "embedder" or param.default is inspect.Parameter.empty or backend in options.backends:

@@ -36,12 +36,21 @@ OutputOption = Annotated[
 ]
 StageOption = Annotated[
     list[str] | None,
-    typer.Option("--stage", help="Run only these stages (repeatable): reuse, stories, claims, align, "
-                 "verdicts."),
+    typer.Option(
+        "--stage", help="Run only these stages (repeatable): reuse, stories, claims, align, verdicts."
+    ),
 ]
 EmbedderOption = Annotated[
     str | None,
     typer.Option("--embedder", help="A sentence-transformers model name (default: the offline MiniLM)."),
+]
+JudgeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--judge",
+        help="Re-check polarity/entity/place/time/attribution conflicts with a pair judge "
+        "(offline, nli or chat); a conflict the judge finds entailed is dropped. Default: no review.",
+    ),
 ]
 
 
@@ -58,8 +67,10 @@ def check_output(output: Path | None) -> None:
     except ReportFormatError as exc:
         raise fail(str(exc)) from exc
     except ImportError as exc:
-        raise fail(f"{output}: HTML reports are not available in this installation ({exc}); "
-                   "use -o report.json or -o report.md") from exc
+        raise fail(
+            f"{output}: HTML reports are not available in this installation ({exc}); "
+            "use -o report.json or -o report.md"
+        ) from exc
 
 
 def layer_counts(layer: Any) -> str:
@@ -116,16 +127,21 @@ def run_analyze(
     raise typer.Exit(EXIT_INPUT_FAILED if errors or failed_stages else EXIT_OK)
 
 
-def analyze_options(stage: list[str] | None, embedder: str | None, read: ReadOptions) -> AnalyzeOptions:
+def analyze_options(
+    stage: list[str] | None, embedder: str | None, read: ReadOptions, judge: str | None = None
+) -> AnalyzeOptions:
     from newsprism.analysis import STAGE_NAMES, PipelineOptions
     from newsprism.api import AnalyzeOptions, IngestOptions
 
     unknown = sorted(set(stage or []) - set(STAGE_NAMES))
     if unknown:
-        raise typer.BadParameter(f"unknown stage(s) {unknown}; known: {', '.join(STAGE_NAMES)}",
-                                 param_hint="--stage")
-    return AnalyzeOptions(ingest=IngestOptions(read=read, link=False),
-                          pipeline=PipelineOptions(stages=stage or None, embedder=embedder))
+        raise typer.BadParameter(
+            f"unknown stage(s) {unknown}; known: {', '.join(STAGE_NAMES)}", param_hint="--stage"
+        )
+    return AnalyzeOptions(
+        ingest=IngestOptions(read=read, link=False),
+        pipeline=PipelineOptions(stages=stage or None, embedder=embedder, judge=judge),
+    )
 
 
 def analyze(
@@ -138,11 +154,12 @@ def analyze(
     allow_private: AllowPrivateOption = False,
     stage: StageOption = None,
     embedder: EmbedderOption = None,
+    judge: JudgeOption = None,
 ) -> None:
     """Analyze the coverage in PATH…: who copied whom, stories, claims, agreements and conflicts.
 
     Without --db the work happens in a temporary store. Exit status: 0 all good, 1 when some
     inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
     """
-    options = analyze_options(stage, embedder, read_options(field, fetch_links, allow_private))
+    options = analyze_options(stage, embedder, read_options(field, fetch_links, allow_private), judge)
     run_analyze(paths, output, json_out, db, options)

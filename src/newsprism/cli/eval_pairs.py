@@ -7,6 +7,7 @@ PATH is a data file, the dataset folder, or the data root holding the dataset fo
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,8 +52,17 @@ def _judge_options(values: list[str] | None) -> dict[str, Any]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise fail(f"--judge-option expects KEY=VALUE, got {item!r}")
-        opts[key.strip().replace("-", "_")] = value
+        opts[key.strip().replace("-", "_")] = _option_value(value)
     return opts
+
+
+def _option_value(text: str) -> Any:
+    """``true``/``false``/numbers become those types (``quantize=true``, ``batch_size=32``); else text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, bool | int | float) else text
 
 
 def _print_table(result: dict[str, Any]) -> None:

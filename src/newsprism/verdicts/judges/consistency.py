@@ -136,6 +136,15 @@ def aggregate(facts: list[dict[str, float]]) -> np.ndarray:
     )
 
 
+def _evidence(nli: np.ndarray) -> int:
+    """The candidate to show for a fact: the one that entails it, else the one that contradicts it
+    (a changed figure is best shown beside the figure it changed), else the closest by embedding."""
+    for col in (0, 2):
+        if nli[:, col].max() >= 0.5:
+            return int(np.argmax(nli[:, col]))
+    return 0
+
+
 def offline_fact_checks(
     judge: Any, document: str, summary: str, options: ConsistencyOptions
 ) -> list[FactCheck]:
@@ -153,7 +162,7 @@ def offline_fact_checks(
         n = len(cands)
         nli, scal = res.nli[row : row + n], res.scalars[row : row + n]
         row += n
-        best = int(np.argmax(nli[:, 0] - nli[:, 2]))
+        best = _evidence(nli)
         feats = _fact_features(summary[a:b], doc_info, nli, scal)
         checks.append(
             FactCheck(

@@ -7,12 +7,14 @@ Heads: ``nli`` (entails / neutral / contradicts, directional), ``para`` (same fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from newsprism.verdicts.judges.base import LABELS, Judgement, unjudged
+from newsprism.verdicts.judges.cross import CrossEncoderHeads, CrossOptions
 from newsprism.verdicts.judges.encoder import Encoded, TokenEncoder, default_token_encoder
 from newsprism.verdicts.judges.features import (
     FEATURE_NAMES,
@@ -31,6 +33,11 @@ class OfflineJudgeOptions:
     # The sentence-transformers model the parameters were fitted with (None: the offline MiniLM). Another
     # name only makes sense with parameters trained on it, or a copy of MiniLM at another path.
     embedder: str | None = None
+    # Cross-encoder parameters only (``"kind": "cross"`` in the .json): the base transformer folder
+    # (None: the offline MiniLM), int8 quantisation on CPU, and the torch device (None: cuda if present).
+    base: str | None = None
+    quantize: bool = False
+    device: str | None = None
 
 
 @dataclass
@@ -64,6 +71,36 @@ def explain(label: str, ia: TextInfo, ib: TextInfo, feats: dict[str, float]) -> 
     return f"{label}: " + "; ".join(cues)
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def figures(text: str) -> frozenset[float]:
+    """Numbers written in digits ("14,000", "2.5"); spelled-out counts are left to the model."""
+    out = set()
+    for m in _FIGURE.findall(text):
+        try:
+            out.add(float(m.replace(",", "")))
+        except ValueError:  # "1.2.3": a version or a date, not a figure
+            continue
+    return frozenset(out)
+
+
+def number_veto(nli: np.ndarray, pairs: list[tuple[str, str]]) -> np.ndarray:
+    """A hypothesis with a figure its premise lacks is not entailed: the cross-encoder, fitted on
+    sentence pairs that seldom differ in a figure, reads "12,000 troops" and "14,000 troops" as the
+    same. Where the premise has another figure instead, P(entails) moves to contradicts; where it has
+    none, to neutral (the figure is new, not opposed). Spelled-out counts are not vetoed: "a man and
+    a woman" does entail "two people"."""
+    out = np.array(nli, dtype=np.float32, copy=True)
+    for row, (a, b) in enumerate(pairs):
+        fa, fb = figures(a), figures(b)
+        if fb - fa:
+            target = 2 if fa - fb else 1
+            out[row, target] += out[row, 0]
+            out[row, 0] = 0.0
+    return out
+
+
 class OfflineJudge:
     """The default judge; ``encoder`` and ``model`` may be injected (tests, other embedders)."""
 
@@ -78,6 +115,7 @@ class OfflineJudge:
         self.options = options or OfflineJudgeOptions()
         self._encoder = encoder
         self._model = model
+        self._cross: CrossEncoderHeads | None = None
 
     @property
     def encoder(self) -> TokenEncoder:
@@ -96,6 +134,26 @@ class OfflineJudge:
             self._model = PairModel.load(self.options.params)
         return self._model
 
+    @property
+    def cross(self) -> CrossEncoderHeads | None:
+        """The cross-encoder behind the heads, when the parameters are of that kind (built once)."""
+        if self.model.meta.get("kind") != "cross":
+            return None
+        if self._cross is None:
+            opts = self.options
+            spec = self.model.meta.get("cross", {})
+            self._cross = CrossEncoderHeads(
+                self.model.weights,
+                self.model.meta,
+                CrossOptions(
+                    base=opts.base,
+                    quantize=opts.quantize,
+                    device=opts.device,
+                    max_length=int(spec.get("max_length", 128)) * 2,
+                ),
+            )
+        return self._cross
+
     def _encode(self, texts: list[str]) -> dict[str, Encoded]:
         unique = list(dict.fromkeys(texts))
         return dict(zip(unique, self.encoder.encode_tokens(unique), strict=True))
@@ -108,9 +166,13 @@ class OfflineJudge:
         scal = np.stack(
             [pair_scalars(a, b, enc[a], enc[b], i) for (a, b), i in zip(pairs, infos, strict=True)]
         )
-        u = np.stack([np.asarray(enc[a].sentence, np.float32) for a, _ in pairs])
-        v = np.stack([np.asarray(enc[b].sentence, np.float32) for _, b in pairs])
-        heads = self.model.heads(np.concatenate([dense_features(u, v), scal], axis=1))
+        if self.cross is not None:
+            heads = self.cross.heads(pairs)
+            heads["nli"] = number_veto(heads["nli"], pairs)
+        else:
+            u = np.stack([np.asarray(enc[a].sentence, np.float32) for a, _ in pairs])
+            v = np.stack([np.asarray(enc[b].sentence, np.float32) for _, b in pairs])
+            heads = self.model.heads(np.concatenate([dense_features(u, v), scal], axis=1))
         return PairAnalysis(heads["nli"], heads["para"], heads["sim"], scal, infos)
 
     def analyse(self, pairs: list[tuple[str, str]], symmetric: bool = False) -> PairAnalysis:
@@ -159,10 +221,20 @@ class OfflineJudge:
     def _symmetric_head(self, pairs: list[tuple[str, str]], head: str) -> list[float]:
         out = [0.0] * len(pairs)
         idx, valid = self._valid(pairs)
-        values = getattr(self.analyse(valid, symmetric=True), head)
+        res = self.analyse(valid, symmetric=True)
+        values = self.blended_sim(res) if head == "sim" else getattr(res, head)
         for row, i in enumerate(idx):
             out[i] = float(values[row])
         return out
+
+    def blended_sim(self, res: PairAnalysis) -> np.ndarray:
+        """The sim head mixed with the bi-encoder cosine by the weight chosen on STS-B dev: the two
+        read a pair differently (jointly vs apart), so their errors are partly independent."""
+        w = float(self.model.meta.get("sim_blend", 1.0))
+        if w >= 1.0 or not len(res.sim):
+            return res.sim
+        cos = np.clip(res.scalars[:, FEATURE_NAMES.index("cos")], 0.0, 1.0)
+        return w * res.sim + (1.0 - w) * cos
 
     def similarity(self, pairs: list[tuple[str, str]]) -> list[float]:
         """Graded similarity in [0, 1] (STS-like: 1 = same meaning)."""

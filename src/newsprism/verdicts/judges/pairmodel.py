@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
-DEFAULT_PARAMS = "offline_v1"
+DEFAULT_PARAMS = "cross_v1"
 HEADS = ("para", "sim", "nli")
 
 
