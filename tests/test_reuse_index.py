@@ -62,3 +62,26 @@ def test_offering_an_indexed_copy_again_adds_nothing(tmp_path):
         assert len(ReuseIndex(store, OPTS).add([a, b])) == 1
         assert ReuseIndex(store, OPTS).add([a, b]) == []
         assert ReuseIndex(store, OPTS).add([b]) == []
+
+
+def test_signatures_from_older_fingerprints_are_refreshed_on_open(tmp_path):
+    from sqlalchemy import select, update
+
+    from newsprism.reuse.tables import reuse_signatures
+
+    db = tmp_path / "reuse.db"
+    src, other = art(text(range(10, 30)), "src"), art(text(range(400, 412)), "other")
+    with Store.open(db) as store:
+        ReuseIndex(store, OPTS).add([src, other])
+        with store.transaction() as conn:  # as an older version (another word hash) left them
+            conn.execute(update(reuse_signatures).values(params="hash=1", index_keys=b""))
+    with Store.open(db) as store:
+        index = ReuseIndex(store, OPTS)
+        assert index.stale == 2
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(reuse_signatures.c.params, reuse_signatures.c.index_keys)).all()
+        assert {r.params for r in rows} == {index.params} and all(r.index_keys for r in rows)
+        pairs = index.add([art(text(range(10, 18)), "cut")])
+        assert [(p.type, p.source) for p in pairs] == [("truncated", src.id)]
+    with Store.open(db) as store:
+        assert ReuseIndex(store, OPTS).stale == 0

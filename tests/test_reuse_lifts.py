@@ -3,6 +3,8 @@ lifted passage (partial) from a sentence swapped in by an edit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from newsprism.ingest.base import RawDocument
@@ -95,3 +97,66 @@ def test_sentence_glued_to_a_headline_line_still_meets_its_source_by_its_end():
     assert not set(keys[docs == 0].tolist()) & set(keys[docs == 1].tolist())
     keys, docs = sentence_keys(finder.words([a, b]), OPTS.sentence_min_tokens, ends=True)
     assert set(keys[docs == 0].tolist()) & set(keys[docs == 1].tolist())
+
+
+HEADLINE = "Storm Closes Old Harbour Bridge For Budget Repairs Posted 9 March 2012 5 46 pm"
+
+
+def test_headline_line_lifted_into_a_host_is_partial():
+    # The inserted line has no full stop, so both splitters glue it to the next sentence: no
+    # whole sentence is shared, only a sentence start (the evidence the candidate keys use).
+    host, source = sentences(range(800, 812)), sentences(range(900, 910))
+    derived = " ".join(host[:6]) + f" {HEADLINE} " + " ".join(host[6:])
+    arts = {
+        "host": art(" ".join(host), "host"),
+        "source": art(f"{HEADLINE} " + " ".join(source), "source"),
+        "derived": art(derived, "derived"),
+    }
+    ids = {k: a.id for k, a in arts.items()}
+    types = pair_types(analyze(list(arts.values()), OPTS), ids)
+    assert types == {
+        frozenset(("derived", "host")): "partial-host",
+        frozenset(("derived", "source")): "partial",
+    }
+    no_anchor = pair_types(analyze(list(arts.values()), replace(OPTS, anchor_tokens=0)), ids)
+    assert frozenset(("derived", "source")) not in no_anchor
+
+
+def test_lift_filling_the_gap_beside_a_quote_the_host_shares_is_kept():
+    # The source shares two things with the derived text: a quote its host also carries, and the
+    # one sentence lifted into the host. Half the shared text lies in the host's part, but the
+    # lifted sentence fills all the host leaves uncovered.
+    quote = f"“{sentence(31)}”"
+    host = sentences(range(1000, 1006)) + [quote] + sentences(range(1006, 1012))
+    lift = sentence(77)
+    source = sentences(range(1100, 1104)) + [quote] + [lift] + sentences(range(1104, 1108))
+    derived = host[:9] + [lift] + host[9:]
+    arts = {"host": art(" ".join(host), "host"), "source": art(" ".join(source), "source")}
+    arts["derived"] = art(" ".join(derived), "derived")
+    ids = {k: a.id for k, a in arts.items()}
+    types = pair_types(analyze(list(arts.values()), OPTS), ids)
+    assert types == {
+        frozenset(("derived", "host")): "partial-host",
+        frozenset(("derived", "source")): "partial",
+    }
+    by_share_only = pair_types(analyze(list(arts.values()), replace(OPTS, weak_gap_fill=0.0)), ids)
+    assert frozenset(("derived", "source")) not in by_share_only
+
+
+def test_lift_into_a_long_host_is_directed_by_the_host():
+    # The host fills almost all of the derived text, so "which side is made of others' text"
+    # cannot tell (a partner holding all of an article is left out of that count); the host lying
+    # wholly inside one side, apart from the shared passage, says that side is derived.
+    host, source = sentences(range(1200, 1226)), sentences(range(1300, 1310))
+    derived = host[:13] + source[4:5] + host[13:]
+    arts = {"host": art(" ".join(host), "host"), "source": art(" ".join(source), "source")}
+    arts["derived"] = art(" ".join(derived), "derived")
+    name = {a.id: k for k, a in arts.items()}
+    pairs = {frozenset((name[p.a], name[p.b])): p for p in analyze(list(arts.values()), OPTS).pairs}
+    # The lifted sentence is under 5% of the derived text, but found in another article: an
+    # insertion, not a copy with a small change.
+    assert pairs[frozenset(("derived", "host"))].type == "partial-host"
+    lift = pairs[frozenset(("derived", "source"))]
+    assert lift.type == "partial"
+    assert name[lift.source] == "source" and name[lift.derived] == "derived"
+    assert "whole text with this passage added" in lift.direction_reason

@@ -206,6 +206,9 @@ def test_injected_judge_overrules_polarity_but_not_numbers():
     assert sorted(v.type for v in plain.conflicts) == ["numeric", "polarity"]
     judged = VerdictsStage(judge=EntailingJudge()).run(batch).layer("verdicts")
     assert [v.type for v in judged.conflicts] == ["numeric"]
+    assert [v.type for v in judged.dismissed] == ["polarity"] and "judge: entails" in judged.dismissed[
+        0
+    ].reason
 
 
 def test_claims_whose_shared_measures_all_differ_are_different_facts():

@@ -177,8 +177,11 @@ def render_verdicts(report: Mapping[str, Any]) -> list[str] | None:
     if layer.get("independence_note"):
         lines += [cell(layer["independence_note"], 400), ""]
     parts = (("Corroborated facts", "fact_sheet"), ("Conflicts between outlets", "conflicts"),
-             ("Disputes between actors", "actor_disputes"), ("Reported by one source only", "single_source"))
+             ("Disputes between actors", "actor_disputes"), ("Reported by one source only", "single_source"),
+             ("Conflicts set aside by the pair judge", "dismissed"))
     for title, key in parts:
+        if key == "dismissed" and not layer.get(key):
+            continue  # only runs with a judge have this list
         lines += [*_verdict_items(title, layer.get(key) or [], outlets), ""]
     return lines
 

@@ -64,8 +64,8 @@ def _runs(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
     j = order[pos_c[hit]]
     diag = j - i
     brk = np.flatnonzero((i[1:] != i[:-1] + 1) | (diag[1:] != diag[:-1])) + 1
-    starts = np.r_[0, brk]
-    ends = np.r_[brk, i.shape[0]] - 1
+    starts = np.concatenate(([0], brk))
+    ends = np.concatenate((brk, [i.shape[0]])) - 1
     return np.stack([i[starts], i[ends] + 1, j[starts]], axis=1)
 
 

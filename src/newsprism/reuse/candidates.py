@@ -53,6 +53,21 @@ def quote_mask(text: str, tokens: Tokens) -> np.ndarray:
     return mask
 
 
+def _cum0(x: np.ndarray) -> np.ndarray:
+    """Cumulative sum with a leading zero: ``c[j] - c[i]`` counts ``x[i:j]``."""
+    out = np.zeros(x.shape[0] + 1, dtype=np.int64)
+    np.cumsum(x, out=out[1:])
+    return out
+
+
+def _sentence_token_ranges(article: Article, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
+    starts = np.fromiter((s.start for s in article.sentences), dtype=np.int64, count=len(article.sentences))
+    ends = np.fromiter((s.end for s in article.sentences), dtype=np.int64, count=len(article.sentences))
+    return np.searchsorted(tokens.starts, starts, side="left"), np.searchsorted(
+        tokens.starts, ends, side="left"
+    )
+
+
 def lifted_sentences(
     article: Article, tokens: Tokens, shared: np.ndarray, quoted: np.ndarray, min_tokens: int
 ) -> int:
@@ -61,13 +76,36 @@ def lifted_sentences(
     event share quotes and stock phrases, which seldom fill a sentence of the reporter's own."""
     if not article.sentences or len(tokens) == 0:
         return 0
-    starts = np.fromiter((s.start for s in article.sentences), dtype=np.int64, count=len(article.sentences))
-    sent = np.searchsorted(starts, tokens.starts, side="right") - 1
-    n = len(article.sentences)
-    total = np.bincount(sent, minlength=n)
-    inside = np.bincount(sent, weights=shared, minlength=n)
-    quotes = np.bincount(sent, weights=quoted, minlength=n)
-    return int(((total >= min_tokens) & (inside >= total) & (2 * quotes <= total)).sum())
+    t0, t1 = _sentence_token_ranges(article, tokens)
+    length = t1 - t0
+    cs_shared, cs_quoted = _cum0(shared), _cum0(quoted)
+    inside = cs_shared[t1] - cs_shared[t0]
+    quotes = cs_quoted[t1] - cs_quoted[t0]
+    return int(((length >= min_tokens) & (inside >= length) & (2 * quotes <= length)).sum())
+
+
+def anchored_passages(
+    ev_a: tuple[Article, Tokens, np.ndarray], ev_b: tuple[Article, Tokens, np.ndarray], al: Alignment, m: int
+) -> int:
+    """Passages that begin a sentence in both texts and share its first ``m`` words outside
+    quotation marks: a lifted unit whose end a splitter glued to a neighbour (a headline line
+    without a full stop), the evidence the sentence keys of the candidate stage look for."""
+    if m <= 0 or not al.passages:
+        return 0
+    heads = []
+    for art, tokens, ok in (ev_a, ev_b):
+        if not art.sentences or len(tokens) == 0:
+            return 0
+        t0, t1 = _sentence_token_ranges(art, tokens)
+        start = np.zeros(len(tokens) + 1, dtype=bool)
+        start[t0[t1 - t0 >= m]] = True
+        heads.append((start, _cum0(ok)))
+    (sa, ca), (sb, cb) = heads
+    n = 0
+    for p in al.passages:
+        if sa[p.a0] and sb[p.b0] and p.a0 + m <= len(ca) - 1 and p.b0 + m <= len(cb) - 1:
+            n += ca[p.a0 + m] - ca[p.a0] >= m and cb[p.b0 + m] - cb[p.b0] >= m
+    return int(n)
 
 
 def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions) -> Evidence | None:
@@ -78,13 +116,19 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
     qa, qb = quote_mask(a.text, ta), quote_mask(b.text, tb)
     unquoted = int(min((al.mask_a & ~qa).sum(), (al.mask_b & ~qb).sum()))
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
-    if unquoted < options.min_weak_tokens and not whole:
+    if not whole and unquoted < options.min_weak_tokens:
         return None
     n = options.lifted_min_tokens
     lifted = max(lifted_sentences(a, ta, al.mask_a, qa, n), lifted_sentences(b, tb, al.mask_b, qb, n))
     strong = whole or lifted >= options.min_lifted
     if not whole and lifted < options.min_weak_lifted:
-        return None
+        # Without a whole sentence, a sentence start shared by both texts (a lifted headline
+        # line glued to the next sentence) still makes a weak pair.
+        anchored = anchored_passages(
+            (a, ta, al.mask_a & ~qa), (b, tb, al.mask_b & ~qb), al, options.anchor_tokens
+        )
+        if anchored < options.min_weak_lifted:
+            return None
     return Evidence(a, b, ta, tb, al, unquoted, weak=not strong, lifted=lifted)
 
 
@@ -100,27 +144,31 @@ class CandidateFinder:
 
     def words(self, articles: Sequence[Article]) -> ChunkWords:
         """Words of a chunk, grouped into sentences, or into fixed blocks of ``block_tokens``
-        words (one regex call per article instead of one per sentence)."""
-        words: list[str] = []
-        lengths: list[int] = []
-        docs: list[int] = []
+        words; one vectorised scan for the whole chunk."""
         block = self.options.block_tokens
-        for d, art in enumerate(articles):
-            if block:
-                w = self.hasher.words(art.text)
-                n_full, rest = divmod(len(w), block)
-                counts = [block] * n_full + ([rest] if rest else [])
-            else:
-                w, counts = self.hasher.sentence_words(art.text, sentence_spans(art))
-            words.extend(w)
-            lengths.extend(counts)
-            docs.extend([d] * len(counts))
-        return ChunkWords(
-            self.hasher.hash_words(words),
-            np.array(lengths, dtype=np.int64),
-            np.array(docs, dtype=np.int64),
-            len(articles),
+        texts = [art.text for art in articles]
+        if block:
+            spans = [[(0, len(t))] for t in texts]
+        else:
+            spans = [sorted(sentence_spans(art)) for art in articles]
+        ids, unit = self.hasher.chunk_words(texts, spans)
+        unit_doc = np.repeat(np.arange(len(articles)), [len(sp) for sp in spans])
+        if not block:
+            lengths = np.bincount(unit, minlength=unit_doc.shape[0])
+            return ChunkWords(ids, lengths, unit_doc, len(articles))
+        # Fixed blocks: each text's words cut into runs of ``block`` words.
+        per_doc = (
+            np.bincount(unit_doc[unit], minlength=len(articles))
+            if ids.shape[0]
+            else np.zeros(len(articles), dtype=np.int64)
         )
+        n_blocks = -(-per_doc // block)
+        lengths = np.full(int(n_blocks.sum()), block, dtype=np.int64)
+        last = np.cumsum(n_blocks) - 1
+        rest = per_doc % block
+        has_rest = (n_blocks > 0) & (rest > 0)
+        lengths[last[has_rest]] = rest[has_rest]
+        return ChunkWords(ids, lengths, np.repeat(np.arange(len(articles)), n_blocks), len(articles))
 
     def keys(self, words: ChunkWords) -> ChunkKeys:
         return chunk_keys(words, self.options, self.perms)

@@ -41,7 +41,8 @@ def _unaligned_text(article: Article, tokens: Tokens, mask: np.ndarray) -> str:
     if idx.shape[0] == 0:
         return ""
     breaks = np.flatnonzero(np.diff(idx) > 1)
-    starts, ends = np.r_[idx[0], idx[breaks + 1]], np.r_[idx[breaks], idx[-1]]
+    starts = np.concatenate((idx[:1], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], idx[-1:]))
     return "\n".join(
         article.text[tokens.starts[s] : tokens.ends[e]] for s, e in zip(starts, ends, strict=True)
     )

@@ -84,12 +84,10 @@ def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectS
         stats.add_time("fingerprint+lsh", t0)
         t0 = time.perf_counter()
         stats.candidates += int(q.shape[0])
-        # Offsets are needed only to verify: tokenise candidates on demand, once per chunk.
-        tokens: dict[int, Tokens] = {}
+        # Offsets are needed only to verify: tokenise the candidates of a chunk in one scan.
+        needed = np.unique(np.concatenate([q, h])).tolist()
+        tokens = dict(zip(needed, hasher.tokens_many([reps[x].text for x in needed]), strict=True))
         for i, j in zip(q.tolist(), h.tolist(), strict=True):
-            for x in (i, j):
-                if x not in tokens:
-                    tokens[x] = hasher.tokens(reps[x].text)
             ev = verify(reps[i], tokens[i], reps[j], tokens[j], options)
             if ev is not None:
                 evidence.append(ev)
@@ -103,24 +101,37 @@ def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Ev
     text that lies wholly inside it: the lifted passage of a partial. Shared text that a stronger
     partner also covers is explained by that partner, not by this pair; a sentence standing where
     the partner has a sentence of its own is an edit of that partner (a replaced sentence that
-    happens to match a third report), not a second source."""
+    happens to match a third report), not a second source. The pair's text outside the host must
+    be most of what it shares (``weak_outside_share``) or fill most of the host's gap
+    (``weak_gap_fill``): a source also sharing a quote or a name with the host's part still
+    explains the lifted passage."""
     strong = [ev for ev in evidence if not ev.weak]
     masks: dict[str, list[tuple[np.ndarray, bool]]] = {}
     for ev in strong:
         al = ev.alignment
-        masks.setdefault(ev.a.id, []).append((al.mask_a, al.coverage_b >= options.weak_host_inside))
-        masks.setdefault(ev.b.id, []).append((al.mask_b, al.coverage_a >= options.weak_host_inside))
+        # A host: wholly inside the article, filling at least half of it.
+        host_a = al.coverage_b >= options.weak_host_inside and al.coverage_a >= 0.5
+        host_b = al.coverage_a >= options.weak_host_inside and al.coverage_b >= 0.5
+        masks.setdefault(ev.a.id, []).append((al.mask_a, host_a))
+        masks.setdefault(ev.b.id, []).append((al.mask_b, host_b))
     kept = list(strong)
     for ev in evidence:
         if not ev.weak:
             continue
         for x, mask in ((ev.a.id, ev.alignment.mask_a), (ev.b.id, ev.alignment.mask_b)):
             others = masks.get(x)
-            if not others or not any(inside and m.mean() >= 0.5 for m, inside in others):
+            if not others or not any(host for _, host in others):
                 continue
-            covered = np.logical_or.reduce([m for m, _ in others])
+            covered = np.logical_or.reduce([m for m, host in others if host])
             shared = int(mask.sum())
-            if shared and (mask & ~covered).sum() >= options.weak_outside_share * shared:
+            outside = int((mask & ~covered).sum())
+            gap = int((~covered).sum())
+            fills = (
+                options.weak_gap_fill
+                and outside >= options.min_weak_tokens
+                and outside >= options.weak_gap_fill * gap
+            )
+            if shared and (outside >= options.weak_outside_share * shared or fills):
                 kept.append(replace(ev, weak=False))
                 break
     return kept
@@ -171,17 +182,23 @@ def drop_indirect(
     return [ev for ev in evidence if frozenset((ev.a.id, ev.b.id)) in live]
 
 
-def prune(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
+def prune(evidence: Sequence[Evidence], options: ReuseOptions, markers: dict | None = None) -> list[Evidence]:
     """Verified pairs -> kept pairs: weak pairs resolved in context, then indirect pairs dropped,
     judged with the directions a first classification of the kept pairs gives."""
     links = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
     kept = resolve_weak(evidence, options)
-    derived = {frozenset((p.a, p.b)): p.derived for p in classify_all(kept, options) if p.derived is not None}
+    derived = {
+        frozenset((p.a, p.b)): p.derived
+        for p in classify_all(kept, options, markers)
+        if p.derived is not None
+    }
     return drop_indirect(kept, options, links, derived)
 
 
-def classify_all(evidence: Sequence[Evidence], options: ReuseOptions) -> list[ReusePair]:
-    ctx = Context([ev for ev in evidence if not ev.exact], options)
+def classify_all(
+    evidence: Sequence[Evidence], options: ReuseOptions, markers: dict | None = None
+) -> list[ReusePair]:
+    ctx = Context([ev for ev in evidence if not ev.exact], options, markers)
     return [classify(ev, ctx, options) for ev in evidence]
 
 
@@ -193,7 +210,8 @@ def detect(
     stats = DetectStats(articles=len(articles))
     reps, dups = exact_duplicates(articles)
     stats.distinct_texts = len(reps)
-    evidence = prune(find_evidence(reps, options, stats), options)
+    markers: dict = {}  # direction cues from markers, shared by both typing passes
+    evidence = prune(find_evidence(reps, options, stats), options, markers)
     hasher = TokenHasher()
     rep_tokens: dict[str, Tokens] = {}
     for rep, dup in dups:
@@ -201,7 +219,7 @@ def detect(
             rep_tokens[rep.id] = hasher.tokens(rep.text)
         evidence.append(exact_evidence(rep, dup, rep_tokens[rep.id]))
     t0 = time.perf_counter()
-    pairs = classify_all(evidence, options) + list(extra_pairs)
+    pairs = classify_all(evidence, options, markers) + list(extra_pairs)
     groups, group_of = build_groups(articles, pairs)
     stats.add_time("classify+groups", t0)
     notes = []

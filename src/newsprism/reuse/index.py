@@ -21,6 +21,7 @@ from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.relations import Context, classify
 from newsprism.reuse.result import ReusePair, ReuseResult
 from newsprism.reuse.tables import reuse_pairs, reuse_passages, reuse_signatures
+from newsprism.reuse.tokens import HASH_VERSION
 from newsprism.store import Store
 
 _FINGERPRINT_FIELDS = (
@@ -41,11 +42,12 @@ class ReuseIndex:
     def __init__(self, store: Store, options: ReuseOptions | None = None):
         self.store = store
         self.options = options or ReuseOptions()
-        self.params = ",".join(f"{f}={getattr(self.options, f)}" for f in _FINGERPRINT_FIELDS)
+        fields = [f"{f}={getattr(self.options, f)}" for f in _FINGERPRINT_FIELDS]
+        self.params = ",".join([*fields, f"hash={HASH_VERSION}"])
         self.finder = CandidateFinder(self.options)
         self.doc_ids: list[str] = []
         self.by_hash: dict[str, str] = {}
-        self.stale = 0  # signatures made with other fingerprint options
+        self.stale = 0  # signatures made with other fingerprint options or word hash, now refreshed
         self._pending_keys: list[np.ndarray] = []
         self._pending_lengths: list[int] = []
         self._load()
@@ -54,16 +56,40 @@ class ReuseIndex:
         keys, docs = [], []
         with self.store.engine.connect() as conn:
             rows = conn.execute(select(reuse_signatures).order_by(reuse_signatures.c.doc)).all()
+        fresh = self._refresh([r.article_id for r in rows if r.params != self.params])
+        self.stale = len(fresh)
         for row in rows:
             self.by_hash.setdefault(row.content_hash, row.article_id)
-            if row.params != self.params:
-                self.stale += 1
-            k = np.frombuffer(row.index_keys, dtype="<u8").astype(np.uint64)
+            k = fresh.get(row.article_id)
+            if k is None:
+                k = np.frombuffer(row.index_keys, dtype="<u8").astype(np.uint64)
             keys.append(k)
             docs.append(np.full(k.shape[0], len(self.doc_ids), dtype=np.int64))
             self.doc_ids.append(row.article_id)
         if keys:
             self.finder.load(np.concatenate(keys), np.concatenate(docs), len(self.doc_ids))
+
+    def _refresh(self, stale: list[str], chunk: int = 2000) -> dict[str, np.ndarray]:
+        """Re-fingerprint articles whose stored keys were made with other options or an older word
+        hash, and write the new keys back: otherwise articles indexed before an upgrade would never
+        meet new ones. Article texts come from the store, so nothing is lost."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(stale), chunk):
+            arts = list(self.store.get_articles(set(stale[i : i + chunk])))
+            if not arts:
+                continue
+            words = self.finder.words(arts)
+            keys, lengths = self.finder.keys(words), words.doc_lengths().tolist()
+            with self.store.transaction() as conn:
+                for d, art in enumerate(arts):
+                    k = keys.index_keys[keys.index_docs == d]
+                    out[art.id] = k
+                    conn.execute(
+                        reuse_signatures.update()
+                        .where(reuse_signatures.c.article_id == art.id)
+                        .values(params=self.params, n_tokens=lengths[d], index_keys=k.astype("<u8").tobytes())
+                    )
+        return out
 
     def __len__(self) -> int:
         return len(self.doc_ids)

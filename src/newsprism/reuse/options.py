@@ -42,8 +42,15 @@ class ReuseOptions:
     lifted_min_tokens: int = 6
     min_lifted: int = 2
     min_weak_lifted: int = 1
+    # A passage that begins a sentence in both texts and shares its first ``anchor_tokens`` words
+    # counts as a lifted unit for a weak pair (a headline line glued to the next sentence; 0: off).
+    anchor_tokens: int = 8
+    # A weak pair is kept beside a host lying wholly inside the article (``weak_host_inside``)
+    # when this share of its shared text lies outside the host's, or when that text fills this
+    # share of the gap the host leaves (see engine.resolve_weak).
     weak_outside_share: float = 0.8
     weak_host_inside: float = 0.95
+    weak_gap_fill: float = 0.8
     # Transitive reduction of low-coverage pairs (see engine.drop_indirect).
     indirect_max_coverage: float = 0.5
     indirect_inside_share: float = 0.8

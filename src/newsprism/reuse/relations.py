@@ -43,14 +43,30 @@ class Layout:
 class Context:
     """For each article, the masks its partners cover on it (a merge is seen only across pairs)."""
 
-    def __init__(self, evidence: Sequence[Evidence], options: ReuseOptions):
+    def __init__(
+        self,
+        evidence: Sequence[Evidence],
+        options: ReuseOptions,
+        markers: dict[tuple[str, str], DirectionCue | None] | None = None,
+    ):
         self.options = options
-        self.cover: dict[str, list[tuple[str, np.ndarray, float]]] = defaultdict(list)
+        # article -> (partner, mask the partner covers on it, partner's coverage, its own coverage)
+        self.cover: dict[str, list[tuple[str, np.ndarray, float, float]]] = defaultdict(list)
         for ev in evidence:
             al = ev.alignment
-            self.cover[ev.a.id].append((ev.b.id, al.mask_a, al.coverage_b))
-            self.cover[ev.b.id].append((ev.a.id, al.mask_b, al.coverage_a))
+            self.cover[ev.a.id].append((ev.b.id, al.mask_a, al.coverage_b, al.coverage_a))
+            self.cover[ev.b.id].append((ev.a.id, al.mask_b, al.coverage_a, al.coverage_b))
         self._sources: dict[str, set[str]] = {}
+        # Marker cues depend on the pair alone; ``classify`` may run twice over the same pairs
+        # (engine.prune, then the final typing), so a caller can share this memo between runs.
+        self.markers: dict[tuple[str, str], DirectionCue | None] = markers if markers is not None else {}
+
+    def marker_cue(self, ev: Evidence) -> DirectionCue | None:
+        key = (ev.a.id, ev.b.id)
+        if key not in self.markers:
+            al = ev.alignment
+            self.markers[key] = by_markers(ev.a, ev.ta, al.mask_a, ev.b, ev.tb, al.mask_b)
+        return self.markers[key]
 
     def merge_sources(self, x: str) -> set[str]:
         """Partners that each add a distinct share of x, skipping partners x wholly contains
@@ -60,7 +76,7 @@ class Context:
         cover = self.cover.get(x, [])
         # A partner wholly inside x that fills most of it is a host with a passage inserted into
         # it (partial-host), not one of several merged sources.
-        if any(other_cov >= CONTAINED and m.mean() >= 0.5 for _, m, other_cov in cover):
+        if any(other_cov >= CONTAINED and own >= 0.5 for _, _, other_cov, own in cover):
             self._sources[x] = set()
             return self._sources[x]
         # A merge is made of its sources' text; an original that several derived articles each
@@ -68,19 +84,19 @@ class Context:
         if self.union_coverage(x) < self.options.merge_min_union:
             self._sources[x] = set()
             return self._sources[x]
-        partners = [(p, m) for p, m, other_cov in cover if other_cov < CONTAINED]
-        partners.sort(key=lambda pm: -int(pm[1].sum()))
+        partners = [(p, m, own) for p, m, other_cov, own in cover if other_cov < CONTAINED]
+        partners.sort(key=lambda pm: -pm[2])
         found: set[str] = set()
         if partners:
             n = partners[0][1].shape[0]
             union = np.zeros(n, dtype=bool)
             need = max(self.options.merge_min_share * n, self.options.min_passage_tokens)
-            for p, m in partners:
+            for p, m, _ in partners:
                 if int((m & ~union).sum()) >= need:
                     found.add(p)
                 union |= m
             # One partner covering most of x explains x alone: a merge takes parts of each source.
-            if float(partners[0][1].mean()) >= self.options.high_coverage:
+            if partners[0][2] >= self.options.high_coverage:
                 found = set()
         self._sources[x] = found if len(found) >= 2 else set()
         return self._sources[x]
@@ -91,16 +107,26 @@ class Context:
         if total == 0:
             return 0.0
         union = np.zeros_like(region)
-        for p, m, p_cov in self.cover.get(x, []):
+        for p, m, p_cov, _ in self.cover.get(x, []):
             # A partner lying wholly inside x is likely cut from x: it explains nothing about x.
             if p != exclude and p_cov < CONTAINED:
                 union |= m
         return float((union & region).sum()) / total
 
+    def host_of(self, x: str, exclude: str, shared: np.ndarray) -> str | None:
+        """A partner (other than ``exclude``) lying wholly inside x and filling most of it, whose
+        text leaves out most of ``shared``: x is that host with a passage added, so x is the
+        derived side of the pair that shares the passage."""
+        need = 0.5 * int(shared.sum())
+        for p, m, p_cov, own in self.cover.get(x, []):
+            if p != exclude and p_cov >= CONTAINED and own >= 0.5 and int((shared & ~m).sum()) > need:
+                return p
+        return None
+
     def union_coverage(self, x: str) -> float:
         """Share of x that partners cover, leaving out partners that hold all of x: those are
         copies of x or hosts built on it, evidence of x being a source, not of being derived."""
-        masks = [m for _, m, _ in self.cover.get(x, []) if m.mean() < CONTAINED]
+        masks = [m for _, m, _, own in self.cover.get(x, []) if own < CONTAINED]
         if not masks:
             return 0.0
         return float(np.logical_or.reduce(masks).mean())
@@ -122,7 +148,7 @@ def _contained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, str
     inserted_from_elsewhere = ctx.covered_by_others(art[big].id, art[s].id, extra) >= 0.5
     small_middle = lay.middle <= max(5, 0.05 * lay.n)
     sid, lid = art[s].id, art[big].id
-    if inserted_from_elsewhere and not small_middle:
+    if inserted_from_elsewhere and (not small_middle or lay.middle >= opts.min_weak_tokens):
         return (
             "partial-host",
             big,
@@ -198,9 +224,14 @@ def _uncontained(ev: Evidence, ctx: Context, opts: ReuseOptions) -> tuple[str, s
                 f"with edits; the side with more material of its own is taken as the source"
             ),
         )
-    xa, xb = ctx.union_coverage(a), ctx.union_coverage(b)
-    side = "a" if xa - xb >= opts.union_margin else "b" if xb - xa >= opts.union_margin else None
-    why = "" if side is None else f"; {a if side == 'a' else b} is made mostly of other articles' text"
+    ha, hb = ctx.host_of(a, b, al.mask_a), ctx.host_of(b, a, al.mask_b)
+    if bool(ha) != bool(hb):
+        side = "a" if ha else "b"
+        why = f"; {a if ha else b} is {ha or hb}'s whole text with this passage added"
+    else:
+        xa, xb = ctx.union_coverage(a), ctx.union_coverage(b)
+        side = "a" if xa - xb >= opts.union_margin else "b" if xb - xa >= opts.union_margin else None
+        why = "" if side is None else f"; {a if side == 'a' else b} is made mostly of other articles' text"
     if len(al.passages) >= 2 and max(al.coverage_a, al.coverage_b) >= opts.merge_min_coverage:
         return (
             "merged",
@@ -230,13 +261,12 @@ def _same_source(ev: Evidence) -> str | None:
     return None
 
 
-def _direct(ev: Evidence, structural: DirectionCue, contained: bool) -> DirectionCue:
-    al = ev.alignment
+def _direct(ev: Evidence, structural: DirectionCue, contained: bool, ctx: Context) -> DirectionCue:
     cues = [by_record(ev.a, ev.b), by_date(ev.a, ev.b)]
     # When one text lies wholly inside the other, the containment says more than a stray
     # "updated" or credit line in the part only one of them has.
     if not (contained and structural.derived):
-        cues.append(by_markers(ev.a, ev.ta, al.mask_a, ev.b, ev.tb, al.mask_b))
+        cues.append(ctx.marker_cue(ev))
     for cue in cues:
         if cue is not None:
             return cue
@@ -255,7 +285,7 @@ def classify(ev: Evidence, ctx: Context, opts: ReuseOptions) -> ReusePair:
         side, "structure: " + reason if side else "no evidence of order", 0.6 if side else 0.0
     )
     contained = max(al.coverage_a, al.coverage_b) >= CONTAINED
-    cue = _direct(ev, structural, contained)
+    cue = _direct(ev, structural, contained, ctx)
     same = _same_source(ev)
     markers = cue.reason.startswith("revision marker") or cue.reason.startswith(f"{ev.a.id} is stored")
     # Correction markers make a revision only of texts that each keep material of their own.

@@ -1,21 +1,26 @@
-"""Word tokens with char offsets and stable 64-bit hashes.
+"""Word tokens with char offsets and stable 64-bit hashes, found and hashed with numpy.
 
-Hashes come from BLAKE2b of the lower-cased word, so signatures written to the store by one process
-match those computed by the next (Python's ``hash`` is salted per process). Each distinct word is
-hashed once per ``TokenHasher``; the table lives on the instance, not in the module.
+A word is a maximal run of ``\\w`` characters (what ``re.findall(r"\\w+")`` finds). Texts are
+scanned as arrays of code points: a per-hasher table says which code points are word characters
+and gives their lower case, and each word's hash is a polynomial over its lower-cased code points,
+computed for a whole chunk of texts at once. No Python call per word: on a chunk of 512 news
+articles this is ~2.7x faster than one ``findall`` plus a dict lookup per word. The hash depends
+on nothing but the word, so signatures written to the store by one process match those computed
+by the next. Lower case is taken per code point (a final capital sigma hashes as a medial one).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-_WORD_SPLIT = re.compile(r"(\w+)")
-_WORD = re.compile(r"\w+")
-_MASK63 = (1 << 63) - 1
+# Bumped whenever the word hash changes: stored signatures made with another version are stale.
+HASH_VERSION = 2
+_BMP = 0x10000
+_BASE = np.uint64(0x100000001B3)
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+_MAX_POWER = 64  # words longer than this reuse the last powers (they still hash by content)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,50 +35,105 @@ class Tokens:
         return int(self.ids.shape[0])
 
 
-def _stable_hash(word: str) -> int:
-    # 63 bits: numpy converts Python ints below 2**63 to int64 on its fast path.
-    digest = hashlib.blake2b(word.lower().encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") & _MASK63
+def _is_word_char(ch: str) -> bool:
+    # The definition of \w in Python's re for str patterns.
+    return ch.isalnum() or ch == "_"
+
+
+def _lower_code(ch: str) -> int:
+    low = ch.lower()
+    return ord(low) if len(low) == 1 else ord(ch)
 
 
 class TokenHasher:
-    """Tokenises texts; remembers each distinct word's hash so a corpus hashes its vocabulary once."""
+    """Tokenises and hashes texts; holds the code point tables (built once per instance)."""
 
     def __init__(self) -> None:
-        self._table: dict[str, int] = {}
+        # Tables over the Basic Multilingual Plane, filled 256 code points at a time as texts
+        # use them (a whole-plane build is ~50 ms; news text touches a few blocks).
+        self._word = np.zeros(_BMP, dtype=bool)
+        self._lower = np.arange(_BMP, dtype=np.uint64)
+        self._built = np.zeros(_BMP >> 8, dtype=bool)
+        with np.errstate(over="ignore"):
+            self._powers = np.cumprod(np.full(_MAX_POWER, _BASE, dtype=np.uint64))
 
-    def hash_words(self, words: list[str]) -> np.ndarray:
-        table = self._table
-        try:
-            out = np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
-        except KeyError:
-            for w in set(words).difference(table):
-                table[w] = _stable_hash(w)
-            out = np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
-        return out.view(np.uint64)
+    def _build(self, bmp: np.ndarray) -> None:
+        used = np.bincount(bmp >> 8, minlength=self._built.shape[0]).astype(bool)
+        for block in np.flatnonzero(used & ~self._built).tolist():
+            chars = [chr(c) for c in range(block << 8, (block + 1) << 8)]
+            self._word[block << 8 : (block + 1) << 8] = [_is_word_char(ch) for ch in chars]
+            self._lower[block << 8 : (block + 1) << 8] = [_lower_code(ch) for ch in chars]
+            self._built[block] = True
 
-    def words(self, text: str) -> list[str]:
-        return _WORD.findall(text)
+    def _classify(self, cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Word-character flags and lower-cased code points (astral ones looked up one by one)."""
+        bmp = np.minimum(cps, _BMP - 1)
+        self._build(bmp)
+        is_word, lower = self._word[bmp], self._lower[bmp]
+        astral = np.flatnonzero(cps >= _BMP)
+        if astral.shape[0]:
+            for c in np.unique(cps[astral]).tolist():
+                at = astral[cps[astral] == c]
+                is_word[at] = _is_word_char(chr(c))
+                lower[at] = _lower_code(chr(c))
+        return is_word, lower
 
-    def sentence_words(self, text: str, sentence_spans: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
-        """Words of each sentence (no offsets: the fingerprint path needs only counts)."""
-        words: list[str] = []
-        counts: list[int] = []
-        findall = _WORD.findall
-        for start, end in sentence_spans:
-            ws = findall(text, start, end)
-            words.extend(ws)
-            counts.append(len(ws))
-        return words, counts
+    def scan(self, text: str) -> Tokens:
+        """Every word of ``text``: hash and char offsets."""
+        if not text:
+            empty = np.zeros(0, dtype=np.int64)
+            return Tokens(np.zeros(0, dtype=np.uint64), empty, empty)
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        is_word, lower = self._classify(cps)
+        padded = np.zeros(is_word.shape[0] + 2, dtype=np.int8)
+        padded[1:-1] = is_word
+        edge = np.diff(padded)
+        starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+        chars = np.flatnonzero(is_word)
+        lengths = ends - starts
+        # Position of each word character inside its word: a running count reset at word starts.
+        word_first = np.cumsum(lengths) - lengths  # each word's first entry in ``chars``
+        pos = np.arange(chars.shape[0]) - np.repeat(word_first, lengths)
+        np.minimum(pos, _MAX_POWER - 1, out=pos)
+        with np.errstate(over="ignore"):
+            terms = (lower[chars] + np.uint64(1)) * self._powers[pos]
+            h = np.add.reduceat(terms, word_first) if chars.shape[0] else terms
+            h ^= lengths.astype(np.uint64)
+            h ^= h >> np.uint64(31)
+            h *= _MIX[0]
+            h ^= h >> np.uint64(29)
+            h *= _MIX[1]
+            h ^= h >> np.uint64(32)
+        return Tokens(h, starts, ends)
 
     def tokens(self, text: str) -> Tokens:
-        # re.split keeps separators and words alternating, so cumulative lengths give offsets
-        # without a Match object per word (finditer is ~5x slower on news text).
-        parts = _WORD_SPLIT.split(text)
-        words = parts[1::2]
-        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-        bounds = np.cumsum(lengths)
-        return Tokens(self.hash_words(words), bounds[0:-1:2], bounds[1::2])
+        return self.scan(text)
 
-    def __len__(self) -> int:
-        return len(self._table)
+    def tokens_many(self, texts: list[str]) -> list[Tokens]:
+        """``tokens`` of each text, from one scan of them all (numpy's per-call cost dominates
+        the scan of a single article)."""
+        offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
+        tok = self.scan("\n".join(texts))
+        cut = np.searchsorted(tok.starts, offsets)
+        out = []
+        for i in range(len(texts)):
+            lo, hi, off = cut[i], cut[i + 1], offsets[i]
+            out.append(Tokens(tok.ids[lo:hi], tok.starts[lo:hi] - off, tok.ends[lo:hi] - off))
+        return out
+
+    def chunk_words(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Word hashes of many texts in one scan, keeping only words that start inside one of each
+        text's ``spans`` (sorted, non-overlapping), and each kept word's span number (counted
+        over all texts)."""
+        offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
+        tok = self.scan("\n".join(texts))
+        bounds = np.array(
+            [(off + s, off + e) for off, sp in zip(offsets.tolist(), spans, strict=False) for s, e in sp],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        span = np.searchsorted(bounds[:, 0], tok.starts, side="right") - 1
+        keep = span >= 0
+        keep[keep] = tok.starts[keep] < bounds[span[keep], 1]
+        return tok.ids[keep], span[keep]

@@ -100,6 +100,8 @@ class VerdictsResult:
     conflicts: list[Verdict] = field(default_factory=list)
     actor_disputes: list[Verdict] = field(default_factory=list)
     single_source: list[Verdict] = field(default_factory=list)
+    # Conflicts a pair judge set aside: it found one claim entailed by the other.
+    dismissed: list[Verdict] = field(default_factory=list)
     independence: str = INDEPENDENCE_ARTICLES
     independence_note: str = ""
     errors: dict[str, str] = field(default_factory=dict)
@@ -113,11 +115,13 @@ class VerdictsResult:
             "conflicts": [v.to_dict() for v in self.conflicts],
             "actor_disputes": [v.to_dict() for v in self.actor_disputes],
             "single_source": [v.to_dict() for v in self.single_source],
+            "dismissed": [v.to_dict() for v in self.dismissed],
             "counts": {
                 "fact_sheet": len(self.fact_sheet),
                 "conflicts": len(self.conflicts),
                 "actor_disputes": len(self.actor_disputes),
                 "single_source": len(self.single_source),
+                "dismissed": len(self.dismissed),
             },
             "errors": dict(self.errors),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},

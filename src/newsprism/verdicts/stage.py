@@ -60,22 +60,23 @@ class VerdictsStage:
         self.options = options or VerdictsOptions()
         self.judge = judge
 
-    def _review(self, conflicts: list[Verdict]) -> list[Verdict]:
-        """Ask the judge about slot-light conflicts; keep those it does not find entailed."""
+    def _review(self, conflicts: list[Verdict]) -> tuple[list[Verdict], list[Verdict]]:
+        """Ask the judge about slot-light conflicts: one whose claims it finds entailed is dismissed.
+        Returns the conflicts kept and those dismissed, each with the judge's reading in its reason."""
         todo = [v for v in conflicts if v.type in self.options.judge_types and len(v.sides) >= 2]
-        if not todo:
-            return conflicts
         pairs = [(_claim_text(v.sides[0]), _claim_text(v.sides[1])) for v in todo]
-        judged = dict(zip((v.id for v in todo), self.judge.judge(pairs), strict=True))
-        out = []
+        dismiss: dict[str, str] = {}
+        notes: dict[str, str] = {}
+        for v, j in zip(todo, self.judge.judge(pairs) if pairs else [], strict=True):
+            entailed = j.label == "entails" and j.score >= self.options.judge_min_score
+            (dismiss if entailed else notes)[v.id] = f"judge: {j.label} {j.score:.2f}"
+        kept, dismissed = [], []
         for v in conflicts:
-            j = judged.get(v.id)
-            if j is not None and j.label == "entails" and j.score >= self.options.judge_min_score:
-                continue
-            if j is not None:
-                v.reason += f" (judge: {j.label} {j.score:.2f})"
-            out.append(v)
-        return out
+            why = dismiss.get(v.id) or notes.get(v.id)
+            if why:
+                v.reason += f" ({why})"
+            (dismissed if v.id in dismiss else kept).append(v)
+        return kept, dismissed
 
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
@@ -102,7 +103,7 @@ class VerdictsStage:
                 }[v.label].append(v)
         if self.judge is not None:
             try:
-                result.conflicts = self._review(result.conflicts)
+                result.conflicts, result.dismissed = self._review(result.conflicts)
             except Exception as exc:  # noqa: BLE001 - a failing judge leaves the slot verdicts as they are
                 result.errors["judge"] = f"judge review failed: {exc!r}"
         result.fact_sheet.sort(key=lambda v: (-v.n_independent_sources, -len(v.article_ids), v.id))
