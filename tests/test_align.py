@@ -141,3 +141,19 @@ def test_bad_input_never_crashes_and_every_claim_has_a_span(ruler_nlp):
             for q in c.quantities:
                 assert a.text[q.span.start : q.span.end] == q.text
     assert len(claims.claims[arts[3].id]) >= 400
+
+
+def test_he_said_goes_to_the_person_named_last_unless_a_source_spoke_since(ruler_nlp):
+
+    text = (
+        "Russian general Gerasimov met officials in Moscow. He said the region was retaken. "
+        "Peskov denied a report. \u201cWe never agreed,\u201d he told reporters. It rained in Kursk. "
+        "She added nothing."
+    )
+    layer = ClaimsStage(nlp=ruler_nlp).run(Batch.of([article(text, 1)])).layer("claims")
+    by_text = {c.text: c.attribution for c in layer.all()}
+    he = by_text["He said the region was retaken."]
+    assert (he.source, he.person, he.actor) == ("Gerasimov", "gerasimov", "Russia")
+    quoted = by_text["\u201cWe never agreed,\u201d he told reporters."]
+    assert quoted.person == "peskov"  # the source who just spoke, named in the same sentence as before
+    assert by_text["She added nothing."].person == "peskov"  # no person named since Peskov

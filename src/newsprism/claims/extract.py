@@ -64,7 +64,21 @@ class _Context:
         return self._affiliation[key]
 
     last: Attribution | None = None
+    last_si: int = -1  # sentence of ``last``
+    # The first person named in the latest earlier sentence that names one, and that sentence: "he"
+    # after "Zelensky spoke with Trump." is Zelensky even though nobody was quoted yet.
+    subject: Entity | None = None
+    subject_si: int = -1
     claims: list[Claim] = field(default_factory=list)
+
+    def antecedent(self, pronoun: str) -> Attribution | None:
+        """Who "he"/"she"/"they" said it: the last named source, unless a person named since then
+        (only for he/she) is the likelier referent."""
+        if pronoun in ("he", "she") and self.subject is not None and self.subject_si > self.last_si:
+            key = person_key(self.subject.text)
+            actor = self.affiliation(key)
+            return Attribution(self.subject.text, "person", "asserts", actor=actor, person=key)
+        return self.last
 
 
 def _ref_date(article: Article) -> date | None:
@@ -81,8 +95,8 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
     src = la.source.strip()
     span = Span(base + la.source_span[0], base + la.source_span[1])
     verb_span = Span(base + la.verb_span[0], base + la.verb_span[1])
-    if src.lower() in _PRONOUNS and ctx.last is not None:
-        last = ctx.last
+    last = ctx.antecedent(src.lower()) if src.lower() in _PRONOUNS else None
+    if last is not None:
         return Attribution(
             last.source, last.kind, la.stance, la.verb, span, verb_span, last.actor, last.person
         )
@@ -299,5 +313,8 @@ def extract_claims(
                 continue
             ctx.claims.append(claim)
             if not claim.attribution.is_outlet and claim.attribution.source.lower() not in _PRONOUNS:
-                ctx.last = claim.attribution
+                ctx.last, ctx.last_si = claim.attribution, si
+        named = [e for e in ents if e.label == "PERSON"]
+        if named:
+            ctx.subject, ctx.subject_si = named[0], si
     return ctx.claims
