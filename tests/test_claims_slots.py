@@ -31,6 +31,9 @@ def one(text: str):
         ("for about 15 minutes", 15, 15, None, "min", True),
         ("from 3 to 5 people", 3, 5, "people", None, False),
         ("$1.5 million in aid", 1.5e6, 1.5e6, None, "usd", False),
+        ("estimated at $US1 million ($1.52 million), police said", 1e6, 1e6, None, "usd", False),
+        ("a A$2.5 billion package", 2.5e9, 2.5e9, None, "aud", False),
+        ("worth NZ$300 to each family", 300, 300, None, "nzd", False),
     ],
 )
 def test_quantity_examples(text, low, high, head, unit, approx):

@@ -219,6 +219,19 @@ def test_claims_whose_shared_measures_all_differ_are_different_facts():
     assert all(v.label != "conflicting" for v in run(claims))
 
 
+def test_counts_of_differently_named_kinds_are_not_conflicts():
+    trucks = [
+        claim("a:0", "a", "Crews sent three ladder trucks to the blaze"),
+        claim("b:0", "b", "Crews sent 31 fire trucks to the blaze"),
+    ]
+    assert all(v.label != "conflicting" for v in run(trucks))
+    named_once = [
+        claim("a:0", "a", "North Korea sent an estimated 14,000 North Korean troops to the region"),
+        claim("b:0", "b", "North Korea sent 11,000 troops to the region"),
+    ]
+    assert [v.type for v in run(named_once) if v.label == "conflicting"] == ["numeric"]
+
+
 def test_ambiguous_values_are_not_conflicts():
     claims = [
         claim("a:0", "a", "The Orioles offered $140 million and the Nationals $160 million for the player"),

@@ -67,7 +67,20 @@ _UPPER_BOUND = (
 _QUALIFIERS = sorted(_APPROX + _LOWER_BOUND + _UPPER_BOUND, key=len, reverse=True)
 _QUAL = "|".join(re.escape(q) for q in _QUALIFIERS)
 _SCALE = "|".join(k for k in SCALES if len(k) > 1)
-_NUM = rf"(?:[$€£]\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
+# A dollar sign may carry its country: "US$5", "$US1", "A$2", "NZ$3" (news outside the US writes these).
+_MONEY = r"(?:(?:US|AU|A|CA|C|NZ|HK|S)\$|\$(?:US|AU|A|NZ|C)(?=\d)|[$€£])"
+_DOLLAR_CODE = re.compile(r"(US|AU|A|CA|C|NZ|HK|S)?\$(US|AU|A|NZ|C)?")
+_DOLLARS = {
+    "US": "usd",
+    "AU": "aud",
+    "A": "aud",
+    "CA": "cad",
+    "C": "cad",
+    "NZ": "nzd",
+    "HK": "hkd",
+    "S": "sgd",
+}
+_NUM = rf"(?:{_MONEY}\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 
 _QUANTITY = re.compile(
@@ -103,13 +116,16 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d|21\d\d)$")
 
 
 def _value(text: str) -> float | None:
-    t = text.strip()
+    t = _DOLLAR_CODE.sub("", text.strip())
     for sym in CURRENCY_PREFIX:
         t = t.replace(sym, "")
     return parse_number(t)
 
 
 def _currency(m: re.Match[str]) -> str | None:
+    dollar = _DOLLAR_CODE.search(m.group(0))
+    if dollar:
+        return _DOLLARS.get((dollar.group(1) or dollar.group(2) or "US").upper(), "usd")
     for sym, unit in CURRENCY_PREFIX.items():
         if sym in m.group(0):
             return unit
@@ -230,6 +246,18 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     )
 
 
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
+
+
+def _conversion(text: str, prev: Quantity | None, q: Quantity, offset: int) -> bool:
+    """A sum of money in brackets right after another is its conversion ("$US1 million ($1.52
+    million)"), not a second figure; other units' conversions are folded in by ``_unit``."""
+    if prev is None or not (prev.dimension.startswith("money") and q.dimension.startswith("money")):
+        return False
+    between = text[prev.span.end - offset : q.span.start - offset]
+    return _OPEN_BRACKET.fullmatch(between) is not None
+
+
 def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in ``text`` (a sentence or clause starting at ``offset`` in the article).
 
@@ -243,7 +271,7 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
         if m.group("n1") and not m.group("n2") and m.group("n1").strip().lower() == "one":
             continue  # "one of", "no one": almost never a count worth comparing
         q = _build(text, m, offset)
-        if q is None:
+        if q is None or _conversion(text, out[-1] if out else None, q, offset):
             continue
         out.append(q)
         taken_until = q.span.end - offset

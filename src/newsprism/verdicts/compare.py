@@ -96,6 +96,19 @@ def quantity_value(c: Claim, q: Quantity) -> SlotValue:
 
 
 NUMERIC_MIN_OVERLAP = 0.15
+_NOT_RESTRICTIVE = frozenset({"other", "more", "separate", "total", "estimated", "additional", "further"})
+
+
+def _modifiers(q: Quantity) -> frozenset[str]:
+    """Words between the number and its head noun that narrow what is counted ("ladder" trucks)."""
+    return frozenset(w for w in q.qualifiers if " " not in w and w.isalpha()) - _NOT_RESTRICTIVE
+
+
+def _different_sets(a: Quantity, b: Quantity) -> bool:
+    """Do "three ladder trucks" and "31 fire trucks" count different things? Only when both name a
+    kind and the kinds differ: "11 Yemeni pirates" vs "23 pirates" may be a part or the same set."""
+    ma, mb = _modifiers(a), _modifiers(b)
+    return bool(ma and mb and not ma & mb)
 
 
 def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
@@ -114,6 +127,8 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         if kind not in shared or any(comparable(qb, qa) and compatible(qa, qb) for qb in b.quantities):
             continue
         qb = b.quantities[kinds_b.index(kind)]
+        if _different_sets(qa, qb):
+            continue
         out.append(
             Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
         )
