@@ -11,6 +11,8 @@ alignment and verdicts only.
 
 ``--msrp DIR`` instead evaluates the alignment pair score as a same-fact detector on MSRP: the
 merge threshold is chosen on the val split (best F1) and accuracy/F1 reported on test.
+``--sts DIR`` reports the embedder's cosine against the STS-B test scores (Spearman), the check
+that a cheaper embedder configuration (``--quantize int8``, ``--threads``) keeps its accuracy.
 
 One run reports: articles/s end to end; model inference alone (spaCy NER + sentence embeddings)
 as measured inside the stages; the rule/alignment/verdict overhead as a share of inference; peak
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -32,8 +35,8 @@ from pathlib import Path
 from newsprism.align.stage import AlignStage
 from newsprism.claims.entities import fix_entities
 from newsprism.claims.extract import ExtractOptions, sentence_texts
-from newsprism.claims.stage import ClaimsStage
-from newsprism.engines.embedder import get_embedder
+from newsprism.claims.stage import ClaimsOptions, ClaimsStage
+from newsprism.engines.embedder import EmbedderOptions, get_embedder
 from newsprism.engines.nlp import NER_ONLY, load_spacy
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
@@ -90,10 +93,12 @@ def build(ecb: Path, n: int, seed: int = 7) -> tuple[list[Article], dict[str, st
     return out, story_of
 
 
-def run_optimised(arts: list[Article], story_of: dict[str, str], nlp, embedder) -> dict:
+def run_optimised(
+    arts: list[Article], story_of: dict[str, str], nlp, embedder, copts: ClaimsOptions | None = None
+) -> dict:
     batch = Batch.of(arts).with_layer("stories", GoldStories(story_of))
     t0 = time.perf_counter()
-    batch = ClaimsStage(nlp=nlp).run(batch)
+    batch = ClaimsStage(copts, nlp=nlp).run(batch)
     t1 = time.perf_counter()
     batch = AlignStage(embedder=embedder).run(batch)
     t2 = time.perf_counter()
@@ -131,11 +136,11 @@ def run_optimised(arts: list[Article], story_of: dict[str, str], nlp, embedder) 
     }
 
 
-def run_naive(arts: list[Article], full_nlp, embedder_name: str | None, batch) -> dict:
+def run_naive(arts: list[Article], full_nlp, embedder_name: str | None, batch, eopts=None) -> dict:
     """Full spaCy pipeline on every sentence one by one; every claim embedded per article, no cache."""
     opts = ExtractOptions()
     claims = batch.layer("claims")
-    fresh = get_embedder(embedder_name)
+    fresh = get_embedder(embedder_name, eopts)
     fresh.options.cache_size = 0  # no reuse across articles: each article pays for its sentences
     t0 = time.perf_counter()
     naive_ents = {}
@@ -235,10 +240,10 @@ def _f1_at(scores: list[float], gold: list[int], th: float) -> tuple[float, floa
     return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), acc
 
 
-def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None) -> dict:
+def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None, eopts: EmbedderOptions) -> dict:
     from newsprism.align.group import GroupOptions
 
-    nlp, embedder = load_spacy(components=NER_ONLY), get_embedder(embedder_name)
+    nlp, embedder = load_spacy(components=NER_ONLY), get_embedder(embedder_name, eopts)
     val, test = _read_msrp(msrp / "msr-para-val.tsv", limit), _read_msrp(msrp / "msr-para-test.tsv", limit)
     sv, st = _pair_scores(val, nlp, embedder), _pair_scores(test, nlp, embedder)
     gv, gt = [r[0] for r in val], [r[0] for r in test]
@@ -246,6 +251,7 @@ def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None) -> dict:
     best = max(grid, key=lambda th: _f1_at(sv, gv, th)[0])
     default = GroupOptions().threshold
     out = {
+        "embedder": embedder.name,
         "val_pairs": len(val),
         "test_pairs": len(test),
         "threshold_chosen_on_val": best,
@@ -255,6 +261,27 @@ def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None) -> dict:
         f1, acc = _f1_at(st, gt, th)
         out[f"test_{name}"] = {"f1": round(f1, 4), "accuracy": round(acc, 4)}
     return out
+
+
+def sts_eval(sts: Path, embedder_name: str | None, eopts: EmbedderOptions) -> dict:
+    """Spearman of the embedder's cosine against the STS-B test gold scores (no threshold, no training)."""
+    from newsprism.evaluation.pairs import load_sts, resolve_split, spearman
+
+    rows = load_sts(resolve_split("sts", sts, "test"))
+    embedder = get_embedder(embedder_name, eopts)
+    t0 = time.perf_counter()
+    emb = embedder.encode([t for r in rows for t in (r.a, r.b)])
+    seconds = time.perf_counter() - t0
+    cos = (emb[0::2] * emb[1::2]).sum(axis=1)
+    return {
+        "embedder": embedder.name,
+        "threads": eopts.threads,
+        "pairs": len(rows),
+        "spearman": round(spearman([r.label for r in rows], cos.tolist()), 4),
+        "encode_seconds": round(seconds, 2),
+        "texts_per_s": round(2 * len(rows) / seconds, 1),
+        "load_average": os.getloadavg(),
+    }
 
 
 def inspect_conflicts(ecb: Path, stories: str, embedder_name: str | None) -> dict:
@@ -291,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--naive-sample", type=int, default=100, help="articles also run the naive way (0: skip)")
     ap.add_argument("--embedder", default=None)
+    ap.add_argument("--quantize", default=None, choices=["int8"], help="embedder quantisation (default none)")
+    ap.add_argument(
+        "--threads", type=int, default=EmbedderOptions.threads, help="torch threads to embed (0: torch's own)"
+    )
+    ap.add_argument("--ner-processes", type=int, default=1, help="spaCy NER worker processes")
+    ap.add_argument("--sts", type=Path, default=None, help="STS-B folder: evaluate the embedder instead")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--msrp", type=Path, default=None, help="MSRP folder: evaluate the pair score instead")
     ap.add_argument("--msrp-limit", type=int, default=None, help="first N pairs of each split")
@@ -298,11 +331,15 @@ def main(argv: list[str] | None = None) -> int:
         "--inspect", default=None, metavar="A:B", help="print the conflicts of stories A..B instead"
     )
     args = ap.parse_args(argv)
+    eopts = EmbedderOptions(threads=args.threads or None, quantize=args.quantize)
+    if args.sts:
+        print(json.dumps(sts_eval(args.sts, args.embedder, eopts), indent=2))
+        return 0
     if args.inspect and args.ecb:
         print(json.dumps(inspect_conflicts(args.ecb, args.inspect, args.embedder), indent=2))
         return 0
     if args.msrp:
-        result = msrp_eval(args.msrp, args.msrp_limit, args.embedder)
+        result = msrp_eval(args.msrp, args.msrp_limit, args.embedder, eopts)
         print(json.dumps(result, indent=2))
         if args.out:
             args.out.write_text(json.dumps(result, indent=2))
@@ -312,23 +349,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     arts, story_of = build(args.ecb, args.n)
     nlp = load_spacy(components=NER_ONLY)
-    embedder = get_embedder(args.embedder)
+    embedder = get_embedder(args.embedder, eopts)
+    load_before = os.getloadavg()
     embedder.encode(["warm-up"])  # load lazily initialised weights outside the timed run
     embedder.stats.requested = embedder.stats.encoded = 0
     embedder.stats.model_seconds = 0.0
     embedder.clear_cache()
-    result = run_optimised(arts, story_of, nlp, embedder)
+    result = run_optimised(arts, story_of, nlp, embedder, ClaimsOptions(ner_processes=args.ner_processes))
     batch = result.pop("_batch")
     if args.naive_sample:
         sample = arts[: args.naive_sample]
         full = load_spacy()
-        naive = run_naive(sample, full, args.embedder, batch)
+        naive = run_naive(sample, full, args.embedder, batch, eopts)
         ents = naive.pop("_ents")
         opt_ner = result["seconds"]["ner"] * len(sample) / len(arts)
         opt_emb = result["seconds"]["embed"] * len(sample) / len(arts)
         naive["optimised_pro_rata"] = {"ner_seconds": round(opt_ner, 3), "embed_seconds": round(opt_emb, 3)}
         naive["entity_agreement_vs_naive"] = entity_agreement(sample, nlp, ents)
         result["naive_sample"] = naive
+    result["embedder"] = {"name": embedder.name, "threads": eopts.threads, "quantize": eopts.quantize}
+    result["ner_processes"] = args.ner_processes
+    result["load_average"] = {"start": load_before, "end": os.getloadavg()}
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     text = json.dumps(result, indent=2)
     print(text)

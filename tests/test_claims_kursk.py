@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 
 from newsprism.align.stage import AlignStage
 from newsprism.claims.stage import ClaimsStage
+from newsprism.engines.embedder import SentenceTransformerEmbedder, quantize_int8
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
 from newsprism.pipeline import Batch
@@ -21,8 +23,14 @@ class OneStory:
         self.story_of = {a: "kursk" for a in ids}
 
 
-@pytest.fixture(scope="module")
-def kursk(kursk_dir: Path, nlp, embedder):
+@pytest.fixture(scope="module", params=["full", "int8"])
+def kursk(request, kursk_dir: Path, nlp, embedder):
+    """The reference case with the default embedder and with its int8-quantised copy (the option
+    must not change what the reference case reports)."""
+    if request.param == "int8":
+        embedder = SentenceTransformerEmbedder(
+            name=f"{embedder.name}+int8", model=quantize_int8(copy.deepcopy(embedder.model))
+        )
     paths = sorted(kursk_dir.glob("*.txt"))
     arts = [
         build_article(RawDocument(text=p.read_text(encoding="utf-8"), source=str(p), format="text"))

@@ -93,6 +93,9 @@ class EntityTagger:
     nlp: Any
     batch_size: int = 256
     skip_uncapitalised: bool = True
+    # spaCy worker processes (``nlp.pipe(n_process=...)``); used only when there are at least two
+    # batches to share, since each process costs a fork and Doc serialisation.
+    processes: int = 1
     seconds: float = 0.0
     tagged: int = 0
     requested: int = 0
@@ -112,7 +115,9 @@ class EntityTagger:
         if todo:
             t0 = time.perf_counter()
             with self.nlp.select_pipes(enable=ner_components(self.nlp)):
-                docs = self.nlp.pipe(list(todo.values()), batch_size=self.batch_size)
+                many = self.processes > 1 and len(todo) >= 2 * self.batch_size
+                n_process = self.processes if many else 1
+                docs = self.nlp.pipe(list(todo.values()), batch_size=self.batch_size, n_process=n_process)
                 for k, s, doc in zip(todo, todo.values(), docs, strict=True):
                     raw = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
                     self._cache[k] = fix_entities(s, raw)
