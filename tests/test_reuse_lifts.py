@@ -14,17 +14,9 @@ from newsprism.reuse.fingerprint import sentence_keys
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.stage import analyze
 from newsprism.reuse.tokens import TokenHasher
+from test_reuse import sentence
 
 OPTS = ReuseOptions(rewrite=False)
-WORDS = (
-    "harbour council vessel budget river market station teacher bridge election storm factory museum "
-    "hospital village airport garden library tunnel festival engine farmer castle prison winter"
-).split()
-
-
-def sentence(seed: int, n: int = 14) -> str:
-    rng = np.random.default_rng(seed)
-    return f"The {' '.join(WORDS[i] for i in rng.integers(0, len(WORDS), n))} number {seed} reported."
 
 
 def art(body: str, name: str):

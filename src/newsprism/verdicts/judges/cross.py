@@ -16,17 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.verdicts.judges.pairmodel import _sigmoid, _softmax
+
 LORA_PREFIX = "lora."
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    z = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def default_base_dir() -> Path:
