@@ -9,9 +9,11 @@ Training uses train/dev splits only. Heads and data: ``para`` on MSRP train (bot
 STS-B train + SICK relatedness train (both orders, targets scaled to [0, 1]), ``nli`` on SICK train +
 SNLI dev (contradictions also reversed). Each configuration keeps its best epoch by MSRP val accuracy
 + STS-B dev rho + SICK trial accuracy; the best configuration by the same total is exported. Then the
-same-fact head and cut (MSRP val), the entailment cut (RTE-3 dev) and the SummEdits consistency
-aggregator (``evaluation`` split, leave-documents-out CV) are chosen with the exported judge, exactly
-as it runs in newsprism. ``--evaluate`` also scores the test splits (never used for any choice).
+same-fact head and cut (MSRP val), the entailment decision (a logistic on RTE-3 dev) and the
+SummEdits consistency aggregator (``evaluation`` split, leave-documents-out CV) are chosen with the
+exported judge, exactly as it runs in newsprism; ``--post-only`` redoes just these choices on the
+weights already in ``--out`` (minutes on a CPU). ``--evaluate`` also scores the test splits (never
+used for any choice).
 """
 
 from __future__ import annotations
@@ -270,13 +272,43 @@ def choose_cuts(judge: OfflineJudge, sets: dict, dev: dict) -> dict:
     rte = sets["rte/dev"]
     blend = choose_sim_blend(judge, sets["sts/dev"])
     dev["sts_dev_rho_blend"] = blend[1]
-    pe = judge.analyse([(r.a, r.b) for r in rte]).nli[:, 0]
-    entails_cut = best_threshold(pe, [r.label for r in rte])
-    dev["rte_dev_acc"] = accuracy([r.label for r in rte], [int(p >= entails_cut) for p in pe])
+    entailment = fit_entailment(judge, rte, dev)
     return {
         "same_fact_head": best[0],
         "sim_blend": blend[0],
-        "thresholds": {"same_fact": best[1], "entails": entails_cut},
+        "entailment": entailment,
+        "thresholds": {"same_fact": best[1], "entails": 0.5},
+    }
+
+
+def fit_entailment(judge: OfflineJudge, rows: list[PairExample], dev: dict) -> dict:
+    """The yes/no entailment decision: a logistic over ``ENTAIL_CUES`` fitted on RTE-3 dev, C by
+    5-fold CV accuracy there. RTE premises are news paragraphs, which the cross-encoder (fitted on
+    single sentences) mostly calls neutral: a cut on P(entails) alone gave RTE-3 dev 0.585."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+
+    from newsprism.verdicts.judges.offline import ENTAIL_CUES, entail_cues
+
+    x = entail_cues(judge.analyse([(r.a, r.b) for r in rows])).astype(np.float64)
+    y = np.array([r.label for r in rows])
+    mean, std = x.mean(0), x.std(0) + 1e-6
+    z = (x - mean) / std
+    cv = {
+        c: cross_val_score(LogisticRegression(C=c, max_iter=2000), z, y, cv=5).mean()
+        for c in (0.01, 0.03, 0.1, 0.3, 1.0)
+    }
+    best_c = max(cv, key=lambda c: (round(cv[c], 4), -c))
+    lr = LogisticRegression(C=best_c, max_iter=2000).fit(z, y)
+    dev["rte_dev_cv_acc"] = round(float(cv[best_c]), 4)
+    dev["rte_dev_acc"] = round(float(lr.score(z, y)), 4)
+    return {
+        "cues": list(ENTAIL_CUES),
+        "C": best_c,
+        "mean": mean.tolist(),
+        "std": std.tolist(),
+        "coef": lr.coef_[0].tolist(),
+        "intercept": float(lr.intercept_[0]),
     }
 
 
@@ -383,6 +415,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=1, help="configurations trained at once")
     ap.add_argument("--train-only", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--evaluate", action="store_true")
+    ap.add_argument(
+        "--post-only",
+        action="store_true",
+        help="keep the trained weights in --out/--name and redo only the choices made after training",
+    )
     args = ap.parse_args(argv)
     import torch
 
@@ -391,10 +428,13 @@ def main(argv: list[str] | None = None) -> None:
     sets = load_all(args.data, args.limit)
     if args.train_only is not None:
         return train_saved(args, args.train_only, device, sets)
-    trained = train_configs(args, argv, device, sets)
-    grid = [{"config": asdict(c), "dev": d, "epoch": e} for _, c, d, e in trained]
-    weights, cfg, dev, epoch = max(trained, key=lambda t: _total(t[2]))
-    model = build_model(weights, cfg, dict(dev), epoch, grid)
+    if args.post_only:
+        model = PairModel.load(args.out / f"{args.name}.npz")
+    else:
+        trained = train_configs(args, argv, device, sets)
+        grid = [{"config": asdict(c), "dev": d, "epoch": e} for _, c, d, e in trained]
+        weights, cfg, dev, epoch = max(trained, key=lambda t: _total(t[2]))
+        model = build_model(weights, cfg, dict(dev), epoch, grid)
     model_dir = args.model or _base()
     enc = build_encoder(args.cache, args.model)
     judge = OfflineJudge(OfflineJudgeOptions(base=str(model_dir), device=device), encoder=enc, model=model)

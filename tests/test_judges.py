@@ -16,7 +16,7 @@ from newsprism.verdicts.judges.consistency import (
 )
 from newsprism.verdicts.judges.encoder import Encoded, SentenceTransformerTokenEncoder, load_cache, save_cache
 from newsprism.verdicts.judges.features import FEATURE_NAMES, pair_scalars, text_info
-from newsprism.verdicts.judges.offline import OfflineJudge
+from newsprism.verdicts.judges.offline import ENTAIL_CUES, OfflineJudge
 from newsprism.verdicts.judges.pairmodel import PairModel
 
 DIM = 8
@@ -176,6 +176,44 @@ def test_shipped_cross_params_adapt_every_layer():
         assert a.shape[0] == b.shape[1] == spec["rank"] and a.shape[1] in (384, 1536)
     assert model.weights["W1"].shape == (384, 384) and model.weights["nli_W"].shape == (384, 3)
     assert 0.0 <= model.meta["sim_blend"] <= 1.0 and 0.0 < model.cut("same_fact") < 1.0
+    entail = model.meta["entailment"]
+    assert entail["cues"] == list(ENTAIL_CUES)
+    assert len(entail["coef"]) == len(entail["mean"]) == len(entail["std"]) == len(ENTAIL_CUES)
+
+
+def test_entailment_is_p_entails_without_a_fitted_decision(judge):
+    pairs = [
+        ("The mayor opened the bridge.", "The bridge was opened."),
+        ("", "x"),
+        ("A cat sat.", "Dogs ran."),
+    ]
+    scores = judge.entailment(pairs)
+    labelled = judge.judge(pairs)
+    assert scores[1] == 0.0
+    for i in (0, 2):
+        assert scores[i] == pytest.approx(labelled[i].features["p_entails"], abs=1e-4)
+
+
+def test_entailment_decision_uses_the_fitted_logistic(judge):
+    k = len(ENTAIL_CUES)
+    cover = ENTAIL_CUES.index("cover_b")
+    judge.model.meta["entailment"] = {
+        "cues": list(ENTAIL_CUES),
+        "coef": [4.0 if i == cover else 0.0 for i in range(k)],
+        "mean": [0.5] * k,
+        "std": [1.0] * k,
+        "intercept": 0.0,
+    }
+    covered, uncovered = judge.entailment(
+        [
+            ("The mayor opened the new bridge on Friday.", "The mayor opened the bridge."),
+            ("The mayor opened the new bridge on Friday.", "Rebels shelled a distant airport."),
+        ]
+    )
+    assert covered > 0.5 > uncovered
+    judge.model.meta["entailment"]["cues"] = ["p_entails"]
+    with pytest.raises(ValueError, match="entailment cues"):
+        judge.entailment([("a b", "a")])
 
 
 def test_fold_lora_adds_the_scaled_low_rank_product():

@@ -246,6 +246,9 @@ def _same_fact(judge: Any, pairs: list[tuple[str, str]]) -> list[int]:
 
 
 def _entails(judge: Any, pairs: list[tuple[str, str]]) -> list[int]:
+    if hasattr(judge, "entailment"):
+        cut = judge.entails_cut
+        return [int(p >= cut) for p in judge.entailment(pairs)]
     judgements = judge.judge(pairs)
     cut = getattr(judge, "entails_cut", None)
     if cut is not None:

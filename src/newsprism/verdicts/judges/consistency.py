@@ -18,6 +18,7 @@ import numpy as np
 from newsprism.sentences import split_sentences
 from newsprism.verdicts.judges.base import LABELS, Judge
 from newsprism.verdicts.judges.features import FEATURE_NAMES, text_info
+from newsprism.verdicts.judges.pairmodel import logistic
 
 AGG_FEATURES = (
     "min_support",
@@ -177,12 +178,6 @@ def offline_fact_checks(
     return checks
 
 
-def _logistic(model_meta: dict[str, Any], x: np.ndarray) -> float:
-    w = np.asarray(model_meta["coef"], np.float32)
-    z = (x - np.asarray(model_meta["mean"], np.float32)) / np.asarray(model_meta["std"], np.float32)
-    return float(1 / (1 + np.exp(-(z @ w + model_meta["intercept"]))))
-
-
 def check_consistency(
     judge: Judge,
     document: str,
@@ -201,7 +196,7 @@ def check_consistency(
     )
     if agg:
         checks = offline_fact_checks(judge, document, summary, options)
-        p = _logistic(agg, aggregate([c.features for c in checks]))
+        p = float(logistic(agg, aggregate([c.features for c in checks])))
         weakest = min(checks, key=lambda c: c.features["support"])
         return ConsistencyResult(p >= agg.get("cut", 0.5), p, checks, f"weakest fact: {weakest.fact!r}")
     return _generic_consistency(judge, document, summary, options, embed)

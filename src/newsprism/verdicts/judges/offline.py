@@ -23,7 +23,7 @@ from newsprism.verdicts.judges.features import (
     pair_scalars,
     text_info,
 )
-from newsprism.verdicts.judges.pairmodel import PairModel
+from newsprism.verdicts.judges.pairmodel import PairModel, logistic
 
 
 @dataclass
@@ -69,6 +69,30 @@ def explain(label: str, ia: TextInfo, ib: TextInfo, feats: dict[str, float]) -> 
         cues.append("opposite word used")
     cues.append(f"embedding cosine {feats['cos']:.2f}, word coverage {feats['cover_b']:.2f}")
     return f"{label}: " + "; ".join(cues)
+
+
+# Cues of the yes/no entailment decision: the model's P(entails), P(contradicts), then scalar features.
+ENTAIL_CUES = (
+    "p_entails",
+    "p_contradicts",
+    "cover_b",
+    "ctok_b_min",
+    "ctok_b_mean",
+    "tok_b_min",
+    "num_b_only",
+    "prop_b_only",
+    "neg_mismatch",
+    "antonym",
+    "jacc1",
+    "log_len_a",
+)
+
+
+def entail_cues(res: PairAnalysis) -> np.ndarray:
+    """One row of ``ENTAIL_CUES`` per analysed pair."""
+    cols = [res.nli[:, 0], res.nli[:, 2]]
+    cols += [res.scalars[:, FEATURE_NAMES.index(n)] for n in ENTAIL_CUES[2:]]
+    return np.column_stack(cols).astype(np.float32)
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -257,7 +281,25 @@ class OfflineJudge:
     def same_fact_cut(self) -> float:
         return self.model.cut("same_fact")
 
+    def entailment(self, pairs: list[tuple[str, str]]) -> list[float]:
+        """Score that the premise (a sentence or a paragraph) entails the hypothesis, for a yes/no
+        decision against ``entails_cut``. The cross-encoder was fitted on single sentences and reads
+        most paragraph premises as neutral, so where the parameters hold an ``entailment`` model (a
+        logistic over ``ENTAIL_CUES``, fitted on RTE-3 dev) that model decides; else P(entails)."""
+        out = [0.0] * len(pairs)
+        idx, valid = self._valid(pairs)
+        if not valid:
+            return out
+        res = self.analyse(valid)
+        spec = self.model.meta.get("entailment")
+        if spec and list(spec.get("cues", ())) != list(ENTAIL_CUES):
+            raise ValueError(f"judge parameters' entailment cues {spec.get('cues')} are not {ENTAIL_CUES}")
+        values = logistic(spec, entail_cues(res)) if spec else res.nli[:, 0]
+        for row, i in enumerate(idx):
+            out[i] = float(values[row])
+        return out
+
     @property
     def entails_cut(self) -> float:
-        """Cut on P(entails) for a yes/no entailment decision (chosen on RTE-3 dev)."""
+        """Cut on ``entailment`` scores (chosen on RTE-3 dev)."""
         return self.model.cut("entails")

@@ -29,6 +29,15 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def logistic(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    """P(1) of a standardised logistic model stored in the parameters' JSON (``mean``, ``std``,
+    ``coef``, ``intercept``); ``x`` is one cue vector or a matrix of them."""
+    z = (np.asarray(x, np.float32) - np.asarray(spec["mean"], np.float32)) / np.asarray(
+        spec["std"], np.float32
+    )
+    return _sigmoid(z @ np.asarray(spec["coef"], np.float32) + float(spec["intercept"]))
+
+
 @dataclass
 class PairModel:
     """Standardise inputs, a ReLU trunk, then one linear head per task family."""
