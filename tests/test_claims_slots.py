@@ -59,6 +59,14 @@ def test_hyphenated_unit_and_heads():
     assert (q.low, q.unit, q.head) == (15, "min", "meeting")
     drones = extract_quantities("Sixty-six drones were destroyed and a further 31 decoy drones failed")
     assert [(x.low, x.head) for x in drones] == [(66, "drone"), (31, "drone")]
+    # A plural noun ends the head; a following present-tense verb is not the thing counted.
+    heads = extract_quantities("288 candidates run for 125 seats; 40 news outlets and 31 fire trucks came")
+    assert [(x.low, x.head) for x in heads] == [
+        (288, "candidate"),
+        (125, "seat"),
+        (40, "outlet"),
+        (31, "truck"),
+    ]
 
 
 def test_vague_and_bounds_and_years():

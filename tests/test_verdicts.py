@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsprism.align.model import AlignmentResult, ClaimGroup
 from newsprism.claims.model import Attribution, Claim, Marker
 from newsprism.claims.quantities import extract_quantities
@@ -219,17 +221,72 @@ def test_claims_whose_shared_measures_all_differ_are_different_facts():
     assert all(v.label != "conflicting" for v in run(claims))
 
 
-def test_counts_of_differently_named_kinds_are_not_conflicts():
-    trucks = [
-        claim("a:0", "a", "Crews sent three ladder trucks to the blaze"),
-        claim("b:0", "b", "Crews sent 31 fire trucks to the blaze"),
+# (report a, report b, whether the two counts conflict)
+COUNT_PAIRS = {
+    "kinds differ": (
+        "Crews sent three ladder trucks to the blaze",
+        "Crews sent 31 fire trucks to the blaze",
+        False,
+    ),
+    "kind named once, same set": (
+        "North Korea sent an estimated 14,000 North Korean troops to the region",
+        "North Korea sent 11,000 troops to the region",
+        True,
+    ),
+    # The smaller count of a narrower kind may be part of the larger, unless the other claim names
+    # that kind too; a larger part cannot be.
+    "smaller part": (
+        "The navy captured 11 Yemeni pirates off the coast on Sunday",
+        "The navy captured 23 pirates off the coast on Sunday",
+        False,
+    ),
+    "larger part": (
+        "The navy captured 23 Yemeni pirates off the coast on Sunday",
+        "The navy captured 11 pirates off the coast on Sunday",
+        True,
+    ),
+    "figure also stated": (
+        "Weapons were seized from the 12 Somali and 11 Yemeni pirates on board",
+        "Of the 23 pirates on board, 12 are Somali and 11 Yemeni",
+        False,
+    ),
+    "kind named by the other": (
+        "Between 10,000 and 12,000 North Korean soldiers were sent to the region",
+        "North Korea sent an estimated 14,000 troops to the region",
+        True,
+    ),
+    "distances from different places": (
+        "The destroyer was 13 nautical miles (about 24km) from the cargo ship when it was called",
+        "The destroyer was called when the cargo ship was 150 nautical miles east of Aden",
+        False,
+    ),
+    "distances from one place": (
+        "The destroyer was 13 nautical miles from the cargo ship when it was called",
+        "The destroyer was 150 nautical miles from the cargo ship when it was called",
+        True,
+    ),
+    "vague beside exact": (
+        "The storm destroyed several homes in the village on Monday",
+        "The storm destroyed two homes in the village on Monday",
+        False,
+    ),
+    "vague far from exact": (
+        "The storm destroyed dozens of homes in the village on Monday",
+        "The storm destroyed two homes in the village on Monday",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COUNT_PAIRS))
+def test_which_count_differences_are_conflicts(case):
+    text_a, text_b, conflicting = COUNT_PAIRS[case]
+    types = [
+        v.type
+        for v in run([claim("a:0", "a", text_a), claim("b:0", "b", text_b)])
+        if v.label == "conflicting"
     ]
-    assert all(v.label != "conflicting" for v in run(trucks))
-    named_once = [
-        claim("a:0", "a", "North Korea sent an estimated 14,000 North Korean troops to the region"),
-        claim("b:0", "b", "North Korea sent 11,000 troops to the region"),
-    ]
-    assert [v.type for v in run(named_once) if v.label == "conflicting"] == ["numeric"]
+    assert types == (["numeric"] if conflicting else [])
 
 
 def test_ambiguous_values_are_not_conflicts():

@@ -48,7 +48,9 @@ SCALES = {
     "m": 1_000_000,
     "k": 1_000,
 }
-# Vague plurals: "hundreds of" is at least two hundred and below a thousand.
+# Vague plurals: "hundreds of" is at least two hundred and below a thousand. Each range is the word's
+# widest ordinary reading, since a vague word beside an exact count is looseness, not a second account:
+# reports say "several" of what another counts as two.
 VAGUE = {
     "dozens": (24, 99),
     "scores": (40, 99),
@@ -56,7 +58,7 @@ VAGUE = {
     "thousands": (2_000, 9_999),
     "millions": (2e6, 9.99e8),
     "billions": (2e9, 9.99e11),
-    "several": (3, 9),
+    "several": (2, 12),
     "multiple": (2, float("inf")),
     "a few": (2, 5),
     "a dozen": (12, 12),
@@ -117,6 +119,7 @@ _add("square miles|square mile|sq mi|sq miles|sq. mi", "mi2", "area", 2.58999)
 _add("hectares|hectare|ha", "ha", "area", 0.01)
 _add("acres|acre", "acre", "area", 0.00404686)
 _add("kilometres|kilometers|kilometre|kilometer|km", "km", "length", 1.0)
+_add("nautical miles|nautical mile|nmi", "nmi", "length", 1.852)
 _add("miles|mile|mi", "mi", "length", 1.609344)
 _add("metres|meters|metre|meter|m", "m", "length", 0.001)
 _add("feet|foot|ft", "ft", "length", 0.0003048)

@@ -158,6 +158,13 @@ def _apply_qualifier(qual: str | None, lo: float, hi: float) -> tuple[float, flo
     return lo, hi, q in _APPROX
 
 
+_PLURAL = re.compile(r"[a-z]{2,}[^su']s")
+# Words ending in -s that stand before a head noun: "40 news outlets", "two arms dealers".
+_S_MODIFIERS = frozenset(
+    {"news", "series", "species", "means", "sports", "goods", "arms", "savings", "customs", "headquarters"}
+)
+
+
 def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
     """The counted noun after a number: up to three words, stopping at a function word."""
     m = _OF_DET.match(text, pos)
@@ -176,6 +183,8 @@ def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
             break
         words.append((w.group("w"), w.end()))
         cursor = w.end()
+        if _PLURAL.fullmatch(word) and word not in _S_MODIFIERS:
+            break  # a plural noun ends the compound: "288 candidates run", "31 fire trucks"
     if not words or len(words[-1][0].strip("'’-")) < 2:
         return None, (), pos
     mods = tuple(w.lower() for w, _ in words[:-1])

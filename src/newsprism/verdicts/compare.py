@@ -104,11 +104,55 @@ def _modifiers(q: Quantity) -> frozenset[str]:
     return frozenset(w for w in q.qualifiers if " " not in w and w.isalpha()) - _NOT_RESTRICTIVE
 
 
-def _different_sets(a: Quantity, b: Quantity) -> bool:
-    """Do "three ladder trucks" and "31 fire trucks" count different things? Only when both name a
-    kind and the kinds differ: "11 Yemeni pirates" vs "23 pirates" may be a part or the same set."""
-    ma, mb = _modifiers(a), _modifiers(b)
-    return bool(ma and mb and not ma & mb)
+def _names_kind(part: Quantity, whole: Claim) -> bool:
+    """Does the other claim say its count is of the part's kind too? "between 10,000 and 12,000
+    North Korean soldiers" vs "North Korea sent an estimated 14,000 troops" count one set."""
+    phrase = " ".join(part.qualifiers).lower()
+    country = country_of(phrase)
+    names = set(_modifiers(part)) | {phrase} | ({country.lower()} if country else set())
+    text = whole.text.lower()
+    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if n)
+
+
+def _different_sets(qa: Quantity, qb: Quantity, a: Claim, b: Claim) -> bool:
+    """Do the two counts count different things? "three ladder trucks" and "31 fire trucks" do: both
+    name a kind and the kinds differ. Where only one names a kind the other claim does not mention,
+    its count may be part of the other's whole when it is the smaller ("11 Yemeni pirates" of "23
+    pirates"); a larger part is impossible, so "23 Yemeni pirates" vs "11 pirates" stays a conflict."""
+    ma, mb = _modifiers(qa), _modifiers(qb)
+    if ma and mb:
+        return not ma & mb
+    if not (ma or mb):
+        return False
+    (part, whole, whole_claim) = (qa, qb, b) if ma else (qb, qa, a)
+    return not _names_kind(part, whole_claim) and interval(part)[1] < interval(whole)[0]
+
+
+_REFERENCE = re.compile(
+    r"\s*(?:\([^)]{0,30}\)\s*)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?\s+)?"
+    r"(?:of|from)\s+(?:the\s+)?([\w'’-]+(?:\s+[\w'’-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def _reference(claim: Claim, q: Quantity) -> str | None:
+    """What a distance is measured from: "13 nautical miles (about 24km) from the cargo ship"."""
+    if q.dimension != "length":
+        return None
+    m = _REFERENCE.match(claim.text, q.span.end - claim.span.start)
+    return m.group(1).lower() if m else None
+
+
+def _also_stated(q: Quantity, other: Claim) -> bool:
+    """Does the other claim give the same figure for the same thing, under another wording? "Of the
+    23 pirates arrested, 12 are Somali and 11 Yemeni" states the "11 Yemeni pirates" of the first."""
+    return any(
+        x.low == q.low
+        and x.high == q.high
+        and x.unit == q.unit
+        and (x.head is None or x.head == q.head or x.head in q.qualifiers)
+        for x in other.quantities
+    )
 
 
 def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
@@ -127,7 +171,10 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         if kind not in shared or any(comparable(qb, qa) and compatible(qa, qb) for qb in b.quantities):
             continue
         qb = b.quantities[kinds_b.index(kind)]
-        if _different_sets(qa, qb):
+        if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
+            continue
+        ra, rb = _reference(a, qa), _reference(b, qb)
+        if ra and rb and ra != rb:  # distances from different places
             continue
         out.append(
             Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
