@@ -59,6 +59,9 @@ def test_hyphenated_unit_and_heads():
     assert (q.low, q.unit, q.head) == (15, "min", "meeting")
     drones = extract_quantities("Sixty-six drones were destroyed and a further 31 decoy drones failed")
     assert [(x.low, x.head) for x in drones] == [(66, "drone"), (31, "drone")]
+    # Tails of numbers a tokeniser split are not figures; a year before a count is not a split.
+    split = extract_quantities("Newton had 4, 051 yards; a 6. 0 quake; in 2010, 300 people came")
+    assert [(x.low, x.head) for x in split if x.head] == [(300, "people")]
     # A plural noun ends the head; a following present-tense verb is not the thing counted.
     heads = extract_quantities("288 candidates run for 125 seats; 40 news outlets and 31 fire trucks came")
     assert [(x.low, x.head) for x in heads] == [

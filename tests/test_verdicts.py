@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsprism.align.model import AlignmentResult, ClaimGroup
-from newsprism.claims.model import Attribution, Claim, Marker
+from newsprism.claims.model import Attribution, Claim, Entity, Marker
 from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
 from newsprism.pipeline import Batch
@@ -260,9 +260,19 @@ COUNT_PAIRS = {
         "The destroyer was called when the cargo ship was 150 nautical miles east of Aden",
         False,
     ),
+    "a distance from an unnamed place": (
+        "The warship was some 13 miles away when it answered the call",
+        "The warship was 150 nautical miles east of Aden when it answered the call",
+        False,
+    ),
     "distances from one place": (
         "The destroyer was 13 nautical miles from the cargo ship when it was called",
         "The destroyer was 150 nautical miles from the cargo ship when it was called",
+        True,
+    ),
+    "hedged counts are one kind": (
+        "Starting at 8 p.m., nearly 100 people set off from the vigil site to march",
+        "Soon after 8:30 p.m., more than 200 people set off from the vigil site",
         True,
     ),
     "vague beside exact": (
@@ -295,3 +305,21 @@ def test_ambiguous_values_are_not_conflicts():
         claim("b:0", "b", "The Nationals offered $180 million for the player"),
     ]
     assert all(v.type != "numeric" for v in run(claims))
+
+
+def _person(text: str, name: str) -> Entity:
+    start = text.index(name)
+    return Entity(Span(start, start + len(name)), name, "PERSON", name.lower())
+
+
+def test_capitalised_headline_words_are_not_people():
+    a = "Grandmother killed by Raj Chohan on Friday, police say"
+    b = "GRANDMOTHER KILLED BY DRUNK DRIVER on Friday, police say"
+    c = "Grandmother killed by Vishwanand Subryan on Friday, police say"
+    people = {
+        t: (_person(t, n),) for t, n in ((a, "Raj Chohan"), (b, "DRUNK DRIVER"), (c, "Vishwanand Subryan"))
+    }
+    shouted = [claim("a:0", "a", a, entities=people[a]), claim("b:0", "b", b, entities=people[b])]
+    assert all(v.label != "conflicting" for v in run(shouted))
+    named = [claim("a:0", "a", a, entities=people[a]), claim("c:0", "c", c, entities=people[c])]
+    assert [v.type for v in run(named) if v.label == "conflicting"] == ["entity"]

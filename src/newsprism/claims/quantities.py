@@ -65,6 +65,9 @@ _UPPER_BOUND = (
     "no more than",
 )
 _QUALIFIERS = sorted(_APPROX + _LOWER_BOUND + _UPPER_BOUND, key=len, reverse=True)
+# The words that bound or hedge a figure ("nearly", "more than"): they say how exact it is, not what
+# is counted, so they are never a kind.
+BOUND_QUALIFIERS = frozenset(_QUALIFIERS)
 _QUAL = "|".join(re.escape(q) for q in _QUALIFIERS)
 _SCALE = "|".join(k for k in SCALES if len(k) > 1)
 # A dollar sign may carry its country: "US$5", "$US1", "A$2", "NZ$3" (news outside the US writes these).
@@ -158,7 +161,7 @@ def _apply_qualifier(qual: str | None, lo: float, hi: float) -> tuple[float, flo
     return lo, hi, q in _APPROX
 
 
-_PLURAL = re.compile(r"[a-z]{2,}[^su']s")
+_PLURAL = re.compile(r"[a-z]{2,}[^isu']s")
 # Words ending in -s that stand before a head noun: "40 news outlets", "two arms dealers".
 _S_MODIFIERS = frozenset(
     {"news", "series", "species", "means", "sports", "goods", "arms", "savings", "customs", "headquarters"}
@@ -267,6 +270,17 @@ def _conversion(text: str, prev: Quantity | None, q: Quantity, offset: int) -> b
     return _OPEN_BRACKET.fullmatch(between) is not None
 
 
+_SPLIT_GROUP = re.compile(r"(?<![\d.,])\d{1,3}, $")  # "4, " before "051"
+_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])\d{1,2}\. $")  # "6. " before "0"
+
+
+def _split_tail(text: str, start: int) -> bool:
+    before = text[max(0, start - 6) : start]
+    if _SPLIT_GROUP.search(before) and re.match(r"\d{3}(?!\d)", text[start:]):
+        return True
+    return bool(_SPLIT_DECIMAL.search(before) and re.match(r"\d(?![\d,])", text[start:]))
+
+
 def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in ``text`` (a sentence or clause starting at ``offset`` in the article).
 
@@ -279,6 +293,8 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
             continue
         if m.group("n1") and not m.group("n2") and m.group("n1").strip().lower() == "one":
             continue  # "one of", "no one": almost never a count worth comparing
+        if _split_tail(text, m.start()):
+            continue  # the tail of a number a tokeniser split: "4, 051 yards", "magnitude 6. 0 quake"
         q = _build(text, m, offset)
         if q is None or _conversion(text, out[-1] if out else None, q, offset):
             continue

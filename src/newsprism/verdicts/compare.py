@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, Quantity, TimeRef
+from newsprism.claims.quantities import BOUND_QUALIFIERS
 from newsprism.model import Span
 
 APPROX_TOLERANCE = 0.10  # "about", "an estimated": ±10 %
@@ -101,13 +102,17 @@ _NOT_RESTRICTIVE = frozenset({"other", "more", "separate", "total", "estimated",
 
 def _modifiers(q: Quantity) -> frozenset[str]:
     """Words between the number and its head noun that narrow what is counted ("ladder" trucks)."""
-    return frozenset(w for w in q.qualifiers if " " not in w and w.isalpha()) - _NOT_RESTRICTIVE
+    return frozenset(w for w in _kind_words(q) if " " not in w and w.isalpha()) - _NOT_RESTRICTIVE
+
+
+def _kind_words(q: Quantity) -> list[str]:
+    return [w for w in q.qualifiers if w not in BOUND_QUALIFIERS]
 
 
 def _names_kind(part: Quantity, whole: Claim) -> bool:
     """Does the other claim say its count is of the part's kind too? "between 10,000 and 12,000
     North Korean soldiers" vs "North Korea sent an estimated 14,000 troops" count one set."""
-    phrase = " ".join(part.qualifiers).lower()
+    phrase = " ".join(_kind_words(part)).lower()
     country = country_of(phrase)
     names = set(_modifiers(part)) | {phrase} | ({country.lower()} if country else set())
     text = whole.text.lower()
@@ -173,8 +178,7 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         qb = b.quantities[kinds_b.index(kind)]
         if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
             continue
-        ra, rb = _reference(a, qa), _reference(b, qb)
-        if ra and rb and ra != rb:  # distances from different places
+        if _reference(a, qa) != _reference(b, qb):  # distances from different (or unnamed) places
             continue
         out.append(
             Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
@@ -226,6 +230,8 @@ def _entity_sets(c: Claim, labels: tuple[str, ...]) -> dict[str, tuple[str, Span
     for e in c.entities:
         if e.label not in labels or not _inside(e.span, c.content_span):
             continue
+        if e.label == "PERSON" and e.text.isupper():
+            continue  # a shouted headline ("KILLED BY DRUNK DRIVER"): NER reads capitals as names
         if e.label != "PERSON":
             if country_of(e.text.removeprefix("the ")):
                 continue  # countries are mostly actors, not the place of an event
