@@ -32,6 +32,18 @@ def pair_types(result, ids: dict[str, str]) -> dict[frozenset[str], str]:
     return {frozenset((name[p.a], name[p.b])): p.type for p in result.pairs}
 
 
+def types_of(arts: dict, options: ReuseOptions = OPTS) -> dict[frozenset[str], str]:
+    """Pair types of the named articles, keyed by their names."""
+    return pair_types(analyze(list(arts.values()), options), {k: a.id for k, a in arts.items()})
+
+
+# A passage lifted into a host: the derived text is the host plus the passage from the source.
+LIFT_INTO_HOST = {
+    frozenset(("derived", "host")): "partial-host",
+    frozenset(("derived", "source")): "partial",
+}
+
+
 def test_sentence_keys_match_a_lifted_sentence_only():
     finder = CandidateFinder(OPTS)
     lifted = sentence(7)
@@ -62,11 +74,7 @@ def test_two_sentence_lift_into_a_host_is_partial_and_partial_host():
     derived = host[:6] + source[3:5] + host[6:]
     arts = {"host": art(" ".join(host), "host"), "source": art(" ".join(source), "source")}
     arts["derived"] = art(" ".join(derived), "derived")
-    types = pair_types(analyze(list(arts.values()), OPTS), {k: a.id for k, a in arts.items()})
-    assert types == {
-        frozenset(("derived", "host")): "partial-host",
-        frozenset(("derived", "source")): "partial",
-    }
+    assert types_of(arts) == LIFT_INTO_HOST
 
 
 def test_sentence_swapped_in_by_an_edit_is_not_a_second_source():
@@ -75,8 +83,7 @@ def test_sentence_swapped_in_by_an_edit_is_not_a_second_source():
     edited = source[:5] + [other[4]] + source[6:]
     arts = {"source": art(" ".join(source), "source"), "other": art(" ".join(other), "other")}
     arts["edited"] = art(" ".join(edited), "edited")
-    types = pair_types(analyze(list(arts.values()), OPTS), {k: a.id for k, a in arts.items()})
-    assert set(types) == {frozenset(("edited", "source"))}
+    assert set(types_of(arts)) == {frozenset(("edited", "source"))}
 
 
 def test_sentence_glued_to_a_headline_line_still_meets_its_source_by_its_end():
@@ -104,13 +111,8 @@ def test_headline_line_lifted_into_a_host_is_partial():
         "source": art(f"{HEADLINE} " + " ".join(source), "source"),
         "derived": art(derived, "derived"),
     }
-    ids = {k: a.id for k, a in arts.items()}
-    types = pair_types(analyze(list(arts.values()), OPTS), ids)
-    assert types == {
-        frozenset(("derived", "host")): "partial-host",
-        frozenset(("derived", "source")): "partial",
-    }
-    no_anchor = pair_types(analyze(list(arts.values()), replace(OPTS, anchor_tokens=0)), ids)
+    assert types_of(arts) == LIFT_INTO_HOST
+    no_anchor = types_of(arts, replace(OPTS, anchor_tokens=0))
     assert frozenset(("derived", "source")) not in no_anchor
 
 
@@ -125,13 +127,8 @@ def test_lift_filling_the_gap_beside_a_quote_the_host_shares_is_kept():
     derived = host[:9] + [lift] + host[9:]
     arts = {"host": art(" ".join(host), "host"), "source": art(" ".join(source), "source")}
     arts["derived"] = art(" ".join(derived), "derived")
-    ids = {k: a.id for k, a in arts.items()}
-    types = pair_types(analyze(list(arts.values()), OPTS), ids)
-    assert types == {
-        frozenset(("derived", "host")): "partial-host",
-        frozenset(("derived", "source")): "partial",
-    }
-    by_share_only = pair_types(analyze(list(arts.values()), replace(OPTS, weak_gap_fill=0.0)), ids)
+    assert types_of(arts) == LIFT_INTO_HOST
+    by_share_only = types_of(arts, replace(OPTS, weak_gap_fill=0.0))
     assert frozenset(("derived", "source")) not in by_share_only
 
 

@@ -20,18 +20,18 @@ ALPHABET = "aZß9_ .,;\n-“”’ΑβЖж中İ😀\u00a0"
 
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_scan_finds_the_words_regex_finds_with_their_offsets(text):
-    tokens = TokenHasher().scan(text)
+    tokens = TokenHasher().tokens(text)
     found = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
     assert list(zip(tokens.starts.tolist(), tokens.ends.tolist(), strict=True)) == found
 
 
 def test_word_hashes_ignore_case_and_tell_words_apart():
     h = TokenHasher()
-    ids = h.scan("Harbour HARBOUR harbour harbours Αθήνα ΑΘΉΝΑ ab ba").ids.tolist()
+    ids = h.tokens("Harbour HARBOUR harbour harbours Αθήνα ΑΘΉΝΑ ab ba").ids.tolist()
     assert ids[0] == ids[1] == ids[2] and ids[4] == ids[5]
     assert len({ids[0], ids[3], ids[4], ids[6], ids[7]}) == 5
     # A fresh hasher (another process, another run) gives the same hashes.
-    assert TokenHasher().scan("harbour").ids.tolist() == [ids[0]]
+    assert TokenHasher().tokens("harbour").ids.tolist() == [ids[0]]
 
 
 def test_tokens_many_equals_tokens_of_each_text():
@@ -48,7 +48,7 @@ def test_chunk_words_keeps_words_inside_spans_and_numbers_spans_across_texts():
     spans = [[(0, 11), (12, 32)], [(0, 9)]]
     ids, unit = h.chunk_words(texts, spans)
     assert unit.tolist() == [0, 0, 1, 1, 1, 2, 2]
-    assert ids.tolist() == h.scan("alpha beta gamma delta epsilon zeta eta").ids.tolist()
+    assert ids.tolist() == h.tokens("alpha beta gamma delta epsilon zeta eta").ids.tolist()
     # Words outside every span are left out.
     ids, unit = h.chunk_words(texts, [[(12, 32)], []])
     assert unit.tolist() == [0, 0, 0]

@@ -249,11 +249,7 @@ def _entails(judge: Any, pairs: list[tuple[str, str]]) -> list[int]:
     if hasattr(judge, "entailment"):
         cut = judge.entails_cut
         return [int(p >= cut) for p in judge.entailment(pairs)]
-    judgements = judge.judge(pairs)
-    cut = getattr(judge, "entails_cut", None)
-    if cut is not None:
-        return [int(j.features.get("p_entails", 0.0) >= cut) for j in judgements]
-    return [int(j.label == "entails") for j in judgements]
+    return [int(j.label == "entails") for j in judge.judge(pairs)]
 
 
 def evaluate(task: str, examples: list[PairExample], judge: Any) -> dict[str, Any]:

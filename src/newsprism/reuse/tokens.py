@@ -78,7 +78,7 @@ class TokenHasher:
                 lower[at] = _lower_code(chr(c))
         return is_word, lower
 
-    def scan(self, text: str) -> Tokens:
+    def tokens(self, text: str) -> Tokens:
         """Every word of ``text``: hash and char offsets."""
         if not text:
             empty = np.zeros(0, dtype=np.int64)
@@ -106,14 +106,14 @@ class TokenHasher:
             h ^= h >> np.uint64(32)
         return Tokens(h, starts, ends)
 
-    def tokens(self, text: str) -> Tokens:
-        return self.scan(text)
+    def _tokens_joined(self, texts: list[str]) -> tuple[np.ndarray, Tokens]:
+        """One scan of ``texts`` joined by newlines (never inside a word), with each text's offset."""
+        return np.cumsum([0] + [len(t) + 1 for t in texts]), self.tokens("\n".join(texts))
 
     def tokens_many(self, texts: list[str]) -> list[Tokens]:
         """``tokens`` of each text, from one scan of them all (numpy's per-call cost dominates
         the scan of a single article)."""
-        offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
-        tok = self.scan("\n".join(texts))
+        offsets, tok = self._tokens_joined(texts)
         cut = np.searchsorted(tok.starts, offsets)
         out = []
         for i in range(len(texts)):
@@ -127,8 +127,7 @@ class TokenHasher:
         """Word hashes of many texts in one scan, keeping only words that start inside one of each
         text's ``spans`` (sorted, non-overlapping), and each kept word's span number (counted
         over all texts)."""
-        offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
-        tok = self.scan("\n".join(texts))
+        offsets, tok = self._tokens_joined(texts)
         bounds = np.array(
             [(off + s, off + e) for off, sp in zip(offsets.tolist(), spans, strict=False) for s, e in sp],
             dtype=np.int64,

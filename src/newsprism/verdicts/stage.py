@@ -65,17 +65,16 @@ class VerdictsStage:
         Returns the conflicts kept and those dismissed, each with the judge's reading in its reason."""
         todo = [v for v in conflicts if v.type in self.options.judge_types and len(v.sides) >= 2]
         pairs = [(_claim_text(v.sides[0]), _claim_text(v.sides[1])) for v in todo]
-        dismiss: dict[str, str] = {}
-        notes: dict[str, str] = {}
-        for v, j in zip(todo, self.judge.judge(pairs) if pairs else [], strict=True):
-            entailed = j.label == "entails" and j.score >= self.options.judge_min_score
-            (dismiss if entailed else notes)[v.id] = f"judge: {j.label} {j.score:.2f}"
+        judged = dict(zip((v.id for v in todo), self.judge.judge(pairs) if pairs else [], strict=True))
         kept, dismissed = [], []
         for v in conflicts:
-            why = dismiss.get(v.id) or notes.get(v.id)
-            if why:
-                v.reason += f" ({why})"
-            (dismissed if v.id in dismiss else kept).append(v)
+            j = judged.get(v.id)
+            if j is None:
+                kept.append(v)
+                continue
+            v.reason += f" (judge: {j.label} {j.score:.2f})"
+            entailed = j.label == "entails" and j.score >= self.options.judge_min_score
+            (dismissed if entailed else kept).append(v)
         return kept, dismissed
 
     def run(self, batch: Batch) -> Batch:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.verdicts.judges.pairmodel import _sigmoid, _softmax
+from newsprism.verdicts.judges.pairmodel import output_heads
 
 LORA_PREFIX = "lora."
 
@@ -106,9 +106,4 @@ class CrossEncoderHeads:
 
     def heads(self, pairs: list[tuple[str, str]]) -> dict[str, np.ndarray]:
         w = self.head
-        h = np.tanh(self.hidden(pairs) @ w["W1"] + w["b1"])
-        return {
-            "para": _sigmoid(h @ w["para_W"] + w["para_b"]).ravel(),
-            "sim": _sigmoid(h @ w["sim_W"] + w["sim_b"]).ravel(),
-            "nli": _softmax(h @ w["nli_W"] + w["nli_b"]),
-        }
+        return output_heads(np.tanh(self.hidden(pairs) @ w["W1"] + w["b1"]), w)

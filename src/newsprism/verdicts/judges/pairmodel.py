@@ -29,6 +29,16 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def output_heads(h: np.ndarray, w: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The three task heads on a trunk's output ``h``: ``para`` P(same fact), ``sim`` in [0, 1],
+    ``nli`` (entails, neutral, contradicts)."""
+    return {
+        "para": _sigmoid(h @ w["para_W"] + w["para_b"]).ravel(),
+        "sim": _sigmoid(h @ w["sim_W"] + w["sim_b"]).ravel(),
+        "nli": _softmax(h @ w["nli_W"] + w["nli_b"]),
+    }
+
+
 def logistic(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
     """P(1) of a standardised logistic model stored in the parameters' JSON (``mean``, ``std``,
     ``coef``, ``intercept``); ``x`` is one cue vector or a matrix of them."""
@@ -79,13 +89,7 @@ class PairModel:
 
     def heads(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """``para``: P(same fact); ``sim``: similarity in [0, 1]; ``nli``: (entails, neutral, contradicts)."""
-        h = self.hidden(x)
-        w = self.weights
-        return {
-            "para": _sigmoid(h @ w["para_W"] + w["para_b"]).ravel(),
-            "sim": _sigmoid(h @ w["sim_W"] + w["sim_b"]).ravel(),
-            "nli": _softmax(h @ w["nli_W"] + w["nli_b"]),
-        }
+        return output_heads(self.hidden(x), self.weights)
 
     def cut(self, task: str, default: float = 0.5) -> float:
         return float(self.meta.get("thresholds", {}).get(task, default))
