@@ -78,9 +78,15 @@ def echo_json(data: Any) -> None:
 
 
 def echo_input_errors(errors: Iterable[tuple[str, str]]) -> None:
-    """One plain ``INPUT: reason`` line per failing input on stderr (no Rich wrapping: scripts grep these)."""
+    """One plain ``INPUT: reason`` line per failing input on stderr (no Rich wrapping: scripts grep these).
+
+    Both parts are escaped again here: a file name or a quoted input byte must not break the line
+    or reach the terminal as an escape sequence, whichever code built the error.
+    """
+    from newsprism.ingest.names import escape_text
+
     for source, reason in errors:
-        typer.echo(f"{source}: {reason}", err=True)
+        typer.echo(f"{escape_text(source)}: {escape_text(reason)}", err=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:

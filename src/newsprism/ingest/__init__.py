@@ -6,20 +6,21 @@ every article is built as soon as it is read, so a caller can store them in batc
 
 from __future__ import annotations
 
-import gzip
-import os
 import sys
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 
 from newsprism.ingest.base import RawDocument, Reader, ReaderError, ReadOptions, ReadResult
 from newsprism.ingest.build import build_article
+from newsprism.ingest.compressed import GZIP_MAGIC, gunzip
+from newsprism.ingest.csv_reader import read_csv
 from newsprism.ingest.decode import prepend, sniff_binary
 from newsprism.ingest.detect import FORMATS, detect_format
 from newsprism.ingest.feed_reader import read_feed
+from newsprism.ingest.files import NOT_REGULAR, LocalFile, NotRegularFile, expand_path, open_regular
 from newsprism.ingest.html_reader import read_html
-from newsprism.ingest.records import normalize_field_map, read_csv, read_json, read_jsonl
+from newsprism.ingest.names import display_path
+from newsprism.ingest.records import normalize_field_map, read_json, read_jsonl
 from newsprism.ingest.text_reader import read_text
 from newsprism.ingest.url_reader import read_url
 from newsprism.ingest.warc_reader import read_warc
@@ -49,37 +50,19 @@ READERS: dict[str, Reader] = {
     "feed": read_feed,
 }
 SNIFF_BYTES = 8192
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def _walk(folder: Path) -> Iterator[str]:
-    """Files under ``folder`` in a stable order, skipping hidden files and folders."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield str(Path(root) / name)
-
-
-def expand_inputs(inputs: list[str]) -> Iterator[str | ReaderError]:
+def expand_inputs(inputs: list[str]) -> Iterator[str | LocalFile | ReaderError]:
     """Each input as a readable source: URLs and ``-`` as given, folders as the files under them."""
     for item in inputs:
         if item == "-" or is_url(item):
             yield item
-            continue
-        path = Path(item)
-        if path.is_dir():
-            yield from _walk(path)
-        elif path.is_file():
-            yield item
-        elif path.exists():
-            yield ReaderError(item, "not a regular file")
         else:
-            yield ReaderError(item, "no such file or directory")
+            yield from expand_path(item)
 
 
 def _read_stream(  # noqa: ANN001 - a binary file object or pipe
@@ -88,6 +71,9 @@ def _read_stream(  # noqa: ANN001 - a binary file object or pipe
     """Sniff and read one stream; ``inner_name`` is set when reading inside a gzip file."""
     try:
         head = stream.read(SNIFF_BYTES)
+    except ReaderError as exc:  # a gzip stream that is corrupt or over its budget from the start
+        yield exc
+        return
     except (OSError, EOFError, zlib.error) as exc:
         yield ReaderError(source, f"cannot read: {exc}")
         return
@@ -97,8 +83,8 @@ def _read_stream(  # noqa: ANN001 - a binary file object or pipe
     name = ("" if source == "-" else source) if inner_name is None else inner_name
     fmt = options.format or detect_format(name, head)
     if head.startswith(GZIP_MAGIC) and fmt != "warc" and inner_name is None:
-        # news dumps often come as .jsonl.gz / .csv.gz: read the content inside
-        inner = gzip.GzipFile(fileobj=prepend(head, stream))
+        # news dumps often come as .jsonl.gz / .csv.gz: read the content inside, within its budget
+        inner = gunzip(prepend(head, stream), source, options)
         yield from _read_stream(
             source, inner, options, inner_name=name.removesuffix(".gz").removesuffix(".GZ")
         )
@@ -112,19 +98,26 @@ def _read_stream(  # noqa: ANN001 - a binary file object or pipe
     yield from READERS[fmt](source, prepend(head, stream), options)
 
 
-def read_input(source: str, options: ReadOptions) -> Iterator[ReadResult]:
+def read_input(source: str | LocalFile, options: ReadOptions) -> Iterator[ReadResult]:
     """Raw documents (or errors) from one file path, URL or ``-`` (stdin)."""
-    if is_url(source):
+    if isinstance(source, str) and is_url(source):
         yield from read_url(source, options)
         return
     if source == "-":
         yield from _read_stream(source, sys.stdin.buffer, options)
         return
+    if isinstance(source, str):
+        source = LocalFile(source, display_path(source))
     try:
-        with open(source, "rb") as stream:
-            yield from _read_stream(source, stream, options)
+        stream = open_regular(source.path)
+    except NotRegularFile:
+        yield ReaderError(source.name, NOT_REGULAR)
+        return
     except OSError as exc:
-        yield ReaderError(source, f"cannot open: {exc.strerror or exc}")
+        yield ReaderError(source.name, f"cannot open: {exc.strerror or exc}")
+        return
+    with stream:
+        yield from _read_stream(source.name, stream, options)
 
 
 def _build(raw: RawDocument) -> Article | ReaderError:

@@ -11,11 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO, Protocol
 
+from newsprism.ingest.limits import MAX_DECOMPRESSED_BYTES, MAX_DOCUMENT_BYTES, MAX_EXPANSION_RATIO
+from newsprism.ingest.names import escape_text
+
 
 class ReaderError(Exception):
-    """One input could not be read. ``source`` names the input, ``reason`` says why."""
+    """One input could not be read. ``source`` names the input, ``reason`` says why.
+
+    Both are escaped (control characters, terminal escapes, undecodable bytes) because they end up
+    on a terminal and in the store, and either may quote the input's own bytes.
+    """
 
     def __init__(self, source: str, reason: str):
+        source, reason = escape_text(source), escape_text(reason)
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
@@ -53,7 +61,9 @@ class ReadOptions:
 
     field_map: dict[str, str] = field(default_factory=dict)  # our field -> input key, e.g. text=body
     format: str | None = None  # force a reader ("text", "html", "json", ...) instead of detecting one
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = MAX_DOCUMENT_BYTES  # one document, record, line or row
+    max_decompressed_bytes: int = MAX_DECOMPRESSED_BYTES  # all the content of one compressed input
+    max_expansion_ratio: int = MAX_EXPANSION_RATIO  # content bytes per compressed byte (bomb guard)
     fetch_links: bool = False  # feeds: fetch each entry's linked page
     allow_private: bool = False  # URLs: allow loopback/private/link-local addresses
     timeout_s: float = 20.0

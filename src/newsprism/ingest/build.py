@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from newsprism.ingest.base import RawDocument, ReaderError
@@ -11,10 +12,23 @@ from newsprism.sentences import split_sentences
 from newsprism.text import normalize, paragraph_spans
 
 MIN_TEXT_CHARS = 1
+# A lone surrogate comes from a JSON "\ud800" escape; no database or JSON encoder accepts one, and
+# one such field in a batch would lose the whole batch at commit.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_unicode(raw: RawDocument) -> None:
+    for name in ("text", "external_id", "source_path", *META_FIELDS):
+        value = getattr(raw, name, None)
+        if isinstance(value, str) and (m := _SURROGATE.search(value)):
+            raise ReaderError(
+                raw.source, f"invalid Unicode: lone surrogate \\u{ord(m.group()):04x} in {name}"
+            )
 
 
 def build_article(raw: RawDocument) -> Article:
     """Turn what a reader found into an ``Article``; raises ``ReaderError`` when no text is left."""
+    _check_unicode(raw)
     text = normalize(raw.text, single_newline_paragraphs=raw.line_paragraphs)
     if len(text.strip()) < MIN_TEXT_CHARS:
         raise ReaderError(raw.source, "no article text found")

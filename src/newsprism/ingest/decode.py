@@ -1,8 +1,10 @@
 """Bytes -> text, refusing binary files and text that would only decode to garbage.
 
-Order: UTF-8 (with or without BOM), UTF-16/32 with a BOM, then charset-normalizer with a confidence
-floor. Mojibake (UTF-8 that was once read as cp1252 and saved again) decodes cleanly as UTF-8 but
-is garbage as evidence, so it is refused instead of stored.
+Order: UTF-8 (with or without BOM), UTF-16/32 with a BOM, a declared charset, then a guess that
+needs evidence: UTF-8 with a few bad bytes is reported (never decoded as a code page), mostly-ASCII
+text is cp1252 only when its other characters fit Western text, and anything else goes to
+charset-normalizer with a confidence floor. Mojibake (UTF-8 that was once read as cp1252 and saved
+again) decodes cleanly as UTF-8 but is garbage as evidence, so it is refused instead of stored.
 """
 
 from __future__ import annotations
@@ -52,6 +54,18 @@ _MOJIBAKE = re.compile(
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
 # Every byte value except C0 control bytes other than whitespace: deleting these leaves the controls.
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+# One valid multi-byte UTF-8 sequence (no overlongs, no surrogates).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_ASCII = bytes(range(128))
+# Three non-ASCII letters in a row: rare in Western words ("Größe" has two), usual in a non-Latin
+# script read as cp1252.
+_FOREIGN_RUN = re.compile(r"[^\W\d_\x00-\x7f]{3}")
+# Accented letters that are words on their own in Western languages (French "à", Portuguese "é").
+_STANDALONE_LETTERS = set("àáâãäåçèéêëìíîïñòóôõöùúûüýÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ")
 MAX_CHAOS = 0.15
 MIN_COHERENCE = 0.2
 
@@ -93,35 +107,96 @@ def _check_mojibake(text: str, source: str) -> None:
         )
 
 
-def _short_cp1252(data: bytes) -> str | None:
-    """Few non-ASCII bytes that are plausible Western letters or typographic punctuation."""
+def _utf8_damage(data: bytes) -> str | None:
+    """Why ``data`` is UTF-8 with bad bytes in it, or ``None`` when it does not look like UTF-8.
+
+    Legacy single-byte text almost never forms valid multi-byte UTF-8 sequences, so when their
+    bytes are at least as many as the bytes that fit no sequence, the file is UTF-8 that was damaged (cut,
+    concatenated, edited with the wrong tool); decoding it as some code page would store garbage.
+    """
+    valid = _UTF8_SEQUENCE.findall(data)
+    if not valid:
+        return None
+    good = sum(len(seq) for seq in valid)
+    bad = len(data.translate(None, _ASCII)) - good
+    if bad > good:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (
+            f"invalid UTF-8 at line {line} (byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            f"{bad} bad byte{'s' if bad != 1 else ''} in otherwise UTF-8 text)"
+        )
+    return None
+
+
+def _plausible_cp1252(data: bytes) -> str | None:
+    """The cp1252 text of mostly-ASCII ``data`` when its few other characters fit Western text.
+
+    With so few non-ASCII bytes charset-normalizer has no statistics to go on (it picks
+    mac_roman or cp775 for one stray byte), while cp1252 is what such files nearly always are:
+    accented letters and typographic punctuation. A letter that Western text only uses inside
+    words (``ÿ``, ``Š``, ``ƒ`` ...) must stand next to another letter, so a stray byte between
+    spaces is refused rather than stored as a plausible-looking letter.
+    """
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None
-    non_ascii = [ch for ch in text if ord(ch) > 127]
-    if len(non_ascii) > max(3, len(text) // 20):
+    if _FOREIGN_RUN.search(text):
+        return None  # Cyrillic, Greek ... bytes shown as Latin-1 letters: "Ïóòèí"
+    for i, ch in enumerate(text):
+        if ord(ch) < 128:
+            continue
+        category = unicodedata.category(ch)
+        if category[0] not in "LPZS" or ch == "\ufffd":
+            return None
+        if category[0] == "L" and ch not in _STANDALONE_LETTERS:
+            before, after = text[i - 1 : i], text[i + 1 : i + 2]
+            if not (before.isalpha() or after.isalpha()):
+                return None
+    return text
+
+
+def _few_non_ascii(data: bytes) -> bool:
+    return len(data.translate(None, _ASCII)) <= max(8, len(data) // 50)
+
+
+def _from_charset_normalizer(data: bytes) -> str | None:
+    """The text in the encoding charset-normalizer is surest of, or ``None`` when it is unsure.
+
+    Only the least chaotic candidates count, and among them the most coherent; when cp1252 is
+    one of the equally coherent ones (Western code pages often tie), it is what the web means.
+    """
+    matches = [m for m in charset_normalizer.from_bytes(data) if m.chaos <= MAX_CHAOS]
+    if not matches:
         return None
-    ok = all(unicodedata.category(ch)[0] in "LPZS" and ch != "\ufffd" for ch in non_ascii)
-    return text if ok else None
+    least = min(m.chaos for m in matches)
+    calm = [m for m in matches if m.chaos <= least + 0.01]
+    top = max(m.coherence for m in calm)
+    tied = [m for m in calm if m.coherence == top]
+    if any(m.encoding == "cp1252" or "cp1252" in m.could_be_from_charset for m in tied):
+        return data.decode("cp1252")
+    return data.decode(tied[0].encoding) if top >= MIN_COHERENCE else None
 
 
 def _guess(data: bytes, source: str) -> str:
-    matches = [m for m in charset_normalizer.from_bytes(data) if m.chaos <= MAX_CHAOS]
-    good = [m for m in matches if m.coherence >= MIN_COHERENCE]
-    if good:
-        best = good[0]
-        # Ties are common among single-byte Western code pages; cp1252 is what the web means by them.
-        tied = [m for m in good if m.chaos == best.chaos and m.coherence == best.coherence]
-        chosen = next((m for m in tied if m.encoding == "cp1252"), best)
-        return data.decode(chosen.encoding, errors="strict")
-    short = _short_cp1252(data)
-    if short is not None:
-        return short
-    guess = f" (best guess {matches[0].encoding}, too unsure)" if matches else ""
-    raise ReaderError(
-        source, f"undecodable bytes: not UTF-8 and no encoding decodes it with confidence{guess}"
-    )
+    damage = _utf8_damage(data)
+    if damage:
+        raise ReaderError(source, f"undecodable bytes: {damage}")
+    if _few_non_ascii(data):
+        text = _plausible_cp1252(data)
+        if text is None:
+            raise ReaderError(
+                source, "undecodable bytes: stray non-ASCII bytes that are neither UTF-8 nor plausible cp1252"
+            )
+        return text
+    text = _from_charset_normalizer(data)
+    if text is None:
+        raise ReaderError(source, "undecodable bytes: not UTF-8 and no encoding decodes it with confidence")
+    return text
 
 
 def decode_bytes(data: bytes, source: str, *, declared: str | None = None) -> str:

@@ -2,22 +2,20 @@
 
 ``ReadOptions.field_map`` maps our field names to input keys (``text=body``, ``title=headline``);
 a dotted key reaches into nested objects (``outlet=source.name``). Unmapped fields are looked up
-under the names news exports commonly use. JSONL and CSV are read record by record so a large
-export streams, and a bad record costs only itself.
+under the names news exports commonly use. JSONL (and CSV, in ``csv_reader``) is read record by
+record so a large export streams, and a bad record costs only itself.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from newsprism.ingest.base import RawDocument, ReaderError, ReadOptions, ReadResult
-from newsprism.ingest.decode import decode_bytes, guarded, prepend, read_capped
+from newsprism.ingest.decode import decode_bytes, guarded, read_capped
 
 DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "text": (
@@ -205,6 +203,7 @@ def read_jsonl(source: str, stream: BinaryIO, options: ReadOptions) -> Iterator[
         if len(line) > options.max_bytes and not line.endswith(b"\n"):
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass  # skip the remainder of the oversized line
+            seen += 1  # reported below, so the input is not also an "empty file"
             yield ReaderError(
                 where, f"over the size cap (line {lineno} longer than {options.max_bytes} bytes)"
             )
@@ -215,47 +214,3 @@ def read_jsonl(source: str, stream: BinaryIO, options: ReadOptions) -> Iterator[
         yield _jsonl_line(line, where, lineno, options)
     if not seen:
         raise ReaderError(source, "empty file")
-
-
-def _csv_text_stream(source: str, stream: BinaryIO, options: ReadOptions) -> io.TextIOBase:
-    head = stream.read(4)
-    rest = prepend(head, stream)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # UTF-16 exports (Excel's "Unicode text") are whole-file decoded; they are rare and small.
-        text = decode_bytes(read_capped(rest, source, options.max_bytes), source)
-        return io.StringIO(text, newline="")
-    return io.TextIOWrapper(rest, encoding="utf-8-sig", errors="strict", newline="")
-
-
-@guarded("csv")
-def read_csv(source: str, stream: BinaryIO, options: ReadOptions) -> Iterator[ReadResult]:
-    # Article bodies routinely exceed csv's 128 KiB default field limit.
-    csv.field_size_limit(max(csv.field_size_limit(), min(options.max_bytes, sys.maxsize)))
-    reader = csv.DictReader(_csv_text_stream(source, stream, options))
-    rows = 0
-    end = 1  # the header's last line; a record's line is the one it starts on
-    try:
-        for row in reader:
-            rows += 1
-            line, end = end + 1, reader.line_num
-            where = f"{source}:{line}"
-            if None in row:
-                yield ReaderError(where, f"malformed CSV at line {line}: more fields than the header")
-                continue
-            try:
-                yield record_to_raw(row, where, "csv", options)
-            except ReaderError as exc:
-                yield exc
-    except UnicodeDecodeError as exc:
-        raise ReaderError(
-            f"{source}:{reader.line_num + 1}",
-            f"undecodable bytes near line {reader.line_num + 1}: not UTF-8 ({exc.reason})",
-        ) from None
-    except csv.Error as exc:
-        raise ReaderError(
-            f"{source}:{reader.line_num}", f"malformed CSV at line {reader.line_num}: {exc}"
-        ) from None
-    if not rows:
-        raise ReaderError(
-            source, "empty file" if not reader.fieldnames else "no article text found (no rows)"
-        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from newsprism.ingest.base import ReaderError, ReadOptions, ReadResult
+from newsprism.ingest.compressed import inflate_capped
 
 Resolver = Callable[[str, int], list[str]]
 ALLOWED_TYPES = (
@@ -104,19 +106,81 @@ def _pinned(url: str, ip: str, port: int) -> str:
     return urlunsplit((parts.scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
 
 
-def _read_body(response: httpx.Response, url: str, options: ReadOptions, deadline: float) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > options.max_bytes:
-        raise ReaderError(url, f"over the size cap ({declared} bytes > {options.max_bytes})")
-    chunks: list[bytes] = []
+class _Deadline:
+    """One wall-clock limit over a whole fetch (every hop, headers and body).
+
+    httpx's timeouts bound each network operation, so a server that trickles a byte now and then
+    keeps a fetch alive far past any of them. A timer shuts the connection's socket down when the
+    time is up, which ends a read that is blocked at that moment; the socket is learnt from
+    httpcore's trace events as each connection is made.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def left(self) -> float:
+        return max(0.001, self.at - time.monotonic())
+
+    def trace(self, event: str, info: dict) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            self._sock = stream.get_extra_info("socket") if stream is not None else None
+            if self.expired:
+                self._shutdown()
+
+    def check(self, url: str) -> None:
+        if self.expired or time.monotonic() > self.at:
+            raise ReaderError(url, f"timeout: not received within {self.seconds:g}s")
+
+    def _expire(self) -> None:
+        self.expired = True
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        sock = self._sock
+        if sock is not None:
+            try:  # the plain socket call: an SSLSocket's own shutdown would tear down its TLS state
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _raw_chunks(
+    response: httpx.Response, url: str, options: ReadOptions, deadline: _Deadline
+) -> Iterator[bytes]:
     size = 0
-    for chunk in response.iter_bytes():
+    for chunk in response.iter_raw():
+        deadline.check(url)
         size += len(chunk)
         if size > options.max_bytes:
             raise ReaderError(url, f"over the size cap (more than {options.max_bytes} bytes)")
-        if time.monotonic() > deadline:
-            raise ReaderError(url, f"timeout: body not received within {options.timeout_s:g}s")
-        chunks.append(chunk)
+        yield chunk
+
+
+def _read_body(response: httpx.Response, url: str, options: ReadOptions, deadline: _Deadline) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > options.max_bytes:
+        raise ReaderError(url, f"over the size cap ({declared} bytes > {options.max_bytes})")
+    # Decoded here rather than by httpx, whose decoder inflates each network chunk without an
+    # output cap: a small gzip bomb would expand a thousandfold in one step.
+    encoding = response.headers.get("content-encoding", "identity").strip().lower() or "identity"
+    chunks = _raw_chunks(response, url, options, deadline)
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return inflate_capped(chunks, encoding, options.max_bytes, url)
+    if encoding != "identity":
+        raise ReaderError(url, f"unsupported content encoding {encoding!r}")
     return b"".join(chunks)
 
 
@@ -133,7 +197,7 @@ def _content_type(response: httpx.Response, url: str) -> tuple[str, str | None]:
     return mime, charset
 
 
-def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: float) -> Fetched | str:
+def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadline) -> Fetched | str:
     """One request: the page, or the next URL when the answer is a redirect."""
     host, ip, port = _target(url, options)
     default_port = 443 if url.lower().startswith("https") else 80
@@ -141,9 +205,15 @@ def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: float) 
         "Host": host if port == default_port else f"{host}:{port}",
         "User-Agent": options.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8",
+        "Accept-Encoding": "gzip, deflate",  # the encodings _read_body inflates within its cap
     }
-    extensions = {"sni_hostname": host} if url.lower().startswith("https") else {}
-    with client.stream("GET", _pinned(url, ip, port), headers=headers, extensions=extensions) as response:
+    extensions: dict = {"trace": deadline.trace}
+    if url.lower().startswith("https"):
+        extensions["sni_hostname"] = host
+    timeout = httpx.Timeout(min(options.timeout_s, deadline.left()))
+    with client.stream(
+        "GET", _pinned(url, ip, port), headers=headers, extensions=extensions, timeout=timeout
+    ) as response:
         if response.status_code in _REDIRECTS and "location" in response.headers:
             return urljoin(url, response.headers["location"])
         if response.status_code >= 400 or response.status_code < 200:
@@ -154,27 +224,31 @@ def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: float) 
 
 
 def fetch(url: str, options: ReadOptions, *, source: str | None = None) -> Fetched:
-    """GET ``url`` with every guard; raises ``ReaderError`` naming ``source`` (default: the URL)."""
+    """GET ``url`` with every guard; raises ``ReaderError`` naming ``source`` (default: the URL).
+
+    ``options.timeout_s`` bounds the whole fetch, redirects and body included.
+    """
     source = source or url
-    deadline = time.monotonic() + options.timeout_s * 3
-    timeout = httpx.Timeout(options.timeout_s)
     current = url
-    try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            for _ in range(options.max_redirects + 1):
-                result = _hop(client, current, options, deadline)
-                if isinstance(result, Fetched):
-                    return result
-                current = result
-    except ReaderError as exc:
-        where = "" if current == url else f" (after a redirect to {current})"
-        raise ReaderError(source, exc.reason + where) from None
-    except httpx.TimeoutException:
-        raise ReaderError(source, f"timeout after {options.timeout_s:g}s fetching {current}") from None
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-        raise ReaderError(
-            source, f"network error fetching {current}: {type(exc).__name__}: {exc}"[:300]
-        ) from None
+    with _Deadline(options.timeout_s) as deadline:
+        try:
+            with httpx.Client(follow_redirects=False, trust_env=False) as client:
+                for _ in range(options.max_redirects + 1):
+                    result = _hop(client, current, options, deadline)
+                    if isinstance(result, Fetched):
+                        return result
+                    current = result
+        except ReaderError as exc:
+            where = "" if current == url else f" (after a redirect to {current})"
+            raise ReaderError(source, exc.reason + where) from None
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+            if deadline.expired or isinstance(exc, httpx.TimeoutException):
+                raise ReaderError(
+                    source, f"timeout after {options.timeout_s:g}s fetching {current}"
+                ) from None
+            raise ReaderError(
+                source, f"network error fetching {current}: {type(exc).__name__}: {exc}"[:300]
+            ) from None
     raise ReaderError(source, f"too many redirects (more than {options.max_redirects})")
 
 
