@@ -7,6 +7,7 @@ import pytest
 import spacy
 
 from newsprism.align.group import GroupOptions, candidate_pairs, group_claims
+from newsprism.align.pairs import PAIR_FEATURES, SameFactModel, StoryPairs
 from newsprism.align.score import features
 from newsprism.align.stage import AlignStage, story_membership
 from newsprism.claims.stage import ClaimsStage
@@ -60,27 +61,40 @@ def run_all(nlp, docs=DOCS, stories=None):
     return arts, VerdictsStage().run(batch)
 
 
+def _claim(i: int, art: str, text: str = "x y z"):
+    from newsprism.claims.model import Attribution, Claim
+    from newsprism.model import Span
+
+    return Claim(f"{art}:{i}", art, 0, Span(0, 3), Span(0, 3), text, Attribution("o", "outlet", "asserts"))
+
+
+def _pairs(emb: np.ndarray, arts: str, text: str = "three drones destroyed") -> StoryPairs:
+    return StoryPairs.build(emb, [features(_claim(i, a), text) for i, a in enumerate(arts)])
+
+
 def test_candidates_skip_same_article_and_respect_k():
     emb = np.eye(4, dtype=np.float32)
     emb[1] = emb[0]
-    pairs = candidate_pairs(emb, ["a", "a", "b", "c"], GroupOptions(k=2, min_cosine=-1.0))
+    pairs = candidate_pairs(_pairs(emb, "aabc"), ["a", "a", "b", "c"], GroupOptions(k=2, min_cosine=-1.0))
     assert (0, 1) not in pairs
     assert all(len({i, j}) == 2 for i, j in pairs)
 
 
 def test_grouping_keeps_one_claim_per_article():
     emb = np.array([[1, 0], [1, 0], [1, 0]], dtype=np.float32)
-    from newsprism.claims.model import Attribution, Claim
-    from newsprism.model import Span
-
-    def c(i, art):
-        return Claim(
-            f"{art}:{i}", art, 0, Span(0, 3), Span(0, 3), "x y z", Attribution("o", "outlet", "asserts")
-        )
-
-    feats = [features(c(i, a), "three drones destroyed") for i, a in enumerate("aab")]
-    groups, _ = group_claims(emb, ["a", "a", "b"], feats, GroupOptions(threshold=0.1, link_threshold=0.1))
+    opts = GroupOptions(threshold=0.1, link_threshold=0.1, link_floor=0.1)
+    groups, _ = group_claims(_pairs(emb, "aab"), ["a", "a", "b"], opts)
     assert sorted(len(g) for g in groups) == [1, 2]
+
+
+def test_complete_link_does_not_chain():
+    """a~b and b~c are each likely the same fact, a~c is not: two groups, never one chain."""
+    model = SameFactModel((1.0,) + (0.0,) * (len(PAIR_FEATURES) - 1), 0.0, {})
+    emb = np.array([[1, 0], [0.8, 0.6], [0.28, 0.96]], dtype=np.float32)  # cos ab 0.8, bc 0.8, ac 0.28
+    opts = GroupOptions(threshold=0.6, link_threshold=0.6, link_floor=0.6, min_cosine=0.0)
+    groups, probs = group_claims(_pairs(emb, "abc"), ["a", "b", "c"], opts, model)
+    assert sorted(len(g) for g in groups) == [1, 2]
+    assert probs[(0, 2)] < 0.6
 
 
 def test_story_membership_accepts_dict_layers():

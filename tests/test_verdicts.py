@@ -10,7 +10,7 @@ from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
 from newsprism.pipeline import Batch
 from newsprism.verdicts.compare import compatible
-from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
+from newsprism.verdicts.decide import ALL_TYPES, GroupContext, VerdictOptions, decide
 from newsprism.verdicts.stage import VerdictsStage
 
 OUTLET = Attribution("outlet", "outlet", "asserts")
@@ -34,7 +34,7 @@ def said(actor: str, stance: str = "asserts") -> Attribution:
     return Attribution(f"{actor} officials", "officials", stance, "said", Span(0, 1), Span(1, 2), actor)
 
 
-def run(claims: list[Claim], score: float = 0.8, response_ids: tuple[str, ...] = (), reuse=None):
+def run(claims: list[Claim], score: float = 0.8, response_ids: tuple[str, ...] = (), reuse=None, opts=None):
     plain = tuple(c.id for c in claims if c.id not in response_ids)
     group = ClaimGroup(
         "s:g0",
@@ -45,12 +45,11 @@ def run(claims: list[Claim], score: float = 0.8, response_ids: tuple[str, ...] =
         score=score,
     )
     texts = {c.article_id: c.text for c in claims}
-    if reuse is None:
-        independent = lambda ids: len(set(ids))  # noqa: E731
-    else:
-        independent = lambda ids: len({reuse.get(a, a) for a in ids})  # noqa: E731
-    ctx = GroupContext({c.id: c for c in claims}, texts, independent)
-    return decide(group, ctx, VerdictOptions())
+    reuse = reuse or {}
+    # Every pair of the synthetic group scored ``score`` by the aligner.
+    probs = {(a.id, b.id): score for a in claims for b in claims if a.id != b.id}
+    ctx = GroupContext({c.id: c for c in claims}, texts, lambda a: reuse.get(a, a), pair_prob=probs)
+    return decide(group, ctx, opts or VerdictOptions())
 
 
 def q(text: str):
@@ -137,13 +136,22 @@ def test_quote_wording_ignores_spelling_but_not_words():
         ]
     )
     assert same[0].label == "corroborated"
-    diff = run(
+    # Two translations of one statement: a wording note, never a conflict.
+    reworded = run(
         [
             quoted("a:0", "a", "the complete defeat of our enemy creates the right conditions"),
             quoted("b:0", "b", "the full defeat of the enemy creates conditions"),
         ]
     )
-    assert diff[0].type == "quote wording"
+    assert [v.label for v in reworded] == ["corroborated", "wording"]
+    # A negation or a figure that differs changes what was said.
+    changed = run(
+        [
+            quoted("a:0", "a", "we will meet again later on Saturday to continue the talks"),
+            quoted("b:0", "b", "we will not meet again later on Saturday to continue the talks"),
+        ]
+    )
+    assert changed[0].label == "conflicting" and changed[0].type == "quote wording"
 
 
 def test_update_marked_as_such_is_not_a_conflict():
@@ -157,8 +165,8 @@ def test_update_marked_as_such_is_not_a_conflict():
 
 def test_stage_reports_independence_mode():
     claims = [
-        claim("a:0", "a", "Three people were killed overnight"),
-        claim("b:0", "b", "Three people were killed overnight"),
+        claim("a:0", "a", "Three people were killed overnight by Russian attacks across Ukraine"),
+        claim("b:0", "b", "Three people were killed overnight by Russian attacks across Ukraine"),
     ]
     alignment = AlignmentResult(
         groups=[ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9)],
@@ -199,8 +207,8 @@ def test_injected_judge_overrules_polarity_but_not_numbers():
         claim("b:1", "b", "North Korea sent 11,000 troops"),
     ]
     groups = [
-        ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9),
-        ClaimGroup("s:g1", "s", ("a:1", "b:1"), ("a", "b"), score=0.9),
+        ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9, link_scores=(("a:0", "b:0", 0.9),)),
+        ClaimGroup("s:g1", "s", ("a:1", "b:1"), ("a", "b"), score=0.9, link_scores=(("a:1", "b:1", 0.9),)),
     ]
     alignment = AlignmentResult(groups=groups, claims={c.id: c for c in claims})
     batch = Batch((), {"alignment": alignment})
@@ -322,4 +330,7 @@ def test_capitalised_headline_words_are_not_people():
     shouted = [claim("a:0", "a", a, entities=people[a]), claim("b:0", "b", b, entities=people[b])]
     assert all(v.label != "conflicting" for v in run(shouted))
     named = [claim("a:0", "a", a, entities=people[a]), claim("c:0", "c", c, entities=people[c])]
-    assert [v.type for v in run(named) if v.label == "conflicting"] == ["entity"]
+    # Person conflicts are asked for explicitly: by default they are not reported (docs: verdict gold).
+    assert all(v.label != "conflicting" for v in run(named))
+    every = VerdictOptions(conflict_types=ALL_TYPES)
+    assert [v.type for v in run(named, opts=every) if v.label == "conflicting"] == ["entity"]

@@ -59,6 +59,17 @@ class AlignmentResult:
     notes: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    # Claim pairs of different articles left in different groups that still scored as likely the
+    # same fact: (claim a, claim b, P(same fact)). Verdicts compare their values too, so a figure one
+    # outlet gives differently is found even where the two claims differ too much to be grouped.
+    near: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def pair_prob(self) -> dict[tuple[str, str], float]:
+        """P(same fact) of every scored pair, both orders."""
+        out: dict[tuple[str, str], float] = {}
+        for a, b, p in [*(x for g in self.groups for x in g.link_scores), *self.near]:
+            out[(a, b)] = out[(b, a)] = p
+        return out
 
     def group_of(self) -> dict[str, str]:
         return {cid: g.id for g in self.groups for cid in g.claim_ids + g.responses}

@@ -12,6 +12,7 @@ import numpy as np
 
 from newsprism.align.group import GroupOptions, group_claims
 from newsprism.align.model import AlignmentResult, ClaimGroup
+from newsprism.align.pairs import StoryPairs
 from newsprism.align.score import features
 from newsprism.claims.model import Claim, ClaimsResult
 from newsprism.pipeline import Batch
@@ -20,6 +21,9 @@ from newsprism.pipeline import Batch
 @dataclass
 class AlignOptions:
     grouping: GroupOptions = field(default_factory=GroupOptions)
+    # Pairs kept apart but at least this likely the same fact are passed on: verdicts compare their
+    # values (on strong pairs) and keep claims another report may state off the single-source list.
+    near_threshold: float = 0.1
     embedder: str | None = None  # used only when no embedder is injected
 
 
@@ -112,7 +116,9 @@ class AlignStage:
             by_story.setdefault(story_of[c.article_id], []).append(i)
         for sid, idx in sorted(by_story.items()):
             try:
-                result.groups.extend(self._story_groups(sid, idx, plain, contents, emb))
+                groups, near = self._story_groups(sid, idx, plain, contents, emb)
+                result.groups.extend(groups)
+                result.near.extend(near)
             except Exception as exc:  # noqa: BLE001 - one story failing must not lose the others
                 result.errors[sid] = f"alignment failed for story {sid}: {exc!r}"
         result.groups.extend(
@@ -138,16 +144,28 @@ class AlignStage:
 
     def _story_groups(
         self, sid: str, idx: list[int], plain: list[Claim], contents: list[str], emb: np.ndarray
-    ) -> list[ClaimGroup]:
+    ) -> tuple[list[ClaimGroup], list[tuple[str, str, float]]]:
+        """The story's groups, and the likely same-fact pairs the grouping kept apart."""
         arts = [plain[i].article_id for i in idx]
-        feats = [features(plain[i], contents[i]) for i in idx]
-        groups, links = group_claims(emb[idx], arts, feats, self.options.grouping)
+        sp = StoryPairs.build(emb[idx], [features(plain[i], contents[i]) for i in idx])
+        groups, probs = group_claims(sp, arts, self.options.grouping)
+        home = {m: n for n, members in enumerate(groups) for m in members}
+        inside: dict[int, list[tuple[str, str, float]]] = {}
+        near = []
+        for (i, j), p in probs.items():
+            if arts[i] == arts[j]:
+                continue
+            pair = (plain[idx[i]].id, plain[idx[j]].id, p)
+            if home[i] == home[j]:
+                inside.setdefault(home[i], []).append(pair)
+            elif p >= self.options.near_threshold:
+                near.append(pair)
         out = []
         for n, members in enumerate(groups):
             ids = tuple(plain[idx[m]].id for m in members)
-            mset = set(members)
-            link = tuple((plain[idx[i]].id, plain[idx[j]].id, s) for (i, j), s in links.items() if i in mset)
-            score = min((s for _, _, s in link), default=1.0)
+            link = tuple(inside.get(n, ()))
+            # The weakest cross-article pair is what the grouping can vouch for.
+            score = min((p for _, _, p in link), default=1.0)
             out.append(
                 ClaimGroup(
                     f"{sid}:g{n}",
@@ -158,4 +176,4 @@ class AlignStage:
                     link_scores=link,
                 )
             )
-        return out
+        return out, near

@@ -182,11 +182,13 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
                 inverted = True
         if src is None:
             return None
-    content = None if inverted else _content_after(masked, verb, m.end())
+    rest = masked[m.end() :]
+    # "rejected that account": "that" here points back at a claim, it does not open a content clause.
+    anaphoric = stance in ("denies", "disputes") and _ANAPHORIC_OBJECT.match(rest) is not None
+    content = None if inverted or anaphoric else _content_after(masked, verb, m.end())
     response = False
     if content is None:
-        rest = masked[m.end() :]
-        if stance in ("denies", "disputes") and _ANAPHORIC_OBJECT.match(rest):
+        if anaphoric:
             response = True
             content = (0, len(masked))
         else:

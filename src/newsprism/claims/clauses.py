@@ -103,7 +103,10 @@ def split_clauses(masked: str) -> list[tuple[int, int]]:
 
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|no longer|cannot|yet to|failed to)\b|n[’']t\b",
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|no longer|cannot|yet to|failed to)\b|n\s?[’']\s?t\b"
+    # apostrophe dropped ("cant", "didnt"), as in hurried copy and transcripts; "wont"/"cant" as
+    # nouns are rare in news
+    r"|\b(?:ca|do|does|did|is|are|was|were|has|have|had|wo|could|would|should|must|need)nt\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -117,8 +120,9 @@ def cues(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-_SUBORDINATE = re.compile(r"\b(?:who|which|why|whether|because|although|though|but|while|if|unless)\b",
-                          re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"\b(?:who|which|why|whether|because|although|though|but|while|if|unless)\b", re.IGNORECASE
+)
 
 
 def negation_cues(text: str) -> list[tuple[int, int]]:

@@ -69,6 +69,8 @@ class _Context:
     # after "Zelensky spoke with Trump." is Zelensky even though nobody was quoted yet.
     subject: Entity | None = None
     subject_si: int = -1
+    # The latest organisation named ("Skarnvale Hydro"): what "the company" later refers to.
+    organisation: Entity | None = None
     claims: list[Claim] = field(default_factory=list)
 
     def antecedent(self, pronoun: str) -> Attribution | None:
@@ -91,8 +93,40 @@ def _body_start(text: str) -> int:
     return m.end() if m else 0
 
 
+# A body named by what it is rather than who ("the company rejected that account"): the latest
+# organisation the article named is meant.
+_DEFINITE_BODY = re.compile(
+    r"^(?:the|this)\s+(?:company|firm|operator|group|organi[sz]ation|agency|ministry|department|utility|"
+    r"club|team|network|studio|airline|bank|manufacturer|retailer|publisher)$",
+    re.IGNORECASE,
+)
+
+
+def _named_as(ctx: _Context, noun: str, before: int) -> str | None:
+    """The name an earlier appositive gave the noun: "Skarnvale Hydro, the company that runs the dam"
+    names "the company"; otherwise the latest organisation the article named."""
+    pattern = re.compile(
+        rf"((?:[A-Z][\w&.'’-]*\s+){{0,4}}[A-Z][\w&.'’-]*),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b"
+    )
+    found = list(pattern.finditer(ctx.article.text, 0, before))
+    if found:
+        return found[-1].group(1)
+    return ctx.organisation.text if ctx.organisation is not None else None
+
+
 def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) -> Attribution:
     src = la.source.strip()
+    org = _named_as(ctx, src.split()[-1].lower(), base) if _DEFINITE_BODY.match(src) else None
+    if org:
+        return Attribution(
+            org,
+            "organisation",
+            la.stance,
+            la.verb,
+            Span(base + la.source_span[0], base + la.source_span[1]),
+            Span(base + la.verb_span[0], base + la.verb_span[1]),
+            ", ".join(sorted({c for c, _, _ in countries_in(org)})) or None,
+        )
     span = Span(base + la.source_span[0], base + la.source_span[1])
     verb_span = Span(base + la.verb_span[0], base + la.verb_span[1])
     last = ctx.antecedent(src.lower()) if src.lower() in _PRONOUNS else None
@@ -134,9 +168,31 @@ def _entities(text: str, offset: int, local: list[LocalEntity]) -> list[Entity]:
     ]
 
 
+# Words of a time stamp or byline line ("Posted: Sep 27, 2013 5:50 PM EDT", "Updated 05/03/2013 at
+# 11:00 AM", "By Jonas Brekke"): page furniture that states nothing about the story.
+_STAMP_WORD = re.compile(
+    r"^(?:\d+\w{0,2}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|"
+    r"mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|am|pm|a|m|p|gmt|utc|bst|cet|[ecmp][sd]t|et|pt|ct|"
+    r"posted|updated|published|last|first|modified|at|on|by|and|uk|us|the|of|time|local|edited|original)$",
+    re.IGNORECASE,
+)
+
+
+_BYLINE = re.compile(r"^\s*by\s+(?:[A-Z][\w.'’-]*\s*){1,4}$", re.IGNORECASE)
+
+
+def _is_stamp(content: str) -> bool:
+    words = _WORD.findall(content)
+    if _BYLINE.match(content) and all(w[:1].isupper() for w in content.split()[1:]):
+        return True
+    return bool(words) and sum(1 for w in words if not _STAMP_WORD.match(w)) <= 1
+
+
 def _is_claim(content: str, min_words: int) -> bool:
     words = _WORD.findall(content)
-    return len(words) >= min_words and bool(_VERBISH.search(content) or re.search(r"\d", content))
+    if len(words) < min_words or _is_stamp(content):
+        return False
+    return bool(_VERBISH.search(content) or re.search(r"\d", content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +370,9 @@ def extract_claims(
             ctx.claims.append(claim)
             if not claim.attribution.is_outlet and claim.attribution.source.lower() not in _PRONOUNS:
                 ctx.last, ctx.last_si = claim.attribution, si
+        orgs = [e for e in ents if e.label == "ORG"]
+        if orgs:
+            ctx.organisation = orgs[-1]
         named = [e for e in ents if e.label == "PERSON"]
         if named:
             ctx.subject, ctx.subject_si = named[0], si

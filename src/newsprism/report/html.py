@@ -73,6 +73,7 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
         "conflicts": confl,
         "disputes": disp,
         "single": sections.single_source(view),
+        "wording": sections.wording(view),
         "summary": sections.summary(facts, confl, disp),
         "timeline": sections.timeline(view),
         "verdict_notes": _verdict_notes(view),

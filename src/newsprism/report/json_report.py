@@ -16,7 +16,7 @@ from typing import Any
 
 from newsprism.model import Article
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 # Report key for each pipeline layer, in pipeline order.
 LAYER_KEYS: tuple[str, ...] = ("reuse", "stories", "claims", "alignment", "verdicts")
 

@@ -157,7 +157,13 @@ def _verdict_items(title: str, items: Sequence[Any], outlets: Mapping[str, str])
     for v in items[:MAX_ROWS]:
         n = v.get("n_independent_sources")
         count = f"; {n} independent source(s)" if n is not None else ""
+        if v.get("origin"):
+            count += f"; 1 original source: {cell(v['origin'], 80)}"
+        if v.get("confidence") is not None:
+            count += f"; confidence {v['confidence']:.2f}"
         lines.append(f"- **{cell(v.get('text'), 240)}** — {_who(outlets, v.get('article_ids'))}{count}")
+        if v.get("confidence_reason"):
+            lines.append(f"  - why: {cell(v['confidence_reason'], 200)}")
         for side in v.get("values") or v.get("sides") or []:
             actor = f"{side.get('actor')} ({side.get('stance')}): " if side.get("actor") else ""
             who = _who(outlets, side.get("article_ids"))
@@ -178,10 +184,11 @@ def render_verdicts(report: Mapping[str, Any]) -> list[str] | None:
         lines += [cell(layer["independence_note"], 400), ""]
     parts = (("Corroborated facts", "fact_sheet"), ("Conflicts between outlets", "conflicts"),
              ("Disputes between actors", "actor_disputes"), ("Reported by one source only", "single_source"),
-             ("Conflicts set aside by the pair judge", "dismissed"))
+             ("Conflicts set aside by the pair judge", "dismissed"),
+             ("Wording variants (meaning kept, not conflicts)", "wording"))
     for title, key in parts:
-        if key == "dismissed" and not layer.get(key):
-            continue  # only runs with a judge have this list
+        if key in ("dismissed", "wording") and not layer.get(key):
+            continue  # only runs with a judge, or with reworded quotes, have these lists
         lines += [*_verdict_items(title, layer.get(key) or [], outlets), ""]
     return lines
 

@@ -123,8 +123,15 @@ def fact_sheet(view: ReportView) -> list[dict[str, Any]] | None:
             "evidence": ev, "chips": view.chips(ids),
             "n_independent": _first(f, "n_independent_sources", "n_independent", "independent_sources"),
             "n_articles": len(set(ids)), "note": f.get("note") or f.get("independence_note"),
+            "n_reports": f.get("n_reports"), "origin": f.get("origin"), "label": f.get("label"),
+            **_confidence(f),
         })
     return out
+
+
+def _confidence(v: Mapping[str, Any]) -> dict[str, Any]:
+    """How sure a finding is, and why (report schema 1.2.0; older reports have neither)."""
+    return {"confidence": v.get("confidence"), "confidence_reason": v.get("confidence_reason")}
 
 
 def _is_value(item: Any) -> bool:
@@ -170,8 +177,24 @@ def conflicts(view: ReportView) -> list[dict[str, Any]] | None:
             "topic": _first(c, "topic", "about", "text", "statement", "slot"), "slot": c.get("slot"),
             "explanation": _first(c, "reason", "explanation"),
             "sides": [_side(view, s, values, "conflict") for s in sides_raw if isinstance(s, Mapping)],
+            **_confidence(c),
         })
-    return sorted(out, key=_conflict_rank)
+    return sorted(out, key=lambda c: (-(c["confidence"] or 0), _conflict_rank(c)))
+
+
+def wording(view: ReportView) -> list[dict[str, Any]] | None:
+    """One statement printed in different words that keep its meaning: a note, not a conflict."""
+    layer = view.layer("verdicts")
+    if layer is None:
+        return None
+    out = []
+    for w in layer.get("wording") or []:
+        sides_raw = [s for s in _first(w, "values", "sides", default=[]) or [] if isinstance(s, Mapping)]
+        out.append({
+            "id": str(w.get("id", "")), "group_id": w.get("group_id"),
+            "sides": [_side(view, s, [], "wording") for s in sides_raw],
+        })
+    return out
 
 
 def disputes(view: ReportView) -> list[dict[str, Any]] | None:
@@ -187,6 +210,7 @@ def disputes(view: ReportView) -> list[dict[str, Any]] | None:
             "explanation": _first(d, "reason", "explanation"),
             "sides": [_side(view, s, [], "dispute") for s in sides if isinstance(s, Mapping)],
             "chips": view.chips(_ids(d)),
+            **_confidence(d),
         })
     return out
 

@@ -16,6 +16,7 @@ from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, Quantity, TimeRef
 from newsprism.claims.quantities import BOUND_QUALIFIERS
 from newsprism.model import Span
+from newsprism.verdicts.judges.lexicon import ANTONYMS, NEGATIONS
 
 APPROX_TOLERANCE = 0.10  # "about", "an estimated": ±10 %
 ROUNDING_CAP = 0.05  # a round number stands for ±half its last significant digit, at most ±5 %
@@ -68,9 +69,29 @@ def interval(q: Quantity) -> tuple[float, float]:
     return q.si_low - tol_lo, q.si_high + tol_hi
 
 
+_TIME_ZONES = frozenset("gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist jst".split())
+
+
+def residual_agreement(a: Claim, va: str, b: Claim, vb: str) -> float:
+    """How much two claims agree on once the compared values are taken out: the share of the
+    shorter one's content words the other also has."""
+    from newsprism.align.score import content_tokens
+
+    wa = {w for w in content_tokens(_content_text(a).replace(va, " ")) - _NEGATION_WORDS if len(w) > 1}
+    wb = {w for w in content_tokens(_content_text(b).replace(vb, " ")) - _NEGATION_WORDS if len(w) > 1}
+    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+
+
+def _content_text(c: Claim) -> str:
+    """What the claim states, without who said it ("..., officials said")."""
+    return c.text[c.content_span.start - c.span.start : c.content_span.end - c.span.start] or c.text
+
+
 def quantity_kind(q: Quantity) -> str | None:
     """What a quantity measures: a count of a head noun, or a dimension (per head when it has one,
     so "a 30-mile chase" and "50 miles north" are not the same measure)."""
+    if q.head in _TIME_ZONES:
+        return None  # "0300 GMT" is a clock time, not a count of GMTs
     if q.dimension == "count":
         return f"count:{q.head}" if q.head else None
     return f"{q.dimension}:{q.head}" if q.head else q.dimension
@@ -97,6 +118,8 @@ def quantity_value(c: Claim, q: Quantity) -> SlotValue:
 
 
 NUMERIC_MIN_OVERLAP = 0.15
+# Share of the shorter claim's other content words the longer one also has, values taken out.
+NUMERIC_MIN_RESIDUAL = 0.5
 _NOT_RESTRICTIVE = frozenset({"other", "more", "separate", "total", "estimated", "additional", "further"})
 
 
@@ -160,6 +183,38 @@ def _also_stated(q: Quantity, other: Claim) -> bool:
     )
 
 
+FRAME_WORDS = 4  # words each side of a figure that say what it counts and what happened to it
+FRAME_MIN_SHARED = 0.25
+
+
+def frame(c: Claim, q: Quantity) -> frozenset[str]:
+    """Content words around a figure, the figure itself left out: "the river rose 4.5 metres above
+    its normal level" -> {river, rose, above, normal, level}."""
+    from newsprism.align.score import content_tokens
+
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    before = c.text[:rel_start].split()[-FRAME_WORDS:]
+    after = c.text[rel_end:].split()[:FRAME_WORDS]
+    words = content_tokens(" ".join(before + after))
+    # The counted noun itself is shared by construction (both count "people"); what is said of them
+    # is the frame.
+    head = (q.head or "")[:4]
+    return frozenset(
+        w
+        for w in words
+        if len(w) > 1 and not any(ch.isdigit() for ch in w) and not (head and w.startswith(head))
+    )
+
+
+def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """Do two figures of one kind say the same thing happened? "killing four people" and "led over
+    14,000 people to take shelter" count people, but not the same people; "rose 4.5 metres above its
+    normal level" and "climbed 5.4 metres above its usual level" measure one rise."""
+    fa, fb = frame(a, qa), frame(b, qb)
+    shared = fa & fb
+    return bool(shared) and len(shared) / min(len(fa), len(fb)) >= FRAME_MIN_SHARED
+
+
 def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
     """Incompatible values of one measure in two claims that share wording.
 
@@ -178,7 +233,11 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         qb = b.quantities[kinds_b.index(kind)]
         if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
             continue
+        if not same_frame(a, qa, b, qb):
+            continue
         if _reference(a, qa) != _reference(b, qb):  # distances from different (or unnamed) places
+            continue
+        if residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
             continue
         out.append(
             Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
@@ -187,7 +246,26 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         return []
     if out and _overlap_ratio(_content_words(a), _content_words(b)) < NUMERIC_MIN_OVERLAP:
         return []
+    if out and (unknown_subject(a) or unknown_subject(b) or different_people(a, b)):
+        return []
     return out
+
+
+_PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its)\b", re.IGNORECASE)
+
+
+def unknown_subject(c: Claim) -> bool:
+    """A claim that starts with a pronoun ("He has also caught eight passes"): whose figure it is
+    the claim does not say, so it cannot contradict anyone's."""
+    return bool(_PRONOUN_START.match(c.text))
+
+
+def different_people(a: Claim, b: Claim) -> bool:
+    """Both claims name people and share none: "Phillips had missed three games" and "Bush missed
+    four games" are two players' records, not one disputed figure."""
+    pa = {e.key for e in a.entities if e.label == "PERSON"}
+    pb = {e.key for e in b.entities if e.label == "PERSON"}
+    return bool(pa and pb and not pa & pb)
 
 
 def _overlap_ratio(a: frozenset[str], b: frozenset[str]) -> float:
@@ -198,13 +276,22 @@ def _overlap(x: TimeRef, y: TimeRef) -> bool:
     return bool(x.start and y.start and x.start <= (y.end or y.start) and y.start <= (x.end or x.start))
 
 
+# Times precise enough to disagree: a year or a month alone is too often another event's ("convicted
+# in June 1998" vs "returned to prison in June 1999").
+_DAY_KINDS = frozenset({"date", "weekday", "relative"})
+TIME_MIN_RESIDUAL = 0.6
+
+
 def time_differences(a: Claim, b: Claim) -> list[Difference]:
-    """Only resolved times inside the content (not "said Saturday") are compared."""
-    ta = [t for t in a.times if t.start and _inside(t.span, a.content_span)]
-    tb = [t for t in b.times if t.start and _inside(t.span, b.content_span)]
-    if not ta or not tb or any(_overlap(x, y) for x in ta for y in tb):
+    """Resolved days inside the content (not "said Saturday"), one each, on claims that agree on
+    nearly everything else (the same happening, dated differently)."""
+    ta = [t for t in a.times if t.start and t.kind in _DAY_KINDS and _inside(t.span, a.content_span)]
+    tb = [t for t in b.times if t.start and t.kind in _DAY_KINDS and _inside(t.span, b.content_span)]
+    if len(ta) != 1 or len(tb) != 1 or _overlap(ta[0], tb[0]):
         return []
     x, y = ta[0], tb[0]
+    if residual_agreement(a, x.text, b, y.text) < TIME_MIN_RESIDUAL:
+        return []
     return [
         Difference(
             "time",
@@ -294,8 +381,23 @@ def wording_changes(a: list[str], b: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def meaning_change(changes: list[tuple[str, str]]) -> str | None:
+    """Why a quote's rewording changes what it says: a figure, a negation or an opposite word differs.
+    Anything else (a synonym, a dropped word, another translation) keeps the meaning."""
+    for old, new in changes:
+        wa, wb = set(old.split()), set(new.split())
+        if {w for w in wa ^ wb if any(ch.isdigit() for ch in w)}:
+            return f"a figure differs ({old or '-'} / {new or '-'})"
+        if (wa ^ wb) & NEGATIONS:
+            return f"a negation differs ({old or '-'} / {new or '-'})"
+        if any(ANTONYMS.get(w, frozenset()) & wb for w in wa):
+            return f"an opposite word is used ({old} / {new})"
+    return None
+
+
 def quote_differences(a: Claim, b: Claim, low: float = 0.5) -> list[Difference]:
-    """The same quote printed with different words (a retranslation, a paraphrase in quote marks)."""
+    """The same quote printed with different words (a retranslation, a paraphrase in quote marks).
+    ``type`` is "quote wording" when the change alters the meaning, "wording" when it does not."""
     out = []
     for qa in a.quotes:
         wa = _words(qa.text)
@@ -306,10 +408,11 @@ def quote_differences(a: Claim, b: Claim, low: float = 0.5) -> list[Difference]:
             na, nb = " ".join(wa), " ".join(wb)
             if na in nb or nb in na or SequenceMatcher(None, wa, wb, autojunk=False).ratio() < low:
                 continue
-            if wording_changes(wa, wb):
+            changes = wording_changes(wa, wb)
+            if changes:
                 out.append(
                     Difference(
-                        "quote wording",
+                        "quote wording" if meaning_change(changes) else "wording",
                         "quote",
                         SlotValue(a.id, a.article_id, qa.text, qa.span, na),
                         SlotValue(b.id, b.article_id, qb.text, qb.span, nb),
@@ -337,34 +440,34 @@ def _side_value(c: Claim) -> SlotValue:
 def _content_words(c: Claim) -> frozenset[str]:
     from newsprism.align.score import content_tokens
 
-    text = c.text[c.content_span.start - c.span.start : c.content_span.end - c.span.start]
-    return content_tokens(text) - _NEGATION_WORDS
+    return content_tokens(_content_text(c)) - _NEGATION_WORDS
 
 
 _NEGATION_WORDS = frozenset("not never no none nobody nothing neither nor t yet fail".split())
-POLARITY_MIN_OVERLAP = 0.5
+POLARITY_MIN_OVERLAP = 0.7
+POLARITY_MAX_EXTRA = 1  # content words one side has and the other lacks
 
 
 def polarity_difference(a: Claim, b: Claim) -> list[Difference]:
-    """Opposite polarity on near-identical wording; looser pairs are too often two different facts."""
+    """Opposite polarity on near-identical wording: the two say the same words but for the negation.
+    A side that negates something it adds ("... and have no further comment") is an addition, and
+    looser pairs are too often two different facts ("pleads not guilty" vs "found guilty")."""
     if polarity(a) == polarity(b):
         return []
     wa, wb = _content_words(a), _content_words(b)
-    if _overlap_ratio(wa, wb) < POLARITY_MIN_OVERLAP:
+    if _overlap_ratio(wa, wb) < POLARITY_MIN_OVERLAP or max(len(wa - wb), len(wb - wa)) > POLARITY_MAX_EXTRA:
         return []
     return [Difference("polarity", "polarity", _side_value(a), _side_value(b))]
 
 
 def attribution_difference(a: Claim, b: Claim) -> list[Difference]:
-    """Both outlets name a source for the same statement, and the named sources differ."""
+    """Both outlets attribute the same statement to sources of different sides (Russia's general vs
+    Ukraine's general staff). Two people of one side (a spokesperson and the president he speaks for)
+    are a different but true attribution, and a source whose side is unknown cannot be opposed."""
     xa, xb = a.attribution, b.attribution
     if xa.is_outlet or xb.is_outlet or not xa.source_span or not xb.source_span:
         return []
-    if xa.actor and xb.actor and not set(xa.actor.split(", ")) & set(xb.actor.split(", ")):
-        pass  # different sides: a genuine attribution difference
-    elif xa.person and xb.person and xa.person != xb.person:
-        pass
-    else:
+    if not (xa.actor and xb.actor) or set(xa.actor.split(", ")) & set(xb.actor.split(", ")):
         return []
     return [
         Difference(

@@ -55,7 +55,8 @@ class Side:
 
 @dataclass
 class Verdict:
-    """One claim group's verdict. ``label``: corroborated | conflicting | disputed | single-source."""
+    """One claim group's verdict. ``label``: corroborated | single-origin (many reports, one original
+    source) | conflicting | disputed | single-source | wording."""
 
     id: str
     group_id: str
@@ -70,6 +71,14 @@ class Verdict:
     sides: list[Side] = field(default_factory=list)
     reason: str = ""
     note: str | None = None
+    # How sure the finding is (0-1) and why: the strength of the grouping, how the values were
+    # compared, how many independent reports stand on each side.
+    confidence: float = 0.5
+    confidence_reason: str = ""
+    # Facts: independent reports (copies counted once) and the one primary source all of them cite.
+    n_reports: int | None = None
+    origin: str | None = None
+    update: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -82,7 +91,15 @@ class Verdict:
             "n_independent_sources": self.n_independent_sources,
             "evidence": [e.to_dict() for e in self.evidence],
             "reason": self.reason,
+            "confidence": round(self.confidence, 3),
+            "confidence_reason": self.confidence_reason,
         }
+        if self.n_reports is not None:
+            out["n_reports"] = self.n_reports
+        if self.origin:
+            out["origin"] = self.origin
+        if self.update:
+            out["update"] = True
         if self.type:
             out["type"] = self.type
         if self.slot:
@@ -102,6 +119,9 @@ class VerdictsResult:
     single_source: list[Verdict] = field(default_factory=list)
     # Conflicts a pair judge set aside: it found one claim entailed by the other.
     dismissed: list[Verdict] = field(default_factory=list)
+    # Meaning-preserving wording variants of one statement (two translations of a quote): a low-key
+    # note for the reader, never a conflict.
+    wording: list[Verdict] = field(default_factory=list)
     independence: str = INDEPENDENCE_ARTICLES
     independence_note: str = ""
     errors: dict[str, str] = field(default_factory=dict)
@@ -116,12 +136,14 @@ class VerdictsResult:
             "actor_disputes": [v.to_dict() for v in self.actor_disputes],
             "single_source": [v.to_dict() for v in self.single_source],
             "dismissed": [v.to_dict() for v in self.dismissed],
+            "wording": [v.to_dict() for v in self.wording],
             "counts": {
                 "fact_sheet": len(self.fact_sheet),
                 "conflicts": len(self.conflicts),
                 "actor_disputes": len(self.actor_disputes),
                 "single_source": len(self.single_source),
                 "dismissed": len(self.dismissed),
+                "wording": len(self.wording),
             },
             "errors": dict(self.errors),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},

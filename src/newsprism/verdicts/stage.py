@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.align.model import AlignmentResult
 from newsprism.pipeline import Batch
-from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
+from newsprism.verdicts import disputes, single
+from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
 
@@ -28,24 +29,21 @@ class VerdictsOptions:
     judge_min_score: float = 0.5
 
 
-def _independence(reuse: Any) -> tuple[Any, str, str]:
-    """A counter of independent sources over article ids, and how independence was established."""
+def _independence(reuse: Any) -> tuple[Callable[[str], str], str, str]:
+    """Each article's independent report (its copy group), and how independence was established."""
     group_of = getattr(reuse, "group_of", None) if reuse is not None else None
     if isinstance(group_of, dict):
-
-        def count(ids: Sequence[str]) -> int:
-            return len({group_of.get(a, f"solo:{a}") for a in ids})
-
-        return count, INDEPENDENCE_REUSE, "independent sources counted by reuse groups (copies count once)"
-
-    def per_article(ids: Sequence[str]) -> int:
-        return len(set(ids))
-
+        return (
+            lambda a: group_of.get(a, f"solo:{a}"),
+            INDEPENDENCE_REUSE,
+            "independent reports counted by reuse groups (copies count once); claims attributed to one "
+            "primary source count once together",
+        )
     return (
-        per_article,
+        lambda a: a,
         INDEPENDENCE_ARTICLES,
         (
-            "no reuse layer: each article counts as one independent source, so reprints of one wire story "
+            "no reuse layer: each article counts as one independent report, so reprints of one wire story "
             "are over-counted"
         ),
     )
@@ -77,13 +75,41 @@ class VerdictsStage:
             (dismissed if entailed else kept).append(v)
         return kept, dismissed
 
+    def _near_conflicts(
+        self, alignment: AlignmentResult, ctx: GroupContext, errors: dict[str, str]
+    ) -> list[Verdict]:
+        """Conflicts across groups the aligner kept apart, one per pair of groups and compared slot."""
+        by_id = {g.id: g for g in alignment.groups}
+        home = {c: g.id for g in alignment.groups for c in g.claim_ids}
+        seen: set[tuple[frozenset[str], str | None, str | None]] = set()
+        out: list[Verdict] = []
+        for a, b, p in sorted(alignment.near, key=lambda x: -x[2]):
+            if p < self.options.decide.strong_pair or a not in home or b not in home:
+                continue
+            ga, gb = by_id[home[a]], by_id[home[b]]
+            try:
+                found = decide_near(ga, gb, ctx.claims[a], ctx.claims[b], ctx, self.options.decide)
+            except Exception as exc:  # noqa: BLE001 - one odd pair must not lose the rest
+                errors[f"{a}+{b}"] = f"verdict failed for pair {a}, {b}: {exc!r}"
+                continue
+            for v in found:
+                key = (frozenset((ga.id, gb.id)), v.type, v.slot)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(v)
+        return out
+
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
         alignment: AlignmentResult = batch.layer("alignment")
-        count, mode, note = _independence(batch.layers.get("reuse"))
+        report_of, mode, note = _independence(batch.layers.get("reuse"))
         result = VerdictsResult(independence=mode, independence_note=note)
         ctx = GroupContext(
-            alignment.claims, {a.id: a.text for a in batch.articles}, count, alignment.article_meta
+            alignment.claims,
+            {a.id: a.text for a in batch.articles},
+            report_of,
+            alignment.article_meta,
+            alignment.pair_prob(),
         )
         for group in alignment.groups:
             try:
@@ -96,15 +122,32 @@ class VerdictsStage:
                     v.note = "; ".join(x for x in (v.note, "each article counted as one source") if x)
                 {
                     "corroborated": result.fact_sheet,
+                    "single-origin": result.fact_sheet,
                     "conflicting": result.conflicts,
                     "disputed": result.actor_disputes,
                     "single-source": result.single_source,
+                    "wording": result.wording,
                 }[v.label].append(v)
+        result.conflicts.extend(self._near_conflicts(alignment, ctx, result.errors))
+        opts = self.options.decide
+        result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
+        result.single_source = single.select(
+            result.single_source,
+            alignment.claims,
+            alignment.near,
+            report_of,
+            opts.single_source_min_words,
+            opts.single_source_max_support,
+        )
         if self.judge is not None:
             try:
                 result.conflicts, result.dismissed = self._review(result.conflicts)
             except Exception as exc:  # noqa: BLE001 - a failing judge leaves the slot verdicts as they are
                 result.errors["judge"] = f"judge review failed: {exc!r}"
-        result.fact_sheet.sort(key=lambda v: (-v.n_independent_sources, -len(v.article_ids), v.id))
+        result.fact_sheet.sort(
+            key=lambda v: (-v.n_independent_sources, -len(v.article_ids), -v.confidence, v.id)
+        )
+        for found in (result.conflicts, result.actor_disputes):
+            found.sort(key=lambda v: (-v.confidence, v.id))
         result.timings["verdict_seconds"] = time.perf_counter() - t0
         return batch.with_layer("verdicts", result)

@@ -1,0 +1,170 @@
+"""Actor disputes: one named actor asserts a proposition, another named actor on another side denies it.
+
+What counts as a denial is narrow on purpose. A reported denial ("Ukraine denied the claim", "Skarnvale
+Hydro rejected that account"), a source whose clause denies ("X denied that ..."), or a source calling
+the claim false ("the statements ... are not true", "propaganda"). A source merely saying something
+negative ("the fighting was still continuing", "no motive was given") is not denying anyone, and
+support ("consistent with what we have long known") never is. Both sides must be named actors (a
+person, a body, a country; "Ukrainian officials" names a side, "officials" does not), and they must
+be different sides: a spokesperson and the president he speaks for are one side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsprism.claims.actors import person_key
+from newsprism.claims.model import Claim
+from newsprism.verdicts.model import Side, Verdict
+
+_FALSITY = re.compile(
+    r"\b(?:not true|untrue|false(?:hood)?s?|baseless|groundless|unfounded|fabricat\w+|fake|propaganda|"
+    r"nonsense|lies|lying|no truth|wishful thinking|do(?:es)? not correspond to (?:the )?reality|"
+    r"not (?:correspond|consistent) with (?:the )?(?:facts|reality)|categorically|incorrect|inaccurate|"
+    r"misleading|disinformation|misinformation)\b",
+    re.IGNORECASE,
+)
+_DENIAL_STANCES = frozenset({"denies", "disputes"})
+_CLAIM_STANCES = frozenset({"asserts", "claims", "confirms"})
+_VAGUE = re.compile(
+    r"^(?:the\s+|some\s+|other\s+|several\s+|many\s+)?(?:officials?|authorities|sources?|analysts?|experts?|"
+    r"observers|critics|people|residents|witnesses|reports?|media|statement|he|she|they|it|we|i)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    claim: Claim
+    side: str  # who the source speaks for: a country, a person, or a named body
+    actor: str  # how the side is shown
+    denial: bool
+    how: str  # why it counts: "reported denial", "denies", "calls it false", "asserts"
+
+
+def side_of(c: Claim) -> tuple[str, str] | None:
+    """(side key, display name) of a claim's named source, or None for the outlet or a vague source."""
+    a = c.attribution
+    if a.is_outlet:
+        return None
+    source = a.source.strip()
+    if a.actor:
+        return f"actor:{a.actor.lower()}", a.actor
+    if a.person:
+        return f"name:{a.person}", source
+    bare = re.sub(r"^(?:the|a|an)\s+", "", re.sub(r"['’]s\b", "", source), flags=re.IGNORECASE)
+    if _VAGUE.match(bare) or not any(w[:1].isupper() for w in bare.split()):
+        return None
+    # Keyed like a person (by the last word of the name): the tagger reads some companies as people
+    # ("Skarnvale Hydro"), and one body must be one side whichever way it was read.
+    return f"name:{person_key(bare)}", source
+
+
+def _denial_kind(c: Claim, texts: dict[str, str]) -> str | None:
+    if c.response_to:
+        return "reported denial"
+    if c.attribution.stance in _DENIAL_STANCES:
+        return c.attribution.stance
+    content = texts.get(c.article_id, "")[c.content_span.start : c.content_span.end] or c.text
+    if _FALSITY.search(content):
+        return "calls it false"
+    return None
+
+
+def positions(members: Sequence[Claim], responses: Sequence[Claim], texts: dict[str, str]) -> list[Position]:
+    out = []
+    for c in [*members, *responses]:
+        side = side_of(c)
+        if side is None:
+            continue
+        how = _denial_kind(c, texts)
+        if how is not None:
+            out.append(Position(c, side[0], side[1], True, how))
+        elif c.attribution.stance in _CLAIM_STANCES and not c.negated and c in members:
+            out.append(Position(c, side[0], side[1], False, c.attribution.stance))
+    return out
+
+
+def opposed(ps: Sequence[Position]) -> tuple[list[Position], list[Position]] | None:
+    """The claim side and the denial side, when named actors on different sides take them."""
+    claim_sides = {p.side for p in ps if not p.denial}
+    deny_sides = {p.side for p in ps if p.denial}
+    claimants = claim_sides - deny_sides
+    deniers = deny_sides - claim_sides
+    if not claimants or not deniers:
+        return None
+    return (
+        [p for p in ps if not p.denial and p.side in claimants],
+        [p for p in ps if p.denial and p.side in deniers],
+    )
+
+
+def dispute_confidence(claims: Sequence[Position], denials: Sequence[Position]) -> tuple[float, str]:
+    """Strongest when the denial is explicit and more than one outlet reports both sides."""
+    explicit = any(p.how in ("reported denial", "denies") for p in denials)
+    outlets_claim = {p.claim.article_id for p in claims}
+    outlets_deny = {p.claim.article_id for p in denials}
+    both = len(outlets_claim & outlets_deny)
+    score = 0.55 + (0.2 if explicit else 0.0) + min(0.2, 0.1 * both)
+    why = [
+        "explicit denial" if explicit else "a source calls the claim false",
+        f"{both} article(s) report both sides" if both else "no article reports both sides",
+    ]
+    return round(min(score, 0.95), 2), "; ".join(why)
+
+
+def describe(sides: Sequence[Side]) -> tuple[str, str]:
+    """(reason, note) of a dispute: who takes which side, and whether every outlet reports both."""
+    outlets = [set(s.article_ids) for s in sides]
+    consistent = all(o == outlets[0] for o in outlets)
+    reason = "; ".join(f"{s.actor} {s.stance} (reported by {len(s.article_ids)} article(s))" for s in sides)
+    reason += (
+        ". Every outlet reports both sides." if consistent else ". Outlets differ in which sides they report."
+    )
+    return reason, "reported consistently" if consistent else "reported unevenly"
+
+
+def _claim_ids(v: Verdict) -> set[str]:
+    return {e.claim_id for s in v.sides if s.stance != "denies" for e in s.evidence if e.claim_id}
+
+
+def _absorb(into: Verdict, other: Verdict) -> None:
+    for side in other.sides:
+        home = next((s for s in into.sides if (s.actor, s.stance) == (side.actor, side.stance)), None)
+        if home is None:
+            into.sides.append(side)
+            continue
+        home.article_ids = sorted(set(home.article_ids) | set(side.article_ids))
+        known = {(e.claim_id, e.span) for e in home.evidence}
+        home.evidence += [e for e in side.evidence if (e.claim_id, e.span) not in known]
+    into.sides.sort(key=lambda s: (s.stance == "denies", s.actor or ""))
+    into.article_ids = sorted({a for s in into.sides for a in s.article_ids})
+    into.evidence = [e for s in into.sides for e in s.evidence]
+    into.reason, into.note = describe(into.sides)
+    into.confidence = max(into.confidence, other.confidence)
+
+
+def merge(disputes: list[Verdict], pair_prob: dict[tuple[str, str], float], floor: float) -> list[Verdict]:
+    """One dispute per proposition: the same actors on the same sides, found in two groups whose
+    claims the aligner scored as possibly the same fact (a headline and a lead put apart), are one."""
+    out: list[Verdict] = []
+    for v in disputes:
+        actors = {(s.actor, s.stance) for s in v.sides}
+        mine = _claim_ids(v)
+        twin = next(
+            (
+                o
+                for o in out
+                if o.story_id == v.story_id
+                and {(s.actor, s.stance) for s in o.sides} == actors
+                and any(pair_prob.get((a, b), 0.0) >= floor for a in mine for b in _claim_ids(o))
+            ),
+            None,
+        )
+        if twin is None:
+            out.append(v)
+        else:
+            _absorb(twin, v)
+    return out

@@ -1,0 +1,115 @@
+"""How many independent original sources stand behind a fact, and which one when there is only one.
+
+Two things make reports not independent. Copies: reprints and rewrites of one wire story are one
+report (the reuse layer's groups). Attribution: ten outlets quoting the same spokesperson have one
+source, the spokesperson, however independently they reported. So a fact's sources are the distinct
+primary sources its claims are attributed to, plus one per independent report that states it in its
+own voice. "5 outlets, 1 original source: X" is the product's answer to "who actually says this?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from newsprism.claims.actors import country_of
+from newsprism.claims.model import Claim
+
+# Words that name what kind of source someone is; "her publicist" and "publicist Harlan Boll" share
+# the role, so a nameless role is taken to be the named one of the same role in the same fact.
+_ROLE = re.compile(
+    r"\b(publicist|spokes(?:wo)?man|spokesperson|representative|rep|lawyer|attorney|agent|manager|"
+    r"police|sheriff|coroner|prosecutors?|governor|mayor|ministry|military|army|commander|president|"
+    r"family|officials?|authorities|company|firm|statement)\b",
+    re.IGNORECASE,
+)
+_DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|our)\s+", re.IGNORECASE)
+_NAMELESS = frozenset({"officials", "authorities", "sources", "source", "analysts", "experts", "reports"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """``sources``: independent original sources; ``reports``: independent reports (copies once);
+    ``origin``: the one primary source every claim is attributed to, when there is one."""
+
+    sources: int
+    reports: int
+    origin: str | None
+    outlets: int
+
+    def describe(self) -> str:
+        base = f"{self.outlets} outlet{'s' * (self.outlets != 1)}"
+        if self.reports != self.outlets:
+            base += f" ({self.reports} independent report{'s' * (self.reports != 1)})"
+        if self.origin:
+            return f"{base}, 1 original source: {self.origin}"
+        return f"{base}, {self.sources} independent source{'s' * (self.sources != 1)}"
+
+
+def _role(text: str) -> str | None:
+    m = _ROLE.search(text)
+    return m.group(1).lower() if m else None
+
+
+def source_key(c: Claim) -> str | None:
+    """Who a claim is attributed to, as a comparable key; None for the outlet's own voice or a source
+    too vague to be one primary source ("officials", "he" unresolved)."""
+    a = c.attribution
+    if a.is_outlet:
+        return None
+    if a.person:
+        return f"person:{a.person}"
+    text = _DETERMINERS.sub("", re.sub(r"['’]s\b", "", a.source.strip())).lower()
+    if not text or text in ("he", "she", "they", "it", "we", "i"):
+        return None
+    country = country_of(text)
+    if country:
+        return f"country:{country.lower()}"
+    if text in _NAMELESS:
+        return f"vague:{a.actor.lower()}" if a.actor else None
+    return f"body:{(a.actor or '').lower()}:{_body_head(text)}"
+
+
+def _body_head(text: str) -> str:
+    """The body a source names, without the country it belongs to: "Ukraine's General Staff" and
+    "the General Staff of the Armed Forces of Ukraine" are one body of one side."""
+    head = re.split(r"\s+(?:of|for|in|at|on)\s+", text, maxsplit=1)[0]
+    words = [w for w in head.split() if not country_of(w)]
+    return " ".join(words) or text
+
+
+def _merge_roles(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """Map a nameless role ("her publicist") onto the one named source with that role in the fact."""
+    named_roles: dict[str, set[str]] = {}
+    for c in claims:
+        k = keys.get(c.id)
+        if k and k.startswith("person:"):
+            r = _role(c.attribution.source)
+            if r:
+                named_roles.setdefault(r, set()).add(k)
+    out = dict(keys)
+    for c in claims:
+        k = keys.get(c.id)
+        if k and not k.startswith("person:"):
+            r = _role(c.attribution.source)
+            if r and len(named_roles.get(r, ())) == 1:
+                out[c.id] = next(iter(named_roles[r]))
+    return out
+
+
+def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
+    """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
+    keys = {c.id: k for c in claims if (k := source_key(c))}
+    keys = _merge_roles(keys, claims)
+    attributed = {keys[c.id] for c in claims if c.id in keys}
+    own_voice = {report_of(c.article_id) for c in claims if c.id not in keys}
+    reports = {report_of(c.article_id) for c in claims}
+    outlets = len({c.article_id for c in claims})
+    sources = max(1, min(len(attributed) + len(own_voice), len(reports)))
+    origin = None
+    if len(attributed) == 1 and not own_voice:
+        key = next(iter(attributed))
+        names = [c.attribution.source for c in claims if keys.get(c.id) == key]
+        origin = max(names, key=len)
+    return SourceCount(sources, len(reports), origin, outlets)

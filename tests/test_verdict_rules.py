@@ -1,0 +1,238 @@
+"""The precision rules behind verdicts: sources and origins, who disputes what, comparable figures,
+single-source items, and the claim-level cues they rest on (no models)."""
+
+from __future__ import annotations
+
+from newsprism.claims.attribution import find_attribution
+from newsprism.claims.clauses import negation_cues
+from newsprism.claims.extract import _is_claim
+from newsprism.claims.model import Attribution, Claim, Entity, Marker
+from newsprism.claims.quantities import extract_quantities
+from newsprism.model import Span
+from newsprism.verdicts import compare, disputes, single
+from newsprism.verdicts.model import Evidence, Side, Verdict
+from newsprism.verdicts.sources import count_sources
+
+OUTLET = Attribution("outlet", "outlet", "asserts")
+
+
+def claim(cid: str, article: str, text: str, attribution: Attribution = OUTLET, **kw) -> Claim:
+    return Claim(
+        id=cid,
+        article_id=article,
+        sentence_index=kw.pop("sentence_index", 0),
+        span=Span(0, len(text)),
+        content_span=kw.pop("content_span", Span(0, len(text))),
+        text=text,
+        attribution=attribution,
+        quantities=tuple(extract_quantities(text)),
+        **kw,
+    )
+
+
+def person(name: str, key: str, actor: str | None = None, stance: str = "asserts") -> Attribution:
+    return Attribution(name, "person", stance, "said", Span(0, 1), Span(1, 2), actor, key)
+
+
+# -- independent sources -------------------------------------------------------------------------
+
+
+def test_outlets_quoting_one_person_have_one_original_source():
+    quoted = [
+        claim(f"{a}:0", a, "She died in her sleep", person("publicist Harlan Boll", "boll")) for a in "abc"
+    ]
+    count = count_sources(quoted, lambda a: a)
+    assert (count.sources, count.reports, count.origin) == (1, 3, "publicist Harlan Boll")
+    assert count.describe() == "3 outlets, 1 original source: publicist Harlan Boll"
+
+
+def test_a_nameless_role_is_the_named_source_of_that_role():
+    claims = [
+        claim("a:0", "a", "She died in her sleep", person("publicist Harlan Boll", "boll")),
+        claim("b:0", "b", "She died in her sleep", Attribution("her publicist", "person", "asserts")),
+    ]
+    assert count_sources(claims, lambda a: a).sources == 1
+
+
+def test_own_voice_reports_count_once_per_copy_group():
+    claims = [claim(f"{a}:0", a, "The dam gave way") for a in "abcd"]
+    count = count_sources(claims, {"a": "g1", "b": "g1", "c": "g1", "d": "d"}.get)
+    assert (count.sources, count.reports, count.origin) == (2, 2, None)
+
+
+def test_one_body_named_two_ways_is_one_source():
+    def staff(name: str) -> Attribution:
+        return Attribution(name, "organisation", "asserts", "said", Span(0, 1), Span(1, 2), "Ukraine")
+
+    claims = [
+        claim("a:0", "a", "The statements are not true", staff("Ukraine's General Staff")),
+        claim(
+            "b:0",
+            "b",
+            "The statements are not true",
+            staff("the General Staff of the Armed Forces of Ukraine"),
+        ),
+    ]
+    assert count_sources(claims, lambda a: a).sources == 1
+
+
+# -- actor disputes ------------------------------------------------------------------------------
+
+
+def official(actor: str, stance: str = "asserts") -> Attribution:
+    return Attribution(f"{actor}n officials", "officials", stance, "said", Span(0, 1), Span(1, 2), actor)
+
+
+def test_a_dispute_needs_named_actors_of_two_sides_and_a_real_denial():
+    said = claim("a:0", "a", "All troops were forced out of Kursk", official("Russia"))
+    denied = claim(
+        "a:1", "a", "Ukrainian officials denied the claim", official("Ukraine", "denies"), response_to="a:0"
+    )
+    found = disputes.opposed(disputes.positions([said], [denied], {}))
+    assert found is not None and {p.actor for p in found[0]} == {"Russia"}
+    # A negative statement is not a denial; support never is.
+    fighting = claim(
+        "b:0",
+        "b",
+        "The fighting has not stopped",
+        official("Ukraine"),
+        negations=(Marker(Span(17, 20), "not"),),
+    )
+    assert disputes.opposed(disputes.positions([said, fighting], [], {})) is None
+    # "Officials" name no side.
+    vague = Attribution("officials", "officials", "denies", "denied", Span(0, 1), Span(1, 2))
+    assert (
+        disputes.opposed(disputes.positions([said], [claim("c:0", "c", "x", vague, response_to="a:0")], {}))
+        is None
+    )
+
+
+def test_calling_a_claim_false_is_a_denial_and_one_side_cannot_dispute_itself():
+    said = claim("a:0", "a", "All troops were forced out of Kursk", official("Russia"))
+    false = claim("b:0", "b", "The statements about Kursk are not true", official("Ukraine"))
+    assert disputes.opposed(disputes.positions([said, false], [], {})) is not None
+    spokesman = claim("c:0", "c", "Those reports are false", official("Russia"))
+    assert disputes.opposed(disputes.positions([said, spokesman], [], {})) is None
+
+
+def test_two_disputes_of_the_same_actors_on_one_proposition_merge():
+    def dispute(cid: str, article: str) -> Verdict:
+        ev = Evidence(article, (0, 5), "x", cid)
+        sides = [
+            Side("x", [article], [ev], "Russia", "asserts"),
+            Side("y", [article], [ev], "Ukraine", "denies"),
+        ]
+        return Verdict(f"d:{cid}", "g", "s", "disputed", "x", [article], 1, [ev], sides=sides, confidence=0.8)
+
+    scored = {("a:0", "b:0"): 0.5, ("b:0", "a:0"): 0.5}  # the aligner's pair scores come in both orders
+    merged = disputes.merge([dispute("a:0", "a"), dispute("b:0", "b")], scored, 0.3)
+    assert len(merged) == 1 and merged[0].sides[0].article_ids == ["a", "b"]
+    assert "Every outlet reports both sides" in merged[0].reason
+    apart = disputes.merge(
+        [dispute("a:0", "a"), dispute("b:0", "b")], {("a:0", "b:0"): 0.1, ("b:0", "a:0"): 0.1}, 0.3
+    )
+    assert len(apart) == 2
+
+
+# -- comparable figures --------------------------------------------------------------------------
+
+
+def test_figures_conflict_only_when_they_say_the_same_thing_happened():
+    a = claim("a:0", "a", "The river rose 4.5 metres above its normal level within three hours")
+    b = claim("b:0", "b", "Within three hours the river had climbed 5.4 metres above its usual level")
+    assert [d.type for d in compare.numeric_differences(a, b)] == ["numeric"]
+    killed = claim(
+        "c:0", "c", "A series of powerful earthquakes rocked Manokwari on Sunday, killing four people"
+    )
+    sheltered = claim("d:0", "d", "The powerful quakes on Sunday have led over 14,000 people taking shelter")
+    assert compare.numeric_differences(killed, sheltered) == []
+
+
+def test_a_pronoun_subject_or_two_named_people_keep_figures_apart():
+    bush = claim(
+        "a:0",
+        "a",
+        "Bush caught 52 passes this season",
+        entities=(Entity(Span(0, 4), "Bush", "PERSON", "bush"),),
+    )
+    he = claim("b:0", "b", "He caught eight passes this season")
+    assert compare.numeric_differences(bush, he) == []
+    phillips = claim(
+        "c:0",
+        "c",
+        "Phillips caught eight passes this season",
+        entities=(Entity(Span(0, 8), "Phillips", "PERSON", "phillips"),),
+    )
+    assert compare.numeric_differences(bush, phillips) == []
+
+
+def test_clock_times_are_not_counts():
+    a = claim("a:0", "a", "Voting began at 0300 GMT on Sunday across the country")
+    b = claim("b:0", "b", "Voting began at 1100 GMT on Sunday across the country")
+    assert compare.numeric_differences(a, b) == []
+
+
+def test_polarity_flip_needs_the_same_words_but_the_negation():
+    meet = claim("a:0", "a", "There would be a second meeting on Saturday")
+    no = claim(
+        "b:0", "b", "There would be no second meeting on Saturday", negations=(Marker(Span(15, 17), "no"),)
+    )
+    assert [d.type for d in compare.polarity_difference(meet, no)] == ["polarity"]
+    more = claim(
+        "c:0",
+        "c",
+        "There would be a second meeting on Saturday and no further comment",
+        negations=(Marker(Span(48, 50), "no"),),
+    )
+    assert compare.polarity_difference(meet, more) == []
+
+
+def test_rewording_a_quote_is_wording_unless_a_figure_or_negation_changes():
+    assert compare.meaning_change([("complete", "full"), ("our enemy", "the enemy")]) is None
+    assert compare.meaning_change([("will", "will not")]) is not None
+    assert compare.meaning_change([("14000", "12000")]) is not None
+
+
+# -- single-source items -------------------------------------------------------------------------
+
+
+def test_single_source_list_drops_fragments_supported_claims_and_repeats():
+    claims = {
+        "a:0": claim("a:0", "a", "Orlevan closed its schools on Tuesday and the rail line stopped"),
+        "a:1": claim("a:1", "a", "Several others were taken to hospital with hypothermia", sentence_index=2),
+        "a:2": claim("a:2", "a", "Rail line stopped"),
+        "a:3": claim("a:3", "a", "Orlevan closed its schools on Tuesday", sentence_index=3),
+    }
+
+    def item(cid: str) -> Verdict:
+        c = claims[cid]
+        return Verdict(
+            f"s:{cid}", "g", "s", "single-source", c.text, ["a"], 1, [Evidence("a", (0, 1), c.text, cid)]
+        )
+
+    near = [("a:1", "b:0", 0.35)]
+    other = {**claims, "b:0": claim("b:0", "b", "Others were treated in hospital for hypothermia")}
+    kept = single.select([item(c) for c in claims], other, near, lambda a: a, min_words=6, max_support=0.2)
+    assert [v.id for v in kept] == ["s:a:0"]
+
+
+# -- claim cues ----------------------------------------------------------------------------------
+
+
+def test_negation_read_in_hurried_and_tokenised_copy():
+    assert negation_cues("I cant speak for the first death")
+    assert negation_cues("the case hadn’ t been submitted")
+    assert not negation_cues("the ants are there")
+
+
+def test_time_stamps_and_bylines_are_not_claims():
+    for text in ("Posted: Sep 27, 2013 5: 50 PM Updated", "June 6th, 2013 7: 38pm EDT", "By Jonas Brekke"):
+        assert not _is_claim(text, 3), text
+    assert _is_claim("Two people died on May 3 in the flood", 3)
+
+
+def test_rejecting_that_account_answers_an_earlier_claim():
+    found = find_attribution("The company rejected that account.")
+    assert found is not None and found.response and found.stance == "denies"
+    content = find_attribution("She rejected claims that she had lied.")
+    assert content is not None and not content.response
