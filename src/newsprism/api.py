@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.analysis import AnalysisPipeline, PipelineOptions, build_pipeline, run_stages
+from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.store import AddStatus, Store
 
 if TYPE_CHECKING:
-    from newsprism.ingest.base import ReadOptions
+    from newsprism.ingest.base import ReaderError, ReadOptions
 
 # (phase, done, total): phase is "read" while ingesting (total None: inputs stream) or a stage name.
 Progress = Callable[[str, int, int | None], None]
@@ -42,9 +44,15 @@ class IngestOptions:
     # Articles committed per transaction: a crash loses at most one batch, and 100k inputs never
     # sit in memory at once.
     batch_size: int = 200
+    # ... and a batch is committed as soon as its article texts hold this many bytes, so memory is
+    # bounded by size, not count: three 19 MB articles in one batch took 3.2 GB to ingest.
+    batch_bytes: int = 8 * 1024 * 1024
     # Index each committed batch for text reuse and assign it to stories, incrementally. Both
     # skip what they already hold, so re-running an interrupted ingest completes the linking.
     link: bool = True
+    # Input path -> the name to record as its source (articles' ``source_path``, errors' source):
+    # the HTTP API records an upload under its client's file name, never the server's temp path.
+    source_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,6 +62,9 @@ class AnalyzeOptions:
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
     include_text: bool = True  # carry article texts in the report (evidence offsets point into them)
     save: bool = True  # keep the report in the named store's ``analyses`` table
+    # Characters of each article that analysis reads; the report says where a longer one was cut.
+    # Lower only: reuse fingerprints and verification never read past ANALYSIS_MAX_CHARS.
+    max_chars: int = ANALYSIS_MAX_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,14 +147,47 @@ def open_store(db: DbArg) -> Iterator[Store]:
         store.close()
 
 
-def _flush(
-    store: Store, batch: list[Article], errors: list[InputError], report: IngestReport
-) -> list[Article]:
-    """Commit one batch of articles and the errors met while reading it, together; returns the
+class _Pending:
+    """The articles and errors read since the last commit, and the bytes of text they hold."""
+
+    def __init__(self, options: IngestOptions):
+        self.options = options
+        self.articles: list[Article] = []
+        self.errors: list[InputError] = []
+        self.text_bytes = 0
+
+    def add(self, item: Article | ReaderError) -> None:
+        if isinstance(item, Article):
+            if item.source_path:
+                item.source_path = self._renamed(item.source_path)
+            self.articles.append(item)
+            self.text_bytes += sys.getsizeof(item.text)  # O(1): what the text holds in memory
+        else:
+            self.errors.append(InputError(self._renamed(item.source), item.reason))
+
+    def _renamed(self, source: str) -> str:
+        names = self.options.source_names
+        if not names:
+            return source
+        if source in names:
+            return names[source]
+        path, sep, line = source.rpartition(":")  # "path:12": a record of a JSONL or CSV file
+        return names[path] + sep + line if sep and line.isdigit() and path in names else source
+
+    def full(self) -> bool:
+        return len(self.articles) >= self.options.batch_size or self.text_bytes >= self.options.batch_bytes
+
+    def clear(self) -> None:
+        self.articles, self.errors, self.text_bytes = [], [], 0
+
+
+def _commit(store: Store, pending: _Pending, report: IngestReport, linker: _Linker | None) -> None:
+    """Commit the pending articles and the errors met while reading them, together, then link the
     stored versions (duplicates included, so linking can finish what an interrupted run began)."""
+    batch = pending.articles
     with store.transaction() as conn:
         result = store.add_articles(batch, conn) if batch else None
-        store.record_errors([(e.source, e.reason) for e in errors], conn)
+        store.record_errors([(e.source, e.reason) for e in pending.errors], conn)
     stored_articles: list[Article] = []
     if result is not None:
         for (status, stored), given in zip(result.statuses, batch, strict=True):
@@ -151,10 +195,10 @@ def _flush(
                 IngestedArticle(stored.id, status.value, given.source_path, stored.revision_of)
             )
             stored_articles.append(stored)
-    report.errors.extend(errors)
-    batch.clear()
-    errors.clear()
-    return stored_articles
+    report.errors.extend(pending.errors)
+    pending.clear()
+    if linker:
+        linker.link(stored_articles, report)
 
 
 class _Linker:
@@ -171,7 +215,9 @@ class _Linker:
         if not articles:
             return
         report.reuse_pairs += len(self.reuse.add(articles))
-        report.story_ids.update(a.story_id for a in self.stories.add(articles))
+        # Stories are assigned from what analysis reads of each article (``newsprism.limits``).
+        views = [analysis_view(a) for a in articles]
+        report.story_ids.update(a.story_id for a in self.stories.add(views))
 
 
 def ingest(
@@ -186,32 +232,22 @@ def ingest(
     A failing input is recorded (in the report and the store's ``ingest_errors``) and the run goes
     on. Reading the same content again adds nothing: it is reported as a duplicate.
     """
-    from newsprism.ingest import ReaderError, iter_inputs
+    from newsprism.ingest import iter_inputs
 
     options = options or IngestOptions()
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]  # one path, not its characters
     report = IngestReport()
-    batch: list[Article] = []
-    errors: list[InputError] = []
-    seen = 0
+    pending = _Pending(options)
     with open_store(db) as store:
         linker = _Linker(store) if options.link else None
-        for item in iter_inputs([os.fspath(i) for i in inputs], options.read):
-            if isinstance(item, ReaderError):
-                errors.append(InputError(item.source, item.reason))
-            else:
-                batch.append(item)
-            seen += 1
+        for seen, item in enumerate(iter_inputs([os.fspath(i) for i in inputs], options.read), 1):
+            pending.add(item)
             if progress:
                 progress("read", seen, None)
-            if len(batch) >= options.batch_size:
-                stored = _flush(store, batch, errors, report)
-                if linker:
-                    linker.link(stored, report)
-        stored = _flush(store, batch, errors, report)
-        if linker:
-            linker.link(stored, report)
+            if pending.full():
+                _commit(store, pending, report, linker)
+        _commit(store, pending, report, linker)
     return report
 
 
@@ -253,10 +289,15 @@ def analyze_articles(
     from newsprism.store.analyses import new_analysis_id
 
     options = options or AnalyzeOptions()
-    batch, records = _run_analysis(articles, options, progress)
-    report_options = ReportOptions(analysis_id=new_analysis_id(), include_text=options.include_text)
+    limit = min(options.max_chars, ANALYSIS_MAX_CHARS)
+    views = [analysis_view(a, limit) for a in articles]
+    full_chars = {a.id: len(a.text) for a, v in zip(articles, views, strict=True) if v is not a}
+    batch, records = _run_analysis(views, options, progress)
+    report_options = ReportOptions(
+        analysis_id=new_analysis_id(), include_text=options.include_text, full_chars=full_chars
+    )
     summary = inputs if inputs is not None else {"articles_given": len(articles)}
-    return build_report(list(articles), batch.layers, records, summary, report_options)
+    return build_report(views, batch.layers, records, summary, report_options)
 
 
 @contextmanager

@@ -18,21 +18,28 @@ def serve(
     max_body_mb: Annotated[
         float, typer.Option("--max-body-mb", help="Largest request body accepted (413 above).", min=0.001)
     ] = 10.0,
+    header_timeout: Annotated[float, typer.Option(
+        "--header-timeout", help="Seconds a client has to send a request's headers (then 408 and close).",
+        min=0.1)] = 10.0,
+    keep_alive: Annotated[int, typer.Option(
+        "--keep-alive", help="Seconds an idle connection is kept open between requests.", min=1)] = 30,
+    max_connections: Annotated[int, typer.Option(
+        "--max-connections", help="Connections at once; requests beyond it get 503.", min=1)] = 500,
+    max_header_kb: Annotated[int, typer.Option(
+        "--max-header-kb", help="Largest request head (request line and headers), KiB.", min=1)] = 16,
 ) -> None:
     """Serve the web app (stories, reports, articles) and the HTTP API under /api/v1.
 
     Reads are open to anyone who can reach the address; writes need a token from 'newsprism tokens create'.
     It listens on 127.0.0.1 unless --host says otherwise.
     """
-    import uvicorn
-
     from newsprism.web.app import WebOptions, create_app
+    from newsprism.web.server import ServerLimits, run
 
     web = create_app(db, WebOptions(max_body_bytes=int(max_body_mb * 1024 * 1024)))
+    limits = ServerLimits(header_timeout, keep_alive, max_connections, max_header_kb * 1024)
     stderr().print(f"newsprism serving http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
-    # Keep-alive longer than uvicorn's 5 s default: a busy client reusing a connection the server
-    # has just closed sees a reset instead of an answer.
-    uvicorn.run(web, host=host, port=port, log_level="info", timeout_keep_alive=30)
+    run(web, host, port, limits)
 
 
 @app.command("create")

@@ -10,10 +10,11 @@ import dataclasses
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from newsprism.limits import truncation_notice
 from newsprism.model import Article
 
 SCHEMA_VERSION = "1.2.0"
@@ -25,10 +26,17 @@ LAYER_KEYS: tuple[str, ...] = ("reuse", "stories", "claims", "alignment", "verdi
 class ReportOptions:
     analysis_id: str | None = None
     include_text: bool = True
+    # Article id -> length of its whole stored text, for articles analysed only in part (their
+    # ``Article.text`` here is the part read; see ``newsprism.limits``).
+    full_chars: Mapping[str, int] = field(default_factory=dict)
 
 
-def article_summary(article: Article, include_text: bool = False) -> dict[str, Any]:
-    out = {
+def article_summary(
+    article: Article, include_text: bool = False, full_chars: int | None = None
+) -> dict[str, Any]:
+    """The report's entry for an article; ``full_chars`` is its stored length when ``article`` is
+    the part of it that analysis read."""
+    out: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
         "outlet": article.outlet,
@@ -40,13 +48,17 @@ def article_summary(article: Article, include_text: bool = False) -> dict[str, A
         "origins": dict(article.origins),
         "n_paragraphs": len(article.paragraphs),
         "n_sentences": len(article.sentences),
-        "n_chars": len(article.text),
+        "n_chars": max(full_chars or 0, len(article.text)),
         "revision": article.revision,
         "revision_of": article.revision_of,
         "source_path": article.source_path,
     }
+    if full_chars is not None and full_chars > len(article.text):
+        out["analysis_truncated_at"] = len(article.text)
+        out["notice"] = truncation_notice(len(article.text), full_chars)
     if include_text:
         # Evidence offsets point into this text; carrying it makes a saved report self-contained.
+        # Of a truncated article only the part analysed: no evidence points past it.
         out["text"] = article.text
     return out
 
@@ -114,7 +126,9 @@ def build_report(
         "newsprism_version": _version(),
         "analysis_id": options.analysis_id,
         "inputs": dict(inputs or {}),
-        "articles": [article_summary(a, options.include_text) for a in articles],
+        "articles": [
+            article_summary(a, options.include_text, options.full_chars.get(a.id)) for a in articles
+        ],
         "stages": stages_section(stages),
     }
     for key in LAYER_KEYS:

@@ -92,7 +92,9 @@ def render_articles(report: Mapping[str, Any]) -> list[str] | None:
         for a in articles
     ]
     headers = ["id", "outlet", "published", "title", "sentences", "revision of"]
-    return ["## Articles", "", *table(headers, rows)]
+    # An article analysed only in part says so, with the offset where analysis stopped.
+    notices = [f"- `{cell(a['id'], 40)}`: {cell(a['notice'], 300)}" for a in articles if a.get("notice")]
+    return ["## Articles", "", *table(headers, rows), *(["", *notices] if notices else [])]
 
 
 def render_stories(report: Mapping[str, Any]) -> list[str] | None:

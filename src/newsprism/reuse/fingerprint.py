@@ -15,6 +15,8 @@ import numpy as np
 from newsprism.reuse.options import ReuseOptions
 
 _MASK32 = np.uint64(0xFFFFFFFF)
+# Shingles sketched at a time: the sketch matrix and its temporaries stay near 12 MB.
+SKETCH_SHINGLES = 1 << 16
 _MULTIPLIERS = np.array(
     [
         0x9E3779B97F4A7C15,
@@ -133,14 +135,29 @@ def _sentence_sketches(words: ChunkWords, options: ReuseOptions, perms: Permutat
     if sh.shape[0] == 0:
         return None, None
     boundaries = np.flatnonzero(np.r_[True, sh_sent[1:] != sh_sent[:-1]])
+    # The (shingles x num_perm) sketch matrix and its temporaries are ~16 bytes per shingle and
+    # permutation: built for all shingles at once, a 19 MB article took ~600 MB. A MinHash row is
+    # a minimum, so slices of shingles are sketched in turn and min-merged into their sentences'
+    # rows (a sentence cut by a slice edge gets the minimum of both parts): the same rows.
+    rows = np.full((boundaries.shape[0], perms.mul.shape[0]), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for lo in range(0, sh.shape[0], SKETCH_SHINGLES):
+        hi = min(lo + SKETCH_SHINGLES, sh.shape[0])
+        first = int(np.searchsorted(boundaries, lo, side="right")) - 1  # the row holding shingle lo
+        stop = int(np.searchsorted(boundaries, hi, side="left"))
+        local = np.maximum(boundaries[first:stop] - lo, 0)
+        np.minimum(rows[first:stop], _min_sketch(sh[lo:hi], local, perms), out=rows[first:stop])
+    return rows, words.sentence_doc[sh_sent[boundaries]]
+
+
+def _min_sketch(sh: np.ndarray, boundaries: np.ndarray, perms: Permutations) -> np.ndarray:
+    """MinHash of each run of shingles starting at ``boundaries``."""
     a, b = perms.mul, perms.add
     h32 = (sh & _MASK32).astype(np.uint32)
     with np.errstate(over="ignore"):
         sketch = h32[:, None] * a[None, :] + b[None, :]
         # Mix the high half back in so equal low halves of different shingles still differ.
         sketch ^= (sh >> np.uint64(32)).astype(np.uint32)[:, None] * a[None, ::-1]
-    rows = np.minimum.reduceat(sketch, boundaries, axis=0)
-    return rows, words.sentence_doc[sh_sent[boundaries]]
+    return np.minimum.reduceat(sketch, boundaries, axis=0)
 
 
 def chunk_keys(words: ChunkWords, options: ReuseOptions, perms: Permutations) -> ChunkKeys:

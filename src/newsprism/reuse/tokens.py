@@ -11,6 +11,7 @@ by the next. Lower case is taken per code point (a final capital sigma hashes as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,11 @@ _BMP = 0x10000
 _BASE = np.uint64(0x100000001B3)
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 _MAX_POWER = 64  # words longer than this reuse the last powers (they still hash by content)
+# A scan holds ~50 bytes of numpy work arrays per character, so long texts are scanned in pieces of
+# about this many characters, cut at a non-word character: a 20 MB one-line article would otherwise
+# need ~1 GB. A run of word characters longer than this (no real word is) is cut into pieces.
+SCAN_CHARS = 1 << 20
+_NON_WORD = re.compile(r"\W")  # \w is isalnum() or "_", as in _is_word_char
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,16 @@ def _is_word_char(ch: str) -> bool:
 def _lower_code(ch: str) -> int:
     low = ch.lower()
     return ord(low) if len(low) == 1 else ord(ch)
+
+
+def _cut(text: str, start: int) -> int:
+    """Where a scan piece from ``start`` ends: at the first non-word character after ``SCAN_CHARS``
+    characters (so no word is split), or ``SCAN_CHARS`` further on inside an endless word."""
+    limit = start + SCAN_CHARS
+    if limit >= len(text):
+        return len(text)
+    m = _NON_WORD.search(text, limit, limit + SCAN_CHARS)
+    return m.start() if m else min(limit + SCAN_CHARS, len(text))
 
 
 class TokenHasher:
@@ -80,6 +96,18 @@ class TokenHasher:
 
     def tokens(self, text: str) -> Tokens:
         """Every word of ``text``: hash and char offsets."""
+        if len(text) <= SCAN_CHARS:
+            return self._scan(text)
+        parts: list[Tokens] = []
+        start = 0
+        while start < len(text):
+            end = _cut(text, start)
+            tok = self._scan(text[start:end])
+            parts.append(Tokens(tok.ids, tok.starts + start, tok.ends + start))
+            start = end
+        return Tokens(*(np.concatenate([getattr(t, f) for t in parts]) for f in ("ids", "starts", "ends")))
+
+    def _scan(self, text: str) -> Tokens:
         if not text:
             empty = np.zeros(0, dtype=np.int64)
             return Tokens(np.zeros(0, dtype=np.uint64), empty, empty)

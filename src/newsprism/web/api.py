@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import shutil
 import tempfile
 from typing import Annotated, Any, Literal
 
@@ -116,9 +117,9 @@ def health(request: Request) -> dict[str, Any]:
 @router.get("/articles", response_model=Page)
 def list_articles(request: Request, limit: Limit = 50, offset: Offset = 0,
                   outlet: Annotated[str | None, Query(max_length=300)] = None) -> Page:
-    store = _data(request).store
-    items = [_article_meta(a) for a in store.list_articles(limit=limit, offset=offset, outlet=outlet)]
-    return Page(items=items, total=store.count_articles(), limit=limit, offset=offset)
+    data = _data(request)
+    items = [_article_meta(a) for a in data.store.list_articles(limit=limit, offset=offset, outlet=outlet)]
+    return Page(items=items, total=data.count_articles(outlet), limit=limit, offset=offset)
 
 
 def _article_meta(article: Any) -> dict[str, Any]:
@@ -176,10 +177,11 @@ def get_report(request: Request, analysis_id: str) -> dict[str, Any]:
     return report
 
 
-def _ingest(request: Request, inputs: list[str]) -> dict[str, Any]:
+def _ingest(request: Request, inputs: list[str], names: dict[str, str] | None = None) -> dict[str, Any]:
     from newsprism.api import IngestOptions, ingest
 
-    return ingest(inputs, _data(request).store, IngestOptions()).to_dict()
+    options = IngestOptions(source_names=names or {})
+    return ingest(inputs, _data(request).store, options).to_dict()
 
 
 @router.post("/articles", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
@@ -188,13 +190,30 @@ async def post_articles(request: Request, body: ArticlesIn, _token: Token) -> An
     with tempfile.TemporaryDirectory(prefix="newsprism-api-") as tmp:
         path = pathlib.Path(tmp) / "articles.json"
         path.write_text(json.dumps([a.model_dump(exclude_none=True) for a in body.articles]), "utf-8")
-        return await run_in_threadpool(_ingest, request, [str(path)])
+        return await run_in_threadpool(_ingest, request, [str(path)], {str(path): "api:articles"})
 
 
-def _safe_name(name: str | None, i: int) -> str:
-    base = pathlib.Path(name or "").name
+def _safe_name(name: str | None) -> str:
+    """The client's file name, reduced to its last part in letters, digits and ``._-``."""
+    base = pathlib.PurePosixPath((name or "").replace("\\", "/")).name
     cleaned = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:100].lstrip(".")
-    return f"{i:04d}_{cleaned or 'upload'}"
+    return cleaned or "upload"
+
+
+def _save_uploads(files: list[UploadFile], tmp: str) -> dict[str, str]:
+    """Copy each upload (already spooled to disk by the form parser, within the body limit) into
+    its own folder under its client name, in chunks: path -> name. Nothing is decompressed here;
+    the readers do that, under their byte caps."""
+    names: dict[str, str] = {}
+    for i, upload in enumerate(files):
+        name = _safe_name(upload.filename)
+        folder = pathlib.Path(tmp) / f"{i:04d}"
+        folder.mkdir()
+        path = folder / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1 << 20)
+        names[str(path)] = name
+    return names
 
 
 @router.post("/ingest/files", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
@@ -203,14 +222,12 @@ async def ingest_files(
     files: Annotated[list[UploadFile], File(description="article files", min_length=1, max_length=100)],
     _token: Token,
 ) -> Any:
-    """Ingest uploaded files (text, HTML, JSON, JSONL, CSV, feeds, WARC — detected as on the CLI)."""
+    """Ingest uploaded files (text, HTML, JSON, JSONL, CSV, feeds, WARC — detected as on the CLI).
+
+    Articles and errors name each upload by the file name the client gave (sanitised)."""
     with tempfile.TemporaryDirectory(prefix="newsprism-api-") as tmp:
-        paths = []
-        for i, upload in enumerate(files):
-            path = pathlib.Path(tmp) / _safe_name(upload.filename, i)
-            path.write_bytes(await upload.read())
-            paths.append(str(path))
-        return await run_in_threadpool(_ingest, request, paths)
+        names = await run_in_threadpool(_save_uploads, files, tmp)
+        return await run_in_threadpool(_ingest, request, list(names), names)
 
 
 @router.post("/ingest/urls", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)

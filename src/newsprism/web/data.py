@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from newsprism.store.analyses import analyses, get_analysis
 from newsprism.store.store import Store
+from newsprism.store.tables import articles
 
 
 @dataclass(slots=True)
@@ -165,6 +166,14 @@ class WebData:
         matched = list(rows)
         return matched[query.offset : query.offset + query.limit], len(matched)
 
+    def count_articles(self, outlet: str | None = None) -> int:
+        """Stored articles, of one outlet when given: the same filter as ``Store.list_articles``."""
+        query = select(func.count()).select_from(articles)
+        if outlet:
+            query = query.where(articles.c.outlet == outlet)
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def outlets(self) -> list[str]:
         return sorted({o for r in self.index().rows for o in r.outlets})
 
@@ -182,8 +191,12 @@ class WebData:
 
     def texts_for(self, report: Mapping[str, Any]) -> dict[str, str]:
         """Article texts for a report saved without them, read from the store."""
-        missing = [a["id"] for a in report.get("articles") or [] if not a.get("text")]
-        return {a.id: a.text for a in self.store.get_articles(missing)} if missing else {}
+        entries = {a["id"]: a for a in report.get("articles") or [] if not a.get("text")}
+        if not entries:
+            return {}
+        # An article analysed in part is shown in part: nothing the report cites lies past the cut.
+        cut = {i: a.get("analysis_truncated_at") for i, a in entries.items()}
+        return {a.id: a.text[: cut[a.id]] for a in self.store.get_articles(list(entries))}
 
 
 def _keep(items: Any, ids: set[str]) -> Any:

@@ -10,6 +10,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -26,8 +28,17 @@ def page_policy(style_hash: str, script_hash: str) -> str:
     )
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised from ``receive`` when the body passes the limit. An ``HTTPException``, so that body
+    parsing re-raises it as it is (FastAPI turns other errors while reading a body into 400) and the
+    app's error handler answers 413."""
+
+    def __init__(self, max_body: int):
+        super().__init__(413, _too_large_detail(max_body))
+
+
+def _too_large_detail(max_body: int) -> str:
+    return f"request body over {max_body} bytes"
 
 
 async def _send_json(
@@ -70,7 +81,7 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_body)
             return message
 
         async def secured_send(message: Message) -> None:
@@ -89,4 +100,4 @@ class SecurityMiddleware:
                 await _send_json(send, 413, self._too_large(), self.headers)
 
     def _too_large(self) -> dict[str, Any]:
-        return {"error": "payload_too_large", "detail": f"request body over {self.max_body} bytes"}
+        return {"error": "payload_too_large", "detail": _too_large_detail(self.max_body)}
