@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -46,6 +46,18 @@ class Origin(StrEnum):
     TEXT = "inferred:text"
     FIRST_LINE = "inferred:first-line"
     DEFAULT = "inferred:default"
+
+
+def utc_instant(value: datetime | None) -> datetime | None:
+    """An aware instant: a value with a zone is kept as given (its offset is information: the
+    outlet's local time); a naive one (a bare ``Date: 2024-05-01``) is taken as UTC.
+
+    Every datetime an ``Article`` holds goes through here, so naive and aware values never meet:
+    comparing them raises ``TypeError`` in sorting, story time spans and reuse direction.
+    """
+    if value is None or (value.tzinfo is not None and value.utcoffset() is not None):
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 # Fields whose origin is tracked in ``Article.origins``.
@@ -85,6 +97,11 @@ class Article:
     revision_of: str | None = None
     revision: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # At build time, whichever reader built it: later stages compare these values freely.
+        self.published = utc_instant(self.published)
+        self.ingested_at = utc_instant(self.ingested_at)
 
     def sentence_texts(self) -> list[str]:
         return [s.text(self.text) for s in self.sentences]

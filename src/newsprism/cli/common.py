@@ -68,6 +68,15 @@ def parse_fields(values: Iterable[str] | None) -> dict[str, str]:
         if not sep or not ours.strip() or not theirs.strip():
             raise typer.BadParameter(f"{value!r} is not OURS=THEIRS (e.g. text=body)", param_hint="--field")
         mapping[ours.strip()] = theirs.strip()
+    if mapping:
+        # Checked here, once, as a usage error: left to the readers, every JSON/CSV input would
+        # fail on it in turn and the run would exit 1 as if the inputs were bad.
+        from newsprism.ingest.records import normalize_field_map
+
+        try:
+            normalize_field_map(mapping)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--field") from None
     return mapping
 
 
@@ -92,6 +101,22 @@ def echo_input_errors(errors: Iterable[tuple[str, str]]) -> None:
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     typer.echo(f"Error: {message}", err=True)
     return typer.Exit(code)
+
+
+@contextmanager
+def store_setup_errors() -> Iterator[None]:
+    """A store that cannot be opened (not a database, a folder, unreachable server, unknown
+    dialect) is a setup error, whichever command met it: one line naming the store, exit 2."""
+    try:
+        yield
+    except Exception as exc:
+        # Imported only on failure: --version and --help must not pay for SQLAlchemy.
+        from newsprism.store import StoreOpenError
+
+        if not isinstance(exc, StoreOpenError):
+            raise
+        typer.echo(f"Error: --db {exc.url}: {exc.reason}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 class CliProgress:

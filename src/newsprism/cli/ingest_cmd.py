@@ -61,6 +61,9 @@ def ingest(
     with progress_display() as progress:
         report = api_ingest(paths, db, options, progress=progress)
     echo_input_errors((e.source, e.reason) for e in report.errors)
+    for e in report.link_errors:
+        typer.echo(f"linking: {len(e.article_ids)} articles stored but not linked ({e.reason}); "
+                   "ingest them again to link them", err=True)
     if json_out:
         echo_json(report.to_dict())
     else:

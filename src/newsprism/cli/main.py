@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from newsprism.cli import analyze_cmd, articles_cmd, demo_cmd, eval_cmd, ingest_cmd, serve_cmd, stories_cmd
+from newsprism.cli.common import store_setup_errors
 
 app = typer.Typer(
     name="newsprism",
@@ -52,4 +53,5 @@ app.add_typer(serve_cmd.app, name="tokens")
 
 def run() -> None:
     """Console-script entry point."""
-    app(prog_name="newsprism")
+    with store_setup_errors():
+        app(prog_name="newsprism")

@@ -1,5 +1,5 @@
 """Storage: SQLAlchemy Core over SQLite (default) or PostgreSQL."""
 
-from newsprism.store.store import AddResult, AddStatus, Store, database_url, make_engine
+from newsprism.store.store import AddResult, AddStatus, Store, StoreOpenError, database_url, make_engine
 
-__all__ = ["AddResult", "AddStatus", "Store", "database_url", "make_engine"]
+__all__ = ["AddResult", "AddStatus", "Store", "StoreOpenError", "database_url", "make_engine"]

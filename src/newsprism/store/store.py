@@ -4,16 +4,17 @@ Concurrency: one writer at a time on both backends (SQLite's write lock taken by
 IMMEDIATE``; a PostgreSQL advisory lock), taken before a writer reads what exists, so two
 processes ingesting overlapping batches never store an article twice. Plain reads take no lock.
 
-Time zones: ``published`` is stored as a UTC instant plus the UTC offset it was given in, so an
-aware datetime comes back as the same instant in the same offset on SQLite and PostgreSQL. A
-naive ``published`` (a date without a zone, as many pages give) means "wall-clock time, zone
-unknown": it is stored as that wall-clock time (it sorts as if it were UTC) and comes back naive,
-unchanged. ``ingested_at`` is always an aware UTC instant; a naive value given is taken as UTC.
+Time zones: every datetime is an aware instant (``newsprism.model.utc_instant``). ``published`` is
+stored as a UTC instant plus the UTC offset it was given in, so it comes back as the same instant
+in the same offset on SQLite and PostgreSQL; a value given without a zone was taken as UTC when
+the article was built, so it comes back as UTC (as do rows written before this rule with a NULL
+offset, which came back naive then). ``ingested_at`` is always an aware UTC instant.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,9 +23,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from newsprism.model import Article, Span
+from newsprism.model import Article, Span, utc_instant
 from newsprism.store.migrations import (
     LOCK_TIMEOUT_MS,
     SQLITE_BEGIN_OPTION,
@@ -53,6 +55,33 @@ class AddResult:
 
     def count(self, status: AddStatus) -> int:
         return sum(1 for s, _ in self.statuses if s == status)
+
+
+class StoreOpenError(RuntimeError):
+    """The store named could not be opened: ``url`` (password masked) and the ``reason``."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
+
+
+def masked_url(url: str) -> str:
+    """``url`` as safe to print: any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not parseable as a URL: mask anything between ':' and '@' ourselves
+        return re.sub(r"(//[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def _open_reason(exc: Exception) -> str:
+    """The driver's own words for why a store did not open, on one line, without SQL or links."""
+    if isinstance(exc, NoSuchModuleError):
+        return f"unknown database dialect ({exc})"
+    if isinstance(exc, ImportError):
+        return f"its database driver is not installed ({exc})"
+    inner = getattr(exc, "orig", None) or exc
+    text = " ".join(str(inner).split())
+    return f"{type(inner).__name__}: {text}" if text else type(inner).__name__
 
 
 def database_url(db: str | os.PathLike[str] | None) -> str:
@@ -105,22 +134,16 @@ def make_engine(db: str | os.PathLike[str] | None) -> Engine:
 def _published_out(value: datetime | None, offset: int | None) -> datetime | None:
     if value is None:
         return None
-    if offset is None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value.astimezone(timezone(timedelta(seconds=offset)))
+    # A NULL offset is a value given without a zone, taken as UTC (older stores returned it naive,
+    # and naive and aware values in one story crashed every later ingest).
+    return value.astimezone(UTC if offset is None else timezone(timedelta(seconds=offset)))
 
 
 def _published_in(value: datetime | None) -> tuple[datetime | None, int | None]:
     if value is None:
         return None, None
-    offset = value.utcoffset() if value.tzinfo is not None else None
-    if offset is None:
-        return value.replace(tzinfo=UTC), None
-    return value, int(offset.total_seconds())
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None and value.utcoffset() is not None else value.replace(tzinfo=UTC)
+    value = utc_instant(value)  # an attribute set after the Article was built may still be naive
+    return value, int(value.utcoffset().total_seconds())
 
 
 def _row_to_article(row) -> Article:  # noqa: ANN001 - a SQLAlchemy Row
@@ -186,10 +209,20 @@ class Store:
 
     @classmethod
     def open(cls, db: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True) -> Store:
-        store = cls(make_engine(db))
-        if migrate_schema:
-            migrate(store.engine)
-        return store
+        """Open (and bring up to date) the store; ``StoreOpenError`` says why one cannot be."""
+        url = database_url(db)
+        engine = None
+        try:
+            engine = make_engine(url)
+            if migrate_schema:
+                migrate(engine)
+            else:  # still connect once, so a bad URL fails here and not mid-command
+                engine.connect().close()
+        except (SQLAlchemyError, OSError, ImportError) as exc:
+            if engine is not None:
+                engine.dispose()
+            raise StoreOpenError(masked_url(url), _open_reason(exc)) from exc
+        return cls(engine)
 
     @property
     def dialect(self) -> str:
@@ -239,7 +272,7 @@ class Store:
             key = article.identity_key
             previous = latest.get(key) if key else None
             stored = article.with_updates(
-                ingested_at=_aware(article.ingested_at or now),
+                ingested_at=utc_instant(article.ingested_at) or now,
                 revision_of=previous[0] if previous else None,
                 revision=previous[1] + 1 if previous else 1,
             )
@@ -285,11 +318,13 @@ class Store:
             query = select(articles).where(articles.c.id >= prefix, articles.c.id < prefix + "g").limit(2)
         return [r for r in conn.execute(query) if r.id.startswith(prefix)]
 
-    def get_articles(self, ids: Iterable[str]) -> list[Article]:
-        """The stored articles among ``ids``, in the order asked."""
+    def get_articles(self, ids: Iterable[str], conn: Connection | None = None) -> list[Article]:
+        """The stored articles among ``ids``, in the order asked (read in ``conn`` when given)."""
         ids = list(ids)
-        with self.engine.connect() as conn:
-            by_id = _existing(conn, list(dict.fromkeys(ids)))
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.get_articles(ids, own)
+        by_id = _existing(conn, list(dict.fromkeys(ids)))
         return [by_id[i] for i in ids if i in by_id]
 
     def iter_articles(self, *, after_seq: int = 0, batch_size: int = 500) -> Iterator[Article]:

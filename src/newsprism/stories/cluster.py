@@ -8,6 +8,7 @@ counting pairs that were never candidates as unrelated (score 0), which makes it
 
 from __future__ import annotations
 
+import functools
 import heapq
 from dataclasses import dataclass
 
@@ -40,8 +41,7 @@ class Graph:
 class Sketcher:
     """Dense sketches whose dot product approximates the pair score without its time term.
 
-    The random projections are seeded, so sketches from different runs agree without a refit; build one
-    ``Sketcher`` per index or run (making the projection matrices costs tens of milliseconds).
+    The random projections are seeded, so sketches from different runs agree without a refit.
     """
 
     def __init__(self, options: StoryOptions):
@@ -50,8 +50,12 @@ class Sketcher:
         self._names = self._projection(N_NAME_FEATURES, SKETCH_NAME_DIMS)
 
     @staticmethod
+    @functools.cache
     def _projection(n_features: int, dims: int) -> sparse.csr_matrix:
-        """The (n_features, dims) projection matrix, transposed once here rather than on every call."""
+        """The (n_features, dims) projection matrix, transposed once here rather than on every call.
+
+        Made once per process (seeded, so always the same; read-only once made): making it takes
+        ~0.2 s, and every ingest and API write opens a story index."""
         proj = SparseRandomProjection(n_components=dims, dense_output=True, random_state=20250426)
         proj.fit(sparse.csr_matrix((1, n_features), dtype=np.float32))
         return sparse.csr_matrix(proj.components_.T, dtype=np.float32)

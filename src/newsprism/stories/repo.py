@@ -1,9 +1,17 @@
-"""Stories in the store: batch rebuild with stable ids, incremental add, and the read side (list/show)."""
+"""Stories in the store: batch rebuild with stable ids, incremental add, and the read side (list/show).
+
+Any number of processes may add stories to one store at once. Every write runs in the store's write
+transaction (one writer at a time) and stamps the stories it touches with the next ``rev``; before
+placing articles a writer loads the stories changed since its last look (``rev`` above the last it
+saw), or everything after a rebuild, so it scores against what every writer stored. A rebuild
+clusters a snapshot without the lock and, under it, places the articles stored since the snapshot
+incrementally, so no article loses its story to a rebuild running beside an ingest.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +23,7 @@ from sqlalchemy.engine import Connection
 from newsprism.model import Article
 from newsprism.reuse.tables import reuse_pairs
 from newsprism.store import Store
+from newsprism.store.tables import articles as articles_table
 from newsprism.stories.cluster import SKETCH_NAME_DIMS, SKETCH_TEXT_DIMS
 from newsprism.stories.engine import Clustering, cluster_articles, lead_embeddings
 from newsprism.stories.features import Idf, featurize, lead_of
@@ -54,6 +63,50 @@ def _save_state(conn: Connection, idf: Idf, emb_dims: int) -> None:
     )
 
 
+def _next_rev(conn: Connection) -> int:
+    """The ``rev`` this write transaction stamps on the stories it changes (under the write lock)."""
+    return conn.execute(select(func.coalesce(func.max(stories.c.rev), 0))).scalar_one() + 1
+
+
+def _state_token(conn: Connection) -> datetime | None:
+    """When the features were last fitted (a rebuild); ``None`` before the first one."""
+    return conn.execute(select(story_state.c.updated_at).where(story_state.c.key == STATE_KEY)).scalar()
+
+
+def _story_of(conn: Connection, ids: list[str], chunk: int = 500) -> dict[str, str]:
+    """article id -> story id, for those of ``ids`` that have a story."""
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), chunk):
+        query = select(story_members.c.article_id, story_members.c.story_id)
+        out.update(conn.execute(query.where(story_members.c.article_id.in_(ids[i : i + chunk]))).all())
+    return out
+
+
+def _fresh_namer(taken: set[str]) -> Callable[[Sequence[str]], str]:
+    """Names for a rebuild's new clusters: after their first article, never an id that an old story
+    (possibly the heir of another cluster) or an earlier new cluster holds, or two clusters would
+    share one id and one story row."""
+
+    def name(members: Sequence[str]) -> str:
+        first, attempt = min(members), 0
+        while story_id(first, attempt) in taken:
+            attempt += 1
+        taken.add(story_id(first, attempt))
+        return story_id(first, attempt)
+
+    return name
+
+
+def _free_story_id(conn: Connection, article_id: str) -> str:
+    """The id a story opened by ``article_id`` gets: its own name unless a story holds it already."""
+    attempt = 0
+    while True:
+        sid = story_id(article_id, attempt)
+        if conn.execute(select(stories.c.id).where(stories.c.id == sid)).first() is None:
+            return sid
+        attempt += 1
+
+
 def _load_state(conn: Connection) -> tuple[Idf, int] | None:
     row = conn.execute(select(story_state.c.value).where(story_state.c.key == STATE_KEY)).first()
     if row is None:
@@ -72,6 +125,8 @@ class StoryStore:
         self.embedder = embedder
         self._index: StoryIndex | None = None
         self._idf: Idf | None = None
+        self._token: datetime | None = None  # the state (features) the index was loaded with
+        self._rev = 0  # the highest story ``rev`` the index reflects
 
     # -- batch ------------------------------------------------------------------------------
 
@@ -90,35 +145,47 @@ class StoryStore:
         return self.save_clustering(articles, clustering)
 
     def save_clustering(self, articles: list[Article], clustering: Clustering) -> RebuildReport:
-        """Store a clustering of all stored ``articles``, reconciling ids with the previous one."""
+        """Store a clustering of all stored ``articles``, reconciling ids with the previous one.
+
+        Articles stored since ``articles`` was read (by a writer running beside this) are placed
+        incrementally in the same transaction, so every stored article has a story afterwards."""
         groups: dict[int, list[int]] = {}
         for i, label in enumerate(clustering.labels.tolist()):
             groups.setdefault(label, []).append(i)
         rows = list(groups.values())
         clusters = [[articles[i].id for i in r] for r in rows]
-        with self.store.transaction() as conn:
-            old = {r.article_id: r.story_id for r in conn.execute(select(story_members))}
-            rec = reconcile(clusters, old, lambda members: story_id(min(members)))
-            self._write_rebuild(conn, articles, clustering, rows, rec.ids)
-            for sid, status in rec.retired.items():
-                conn.execute(
-                    update(stories)
-                    .where(stories.c.id == sid)
-                    .values(status=status, n_articles=0, updated_at=datetime.now(UTC))
-                )
-            self._write_events(conn, rec.events)
-            _save_state(conn, clustering.idf, clustering.feats.embeddings.shape[1])
-        self._index, self._idf = None, None
+        try:
+            with self.store.transaction() as conn:
+                rev = _next_rev(conn)
+                old = {r.article_id: r.story_id for r in conn.execute(select(story_members))}
+                rec = reconcile(clusters, old, _fresh_namer(set(old.values())))
+                self._write_rebuild(conn, (articles, clustering, rows, rec.ids), rev)
+                for sid, status in rec.retired.items():
+                    conn.execute(
+                        update(stories)
+                        .where(stories.c.id == sid)
+                        .values(status=status, n_articles=0, updated_at=datetime.now(UTC), rev=rev)
+                    )
+                self._write_events(conn, rec.events)
+                _save_state(conn, clustering.idf, clustering.feats.embeddings.shape[1])
+                self._place_late(conn, {a.id for a in articles})
+        finally:
+            self._index = None  # loaded again, with the new features, on the next add
         return RebuildReport(len(articles), len(rows), rec.events)
+
+    def _place_late(self, conn: Connection, snapshot: set[str]) -> None:
+        late_ids = [i for i in conn.execute(select(articles_table.c.id)).scalars() if i not in snapshot]
+        if late_ids:
+            late = self.store.get_articles(late_ids, conn)
+            self._place(conn, late, lead_embeddings(late, self.embedder, self.options))
 
     def _write_rebuild(
         self,
         conn: Connection,
-        articles: list[Article],
-        clustering: Clustering,
-        rows: list[list[int]],
-        ids: list[str],
+        plan: tuple[list[Article], Clustering, list[list[int]], list[str]],
+        rev: int,
     ) -> None:
+        articles, clustering, rows, ids = plan
         now = datetime.now(UTC)
         index = StoryIndex(self.options, 1, clustering.feats.embeddings.shape[1])
         sketches = index.sketcher(clustering.feats)
@@ -137,6 +204,7 @@ class StoryStore:
                 first_published=_when(profile.t_min),
                 last_published=_when(profile.t_max),
                 profile=profile.to_bytes(sketches[members].sum(axis=0)),
+                rev=rev,
             )
             if sid in existing:
                 conn.execute(update(stories).where(stories.c.id == sid).values(**values))
@@ -175,22 +243,31 @@ class StoryStore:
     # -- incremental ------------------------------------------------------------------------
 
     def load_index(self) -> StoryIndex | None:
-        """The centroids of all active stories, loaded once; ``None`` before the first rebuild."""
-        if self._index is not None:
-            return self._index
+        """The centroids of all active stories as stored now; ``None`` before the first rebuild."""
         with self.store.engine.connect() as conn:
-            state = _load_state(conn)
-            if state is None:
-                return None
-            self._idf, emb_dims = state
-            index = StoryIndex(self.options, emb_dims + SKETCH_TEXT_DIMS + SKETCH_NAME_DIMS, emb_dims)
-            query = select(stories.c.id, stories.c.n_articles, stories.c.profile).where(
-                stories.c.status == "active"
-            )
-            for row in conn.execute(query):
+            return self._sync(conn)
+
+    def _sync(self, conn: Connection) -> StoryIndex | None:
+        """Bring the in-memory centroids up to date with what every writer stored: everything
+        when the features changed (a rebuild), else only the stories changed since the last sync."""
+        token = _state_token(conn)
+        if token is None:
+            self._index = None
+            return None
+        if self._index is None or token != self._token:
+            # -1: every row, including those of stores older than ``rev`` (all 0 there).
+            self._index, self._rev = None, -1
+            self._idf, emb_dims = _load_state(conn)
+            self._index = StoryIndex(self.options, emb_dims + SKETCH_TEXT_DIMS + SKETCH_NAME_DIMS, emb_dims)
+            self._token = token
+        query = select(stories.c.id, stories.c.status, stories.c.n_articles, stories.c.profile, stories.c.rev)
+        for row in conn.execute(query.where(stories.c.rev > self._rev).order_by(stories.c.rev)):
+            if row.status == "active" and row.profile is not None:
                 profile, sketch_sum = Profile.from_bytes(row.profile)
-                index.put(row.id, profile, sketch_sum, row.n_articles)
-        self._index = index
+                self._index.put(row.id, profile, sketch_sum, row.n_articles)
+            elif row.id in self._index.pos:
+                self._index.drop(row.id)
+            self._rev = row.rev
         return self._index
 
     def add(self, articles: Sequence[Article]) -> list[Assignment]:
@@ -202,33 +279,57 @@ class StoryStore:
         articles = list(articles)
         if not articles:
             return []
-        index = self.load_index()
-        if index is None:
-            self.rebuild()
-            with self.store.engine.connect() as conn:
-                got = dict(conn.execute(select(story_members.c.article_id, story_members.c.story_id)).all())
-            return [Assignment(got[a.id], None, opened=False) for a in articles if a.id in got]
         with self.store.engine.connect() as conn:
-            known = dict(
-                conn.execute(
-                    select(story_members.c.article_id, story_members.c.story_id).where(
-                        story_members.c.article_id.in_([a.id for a in articles])
-                    )
-                ).all()
-            )
-        fresh = [a for a in articles if a.id not in known]
-        embeddings = lead_embeddings(fresh, self.embedder, self.options)
-        feats, _ = featurize(fresh, embeddings, self._idf)
-        placed: dict[str, Assignment] = {}
-        with self.store.transaction() as conn:
-            for row, article in enumerate(fresh):
-                assignment = index.add(story_id(article.id), feats, row)
-                self._write_assignment(conn, index, article, assignment)
-                placed[article.id] = assignment
-        # An article seen before keeps its story (a re-ingest is not new evidence).
-        return [placed.get(a.id) or Assignment(known[a.id], None, opened=False) for a in articles]
+            built = _state_token(conn) is not None
+        if not built:
+            self.rebuild()
+            return self._assignments(articles, {})
+        # Outside the lock: with an embedder this is the slow part, and it needs no stored state.
+        embeddings = lead_embeddings(articles, self.embedder, self.options)
+        try:
+            with self.store.transaction() as conn:
+                placed = self._place(conn, articles, embeddings)
+        except BaseException:
+            self._index = None  # it may hold placements that were rolled back
+            raise
+        return self._assignments(articles, placed)
 
-    def _write_assignment(self, conn: Connection, index: StoryIndex, article: Article, a: Assignment) -> None:
+    def _assignments(self, articles: list[Article], placed: dict[str, Assignment]) -> list[Assignment]:
+        # An article seen before keeps its story (a re-ingest is not new evidence).
+        with self.store.engine.connect() as conn:
+            known = _story_of(conn, [a.id for a in articles if a.id not in placed])
+        return [
+            placed.get(a.id) or Assignment(known[a.id], None, opened=False)
+            for a in articles
+            if a.id in placed or a.id in known
+        ]
+
+    def _place(
+        self, conn: Connection, articles: list[Article], embeddings: np.ndarray
+    ) -> dict[str, Assignment]:
+        """Assign the ``articles`` that have no story yet, inside the write transaction ``conn``."""
+        index = self._sync(conn)
+        if index is None:
+            raise RuntimeError("stories have not been built in this store")
+        known = _story_of(conn, [a.id for a in articles])
+        rows = [i for i, a in enumerate(articles) if a.id not in known]
+        if not rows:
+            return {}
+        fresh = [articles[i] for i in rows]
+        feats, _ = featurize(fresh, embeddings[rows], self._idf)
+        rev = _next_rev(conn)
+        placed: dict[str, Assignment] = {}
+        for row, article in enumerate(fresh):
+            assignment = index.add(_free_story_id(conn, article.id), feats, row)
+            self._write_assignment(conn, (index, article, assignment), rev)
+            placed[article.id] = assignment
+        self._rev = rev
+        return placed
+
+    def _write_assignment(
+        self, conn: Connection, placement: tuple[StoryIndex, Article, Assignment], rev: int
+    ) -> None:
+        index, article, a = placement
         now = datetime.now(UTC)
         profile, sketch_sum, n = index.profile_of(a.story_id)
         values = dict(
@@ -237,6 +338,7 @@ class StoryStore:
             profile=profile.to_bytes(sketch_sum),
             first_published=_when(profile.t_min),
             last_published=_when(profile.t_max),
+            rev=rev,
         )
         if a.opened:
             label = article.title or lead_of(article) or "(no text)"
@@ -261,7 +363,7 @@ class StoryStore:
             conn.execute(
                 update(stories)
                 .where(stories.c.id.in_(a.merged))
-                .values(status="merged", n_articles=0, updated_at=now)
+                .values(status="merged", n_articles=0, updated_at=now, rev=rev)
             )
             self._write_events(
                 conn,

@@ -17,9 +17,13 @@ from newsprism.stories.features import lead_of, names_of
 LABEL_MAX_CHARS = 140
 
 
-def story_id(first_article_id: str) -> str:
-    """A story is named after the article that opened it, so the id survives re-runs and restarts."""
-    return "s" + hashlib.sha256(f"story\x1f{first_article_id}".encode()).hexdigest()[:12]
+def story_id(first_article_id: str, attempt: int = 0) -> str:
+    """A story is named after the article that opened it, so the id survives re-runs and restarts.
+
+    ``attempt`` > 0 names it again when that id is already taken (a rebuild beside an ingest can
+    give a cluster the name of an article it later loses); still the same for the same store."""
+    basis = f"story\x1f{first_article_id}" + (f"\x1f{attempt}" if attempt else "")
+    return "s" + hashlib.sha256(basis.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)

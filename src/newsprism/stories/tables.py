@@ -3,7 +3,6 @@
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -15,6 +14,7 @@ from sqlalchemy import (
 )
 
 from newsprism.store.meta import metadata
+from newsprism.store.tables import UTCDateTime
 
 stories = Table(
     "stories",
@@ -22,15 +22,19 @@ stories = Table(
     Column("id", String(32), primary_key=True),
     Column("label", Text, nullable=False),
     Column("n_articles", Integer, nullable=False),
-    Column("first_published", DateTime(timezone=True)),
-    Column("last_published", DateTime(timezone=True)),
+    Column("first_published", UTCDateTime),
+    Column("last_published", UTCDateTime),
     # "active", or "merged" / "split" once its articles went to other stories (see story_events).
     Column("status", String(20), nullable=False, default="active"),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
     # Centroid sums (sketch, text and name profiles) so a new article is scored without a rescan.
     Column("profile", LargeBinary),
+    # The write transaction that last changed the row (a store-wide counter taken under the write
+    # lock): a writer catches up on other writers' changes by reading the rows above its last rev.
+    Column("rev", Integer, nullable=False, server_default="0"),
     Index("ix_stories_status", "status"),
+    Index("ix_stories_rev", "rev"),
 )
 
 story_members = Table(
@@ -38,7 +42,7 @@ story_members = Table(
     metadata,
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("story_id", String(32), ForeignKey("stories.id"), nullable=False),
-    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
     Column("how", String(20), nullable=False),  # "batch" or "incremental"
     Column("score", Float),  # mean pair score with the story when it joined incrementally
     Index("ix_story_members_story_id", "story_id"),
@@ -48,7 +52,7 @@ story_events = Table(
     "story_events",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Column("kind", String(20), nullable=False),  # "merge" or "split"
     Column("from_ids", JSON, nullable=False),
     Column("to_ids", JSON, nullable=False),
@@ -61,5 +65,5 @@ story_state = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", LargeBinary, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -49,8 +49,9 @@ class IngestOut(BaseModel):
     revision: int
     failed: int
     article_ids: list[str]
-    articles: list[dict[str, Any]]
+    articles: list[dict[str, Any]]  # each with "link": "linked" or "pending" (stored, not yet linked)
     errors: list[dict[str, Any]]
+    link_errors: list[dict[str, Any]] = []
 
 
 class ArticleIn(BaseModel):

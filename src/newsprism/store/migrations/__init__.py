@@ -17,6 +17,7 @@ from types import ModuleType
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 # Kept off the shared metadata: it must exist before any migration runs.
 _bookkeeping = MetaData()
@@ -42,13 +43,55 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     SQLite: ``BEGIN IMMEDIATE`` takes the database write lock before anything is read, so a
     writer never decides on data another writer is about to change. PostgreSQL: a
     transaction-scoped advisory lock gives the same one-writer rule; reads never wait for it.
+
+    A writer waits ``LOCK_TIMEOUT_MS`` at a time, and waits again as long as other writers are
+    getting through meanwhile: with many writers queued the wait can be long, but it fails only
+    when the lock's holder is stuck (a whole round without another writer finishing).
     """
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-        with conn.begin():
-            lock_for_write(conn)
+        with _locked(conn):
             yield conn
+
+
+@contextmanager
+def _locked(conn: Connection) -> Iterator[None]:
+    while True:
+        mark = _writers_mark(conn)
+        try:
+            tx = conn.begin()  # SQLite: BEGIN IMMEDIATE, which waits for the lock
+            try:
+                lock_for_write(conn)
+            except BaseException:
+                tx.rollback()
+                raise
+            break
+        except OperationalError as exc:
+            if not _lock_wait_failed(exc) or _writers_mark(conn) == mark:
+                raise
+    with tx:
+        yield
+
+
+def _lock_wait_failed(exc: OperationalError) -> bool:
+    words = str(exc.orig).lower()
+    return "database is locked" in words or "lock timeout" in words
+
+
+def _writers_mark(conn: Connection) -> object:
+    """Something that changes when another writer gets through: SQLite's ``data_version`` (it
+    moves when another connection commits), or who holds the PostgreSQL advisory lock."""
+    if conn.dialect.name == "sqlite":
+        return conn.connection.dbapi_connection.execute("PRAGMA data_version").fetchone()[0]
+    holder = conn.execute(
+        text("SELECT l.pid, a.xact_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+             "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi AND l.objid = :lo "
+             "AND l.objsubid = 1"),
+        {"hi": WRITE_LOCK_KEY >> 32, "lo": WRITE_LOCK_KEY & 0xFFFFFFFF},
+    ).first()
+    conn.rollback()  # the query opened a transaction; the lock is taken in a fresh one
+    return tuple(holder) if holder else None
 
 
 def lock_for_write(conn: Connection) -> None:
