@@ -126,8 +126,9 @@ def test_quote_wording_ignores_spelling_but_not_words():
     from newsprism.claims.model import Quote
 
     def quoted(cid, art, words):
-        text = f"“{words}” he said"
-        return claim(cid, art, text, quotes=(Quote(Span(1, 1 + len(words)), words, "he"),))
+        text = f"“{words}” Putin said"
+        putin = Attribution("Putin", "person", "asserts", "said", Span(0, 1), Span(1, 2), "Russia", "putin")
+        return claim(cid, art, text, putin, quotes=(Quote(Span(1, 1 + len(words)), words, "Putin"),))
 
     same = run(
         [
@@ -135,7 +136,7 @@ def test_quote_wording_ignores_spelling_but_not_words():
             quoted("b:0", "b", "the defensive operation continues in certain areas of defence"),
         ]
     )
-    assert same[0].label == "corroborated"
+    assert same[0].label == "single-origin" and same[0].origin == "Putin"  # two outlets, one speaker
     # Two translations of one statement: a wording note, never a conflict.
     reworded = run(
         [
@@ -143,7 +144,7 @@ def test_quote_wording_ignores_spelling_but_not_words():
             quoted("b:0", "b", "the full defeat of the enemy creates conditions"),
         ]
     )
-    assert [v.label for v in reworded] == ["corroborated", "wording"]
+    assert [v.label for v in reworded] == ["single-origin", "wording"]
     # A negation or a figure that differs changes what was said.
     changed = run(
         [

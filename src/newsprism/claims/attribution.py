@@ -45,10 +45,16 @@ APPOSITIVE_RESPONSE = re.compile(
 )
 _TRAILING_ADVERBS = re.compile(
     r"(?:\s+(?:also|later|previously|initially|immediately|however|meanwhile|had|has|have|all|both|"
-    r"then|now|again|earlier|quickly|swiftly|repeatedly|publicly|officially|reportedly|separately|too))+\s*$",
+    r"then|now|again|earlier|further|still|even|once|quickly|swiftly|repeatedly|publicly|officially|reportedly|"
+    r"separately|too|"
+    r"[a-z]{3,}ly))+\s*$",
     re.IGNORECASE,
 )
-_LEADING_JUNK = re.compile(r"^\s*(?:and|but|while|as|so|then|however|meanwhile)\s+", re.IGNORECASE)
+_LEADING_JUNK = re.compile(
+    r"^\s*(?:and|but|while|as|so|then|however|meanwhile|although|though|because|after|before|when|if|since|"
+    r"until|once)\s+",
+    re.IGNORECASE,
+)
 _PREPOSITIONS = frozenset(
     "in on at during after before via through from with for by over across under".split()
 )

@@ -255,10 +255,15 @@ def _quotes(
     return tuple(out)
 
 
+# Claims an anaphoric denial ("dismissed the statement as false") may answer, nearest first. Five
+# reach back past a quote or two to the lead claim that other outlets' denials answer.
+MAX_RESPONSE_TARGETS = 5
+
+
 def _response_targets(ctx: _Context, attribution: Attribution, sentence_index: int, window: int) -> list[str]:
     out = []
     for c in reversed(ctx.claims):
-        if sentence_index - c.sentence_index > window or len(out) >= 3:
+        if sentence_index - c.sentence_index > window or len(out) >= MAX_RESPONSE_TARGETS:
             break
         if c.response_to or c.attribution.is_outlet or c.attribution.stance in ("denies", "disputes"):
             continue

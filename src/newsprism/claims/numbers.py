@@ -52,6 +52,10 @@ SCALES = {
 # widest ordinary reading, since a vague word beside an exact count is looseness, not a second account:
 # reports say "several" of what another counts as two.
 VAGUE = {
+    "tens of thousands": (10_000, 99_999),
+    "hundreds of thousands": (100_000, 999_999),
+    "tens of millions": (1e7, 9.99e7),
+    "hundreds of millions": (1e8, 9.99e8),
     "dozens": (24, 99),
     "scores": (40, 99),
     "hundreds": (200, 999),

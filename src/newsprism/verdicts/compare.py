@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, Quantity, TimeRef
+from newsprism.claims.numbers import CARDINAL_WORDS
 from newsprism.claims.quantities import BOUND_QUALIFIERS
 from newsprism.model import Span
 from newsprism.verdicts.judges.lexicon import ANTONYMS, NEGATIONS
@@ -87,11 +88,16 @@ def _content_text(c: Claim) -> str:
     return c.text[c.content_span.start - c.span.start : c.content_span.end - c.span.start] or c.text
 
 
+_AGE = re.compile(r"\d+\s*-?\s*years?\s*-?\s*old|\baged?\s+\d", re.IGNORECASE)
+
+
 def quantity_kind(q: Quantity) -> str | None:
     """What a quantity measures: a count of a head noun, or a dimension (per head when it has one,
     so "a 30-mile chase" and "50 miles north" are not the same measure)."""
     if q.head in _TIME_ZONES:
         return None  # "0300 GMT" is a clock time, not a count of GMTs
+    if _AGE.search(q.text):
+        return "age"  # "a 12-year-old" is someone's age, not a duration of twelve years
     if q.dimension == "count":
         return f"count:{q.head}" if q.head else None
     return f"{q.dimension}:{q.head}" if q.head else q.dimension
@@ -206,10 +212,64 @@ def frame(c: Claim, q: Quantity) -> frozenset[str]:
     )
 
 
+# What happened to what a figure counts, in the words news uses for it: five people "killed" and
+# three people "injured" are two facts, "killed" and "died" one.
+_OUTCOMES = {
+    "dead": "kill die dying dead death fatal fatalit perish lost live",
+    "hurt": "injur wound hurt hospital treated",
+    "held": "arrest detain custody charged",
+    "moved": "evacuat fled flee displac homeless shelter left",
+    "shot": "shot shoot gunned",
+    "living": "home inhabit resident population town city village",
+    "missing": "missing unaccounted",
+    "rescued": "rescu saved pulled lifted",
+}
+_OUTCOME_OF = {stem: kind for kind, stems in _OUTCOMES.items() for stem in stems.split()}
+
+
+def outcome(c: Claim, q: Quantity) -> str | None:
+    """The kind of outcome nearest a figure ("killing four people" -> dead), if the words say one."""
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    before = c.text[:rel_start].lower().split()[-3:]
+    after = c.text[rel_end:].lower().split()[:4]
+    for word in [*after, *reversed(before)]:
+        for stem, kind in _OUTCOME_OF.items():
+            if word.startswith(stem):
+                return kind
+    return None
+
+
+# Words that scope a figure to part of a whole or another period: two figures scoped differently
+# count different things ("blocked six shots" in the game vs "two shots" during the run).
+_SCOPE_WORDS = frozenset(
+    "first last career all-time season total previous during since another additional other remaining alone "
+    "only needed need needs would could might better worse higher lower".split()
+)
+# A claim about part of the whole ("during the deciding run", "in the second half", "since October")
+# counts something else than one about all of it.
+_CLAIM_SCOPE = re.compile(r"\b(?:during|since|so far|in the (?:first|second) half|in his last|alone)\b", re.I)
+# After a figure these make it an offset from another time ("nine days before the inauguration").
+_OFFSET_WORDS = frozenset("before after ago later earlier".split())
+
+
+def _scope(c: Claim, q: Quantity) -> frozenset[str]:
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    before = [w.strip(".,;:()'\"") for w in c.text[:rel_start].lower().split()[-5:]]
+    after = [w.strip(".,;:()'\"") for w in c.text[rel_end:].lower().split()[:3]]
+    return frozenset(before + after + list(q.qualifiers)) & _SCOPE_WORDS | frozenset(after) & _OFFSET_WORDS
+
+
 def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
     """Do two figures of one kind say the same thing happened? "killing four people" and "led over
     14,000 people to take shelter" count people, but not the same people; "rose 4.5 metres above its
     normal level" and "climbed 5.4 metres above its usual level" measure one rise."""
+    oa, ob = outcome(a, qa), outcome(b, qb)
+    if oa and ob and oa != ob:
+        return False
+    if _scope(a, qa) != _scope(b, qb):
+        return False  # "his first 17 passes" vs "34 passes"; "career points" vs "points"
+    if bool(_CLAIM_SCOPE.search(a.text)) != bool(_CLAIM_SCOPE.search(b.text)):
+        return False
     fa, fb = frame(a, qa), frame(b, qb)
     shared = fa & fb
     return bool(shared) and len(shared) / min(len(fa), len(fb)) >= FRAME_MIN_SHARED
@@ -239,6 +299,8 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
             continue
         if residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
             continue
+        if kind == "age" and not _same_person_named(a, b):
+            continue  # "the 66-year-old" and "the 36-year-old" are two people until a name says otherwise
         out.append(
             Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
         )
@@ -246,9 +308,44 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         return []
     if out and _overlap_ratio(_content_words(a), _content_words(b)) < NUMERIC_MIN_OVERLAP:
         return []
-    if out and (unknown_subject(a) or unknown_subject(b) or different_people(a, b)):
+    if out and not about_the_same(a, b):
         return []
-    return out
+    return [d for d in out if not (_fraction_part(a, d.a) or _fraction_part(b, d.b))]
+
+
+def about_the_same(a: Claim, b: Claim) -> bool:
+    """Both claims name their subject, and no person, body or place tells them apart."""
+    if unknown_subject(a) or unknown_subject(b):
+        return False
+    return not (different_subjects(a, b) or different_places(a, b))
+
+
+def same_measure(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """Two figures that report one thing: the same frame, subject and place (values aside)."""
+    return same_frame(a, qa, b, qb) and about_the_same(a, b)
+
+
+def _fraction_part(c: Claim, v: SlotValue) -> bool:
+    """A figure that is half of a written fraction ("4 1/2 hours", "41 / 2 months"), or another
+    figure restated in brackets ("110 billion euros ($143 billion)"): not a value of its own."""
+    rel_start, rel_end = v.span.start - c.span.start, v.span.end - c.span.start
+    before, after = c.text[:rel_start], c.text[rel_end:]
+    if re.match(r"\s*/\s*\d", after) or re.search(r"\d\s*/\s*$", before):
+        return True
+    return bool(re.search(r"\d[^()]{0,20}\(\s*[$€£]?\s*$", before))
+
+
+def _same_person_named(a: Claim, b: Claim) -> bool:
+    pa = {e.key for e in a.entities if e.label == "PERSON"}
+    return bool(pa & {e.key for e in b.entities if e.label == "PERSON"})
+
+
+def different_places(a: Claim, b: Claim) -> bool:
+    """Both claims say where, and name no place in common: "10 houses damaged in Takengon" and
+    "1,500 houses damaged in Central Aceh district" count different areas."""
+    pa = {w for e in a.places for w in e.key.split()}
+    pb = {w for e in b.places for w in e.key.split()}
+    return bool(pa and pb and not pa & pb)
 
 
 _PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its)\b", re.IGNORECASE)
@@ -260,12 +357,45 @@ def unknown_subject(c: Claim) -> bool:
     return bool(_PRONOUN_START.match(c.text))
 
 
-def different_people(a: Claim, b: Claim) -> bool:
-    """Both claims name people and share none: "Phillips had missed three games" and "Bush missed
-    four games" are two players' records, not one disputed figure."""
-    pa = {e.key for e in a.entities if e.label == "PERSON"}
-    pb = {e.key for e in b.entities if e.label == "PERSON"}
-    return bool(pa and pb and not pa & pb)
+# Two or more capitalised words opening a claim: a name ("Shy Ely scored"), where one capitalised
+# word may only be the sentence's first ("Starting at 8 p.m., ...").
+_LEAD_NAME = re.compile(r"^\W*((?:[A-Z][\w’'.-]+\s+){1,3}[A-Z][\w’'.-]+)(?=\s+[a-z])")
+# One capitalised word followed by a verb-like word: "Vaughn finished with 16 points".
+_LEAD_WORD = re.compile(r"^\W*([A-Z][a-z’'-]+)(?=\s+(?:[a-z]+(?:ed|s)|had|has|was|is|now|also|then)\b)")
+_NOT_NAMES = frozenset(
+    "the a an in on at after before soon starting when as by for with this that these those it he she they "
+    "we i there here his her its their our some many most all both each".split()
+)
+
+
+def _lead_name(c: Claim) -> frozenset[str]:
+    """The words of the name a claim opens with, its likely subject: a tagged entity starting the
+    claim, or a run of capitalised words."""
+    start = c.span.start + len(c.text) - len(c.text.lstrip(" \"“‘'"))
+    for e in c.entities:
+        if e.span.start == start and e.label in ("PERSON", "ORG", "NORP", "GPE"):
+            return frozenset(w.lower() for w in e.text.split())
+    m = _LEAD_NAME.match(c.text) or _LEAD_WORD.match(c.text)
+    if not m or m.group(1).split()[0].lower() in _NOT_NAMES:
+        return frozenset()
+    return frozenset(w.lower().strip(".’'") for w in m.group(1).split())
+
+
+def different_subjects(a: Claim, b: Claim) -> bool:
+    """The claims are about different people or bodies: both name people (or organisations) and share
+    none ("Phillips had missed three games" vs "Bush missed four games"; "the Red Sox offered $200
+    million" vs "the Nationals offered $160 million"), or both open with a name and the names differ
+    ("Ty Lawson added 16 points" vs "Shy Ely scored 23 points")."""
+    for labels in (("PERSON",), ("ORG",)):
+        ea = {e.key for e in a.entities if e.label in labels}
+        eb = {e.key for e in b.entities if e.label in labels}
+        if ea and eb and not ea & eb:
+            return True
+    la, lb = _lead_name(a), _lead_name(b)
+    if not (la and lb) or la & lb:
+        return False
+    # One claim may name the other's subject later ("Police said ..." vs "..., police said").
+    return not (la & set(_words(b.text)) or lb & set(_words(a.text)))
 
 
 def _overlap_ratio(a: frozenset[str], b: frozenset[str]) -> float:
@@ -278,7 +408,9 @@ def _overlap(x: TimeRef, y: TimeRef) -> bool:
 
 # Times precise enough to disagree: a year or a month alone is too often another event's ("convicted
 # in June 1998" vs "returned to prison in June 1999").
-_DAY_KINDS = frozenset({"date", "weekday", "relative"})
+# "yesterday" and "today" (kind "relative") name a day only against a publication date, which
+# copies and pages often lack or get wrong: never compared.
+_DAY_KINDS = frozenset({"date", "weekday"})
 TIME_MIN_RESIDUAL = 0.6
 
 
@@ -290,6 +422,13 @@ def time_differences(a: Claim, b: Claim) -> list[Difference]:
     if len(ta) != 1 or len(tb) != 1 or _overlap(ta[0], tb[0]):
         return []
     x, y = ta[0], tb[0]
+    if (x.key and x.key == y.key) or _words(x.text) == _words(y.text):
+        return []  # "Friday" in both: one day, read against two publication dates
+    if (
+        sum(_inside(t.span, a.content_span) for t in a.times) > 1
+        or sum(_inside(t.span, b.content_span) for t in b.times) > 1
+    ):
+        return []  # which of several times the other's answers is unknown
     if residual_agreement(a, x.text, b, y.text) < TIME_MIN_RESIDUAL:
         return []
     return [
@@ -355,10 +494,27 @@ def _alias(ea: dict[str, tuple[str, Span]], eb: dict[str, tuple[str, Span]]) -> 
 
 
 _FUNCTION_WORDS = frozenset("the a an of in on at to and that 0 00".split())
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+_NUMBER_OF = {
+    **{w: str(i) for i, w in enumerate(_ORDINALS, 1)},
+    **{f"{i}{suffix}": str(i) for i in range(1, 101) for suffix in ("st", "nd", "rd", "th")},
+    **{w: str(n) for w, n in CARDINAL_WORDS.items() if isinstance(n, int)},
+}
+
+
+_CONTRACTED_NOT = re.compile(r"n[’']t\b", re.IGNORECASE)
+# Emphasis built on a negative word that negates nothing: "nothing less than the future of Europe".
+_NOT_NEGATING = re.compile(r"\b(?:nothing|no|not)\s+(?:less|more)\s+than\b|\bnot\s+only\b", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
-    return "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    """Lower-case words; "wouldn't" is "would not", number words and ordinals are figures."""
+    text = _NOT_NEGATING.sub(" ", _CONTRACTED_NOT.sub(" not", text))
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    return [_NUMBER_OF.get(w, w) for w in words]
 
 
 def _near(x: str, y: str) -> bool:
@@ -395,6 +551,28 @@ def meaning_change(changes: list[tuple[str, str]]) -> str | None:
     return None
 
 
+QUOTE_MIN_WORDS = 6  # a shorter quoted phrase ("world's lightest") is a label, not a statement
+
+
+_NEGATION_MOVES = frozenset({"not", "do", "does", "did"})
+
+
+def _different_speakers(a: Claim, b: Claim) -> bool:
+    from newsprism.verdicts.sources import source_key
+
+    ka, kb = source_key(a), source_key(b)
+    return bool(ka and kb and ka != kb)
+
+
+def _one_speaker(a: Claim, b: Claim) -> bool:
+    """Both quotes are attributed, to the same source: only then is a reworded quote a conflict
+    (two unattributed passages in quote marks may be two different statements)."""
+    from newsprism.verdicts.sources import source_key
+
+    ka, kb = source_key(a), source_key(b)
+    return bool(ka and ka == kb)
+
+
 def quote_differences(a: Claim, b: Claim, low: float = 0.5) -> list[Difference]:
     """The same quote printed with different words (a retranslation, a paraphrase in quote marks).
     ``type`` is "quote wording" when the change alters the meaning, "wording" when it does not."""
@@ -403,16 +581,23 @@ def quote_differences(a: Claim, b: Claim, low: float = 0.5) -> list[Difference]:
         wa = _words(qa.text)
         for qb in b.quotes:
             wb = _words(qb.text)
-            if not wa or not wb:
+            if min(len(wa), len(wb)) < QUOTE_MIN_WORDS or min(len(wa), len(wb)) < 0.5 * max(len(wa), len(wb)):
                 continue
             na, nb = " ".join(wa), " ".join(wb)
             if na in nb or nb in na or SequenceMatcher(None, wa, wb, autojunk=False).ratio() < low:
                 continue
+            if _different_speakers(a, b):
+                continue  # two people saying similar things are two quotes, not one reworded
             changes = wording_changes(wa, wb)
+            if wa.count("not") == wb.count("not"):
+                # The negation moved, not added or dropped ("I didn't feel we were" / "I feel we
+                # weren't"): edits that only move it say the same thing.
+                changes = [(x, y) for x, y in changes if (set(x.split()) ^ set(y.split())) - _NEGATION_MOVES]
             if changes:
+                changed = meaning_change(changes) and _one_speaker(a, b)
                 out.append(
                     Difference(
-                        "quote wording" if meaning_change(changes) else "wording",
+                        "quote wording" if changed else "wording",
                         "quote",
                         SlotValue(a.id, a.article_id, qa.text, qa.span, na),
                         SlotValue(b.id, b.article_id, qb.text, qb.span, nb),
@@ -446,6 +631,7 @@ def _content_words(c: Claim) -> frozenset[str]:
 _NEGATION_WORDS = frozenset("not never no none nobody nothing neither nor t yet fail".split())
 POLARITY_MIN_OVERLAP = 0.7
 POLARITY_MAX_EXTRA = 1  # content words one side has and the other lacks
+_ANY_NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|nobody|neither|nor)\b|n[’']\s?t\b", re.IGNORECASE)
 
 
 def polarity_difference(a: Claim, b: Claim) -> list[Difference]:
@@ -457,6 +643,9 @@ def polarity_difference(a: Claim, b: Claim) -> list[Difference]:
     wa, wb = _content_words(a), _content_words(b)
     if _overlap_ratio(wa, wb) < POLARITY_MIN_OVERLAP or max(len(wa - wb), len(wb - wa)) > POLARITY_MAX_EXTRA:
         return []
+    affirming = b if polarity(a) < 0 else a
+    if _ANY_NEGATION.search(affirming.text):
+        return []  # a negation outside the main clause: the two may well say the same thing
     return [Difference("polarity", "polarity", _side_value(a), _side_value(b))]
 
 

@@ -43,6 +43,10 @@ class Position:
     denial: bool
     how: str  # why it counts: "reported denial", "denies", "calls it false", "asserts"
 
+    @property
+    def person(self) -> str | None:
+        return self.claim.attribution.person
+
 
 def side_of(c: Claim) -> tuple[str, str] | None:
     """(side key, display name) of a claim's named source, or None for the outlet or a vague source."""
@@ -89,6 +93,11 @@ def positions(members: Sequence[Claim], responses: Sequence[Claim], texts: dict[
 
 def opposed(ps: Sequence[Position]) -> tuple[list[Position], list[Position]] | None:
     """The claim side and the denial side, when named actors on different sides take them."""
+    # One person is one side, whatever country each article gives them: someone who says a thing
+    # and denies it (as read in two articles) disputes nobody.
+    deny = {p.person for p in ps if p.denial and p.person}
+    both = deny & {p.person for p in ps if not p.denial and p.person}
+    ps = [p for p in ps if p.person not in both or not p.person]
     claim_sides = {p.side for p in ps if not p.denial}
     deny_sides = {p.side for p in ps if p.denial}
     claimants = claim_sides - deny_sides
@@ -147,18 +156,18 @@ def _absorb(into: Verdict, other: Verdict) -> None:
 
 
 def merge(disputes: list[Verdict], pair_prob: dict[tuple[str, str], float], floor: float) -> list[Verdict]:
-    """One dispute per proposition: the same actors on the same sides, found in two groups whose
-    claims the aligner scored as possibly the same fact (a headline and a lead put apart), are one."""
+    """One dispute per proposition: the same denier answering claims the aligner scored as possibly
+    the same fact (a headline and a lead put apart, Putin's words and Russia's) is one dispute."""
     out: list[Verdict] = []
     for v in disputes:
-        actors = {(s.actor, s.stance) for s in v.sides}
+        deniers = {s.actor for s in v.sides if s.stance == "denies"}
         mine = _claim_ids(v)
         twin = next(
             (
                 o
                 for o in out
                 if o.story_id == v.story_id
-                and {(s.actor, s.stance) for s in o.sides} == actors
+                and deniers & {s.actor for s in o.sides if s.stance == "denies"}
                 and any(pair_prob.get((a, b), 0.0) >= floor for a in mine for b in _claim_ids(o))
             ),
             None,

@@ -49,6 +49,19 @@ def _independence(reuse: Any) -> tuple[Callable[[str], str], str, str]:
     )
 
 
+def _distinct(conflicts: list[Verdict]) -> list[Verdict]:
+    """One conflict per story, kind and set of values: the same two figures found through two
+    pairs of groups (a headline and a lead apart) are one finding."""
+    seen: set[tuple[str, str | None, frozenset[str]]] = set()
+    out = []
+    for v in sorted(conflicts, key=lambda v: -v.confidence):
+        key = (v.story_id, v.type, frozenset((s.key or s.value).lower() for s in v.sides))
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
 class VerdictsStage:
     name = "verdicts"
     requires = frozenset({"alignment"})
@@ -128,7 +141,7 @@ class VerdictsStage:
                     "single-source": result.single_source,
                     "wording": result.wording,
                 }[v.label].append(v)
-        result.conflicts.extend(self._near_conflicts(alignment, ctx, result.errors))
+        result.conflicts = _distinct(result.conflicts + self._near_conflicts(alignment, ctx, result.errors))
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
         result.single_source = single.select(
