@@ -69,6 +69,23 @@ def test_article_total_applies_the_outlet_filter(env):
     assert c.get("/api/v1/articles", params={"outlet": "nobody"}).json()["total"] == 0
 
 
+def test_cli_article_total_applies_the_outlet_filter(env, tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprism.cli.main import app
+
+    db = str(tmp_path / "web.db")
+    args = ["articles", "list", "--db", db, "--outlet", "New York Post"]
+    listed = CliRunner().invoke(app, [*args, "--json"])
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert len(data["articles"]) == 1 and data["total"] == 1  # before the fix: 3
+    table = CliRunner().invoke(app, args)
+    assert "Articles 1–1 of 1" in table.stdout
+    none = json.loads(CliRunner().invoke(app, ["articles", "list", "--db", db, "--outlet", "x", "--json"]).stdout)
+    assert none == {"total": 0, "offset": 0, "articles": []}
+
+
 def test_uploads_are_stored_under_the_client_name_not_the_server_path(env):
     c = env["client"]
     lines = "\n".join(json.dumps({"text": f"Officials said story {i} happened.", "url": f"https://x.example/{i}"})

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import Select, create_engine, event, func, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -175,6 +175,10 @@ def _article_row(article: Article, seq: int) -> dict:
         "origins": article.origins, "extra": article.extra, "revision_of": article.revision_of,
         "revision": article.revision, "seq": seq,
     }
+
+
+def _of_outlet(query: Select, outlet: str | None) -> Select:
+    return query.where(articles.c.outlet == outlet) if outlet else query
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -343,12 +347,13 @@ class Store:
 
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None) -> list[Article]:
         """A page of articles in insertion order, optionally of one outlet."""
-        query = select(articles).order_by(articles.c.seq).limit(limit).offset(offset)
-        if outlet:
-            query = query.where(articles.c.outlet == outlet)
+        query = _of_outlet(select(articles), outlet).order_by(articles.c.seq).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [_row_to_article(r) for r in conn.execute(query)]
 
-    def count_articles(self) -> int:
+    def count_articles(self, outlet: str | None = None) -> int:
+        """Stored articles, of one outlet when given: the same filter as ``list_articles``, so a
+        page's total counts what the listing can show."""
+        query = _of_outlet(select(func.count()).select_from(articles), outlet)
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            return conn.execute(query).scalar_one()
