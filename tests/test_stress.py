@@ -19,7 +19,9 @@ BENCHMARKS.md ("Hardening (issue #15)") records the figures these runs and the b
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -334,3 +336,23 @@ def test_sigkills_swept_across_analyze_leave_nothing_half_written(db_url, tmp_pa
         assert_complete_report(out, assert_analyses_whole(store, n), n)
         assert_sqlite_intact(store)
 
+
+# Writes a report under a file size limit: the kernel stops the process (SIGXFSZ, like a kill) once
+# the file reaches it, part way through the write.
+_WRITE_CUT_SHORT = """
+import resource, signal, sys
+from newsprism.report import write_report
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it by default
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+write_report({"analysis_id": "second", "pad": "x" * 100_000}, sys.argv[1])
+"""
+
+
+def test_a_report_write_cut_short_keeps_the_previous_report(tmp_path):
+    out = tmp_path / "out.json"
+    out.write_text('{"analysis_id": "first"}\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _WRITE_CUT_SHORT, str(out)], capture_output=True,
+                          timeout=60)
+    assert done.returncode == -signal.SIGXFSZ, done.stderr
+    # Before the fix: the first 4096 bytes of the second report, and the first one gone.
+    assert json.loads(out.read_text(encoding="utf-8")) == {"analysis_id": "first"}
