@@ -69,15 +69,19 @@ def run_processes(db: str, folder: Path, processes: int, per: int) -> dict:
         [*CLI, "ingest", *[str(folder / f"{i:05d}.txt") for i in range(k * step, k * step + per)],
          "--db", db, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for k in range(processes)]
-    failed = 0
+    failures = []  # why each failing writer failed: its exit status and last stderr line
     for p in procs:
-        out, _ = p.communicate()
-        failed += p.returncode != 0 or bool(json.loads(out or "{}").get("link_errors"))
+        out, err = p.communicate()
+        link_errors = json.loads(out or "{}").get("link_errors")
+        if p.returncode != 0 or link_errors:
+            last = (err.strip().splitlines() or [""])[-1]
+            failures.append(f"exit {p.returncode}: {link_errors or last}"[:300])
     wall = time.perf_counter() - t0
     with Store.open(db) as store:
         found = gaps(store)
-    return {"processes": processes, "inputs": total, "given": processes * per, "failed_writers": failed,
-            "lost": total - found["stored"], **found, "wall_s": round(wall, 1)}
+    return {"processes": processes, "inputs": total, "given": processes * per,
+            "failed_writers": len(failures), "failures": failures, "lost": total - found["stored"], **found,
+            "wall_s": round(wall, 1)}
 
 
 def run_clients(db: str, clients: int, per: int, first: int) -> dict:

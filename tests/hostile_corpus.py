@@ -2,10 +2,12 @@
 
 ``write_hostile_corpus(root)`` writes, under ``root``: gzip bombs of every compressed format newsprism
 reads, truncated archives, undecodable and control-character file names, a FIFO and a socket,
-symlinks out of the folder and in a loop, mixed and broken encodings, and lines longer than the
-document cap. Each input is a ``Case`` saying how many articles it should give and whether it
-should give one error line (and what that line says). Nothing is committed: everything is built in
-the folder given, in a few seconds, and the bombs are a few hundred kilobytes each on disk.
+symlinks out of the folder and in a loop, mixed and broken encodings, lines longer than the
+document cap, and reports of one event dated with and without a zone (which once poisoned a store).
+Each input is a ``Case`` saying how many articles it should give and whether it should give one
+error line (and what that line says); ``check_run`` checks a run over the whole corpus against them.
+Nothing is committed: everything is built in the folder given, in a few seconds, and the bombs are
+a few hundred kilobytes each on disk.
 
     from hostile_corpus import write_hostile_corpus
     corpus = write_hostile_corpus(tmp_path / "corpus")
@@ -24,7 +26,9 @@ import subprocess
 import sys
 import tempfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 MiB = 1 << 20
@@ -41,6 +45,7 @@ class Case:
     exact: bool = True
     raw_name: bytes | None = None  # the name on disk, when it is not ``name`` (undecodable bytes)
     folder_only: bool = False  # an error only inside a folder (a link the user names is followed)
+    published: tuple[datetime, ...] = ()  # the instants its articles carry, when it dates them
 
 
 @dataclass
@@ -256,6 +261,51 @@ def _encodings_and_sizes(root: Path, huge: int) -> list[Case]:
     ]
 
 
+SUDZHA = ("The minister said troops reached the border town of Sudzha on Tuesday after long talks with "
+          "officials in Kursk region, and the governor confirmed the convoy crossed the river bridge.")
+
+
+def write_mixed_zone_inputs(folder: Path) -> None:
+    """A date without a zone (text header) and one with a zone (JSON): one story, once a crash."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a.txt").write_text(f"Title: Troops reach Sudzha\nDate: 2024-05-01\n\n{SUDZHA}\n", "utf-8")
+    (folder / "b.json").write_text(json.dumps([{
+        "title": "Troops reach Sudzha border", "published": "2024-05-02T10:00:00Z", "outlet": "B",
+        "text": SUDZHA + " Officials said more would follow."}]), "utf-8")
+
+
+def _time_zones(root: Path) -> list[Case]:
+    """Reports of one event dated in every way the readers see: no zone, Z, offsets either side of
+    UTC (HTML meta, JSON lines, an RSS date). Linked together they once crashed comparing dates."""
+    folder = root / "zones"
+    write_mixed_zone_inputs(folder)
+    (folder / "c.html").write_text(
+        "<html><head><title>Sudzha convoy crosses bridge</title>"
+        '<meta property="article:published_time" content="2024-05-02T12:30:00+02:00"></head>'
+        f"<body><article><h1>Sudzha convoy crosses bridge</h1><p>{SUDZHA} Residents described the "
+        "scene in detail.</p><p>The governor said more would follow on Wednesday.</p></article>"
+        "</body></html>",
+        "utf-8")
+    lines = [{"text": SUDZHA + " A local official spoke later.", "published": "2024-05-02 09:15:00-05:00"},
+             {"text": SUDZHA + " Another witness spoke.", "published": "2024-05-03T07:00:00", "outlet": "E"}]
+    (folder / "d.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
+    (folder / "e.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>Sudzha update'
+        "</title><link>https://f.example/1</link><pubDate>Thu, 02 May 2024 08:00:00 -0400</pubDate>"
+        f"<description>{SUDZHA} The feed adds one line.</description></item></channel></rss>", "utf-8")
+
+    def at(*parts: int) -> datetime:
+        return datetime(*parts, tzinfo=UTC)
+
+    return [
+        Case("zones/a.txt", 1, published=(at(2024, 5, 1),)),
+        Case("zones/b.json", 1, published=(at(2024, 5, 2, 10),)),
+        Case("zones/c.html", 1, published=(at(2024, 5, 2, 10, 30),)),
+        Case("zones/d.jsonl", 2, published=(at(2024, 5, 2, 14, 15), at(2024, 5, 3, 7))),
+        Case("zones/e.rss", 1, published=(at(2024, 5, 2, 12),)),
+    ]
+
+
 def write_hostile_corpus(
     root: Path, *, bomb_mib: int = 64, warc_bomb_mib: int = 512, huge_bytes: int = 21 * MiB
 ) -> HostileCorpus:
@@ -269,8 +319,34 @@ def write_hostile_corpus(
     corpus = HostileCorpus(root)
     bombs = _bombs(root, bomb_mib, warc_bomb_mib)
     corpus.bombs = [c.name for c in bombs]
-    corpus.cases = bombs + _truncated(root) + _names_and_files(root) + _encodings_and_sizes(root, huge_bytes)
+    corpus.cases = (bombs + _truncated(root) + _names_and_files(root) + _encodings_and_sizes(root, huge_bytes)
+                    + _time_zones(root))
     return corpus
+
+
+def input_name(source: str, root: Path) -> str:
+    """The corpus input a stored source or an error line names (``root/NAME:line...`` -> NAME)."""
+    return source.removeprefix(f"{root}/").split(":")[0]
+
+
+def check_run(corpus: HostileCorpus, stderr: str, sources: Iterable[str]) -> dict[str, int]:
+    """What a run over the whole corpus must show: exactly one error line per bad input, holding its
+    reason, none for a good one, and as many stored articles per input as its case says (``sources``:
+    the stored articles' source paths). Returns the stored count per input."""
+    lines = [line for line in stderr.splitlines() if line.strip()]  # Rich's progress leaves blank lines
+    stored: dict[str, int] = {}
+    for source in sources:
+        stored[input_name(source, corpus.root)] = stored.get(input_name(source, corpus.root), 0) + 1
+    for case in corpus.cases:
+        mine = [line for line in lines if input_name(line, corpus.root) == case.name]
+        if case.error is None:
+            assert mine == [], mine
+        else:
+            assert len(mine) == 1 and case.error in mine[0], (case, mine)
+        got = stored.get(case.name, 0)
+        assert got == case.articles if case.exact else got >= case.articles, (case, got)
+    assert len(lines) == len(corpus.bad), lines
+    return stored
 
 
 # Runs the command in a fork of a small Python: the peak RSS the kernel reports for a child includes

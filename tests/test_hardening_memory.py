@@ -188,3 +188,85 @@ def test_ingest_links_long_articles_within_the_analysis_cap(tmp_path: Path) -> N
     assert pairs  # found from the first part, as analyze would find it
     ends = [end for p in pairs for pa, pb in p.passages for end in (pa[1], pb[1])]
     assert max(ends) <= ANALYSIS_MAX_CHARS
+
+
+def test_reuse_index_tokenises_only_what_analysis_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored candidates, exact copies and neighbours are tokenised within the analysis cap: whole
+    texts took ~100 MB of tokens per 19 MB candidate, and many of them took ingest past 1 GB."""
+    from newsprism.limits import ANALYSIS_MAX_CHARS
+    from newsprism.reuse.index import ReuseIndex
+
+    text = one_line(2 * ANALYSIS_MAX_CHARS + 50_000, seed=5)
+    base = _article(text, "https://a.example/1")
+    near = _article(text.replace("bridge", "bridges"), "https://b.example/1")
+    copy = build_article(RawDocument(text=text, source="c", format="text", url="https://c.example/1",
+                                     outlet="Y"))
+    assert copy.content_hash == base.content_hash and copy.id != base.id
+    scanned: list[int] = []
+    real = tokens.TokenHasher.tokens
+    monkeypatch.setattr(tokens.TokenHasher, "tokens", lambda self, t: scanned.append(len(t)) or real(self, t))
+    with Store.open(tmp_path / "r.db") as store:
+        # A fresh index per add, as separate ingests: every earlier article comes from the store.
+        assert ReuseIndex(store).add([base]) == []
+        [near_pair] = ReuseIndex(store).add([near])
+        [copy_pair] = ReuseIndex(store).add([copy])  # exact copy of a stored text; base-near re-aligned
+        assert max(scanned) <= ANALYSIS_MAX_CHARS + 1, f"tokenised {max(scanned):,} characters"
+        assert {near_pair.a, near_pair.b} == {base.id, near.id}
+        assert {copy_pair.a, copy_pair.b} == {base.id, copy.id} and copy_pair.type == "copy"
+        assert copy_pair.coverage_a == copy_pair.coverage_b == 1.0
+        cut = len(analysis_view(base).text)
+        [((a0, a1), (b0, b1))] = copy_pair.passages  # the whole analysed part, to its last word
+        assert a0 == b0 == 0 and a1 == b1 and cut - 3 <= a1 <= cut
+        assert len(ReuseIndex(store).pairs()) == 2
+
+
+def test_story_rebuild_holds_what_analysis_reads_a_page_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild clusters every stored article: it read them all whole (a list of full texts) and
+    computed features from whole texts, so memory grew with the store's bytes (~8 MB per stored
+    1 MB article here); now it grows with what analysis reads of each."""
+    import newsprism.store.store as store_module
+    from newsprism.limits import ANALYSIS_MAX_CHARS
+    from newsprism.stories import features
+    from newsprism.stories.repo import StoryStore
+
+    n_chars = 1_000_000
+    huge = [_article(one_line(n_chars, seed=s), f"https://x.example/{s}") for s in range(5)]
+    short = [_article(f"Short {s}. " + one_line(2_000, seed=s), f"https://y.example/{s}") for s in range(3)]
+    featurized: list[int] = []
+    real = features.raw_counts
+    monkeypatch.setattr(features, "raw_counts", lambda a: featurized.extend(len(x.text) for x in a)
+                        or real(a))
+    # one huge article per page (raising=False: the name is new with the fix)
+    monkeypatch.setattr(store_module, "PAGE_CHARS", n_chars + 10_000, raising=False)
+    peaks = []
+    for n_huge in (2, 5):
+        with Store.open(tmp_path / f"s{n_huge}.db") as store:
+            store.add_articles(short + huge[:n_huge])
+            report, peak = _peak(StoryStore(store).rebuild)
+            with store.engine.connect() as conn:
+                members = conn.exec_driver_sql("SELECT count(DISTINCT article_id) FROM story_members")
+                members = members.scalar()
+        assert report.n_articles == members == 3 + n_huge
+        peaks.append(peak)
+    per_article = (peaks[1] - peaks[0]) / 3
+    assert per_article < 4 * ANALYSIS_MAX_CHARS, f"{per_article / 1e6:.1f} MB more per stored 1 MB article"
+    assert max(featurized) <= ANALYSIS_MAX_CHARS
+
+
+def test_streaming_readers_page_by_characters(tmp_path: Path) -> None:
+    from newsprism.store.store import _pages
+
+    assert list(_pages([("a", 5), ("b", 5), ("c", 20), ("d", 1)], 10)) == [["a", "b"], ["c"], ["d"]]
+    arts = [_article(f"Story {i}. " + "word " * (50 * i), f"https://p.example/{i}") for i in range(1, 8)]
+    with Store.open(tmp_path / "p.db") as store:
+        store.add_articles(arts)
+        ids = [a.id for a in arts]
+        assert [a.id for a in store.iter_articles(max_chars=600)] == ids
+        assert [a.id for a in store.iter_articles(batch_size=2, max_chars=1)] == ids
+        with store.engine.connect() as conn:
+            got = [a.id for a in store.iter_articles_of([*ids[::-1], ids[0], "nope"], conn, max_chars=700)]
+        assert sorted(got) == sorted(ids)

@@ -1,16 +1,13 @@
 """Hostile inputs (issue #15): bombs, truncated archives, odd file names and file types, broken
 encodings and CSV, symlinks out of the folder, slow servers. Each gives one clear error line and
-costs only itself; the good inputs around it are stored.
-
-``write_hostile_corpus`` and ``run_cli`` (from ``hostile_corpus``) are re-exported here for stress
-suites.
+costs only itself; the good inputs around it are stored. The whole generated corpus through the real
+command, alone and beside concurrent writers, is in test_stress.py.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import socket
 import sqlite3
@@ -24,19 +21,14 @@ from pathlib import Path
 import pytest
 
 from hostile_corpus import (
-    HostileCorpus,
     MiB,
     gzip_bomb,
     page,
-    run_cli,
     warc_gz,
     warc_record,
-    write_hostile_corpus,
 )
 from newsprism.ingest import ReaderError, ReadOptions, iter_inputs
 from newsprism.model import Article
-
-__all__ = ["HostileCorpus", "run_cli", "write_hostile_corpus"]
 
 
 def run(inputs: list[str], **options) -> tuple[list[Article], list[ReaderError]]:
@@ -452,60 +444,6 @@ def test_url_deadline_covers_the_whole_body(trickle_server: str) -> None:
     elapsed = time.monotonic() - start
     assert error.reason.startswith("timeout")
     assert elapsed < 1.8, f"a 1 s deadline took {elapsed:.1f}s"
-
-
-# -- the whole hostile corpus through the real command --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileCorpus:
-    return write_hostile_corpus(tmp_path_factory.mktemp("hostile") / "corpus")
-
-
-def _stored_per_input(db: Path, root: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with sqlite3.connect(db) as conn:
-        for (source,) in conn.execute("SELECT source_path FROM articles"):
-            name = source.removeprefix(f"{root}/").split(":")[0]
-            counts[name] = counts.get(name, 0) + 1
-    return counts
-
-
-def test_hostile_corpus_through_the_cli(hostile: HostileCorpus, tmp_path: Path) -> None:
-    db = tmp_path / "h.db"
-    args = ["ingest", str(hostile.root), "--db", f"sqlite:///{db}", "--json", "--no-link"]
-    code, out, err, rss = run_cli(args)
-    lines = [
-        line for line in err.splitlines() if line.strip()
-    ]  # Rich's transient progress leaves a blank line
-    assert code == 1, err
-    report = json.loads(out)
-    assert report["duplicate"] == 0  # nothing read twice: no loop, no second error for one input
-    stored = _stored_per_input(db, hostile.root)
-    for case in hostile.cases:
-        mine = [line for line in lines if line.removeprefix(f"{hostile.root}/").split(":")[0] == case.name]
-        if case.error is None:
-            assert mine == [], mine
-        else:
-            assert len(mine) == 1 and case.error in mine[0], (case, mine)
-        got = stored.get(case.name, 0)
-        assert got == case.articles if case.exact else got >= case.articles, (case, got)
-    assert len(lines) == len(hostile.bad)
-    assert set(stored) <= {c.name for c in hostile.cases}
-    assert rss < 600 * MiB, f"peak RSS {rss / MiB:.0f} MiB"
-
-
-@pytest.mark.slow
-def test_each_hostile_input_alone_stays_small(hostile: HostileCorpus, tmp_path: Path) -> None:
-    """Peak RSS per bad input, each as the only input (printed with -s; BENCHMARKS.md quotes it)."""
-    peaks = {}
-    for case in (c for c in hostile.bad if not c.folder_only):
-        db = f"sqlite:///{tmp_path / 'one.db'}"
-        code, _, err, rss = run_cli(["ingest", hostile.path(case), "--db", db, "--no-link"])
-        assert code == 1 and len(err.strip().splitlines()) == 1, (case, err)
-        peaks[case.name] = rss
-    print(json.dumps({name: round(rss / MiB) for name, rss in peaks.items()}, indent=1))
-    assert max(peaks.values()) < 600 * MiB
 
 
 def test_stdin_still_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from hostile_corpus import write_mixed_zone_inputs
 from newsprism.api import ingest
 from newsprism.cli import main as cli_main
 from newsprism.store import Store, make_engine
@@ -78,36 +79,7 @@ def assert_stored_and_linked_once(store: Store, sources: set[str] | int) -> None
         assert {a.source_path for a in store.iter_articles()} == sources
 
 
-# -- 3: concurrent writers ----------------------------------------------------------------------
-
-@pytest.mark.parametrize("writers,per_writer", [
-    (3, 120),  # one batch each: every writer opened its index before another linked anything
-    pytest.param(8, 450, marks=pytest.mark.slow),  # three batches each, eight at once
-])
-def test_concurrent_linked_cli_ingests_store_and_link_every_article_once(db_url, tmp_path, writers,
-                                                                        per_writer):
-    # Real `ingest` processes (linked, the default) at once on overlapping inputs: neighbours share
-    # a quarter of their files (the same file is the same article); each has a broken input too.
-    step = per_writer * 3 // 4
-    total = step * (writers - 1) + per_writer
-    sources = write_inputs(tmp_path / "all", range(total), bad=False)
-    procs = []
-    for k in range(writers):
-        broken = tmp_path / f"broken{k}.json"
-        broken.write_text("{not json", encoding="utf-8")
-        paths = [str(tmp_path / "all" / f"{i:05d}.txt") for i in range(k * step, k * step + per_writer)]
-        procs.append(subprocess.Popen([*CLI, "ingest", *paths, str(broken), "--db", db_url, "--json"],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    for p in procs:
-        out, err = p.communicate(timeout=600)
-        assert p.returncode == 1, err  # the broken input, and nothing else
-        assert "Traceback" not in err and err.count("broken") == 1, err
-        report = json.loads(out)
-        assert report["failed"] == 1 and not report["link_errors"]
-        assert {a["link"] for a in report["articles"]} == {"linked"}
-    with Store.open(db_url) as store:
-        assert_stored_and_linked_once(store, sources)
-
+# -- 3: concurrent writers (the multi-process runs are in test_stress.py) ---------------------
 
 def test_a_writer_keeps_waiting_while_other_writers_get_through(tmp_path, monkeypatch):
     """The lock timeout is for a stuck holder, not for a long queue of writers that all finish."""
@@ -141,29 +113,30 @@ def test_a_writer_keeps_waiting_while_other_writers_get_through(tmp_path, monkey
                 other.add_articles([ingest_article(2)])
 
 
-def _api_env(tmp_path: Path):
+def api_client(db: Path | str):
+    """A TestClient of the web app over ``db`` and the headers of a fresh write token."""
     from fastapi.testclient import TestClient
 
     from newsprism.web.app import create_app
     from newsprism.web.tokens import create_token
 
-    db = tmp_path / "api.db"
     with Store.open(db) as store:
         token, _ = create_token(store, "tests")
-    return db, TestClient(create_app(db)), {"Authorization": f"Bearer {token}"}
+    return TestClient(create_app(db)), {"Authorization": f"Bearer {token}"}
 
 
-def _payload(numbers: range) -> dict:
+def payload(numbers: range) -> dict:
     return {"articles": [{"text": dispatch(i), "url": f"https://wire.example/{i}", "outlet": "Wire"}
                          for i in numbers]}
 
 
 def test_concurrent_api_clients_all_succeed_and_every_article_is_stored_once(tmp_path):
-    db, client, auth = _api_env(tmp_path)
+    db = tmp_path / "api.db"
+    client, auth = api_client(db)
     # Six clients at once; neighbours share two articles.
     batches = [range(6 * k, 6 * k + 8) for k in range(6)]
     with client, ThreadPoolExecutor(len(batches)) as pool:
-        responses = list(pool.map(lambda r: client.post("/api/v1/articles", json=_payload(r), headers=auth),
+        responses = list(pool.map(lambda r: client.post("/api/v1/articles", json=payload(r), headers=auth),
                                   batches))
     assert [r.status_code for r in responses] == [201] * len(batches), [r.text[:300] for r in responses]
     for r in responses:
@@ -173,20 +146,21 @@ def test_concurrent_api_clients_all_succeed_and_every_article_is_stored_once(tmp
 
 
 def test_committed_articles_are_reported_stored_when_linking_fails(tmp_path, monkeypatch):
-    db, client, auth = _api_env(tmp_path)
+    db = tmp_path / "api.db"
+    client, auth = api_client(db)
 
     def broken(self, articles):  # noqa: ANN001
         raise RuntimeError("story index unavailable")
 
     with client:
         monkeypatch.setattr(StoryStore, "add", broken)
-        r = client.post("/api/v1/articles", json=_payload(range(3)), headers=auth)
+        r = client.post("/api/v1/articles", json=payload(range(3)), headers=auth)
         assert r.status_code == 201, r.text  # committed: never "failed" to the client
         body = r.json()
         assert body["new"] == 3 and {a["link"] for a in body["articles"]} == {"pending"}
         assert "story index unavailable" in body["link_errors"][0]["reason"]
         monkeypatch.undo()
-        again = client.post("/api/v1/articles", json=_payload(range(3)), headers=auth).json()
+        again = client.post("/api/v1/articles", json=payload(range(3)), headers=auth).json()
     assert again["duplicate"] == 3 and {a["link"] for a in again["articles"]} == {"linked"}
     with Store.open(db) as store:
         assert_stored_and_linked_once(store, 3)
@@ -274,18 +248,6 @@ def test_a_rebuild_beside_an_ingest_leaves_every_article_in_a_story(tmp_path):
 
 
 # -- 4: one aware instant type ------------------------------------------------------------------
-
-SUDZHA = ("The minister said troops reached the border town of Sudzha on Tuesday after long talks with "
-          "officials in Kursk region, and the governor confirmed the convoy crossed the river bridge.")
-
-
-def write_mixed_zone_inputs(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "a.txt").write_text(f"Title: Troops reach Sudzha\nDate: 2024-05-01\n\n{SUDZHA}\n", "utf-8")
-    (folder / "b.json").write_text(json.dumps([{
-        "title": "Troops reach Sudzha border", "published": "2024-05-02T10:00:00Z", "outlet": "B",
-        "text": SUDZHA + " Officials said more would follow."}]), "utf-8")
-
 
 def test_dates_with_and_without_a_zone_link_into_one_story_and_rebuild(tmp_path):
     write_mixed_zone_inputs(tmp_path / "in")
@@ -428,30 +390,3 @@ def test_a_bad_db_from_the_real_command_is_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "pw-123" not in done.stderr
     assert "127.0.0.1:1/x" in done.stderr and "refused" in done.stderr.lower()
-
-
-# -- kill -9 during linking -----------------------------------------------------------------------
-
-@pytest.mark.slow
-def test_sigkill_while_linking_then_rerun_links_every_article_once(db_url, tmp_path):
-    sources = write_inputs(tmp_path / "in", range(1500), bad=False)
-    Store.open(db_url).close()
-    with Store.open(db_url) as store:
-        proc = subprocess.Popen([*CLI, "ingest", str(tmp_path / "in"), "--db", db_url],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 180
-        while True:  # committed articles not yet indexed: the ingest is linking a batch
-            with store.engine.connect() as conn:
-                n, linked = conn.execute(text(
-                    "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM reuse_signatures)")).one()
-            if n >= 400 and linked < n:
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"no linking phase caught to kill in (rc {proc.returncode})")
-            time.sleep(0.005)
-        proc.kill()
-        proc.wait()
-        again = subprocess.run([*CLI, "ingest", str(tmp_path / "in"), "--db", db_url],
-                               capture_output=True, text=True, timeout=600)
-        assert again.returncode == 0, again.stderr
-        assert_stored_and_linked_once(store, sources)

@@ -17,10 +17,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
 from newsprism.store import Store
 from newsprism.web.app import WebOptions, create_app
 from newsprism.web.tokens import create_token
-from webfixtures import corpus
+from webfixtures import HOSTILE_TEXT, article, corpus
 
 
 @pytest.fixture()
@@ -67,6 +68,45 @@ def test_article_total_applies_the_outlet_filter(env):
     one = c.get("/api/v1/articles", params={"outlet": "New York Post"}).json()
     assert len(one["items"]) == 1 and one["total"] == 1
     assert c.get("/api/v1/articles", params={"outlet": "nobody"}).json()["total"] == 0
+
+
+def test_cli_article_total_applies_the_outlet_filter(env, tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprism.cli.main import app
+
+    db = str(tmp_path / "web.db")
+    args = ["articles", "list", "--db", db, "--outlet", "New York Post"]
+    listed = CliRunner().invoke(app, [*args, "--json"])
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert len(data["articles"]) == 1 and data["total"] == 1  # before the fix: 3
+    table = CliRunner().invoke(app, args)
+    assert "Articles 1–1 of 1" in table.stdout
+    none = CliRunner().invoke(app, ["articles", "list", "--db", db, "--outlet", "x", "--json"])
+    assert json.loads(none.stdout) == {"total": 0, "offset": 0, "articles": []}
+
+
+def test_article_page_shows_the_analysed_part_of_a_huge_article(env):
+    filler = "Officials said the bridge would reopen on Monday after repairs. " * 10_000  # ~640k chars
+    text = f"{HOSTILE_TEXT}\n{filler}\nTAIL <script>window.__tail=1</script> marker."
+    [(_, stored)] = env["store"].add_articles([article(text, "Wire", "https://x.example/huge", 9)]).statuses
+    c = env["client"]
+    page = c.get(f"/articles/{stored.id}")
+    assert page.status_code == 200
+    html = page.text
+    # Before the fix the page held the whole 640k-character text.
+    assert len(html) < ANALYSIS_MAX_CHARS + 20_000, len(html)
+    assert "TAIL" not in html and "&lt;script&gt;window.__pwned" in html and "<script>window.__" not in html
+    shown = len(analysis_view(stored).text)
+    assert f"Showing the first {shown:,} of {len(stored.text):,} characters" in html
+    assert f'href="/api/v1/articles/{stored.id}"' in html
+    # The whole text stays one request away, as JSON.
+    assert c.get(f"/articles/{stored.id}?format=json").json()["article"]["text"] == stored.text
+    assert c.get(f"/api/v1/articles/{stored.id}").json()["text"] == stored.text
+    assert stored.text.endswith("TAIL <script>window.__tail=1</script> marker.")
+    short = c.get(f"/articles/{env['store'].list_articles(limit=1)[0].id}").text
+    assert "Showing the first" not in short
 
 
 def test_uploads_are_stored_under_the_client_name_not_the_server_path(env):

@@ -1,6 +1,6 @@
 """PostgreSQL specifics: the advisory write lock, session time zones, values SQLite would accept.
 
-The shared store contract (tests/test_store.py, tests/test_migrations.py, tests/test_killnine.py)
+The shared store contract (tests/test_store.py, tests/test_migrations.py, tests/test_stress.py)
 also runs on PostgreSQL through the ``db_url`` fixture; these are the PostgreSQL-only parts.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,11 +90,20 @@ def test_cell_cuts_long_text() -> None:
     assert len(cell("x" * 500, 20)) == 20 and cell(None) == "" and cell(["a", "b"]) == "a, b"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_write_report_by_suffix(report: dict, tmp_path: Path) -> None:
     written = write_report(report, tmp_path / "r.json")
     assert json.loads(written.read_text(encoding="utf-8")) == json.loads(dumps(report))
     markdown = write_report(report, tmp_path / "sub" / "r.md").read_text(encoding="utf-8")
     assert markdown.startswith("# newsprism")
+    write_report(report, tmp_path / "r.json")  # over the first: replaced whole, nothing left beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "sub"]
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o666 & ~_umask()
     assert report_format("X.HTML") == "html"
     with pytest.raises(ReportFormatError):
         write_report(report, tmp_path / "r.docx")

@@ -43,7 +43,7 @@ def list_articles(
 
     with open_store(db) as store:
         rows = [_row(a) for a in store.list_articles(limit=limit, offset=offset, outlet=outlet)]
-        total = store.count_articles()
+        total = store.count_articles(outlet)
     if json_out:
         echo_json({"total": total, "offset": offset, "articles": rows})
         return

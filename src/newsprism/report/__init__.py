@@ -7,6 +7,7 @@ importing this package costs nothing.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,21 @@ def render_report(report: Mapping[str, Any], fmt: str) -> str:
 
 
 def write_report(report: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
-    """Render ``report`` in the format named by ``path``'s suffix and write it (UTF-8)."""
+    """Render ``report`` in the format named by ``path``'s suffix and write it (UTF-8), whole or not
+    at all: it goes to a hidden file beside ``path``, renamed over it once written, so a run killed
+    while writing leaves the previous report as it was (and at most that hidden file)."""
     text = render_report(report, report_format(path))
     out = Path(path)
     if out.parent != Path(""):
         out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        # os.open with 0o666 leaves the mode to the umask, as a plain open would (mkstemp: 0600).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return out

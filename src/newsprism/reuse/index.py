@@ -18,15 +18,16 @@ import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
+from newsprism.limits import analysis_view
 from newsprism.model import Article
-from newsprism.reuse.candidates import CandidateFinder, Evidence, verify
+from newsprism.reuse.candidates import CandidateFinder, Evidence, analysed_tokens, verify
 from newsprism.reuse.engine import exact_evidence, prune
 from newsprism.reuse.graph import build_groups
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.relations import Context, classify
 from newsprism.reuse.result import ReusePair, ReuseResult
 from newsprism.reuse.tables import reuse_pairs, reuse_passages, reuse_signatures
-from newsprism.reuse.tokens import HASH_VERSION
+from newsprism.reuse.tokens import HASH_VERSION, Tokens
 from newsprism.store import Store
 
 _FINGERPRINT_FIELDS = (
@@ -177,13 +178,22 @@ class ReuseIndex:
                 reps.append(art)
             else:
                 copies.append((rep_id, art))
-        older = {a.id: a for a in self.store.get_articles({r for r, _ in copies if r not in batch}, conn)}
+        # A copy is found by its content hash; its evidence covers the part analysis reads.
+        held = self._analysed_stored({r for r, _ in copies if r not in batch}, conn)
         out = []
         for rep_id, art in copies:
-            rep = batch.get(rep_id) or older.get(rep_id)
-            if rep is not None:
-                out.append(exact_evidence(rep, art, self.finder.hasher.tokens(rep.text)))
+            if rep_id not in held and rep_id in batch:
+                held[rep_id] = analysed_tokens(self.finder.hasher, batch[rep_id])
+            if rep_id in held:
+                view, tokens = held[rep_id]
+                out.append(exact_evidence(view, analysis_view(art), tokens))
         return out, reps
+
+    def _analysed_stored(self, ids: set[str], conn: Connection) -> dict[str, tuple[Article, Tokens]]:
+        """Stored articles among ``ids`` as analysis reads them, with their tokens. Read a page at a
+        time and cut at once, so many huge stored candidates hold only their analysed parts."""
+        hasher = self.finder.hasher
+        return {a.id: analysed_tokens(hasher, a) for a in self.store.iter_articles_of(ids, conn)}
 
     def _candidates(self, reps: list[Article], conn: Connection) -> list[Evidence]:
         self._pending_keys = []
@@ -193,20 +203,18 @@ class ReuseIndex:
         words = self.finder.words(reps)
         self._pending_lengths = words.doc_lengths().tolist()
         keys = self.finder.keys(words)
-        tokens = [hasher.tokens(a.text) for a in reps]
+        new = [analysed_tokens(hasher, a) for a in reps]
         q, h, base = self.finder.add_chunk(keys, len(reps))
         self.doc_ids.extend(a.id for a in reps)
         self._indexed.update(a.id for a in reps)
         self._pending_keys = [keys.index_keys[keys.index_docs == d] for d in range(len(reps))]
-        old_ids = {self.doc_ids[i] for i in q.tolist() if i < base}
-        old = {a.id: a for a in self.store.get_articles(old_ids, conn)}
+        old = self._analysed_stored({self.doc_ids[i] for i in q.tolist() if i < base}, conn)
         out = []
         for i, j in zip(q.tolist(), h.tolist(), strict=True):
-            a = reps[i - base] if i >= base else old.get(self.doc_ids[i])
+            a = new[i - base] if i >= base else old.get(self.doc_ids[i])
             if a is None:
                 continue
-            ta = tokens[i - base] if i >= base else hasher.tokens(a.text)
-            ev = verify(a, ta, reps[j - base], tokens[j - base], self.options)
+            ev = verify(*a, *new[j - base], self.options)
             if ev is not None:
                 out.append(ev)
         return out
@@ -220,12 +228,11 @@ class ReuseIndex:
         rows = conn.execute(select(pair.a, pair.b).where(or_(pair.a.in_(ids), pair.b.in_(ids)))).all()
         have = {frozenset((ev.a.id, ev.b.id)) for ev in evidence}
         todo = [(r.a, r.b) for r in rows if frozenset((r.a, r.b)) not in have]
-        arts = {a.id: a for a in self.store.get_articles({x for pair in todo for x in pair}, conn)}
-        hasher, out = self.finder.hasher, []
+        arts = self._analysed_stored({x for pair in todo for x in pair}, conn)
+        out = []
         for a_id, b_id in todo:
-            a, b = arts.get(a_id), arts.get(b_id)
-            if a is not None and b is not None:
-                ev = verify(a, hasher.tokens(a.text), b, hasher.tokens(b.text), self.options)
+            if a_id in arts and b_id in arts:
+                ev = verify(*arts[a_id], *arts[b_id], self.options)
                 if ev is not None:
                     out.append(ev)
         return out

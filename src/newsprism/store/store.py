@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import Select, create_engine, event, func, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -39,6 +40,11 @@ from newsprism.store.tables import articles, ingest_errors
 DEFAULT_DB = "newsprism.db"
 # Bound parameters per IN (...) query; far below SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 500
+# Characters of article text read in one page by the streaming readers: pages of 500 articles were
+# bounded by count, so 500 stored 19 MB articles would have been read at once (with their sentence
+# and paragraph spans, several times the text). One larger article is read alone.
+PAGE_CHARS = 32 << 20
+K = TypeVar("K")
 
 
 class AddStatus(StrEnum):
@@ -177,9 +183,27 @@ def _article_row(article: Article, seq: int) -> dict:
     }
 
 
+def _of_outlet(query: Select, outlet: str | None) -> Select:
+    return query.where(articles.c.outlet == outlet) if outlet else query
+
+
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for i in range(0, len(values), _IN_CHUNK):
         yield values[i : i + _IN_CHUNK]
+
+
+def _pages(sizes: Iterable[tuple[K, int]], max_chars: int) -> Iterator[list[K]]:
+    """Keys in order, cut into runs whose sizes add up to at most ``max_chars`` (a larger one alone)."""
+    page: list[K] = []
+    used = 0
+    for key, n in sizes:
+        if page and used + (n or 0) > max_chars:
+            yield page
+            page, used = [], 0
+        page.append(key)
+        used += n or 0
+    if page:
+        yield page
 
 
 def _existing(conn: Connection, ids: Sequence[str]) -> dict[str, Article]:
@@ -327,28 +351,50 @@ class Store:
         by_id = _existing(conn, list(dict.fromkeys(ids)))
         return [by_id[i] for i in ids if i in by_id]
 
-    def iter_articles(self, *, after_seq: int = 0, batch_size: int = 500) -> Iterator[Article]:
-        """All articles in insertion order, streamed in pages so 100k articles fit in memory."""
+    def iter_articles(
+        self, *, after_seq: int = 0, batch_size: int = 500, max_chars: int | None = None
+    ) -> Iterator[Article]:
+        """All articles in insertion order, streamed in pages of at most ``batch_size`` articles
+        and ``max_chars`` (``PAGE_CHARS``) characters of text, so a caller keeping little of each
+        holds one page."""
+        max_chars = max_chars or PAGE_CHARS
+        seq, size = articles.c.seq, func.length(articles.c.text)
         last = after_seq
         while True:
             with self.engine.connect() as conn:
-                rows = conn.execute(
-                    select(articles).where(articles.c.seq > last).order_by(articles.c.seq).limit(batch_size)
-                ).all()
-            if not rows:
-                return
+                page = select(seq, size).where(seq > last).order_by(seq).limit(batch_size)
+                sizes = conn.execute(page).all()
+                if not sizes:
+                    return
+                upto = next(_pages(sizes, max_chars))[-1]
+                rows = conn.execute(select(articles).where(seq > last, seq <= upto).order_by(seq)).all()
             for row in rows:
                 yield _row_to_article(row)
             last = rows[-1].seq
 
+    def iter_articles_of(
+        self, ids: Iterable[str], conn: Connection, *, max_chars: int | None = None
+    ) -> Iterator[Article]:
+        """The stored articles among ``ids`` (each once, in no set order), read in pages of at most
+        ``max_chars`` (``PAGE_CHARS``) characters of text, as ``iter_articles`` reads."""
+        max_chars = max_chars or PAGE_CHARS
+        ids = list(dict.fromkeys(ids))
+        sizes = []
+        for chunk in _chunks(ids):
+            query = select(articles.c.id, func.length(articles.c.text)).where(articles.c.id.in_(chunk))
+            sizes.extend(conn.execute(query).all())
+        for page in _pages(sizes, max_chars):
+            yield from _existing(conn, page).values()
+
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None) -> list[Article]:
         """A page of articles in insertion order, optionally of one outlet."""
-        query = select(articles).order_by(articles.c.seq).limit(limit).offset(offset)
-        if outlet:
-            query = query.where(articles.c.outlet == outlet)
+        query = _of_outlet(select(articles), outlet).order_by(articles.c.seq).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [_row_to_article(r) for r in conn.execute(query)]
 
-    def count_articles(self) -> int:
+    def count_articles(self, outlet: str | None = None) -> int:
+        """Stored articles, of one outlet when given: the same filter as ``list_articles``, so a
+        page's total counts what the listing can show."""
+        query = _of_outlet(select(func.count()).select_from(articles), outlet)
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            return conn.execute(query).scalar_one()

@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from newsprism.limits import analysis_view
 from newsprism.model import Article
 from newsprism.reuse.tables import reuse_pairs
 from newsprism.store import Store
@@ -137,8 +138,11 @@ class StoryStore:
         return [(r.a, r.b) for r in rows if r.a in known and r.b in known]
 
     def rebuild(self) -> RebuildReport:
-        """Re-cluster every stored article; keep ids where stories survive, record merges and splits."""
-        articles = list(self.store.iter_articles())
+        """Re-cluster every stored article; keep ids where stories survive, record merges and splits.
+
+        Articles are read a page at a time and each is kept only as analysis reads it (``analysis_view``),
+        as ``add`` sees them: memory grows with what analysis reads, not with the store's bytes."""
+        articles = [analysis_view(a) for a in self.store.iter_articles()]
         embeddings = lead_embeddings(articles, self.embedder, self.options)
         reuse = _PairsOnly(self._reuse_links([a.id for a in articles]))
         clustering = cluster_articles(articles, embeddings, self.options, reuse)
@@ -176,7 +180,7 @@ class StoryStore:
     def _place_late(self, conn: Connection, snapshot: set[str]) -> None:
         late_ids = [i for i in conn.execute(select(articles_table.c.id)).scalars() if i not in snapshot]
         if late_ids:
-            late = self.store.get_articles(late_ids, conn)
+            late = [analysis_view(a) for a in self.store.iter_articles_of(late_ids, conn)]
             self._place(conn, late, lead_embeddings(late, self.embedder, self.options))
 
     def _write_rebuild(

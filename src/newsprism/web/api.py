@@ -120,7 +120,7 @@ def list_articles(request: Request, limit: Limit = 50, offset: Offset = 0,
                   outlet: Annotated[str | None, Query(max_length=300)] = None) -> Page:
     data = _data(request)
     items = [_article_meta(a) for a in data.store.list_articles(limit=limit, offset=offset, outlet=outlet)]
-    return Page(items=items, total=data.count_articles(outlet), limit=limit, offset=offset)
+    return Page(items=items, total=data.store.count_articles(outlet), limit=limit, offset=offset)
 
 
 def _article_meta(article: Any) -> dict[str, Any]:

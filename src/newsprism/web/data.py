@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from newsprism.store.analyses import analyses, get_analysis
 from newsprism.store.store import Store
-from newsprism.store.tables import articles
 
 
 @dataclass(slots=True)
@@ -165,14 +164,6 @@ class WebData:
             rows = (r for r in rows if (r.n_conflicts > 0) == query.has_conflicts)
         matched = list(rows)
         return matched[query.offset : query.offset + query.limit], len(matched)
-
-    def count_articles(self, outlet: str | None = None) -> int:
-        """Stored articles, of one outlet when given: the same filter as ``Store.list_articles``."""
-        query = select(func.count()).select_from(articles)
-        if outlet:
-            query = query.where(articles.c.outlet == outlet)
-        with self.store.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
 
     def outlets(self) -> list[str]:
         return sorted({o for r in self.index().rows for o in r.outlets})

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from newsprism.limits import analysis_view
 from newsprism.report import sections
 from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
@@ -122,8 +123,12 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
         s, e = _span_of(c)
         marks.append(Mark(s, e, "claim", "claim extracted by newsprism"))
         c["anchor"] = passage_anchor(article.id, s, e)
+    # The page shows what analysis reads (a 19 MB article made a 19 MB page); nothing an analysis
+    # cites lies past that cut, and the JSON views keep the whole text.
+    shown = analysis_view(article).text
+    cut = {"shown": len(shown), "total": len(article.text)} if len(shown) < len(article.text) else None
     return {"article": article, "stories": rows, "passages": passages, "claims": claims,
-            "segments": segments(article.text, marks, article.id)}
+            "segments": segments(shown, marks, article.id), "cut": cut}
 
 
 def _richest_report(data: WebData, rows: list[Any]) -> dict[str, Any] | None:
