@@ -9,7 +9,7 @@ from newsprism.claims.extract import _is_claim
 from newsprism.claims.model import Attribution, Claim, Entity, Marker
 from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
-from newsprism.verdicts import compare, disputes, single
+from newsprism.verdicts import compare, disputes, figures, single
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import count_sources
 
@@ -140,12 +140,12 @@ def test_two_disputes_of_the_same_actors_on_one_proposition_merge():
 def test_figures_conflict_only_when_they_say_the_same_thing_happened():
     a = claim("a:0", "a", "The river rose 4.5 metres above its normal level within three hours")
     b = claim("b:0", "b", "Within three hours the river had climbed 5.4 metres above its usual level")
-    assert [d.type for d in compare.numeric_differences(a, b)] == ["numeric"]
+    assert [d.type for d in figures.numeric_differences(a, b)] == ["numeric"]
     killed = claim(
         "c:0", "c", "A series of powerful earthquakes rocked Manokwari on Sunday, killing four people"
     )
     sheltered = claim("d:0", "d", "The powerful quakes on Sunday have led over 14,000 people taking shelter")
-    assert compare.numeric_differences(killed, sheltered) == []
+    assert figures.numeric_differences(killed, sheltered) == []
 
 
 def test_a_pronoun_subject_or_two_named_people_keep_figures_apart():
@@ -156,20 +156,20 @@ def test_a_pronoun_subject_or_two_named_people_keep_figures_apart():
         entities=(Entity(Span(0, 4), "Bush", "PERSON", "bush"),),
     )
     he = claim("b:0", "b", "He caught eight passes this season")
-    assert compare.numeric_differences(bush, he) == []
+    assert figures.numeric_differences(bush, he) == []
     phillips = claim(
         "c:0",
         "c",
         "Phillips caught eight passes this season",
         entities=(Entity(Span(0, 8), "Phillips", "PERSON", "phillips"),),
     )
-    assert compare.numeric_differences(bush, phillips) == []
+    assert figures.numeric_differences(bush, phillips) == []
 
 
 def test_clock_times_are_not_counts():
     a = claim("a:0", "a", "Voting began at 0300 GMT on Sunday across the country")
     b = claim("b:0", "b", "Voting began at 1100 GMT on Sunday across the country")
-    assert compare.numeric_differences(a, b) == []
+    assert figures.numeric_differences(a, b) == []
 
 
 def test_polarity_flip_needs_the_same_words_but_the_negation():

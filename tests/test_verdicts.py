@@ -9,8 +9,8 @@ from newsprism.claims.model import Attribution, Claim, Entity, Marker
 from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
 from newsprism.pipeline import Batch
-from newsprism.verdicts.compare import compatible
 from newsprism.verdicts.decide import ALL_TYPES, GroupContext, VerdictOptions, decide
+from newsprism.verdicts.figures import compatible
 from newsprism.verdicts.stage import VerdictsStage
 
 OUTLET = Attribution("outlet", "outlet", "asserts")
@@ -155,13 +155,15 @@ def test_quote_wording_ignores_spelling_but_not_words():
     assert changed[0].label == "conflicting" and changed[0].type == "quote wording"
 
 
-def test_update_marked_as_such_is_not_a_conflict():
+def test_update_marked_as_such_is_listed_as_an_update():
+    """A later figure a report calls an update is shown, flagged as one, not hidden or called a dispute."""
     claims = [
         claim("a:0", "a", "Three people were killed in the strike"),
         claim("b:0", "b", "The death toll rose to five people killed in the strike"),
     ]
-    verdicts = run(claims)
-    assert all(v.label != "conflicting" for v in verdicts)
+    [v] = run(claims)
+    assert v.label == "conflicting" and v.update and v.reason.startswith("an updated figure")
+    assert v.to_dict()["update"] is True
 
 
 def test_stage_reports_independence_mode():

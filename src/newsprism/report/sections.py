@@ -177,6 +177,7 @@ def conflicts(view: ReportView) -> list[dict[str, Any]] | None:
             "topic": _first(c, "topic", "about", "text", "statement", "slot"), "slot": c.get("slot"),
             "explanation": _first(c, "reason", "explanation"),
             "sides": [_side(view, s, values, "conflict") for s in sides_raw if isinstance(s, Mapping)],
+            "update": bool(c.get("update")),
             **_confidence(c),
         })
     return sorted(out, key=lambda c: (-(c["confidence"] or 0), _conflict_rank(c)))

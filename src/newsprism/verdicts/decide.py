@@ -1,9 +1,11 @@
-"""Per-group verdicts: actor disputes first, then outlet conflicts by slot, then corroboration.
+"""Per-group verdicts: actor disputes first, then outlet conflicts by slot, then the fact itself.
 
-An *actor dispute* is two sides of a story (one actor asserts X, another denies it) that outlets
-report; it is not a disagreement between outlets and is listed apart. An *outlet conflict* is two
-outlets printing incompatible values for the same fact. What remains is corroborated (two or more
-independent sources) or single-source.
+An *actor dispute* is two named sides of a story (one actor asserts X, another denies it) that
+outlets report; it is not a disagreement between outlets and is listed apart. An *outlet conflict* is
+two outlets printing incompatible values for the same fact, compared only on a strong same-fact pair;
+a value one report marks as an update is kept and flagged ``update``; a reworded quote that keeps its
+meaning is a wording note. What remains is the fact: corroborated (two or more independent original
+sources), single-origin (several reports, one primary source) or single-source (one report).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from newsprism.align.model import ClaimGroup
 from newsprism.claims.model import Claim
-from newsprism.verdicts import compare
+from newsprism.verdicts import compare, figures
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import describe, dispute_confidence, opposed, positions
 from newsprism.verdicts.model import Evidence, Side, Verdict
@@ -148,7 +150,7 @@ def _pair_differences(a: Claim, b: Claim, ctx: GroupContext, opts: VerdictOption
     on a strong same-fact pair: on a weaker one a different value is more often a different fact."""
     out = compare.quote_differences(a, b, opts.quote_similarity)
     if ctx.pair_prob.get((a.id, b.id), 0.0) >= opts.strong_pair:
-        out += compare.numeric_differences(a, b) + compare.time_differences(a, b)
+        out += figures.numeric_differences(a, b) + compare.time_differences(a, b)
         out += compare.entity_differences(a, b)
         if compare.polarity(a) == compare.polarity(b):
             out += compare.attribution_difference(a, b)
@@ -167,12 +169,17 @@ def _lineage(ctx: GroupContext, article_id: str) -> str:
     return article_id
 
 
-def _is_update(ctx: GroupContext, d: Difference) -> bool:
-    """A difference explained as an update: two versions of one article, or a value the later
-    report marks as an update ("rose to", "revised"). Other pairs in the group still count."""
-    if _lineage(ctx, d.a.article_id) == _lineage(ctx, d.b.article_id):
-        return True
-    return any(m in ctx.claims[v.claim_id].text.lower() for v in (d.a, d.b) for m in _UPDATE_MARKERS)
+def _revision(ctx: GroupContext, d: Difference) -> bool:
+    """Two versions of one article: their differences are the revision diff the reuse section shows."""
+    return _lineage(ctx, d.a.article_id) == _lineage(ctx, d.b.article_id)
+
+
+def _marked_update(ctx: GroupContext, diffs: list[Difference]) -> bool:
+    """A value one report marks as an update ("rose to", "revised"): a later figure, not a dispute
+    between outlets, though the reader still needs to see it."""
+    return any(
+        m in ctx.claims[v.claim_id].text.lower() for d in diffs for v in (d.a, d.b) for m in _UPDATE_MARKERS
+    )
 
 
 def _sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
@@ -213,7 +220,7 @@ def _sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
 def _numeric_members(diffs: list[Difference], members: list[Claim]) -> list[Difference]:
     """Pseudo-differences placing every other member's value of the disputed measure on a side:
     a member compatible with one side is listed with it (its evidence counts), never left out."""
-    kind = compare.quantity_kind
+    kind = figures.quantity_kind
     seen = {v.claim_id for d in diffs for v in (d.a, d.b)}
     target = next(
         q for d in diffs for c in members if c.id == d.a.claim_id for q in c.quantities if q.span == d.a.span
@@ -230,8 +237,8 @@ def _numeric_members(diffs: list[Difference], members: list[Claim]) -> list[Diff
                 m = next(m for m in members if m.id == v.claim_id)
                 other = next(q for q in m.quantities if q.span == v.span)
                 # Listed only where it reports the same thing as the value it is set against.
-                if compare.same_measure(c, mine[0], m, other) and not compare.compatible(mine[0], other):
-                    out.append(Difference("numeric", d.slot, compare.quantity_value(c, mine[0]), v))
+                if figures.same_measure(c, mine[0], m, other) and not figures.compatible(mine[0], other):
+                    out.append(Difference("numeric", d.slot, figures.quantity_value(c, mine[0]), v))
     return out
 
 
@@ -264,15 +271,12 @@ def _conflicts(
 ) -> tuple[list[Verdict], list[Verdict]]:
     """(conflicts, wording notes) among ``members``: every pair of them, or only ``pairs``."""
     by_kind: dict[tuple[str, str], list[Difference]] = {}
-    updates: set[tuple[str, str]] = set()
     for a, b in combinations(members, 2) if pairs is None else pairs:
         if a.article_id == b.article_id:
             continue
         for d in _pair_differences(a, b, ctx, opts):
-            if _is_update(ctx, d):
-                updates.add((d.type, d.slot))
-                continue
-            by_kind.setdefault((d.type, d.slot), []).append(d)
+            if not _revision(ctx, d):
+                by_kind.setdefault((d.type, d.slot), []).append(d)
     conflicts, notes = [], []
     for (kind, slot), diffs in sorted(by_kind.items()):
         if kind == "numeric":
@@ -302,6 +306,9 @@ def _conflicts(
             notes.append(v)
             continue
         v.confidence, v.confidence_reason = conflict_confidence(kind, group, sides, ctx)
+        if _marked_update(ctx, diffs):
+            v.update = True
+            v.reason = f"an updated figure, as one report says: {v.reason}"
         if v.confidence >= opts.min_conflict_confidence:
             conflicts.append(v)
     return conflicts, notes

@@ -91,10 +91,9 @@ class VerdictsStage:
     def _near_conflicts(
         self, alignment: AlignmentResult, ctx: GroupContext, errors: dict[str, str]
     ) -> list[Verdict]:
-        """Conflicts across groups the aligner kept apart, one per pair of groups and compared slot."""
+        """Conflicts across groups the aligner kept apart, found on their strong pairs."""
         by_id = {g.id: g for g in alignment.groups}
         home = {c: g.id for g in alignment.groups for c in g.claim_ids}
-        seen: set[tuple[frozenset[str], str | None, str | None]] = set()
         out: list[Verdict] = []
         for a, b, p in sorted(alignment.near, key=lambda x: -x[2]):
             if p < self.options.decide.strong_pair or a not in home or b not in home:
@@ -105,11 +104,7 @@ class VerdictsStage:
             except Exception as exc:  # noqa: BLE001 - one odd pair must not lose the rest
                 errors[f"{a}+{b}"] = f"verdict failed for pair {a}, {b}: {exc!r}"
                 continue
-            for v in found:
-                key = (frozenset((ga.id, gb.id)), v.type, v.slot)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(v)
+            out += found  # the same values found through several pairs are merged by ``_distinct``
         return out
 
     def run(self, batch: Batch) -> Batch:

@@ -1,0 +1,367 @@
+"""Figures in two claims: which differ, and whether the two figures report the same thing.
+
+Compatible values are not conflicts: overlapping ranges, rounding ("about 1,300" vs "1,300"),
+bounds ("over 1,300" vs "an estimated 1,300"), converted units (km² vs square miles), vague
+quantities ("hundreds of square miles"). Incompatible values are a conflict only when both figures
+count one thing: the same kind, frame, outcome and scope, of the same subject in the same place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from newsprism.claims.actors import country_of
+from newsprism.claims.model import Claim, Quantity
+from newsprism.claims.quantities import BOUND_QUALIFIERS
+from newsprism.verdicts.compare import (
+    Difference,
+    SlotValue,
+    _content_words,
+    _overlap_ratio,
+    _words,
+    residual_agreement,
+)
+
+APPROX_TOLERANCE = 0.10  # "about", "an estimated": ±10 %
+ROUNDING_CAP = 0.05  # a round number stands for ±half its last significant digit, at most ±5 %
+
+
+def _rounding(value: float) -> float:
+    if value == 0 or math.isinf(value):
+        return 0.0
+    v = abs(value)
+    step = 10 ** math.floor(math.log10(v)) if v >= 1 else 0.0
+    while step >= 10 and (v / step) != int(v / step):
+        step /= 10
+    return min(step / 2, v * ROUNDING_CAP)
+
+
+def _factor(q: Quantity) -> float:
+    for printed, base in ((q.low, q.si_low), (q.high, q.si_high)):
+        if printed and not math.isinf(printed):
+            return base / printed
+    return 1.0
+
+
+def interval(q: Quantity) -> tuple[float, float]:
+    """The range a printed quantity is compatible with, in base units (rounding is judged on the
+    printed number: "130 pounds" is 125-135 lb whatever that is in kilograms)."""
+    f = _factor(q)
+    tol_lo = max(_rounding(q.low), q.low * APPROX_TOLERANCE if q.approx else 0.0) * f
+    tol_hi = 0.0
+    if not math.isinf(q.high):
+        tol_hi = max(_rounding(q.high), q.high * APPROX_TOLERANCE if q.approx else 0.0) * f
+    return q.si_low - tol_lo, q.si_high + tol_hi
+
+
+_TIME_ZONES = frozenset("gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist jst".split())
+
+_AGE = re.compile(r"\d+\s*-?\s*years?\s*-?\s*old|\baged?\s+\d", re.IGNORECASE)
+
+
+def quantity_kind(q: Quantity) -> str | None:
+    """What a quantity measures: a count of a head noun, or a dimension (per head when it has one,
+    so "a 30-mile chase" and "50 miles north" are not the same measure)."""
+    if q.head in _TIME_ZONES:
+        return None  # "0300 GMT" is a clock time, not a count of GMTs
+    if _AGE.search(q.text):
+        return "age"  # "a 12-year-old" is someone's age, not a duration of twelve years
+    if q.dimension == "count":
+        return f"count:{q.head}" if q.head else None
+    return f"{q.dimension}:{q.head}" if q.head else q.dimension
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Loosely the same measure: enough to call two values compatible, not to call them in conflict."""
+    ka, kb = quantity_kind(a), quantity_kind(b)
+    if ka is None or kb is None:
+        return False
+    return ka == kb or (a.dimension == b.dimension != "count" and not (a.head and b.head))
+
+
+def compatible(a: Quantity, b: Quantity) -> bool:
+    a_lo, a_hi = interval(a)
+    b_lo, b_hi = interval(b)
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def quantity_value(c: Claim, q: Quantity) -> SlotValue:
+    return SlotValue(
+        c.id, c.article_id, q.text, q.span, f"{q.low:g}-{q.high:g} {q.unit or q.head or ''}".strip()
+    )
+
+
+NUMERIC_MIN_OVERLAP = 0.15
+# Share of the shorter claim's other content words the longer one also has, values taken out.
+NUMERIC_MIN_RESIDUAL = 0.5
+_NOT_RESTRICTIVE = frozenset({"other", "more", "separate", "total", "estimated", "additional", "further"})
+
+
+def _modifiers(q: Quantity) -> frozenset[str]:
+    """Words between the number and its head noun that narrow what is counted ("ladder" trucks)."""
+    return frozenset(w for w in _kind_words(q) if " " not in w and w.isalpha()) - _NOT_RESTRICTIVE
+
+
+def _kind_words(q: Quantity) -> list[str]:
+    return [w for w in q.qualifiers if w not in BOUND_QUALIFIERS]
+
+
+def _names_kind(part: Quantity, whole: Claim) -> bool:
+    """Does the other claim say its count is of the part's kind too? "between 10,000 and 12,000
+    North Korean soldiers" vs "North Korea sent an estimated 14,000 troops" count one set."""
+    phrase = " ".join(_kind_words(part)).lower()
+    country = country_of(phrase)
+    names = set(_modifiers(part)) | {phrase} | ({country.lower()} if country else set())
+    text = whole.text.lower()
+    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if n)
+
+
+def _different_sets(qa: Quantity, qb: Quantity, a: Claim, b: Claim) -> bool:
+    """Do the two counts count different things? "three ladder trucks" and "31 fire trucks" do: both
+    name a kind and the kinds differ. Where only one names a kind the other claim does not mention,
+    its count may be part of the other's whole when it is the smaller ("11 Yemeni pirates" of "23
+    pirates"); a larger part is impossible, so "23 Yemeni pirates" vs "11 pirates" stays a conflict."""
+    ma, mb = _modifiers(qa), _modifiers(qb)
+    if ma and mb:
+        return not ma & mb
+    if not (ma or mb):
+        return False
+    (part, whole, whole_claim) = (qa, qb, b) if ma else (qb, qa, a)
+    return not _names_kind(part, whole_claim) and interval(part)[1] < interval(whole)[0]
+
+
+_REFERENCE = re.compile(
+    r"\s*(?:\([^)]{0,30}\)\s*)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?\s+)?"
+    r"(?:of|from)\s+(?:the\s+)?([\w'’-]+(?:\s+[\w'’-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def _reference(claim: Claim, q: Quantity) -> str | None:
+    """What a distance is measured from: "13 nautical miles (about 24km) from the cargo ship"."""
+    if q.dimension != "length":
+        return None
+    m = _REFERENCE.match(claim.text, q.span.end - claim.span.start)
+    return m.group(1).lower() if m else None
+
+
+def _also_stated(q: Quantity, other: Claim) -> bool:
+    """Does the other claim give the same figure for the same thing, under another wording? "Of the
+    23 pirates arrested, 12 are Somali and 11 Yemeni" states the "11 Yemeni pirates" of the first."""
+    return any(
+        x.low == q.low
+        and x.high == q.high
+        and x.unit == q.unit
+        and (x.head is None or x.head == q.head or x.head in q.qualifiers)
+        for x in other.quantities
+    )
+
+
+FRAME_WORDS = 4  # words each side of a figure that say what it counts and what happened to it
+FRAME_MIN_SHARED = 0.25
+
+
+def frame(c: Claim, q: Quantity) -> frozenset[str]:
+    """Content words around a figure, the figure itself left out: "the river rose 4.5 metres above
+    its normal level" -> {river, rose, above, normal, level}."""
+    from newsprism.align.score import content_tokens
+
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    before = c.text[:rel_start].split()[-FRAME_WORDS:]
+    after = c.text[rel_end:].split()[:FRAME_WORDS]
+    words = content_tokens(" ".join(before + after))
+    # The counted noun itself is shared by construction (both count "people"); what is said of them
+    # is the frame.
+    head = (q.head or "")[:4]
+    return frozenset(
+        w
+        for w in words
+        if len(w) > 1 and not any(ch.isdigit() for ch in w) and not (head and w.startswith(head))
+    )
+
+
+# What happened to what a figure counts, in the words news uses for it: five people "killed" and
+# three people "injured" are two facts, "killed" and "died" one.
+_OUTCOMES = {
+    "dead": "kill die dying dead death fatal fatalit perish lost live",
+    "hurt": "injur wound hurt hospital treated",
+    "held": "arrest detain custody charged",
+    "moved": "evacuat fled flee displac homeless shelter left",
+    "shot": "shot shoot gunned",
+    "living": "home inhabit resident population town city village",
+    "missing": "missing unaccounted",
+    "rescued": "rescu saved pulled lifted",
+}
+_OUTCOME_OF = {stem: kind for kind, stems in _OUTCOMES.items() for stem in stems.split()}
+
+
+def outcome(c: Claim, q: Quantity) -> str | None:
+    """The kind of outcome nearest a figure ("killing four people" -> dead), if the words say one."""
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    before = c.text[:rel_start].lower().split()[-3:]
+    after = c.text[rel_end:].lower().split()[:4]
+    for word in [*after, *reversed(before)]:
+        for stem, kind in _OUTCOME_OF.items():
+            if word.startswith(stem):
+                return kind
+    return None
+
+
+# Words that scope a figure to part of a whole or another period: two figures scoped differently
+# count different things ("blocked six shots" in the game vs "two shots" during the run).
+_SCOPE_WORDS = frozenset(
+    "first last career all-time season total previous during since another additional other remaining alone "
+    "only needed need needs would could might better worse higher lower".split()
+)
+# A claim about part of the whole ("during the deciding run", "in the second half", "since October")
+# counts something else than one about all of it.
+_CLAIM_SCOPE = re.compile(r"\b(?:during|since|so far|in the (?:first|second) half|in his last|alone)\b", re.I)
+# After a figure these make it an offset from another time ("nine days before the inauguration").
+_OFFSET_WORDS = frozenset("before after ago later earlier".split())
+
+
+def _scope(c: Claim, q: Quantity) -> frozenset[str]:
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    before = [w.strip(".,;:()'\"") for w in c.text[:rel_start].lower().split()[-5:]]
+    after = [w.strip(".,;:()'\"") for w in c.text[rel_end:].lower().split()[:3]]
+    return frozenset(before + after + list(q.qualifiers)) & _SCOPE_WORDS | frozenset(after) & _OFFSET_WORDS
+
+
+def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """Do two figures of one kind say the same thing happened? "killing four people" and "led over
+    14,000 people to take shelter" count people, but not the same people; "rose 4.5 metres above its
+    normal level" and "climbed 5.4 metres above its usual level" measure one rise."""
+    oa, ob = outcome(a, qa), outcome(b, qb)
+    if oa and ob and oa != ob:
+        return False
+    if _scope(a, qa) != _scope(b, qb):
+        return False  # "his first 17 passes" vs "34 passes"; "career points" vs "points"
+    if bool(_CLAIM_SCOPE.search(a.text)) != bool(_CLAIM_SCOPE.search(b.text)):
+        return False
+    fa, fb = frame(a, qa), frame(b, qb)
+    shared = fa & fb
+    return bool(shared) and len(shared) / min(len(fa), len(fb)) >= FRAME_MIN_SHARED
+
+
+def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
+    """Incompatible values of one measure in two claims that share wording.
+
+    Not a conflict: a claim with several quantities of one kind (which answers which is unknown);
+    two claims whose shared measures ALL differ ("33 homers, 121 RBIs in 157 games" vs "13 homers,
+    43 RBIs in 54 games" are two seasons, not one disputed fact); claims with little wording in common.
+    """
+    kinds_a = [quantity_kind(q) for q in a.quantities]
+    kinds_b = [quantity_kind(q) for q in b.quantities]
+    shared = {k for k in kinds_a if k and kinds_a.count(k) == 1 and kinds_b.count(k) == 1}
+    out = []
+    for qa in a.quantities:
+        kind = quantity_kind(qa)
+        if kind not in shared or any(comparable(qb, qa) and compatible(qa, qb) for qb in b.quantities):
+            continue
+        qb = b.quantities[kinds_b.index(kind)]
+        if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
+            continue
+        if not same_frame(a, qa, b, qb):
+            continue
+        if _reference(a, qa) != _reference(b, qb):  # distances from different (or unnamed) places
+            continue
+        if residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
+            continue
+        if kind == "age" and not _same_person_named(a, b):
+            continue  # "the 66-year-old" and "the 36-year-old" are two people until a name says otherwise
+        out.append(
+            Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
+        )
+    if len(shared) >= 2 and len(out) == len(shared):
+        return []
+    if out and _overlap_ratio(_content_words(a), _content_words(b)) < NUMERIC_MIN_OVERLAP:
+        return []
+    if out and not about_the_same(a, b):
+        return []
+    return [d for d in out if not (_fraction_part(a, d.a) or _fraction_part(b, d.b))]
+
+
+def about_the_same(a: Claim, b: Claim) -> bool:
+    """Both claims name their subject, and no person, body or place tells them apart."""
+    if unknown_subject(a) or unknown_subject(b):
+        return False
+    return not (different_subjects(a, b) or different_places(a, b))
+
+
+def same_measure(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """Two figures that report one thing: the same frame, subject and place (values aside)."""
+    return same_frame(a, qa, b, qb) and about_the_same(a, b)
+
+
+def _fraction_part(c: Claim, v: SlotValue) -> bool:
+    """A figure that is half of a written fraction ("4 1/2 hours", "41 / 2 months"), or another
+    figure restated in brackets ("110 billion euros ($143 billion)"): not a value of its own."""
+    rel_start, rel_end = v.span.start - c.span.start, v.span.end - c.span.start
+    before, after = c.text[:rel_start], c.text[rel_end:]
+    if re.match(r"\s*/\s*\d", after) or re.search(r"\d\s*/\s*$", before):
+        return True
+    return bool(re.search(r"\d[^()]{0,20}\(\s*[$€£]?\s*$", before))
+
+
+def _same_person_named(a: Claim, b: Claim) -> bool:
+    pa = {e.key for e in a.entities if e.label == "PERSON"}
+    return bool(pa & {e.key for e in b.entities if e.label == "PERSON"})
+
+
+def different_places(a: Claim, b: Claim) -> bool:
+    """Both claims say where, and name no place in common: "10 houses damaged in Takengon" and
+    "1,500 houses damaged in Central Aceh district" count different areas."""
+    pa = {w for e in a.places for w in e.key.split()}
+    pb = {w for e in b.places for w in e.key.split()}
+    return bool(pa and pb and not pa & pb)
+
+
+_PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its)\b", re.IGNORECASE)
+
+
+def unknown_subject(c: Claim) -> bool:
+    """A claim that starts with a pronoun ("He has also caught eight passes"): whose figure it is
+    the claim does not say, so it cannot contradict anyone's."""
+    return bool(_PRONOUN_START.match(c.text))
+
+
+# Two or more capitalised words opening a claim: a name ("Shy Ely scored"), where one capitalised
+# word may only be the sentence's first ("Starting at 8 p.m., ...").
+_LEAD_NAME = re.compile(r"^\W*((?:[A-Z][\w’'.-]+\s+){1,3}[A-Z][\w’'.-]+)(?=\s+[a-z])")
+# One capitalised word followed by a verb-like word: "Vaughn finished with 16 points".
+_LEAD_WORD = re.compile(r"^\W*([A-Z][a-z’'-]+)(?=\s+(?:[a-z]+(?:ed|s)|had|has|was|is|now|also|then)\b)")
+_NOT_NAMES = frozenset(
+    "the a an in on at after before soon starting when as by for with this that these those it he she they "
+    "we i there here his her its their our some many most all both each".split()
+)
+
+
+def _lead_name(c: Claim) -> frozenset[str]:
+    """The words of the name a claim opens with, its likely subject: a tagged entity starting the
+    claim, or a run of capitalised words."""
+    start = c.span.start + len(c.text) - len(c.text.lstrip(" \"“‘'"))
+    for e in c.entities:
+        if e.span.start == start and e.label in ("PERSON", "ORG", "NORP", "GPE"):
+            return frozenset(w.lower() for w in e.text.split())
+    m = _LEAD_NAME.match(c.text) or _LEAD_WORD.match(c.text)
+    if not m or m.group(1).split()[0].lower() in _NOT_NAMES:
+        return frozenset()
+    return frozenset(w.lower().strip(".’'") for w in m.group(1).split())
+
+
+def different_subjects(a: Claim, b: Claim) -> bool:
+    """The claims are about different people or bodies: both name people (or organisations) and share
+    none ("Phillips had missed three games" vs "Bush missed four games"; "the Red Sox offered $200
+    million" vs "the Nationals offered $160 million"), or both open with a name and the names differ
+    ("Ty Lawson added 16 points" vs "Shy Ely scored 23 points")."""
+    for labels in (("PERSON",), ("ORG",)):
+        ea = {e.key for e in a.entities if e.label in labels}
+        eb = {e.key for e in b.entities if e.label in labels}
+        if ea and eb and not ea & eb:
+            return True
+    la, lb = _lead_name(a), _lead_name(b)
+    if not (la and lb) or la & lb:
+        return False
+    # One claim may name the other's subject later ("Police said ..." vs "..., police said").
+    return not (la & set(_words(b.text)) or lb & set(_words(a.text)))
