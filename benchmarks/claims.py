@@ -9,8 +9,6 @@ their story under another outlet (wire copy is what news streams are made of, an
 sentence caches are for). The stories layer is the gold grouping, so the figure measures claims,
 alignment and verdicts only.
 
-``--msrp DIR`` instead evaluates the alignment pair score as a same-fact detector on MSRP: the
-merge threshold is chosen on the val split (best F1) and accuracy/F1 reported on test.
 ``--sts DIR`` reports the embedder's cosine against the STS-B test scores (Spearman), the check
 that a cheaper embedder configuration (``--quantize int8``, ``--threads``) keeps its accuracy.
 
@@ -190,79 +188,6 @@ def entity_agreement(arts: list[Article], nlp, naive_ents: dict) -> dict:
     }
 
 
-def _read_msrp(path: Path, limit: int | None) -> list[tuple[int, str, str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]:
-        parts = line.split("\t")
-        if len(parts) == 5:
-            rows.append((int(parts[0]), parts[3], parts[4]))
-    return rows[:limit] if limit else rows
-
-
-def _pair_scores(rows, nlp, embedder) -> list[float]:
-    """The alignment score of each sentence pair, each sentence taken as one outlet-voice claim."""
-    from newsprism.align.score import ScoreWeights, features, pair_score
-    from newsprism.claims.entities import EntityTagger
-    from newsprism.claims.extract import _entities
-    from newsprism.claims.model import OUTLET, Attribution, Claim
-    from newsprism.claims.quantities import extract_quantities
-    from newsprism.model import Span
-
-    texts = [t for _, a, b in rows for t in (a, b)]
-    tags = EntityTagger(nlp).tag(texts)
-    emb = embedder.encode(texts)
-    feats = []
-    for i, (t, loc) in enumerate(zip(texts, tags, strict=True)):
-        c = Claim(
-            str(i),
-            "x",
-            0,
-            Span(0, len(t)),
-            Span(0, len(t)),
-            t,
-            Attribution(OUTLET, OUTLET, "asserts"),
-            quantities=tuple(extract_quantities(t)),
-            entities=tuple(_entities(t, 0, loc)),
-        )
-        feats.append(features(c, t))
-    w = ScoreWeights()
-    return [
-        pair_score(float(emb[2 * i] @ emb[2 * i + 1]), feats[2 * i], feats[2 * i + 1], w)
-        for i in range(len(rows))
-    ]
-
-
-def _f1_at(scores: list[float], gold: list[int], th: float) -> tuple[float, float]:
-    tp = sum(1 for s, g in zip(scores, gold, strict=True) if s >= th and g)
-    fp = sum(1 for s, g in zip(scores, gold, strict=True) if s >= th and not g)
-    fn = sum(1 for s, g in zip(scores, gold, strict=True) if s < th and g)
-    acc = sum(1 for s, g in zip(scores, gold, strict=True) if (s >= th) == bool(g)) / len(gold)
-    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), acc
-
-
-def msrp_eval(msrp: Path, limit: int | None, embedder_name: str | None, eopts: EmbedderOptions) -> dict:
-    from newsprism.align.group import GroupOptions
-
-    nlp, embedder = load_spacy(components=NER_ONLY), get_embedder(embedder_name, eopts)
-    val, test = _read_msrp(msrp / "msr-para-val.tsv", limit), _read_msrp(msrp / "msr-para-test.tsv", limit)
-    sv, st = _pair_scores(val, nlp, embedder), _pair_scores(test, nlp, embedder)
-    gv, gt = [r[0] for r in val], [r[0] for r in test]
-    grid = [x / 100 for x in range(30, 90)]
-    best = max(grid, key=lambda th: _f1_at(sv, gv, th)[0])
-    default = GroupOptions().threshold
-    out = {
-        "embedder": embedder.name,
-        "val_pairs": len(val),
-        "test_pairs": len(test),
-        "threshold_chosen_on_val": best,
-        "configured_threshold": default,
-    }
-    for name, th in (("at_chosen", best), ("at_configured", default)):
-        f1, acc = _f1_at(st, gt, th)
-        out[f"test_{name}"] = {"f1": round(f1, 4), "accuracy": round(acc, 4)}
-    return out
-
-
 def sts_eval(sts: Path, embedder_name: str | None, eopts: EmbedderOptions) -> dict:
     """Spearman of the embedder's cosine against the STS-B test gold scores (no threshold, no training)."""
     from newsprism.evaluation.pairs import load_sts, resolve_split, spearman
@@ -325,8 +250,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ner-processes", type=int, default=1, help="spaCy NER worker processes")
     ap.add_argument("--sts", type=Path, default=None, help="STS-B folder: evaluate the embedder instead")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--msrp", type=Path, default=None, help="MSRP folder: evaluate the pair score instead")
-    ap.add_argument("--msrp-limit", type=int, default=None, help="first N pairs of each split")
     ap.add_argument(
         "--inspect", default=None, metavar="A:B", help="print the conflicts of stories A..B instead"
     )
@@ -337,12 +260,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.inspect and args.ecb:
         print(json.dumps(inspect_conflicts(args.ecb, args.inspect, args.embedder), indent=2))
-        return 0
-    if args.msrp:
-        result = msrp_eval(args.msrp, args.msrp_limit, args.embedder, eopts)
-        print(json.dumps(result, indent=2))
-        if args.out:
-            args.out.write_text(json.dumps(result, indent=2))
         return 0
     if args.ecb is None or not args.ecb.is_file():
         print(f"ECB+ file not found: {args.ecb}", file=sys.stderr)

@@ -22,13 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.align.score import ClaimFeatures
+from newsprism.align.score import ClaimFeatures, jaccard
 
 PAIR_FEATURES = ("cos", "ccos", "wjac", "cont", "entj", "num", "minlen")
-
-
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 @dataclass
@@ -58,7 +54,7 @@ class StoryPairs:
             float(self.centred[i] @ self.centred[j]),
             sum(self.idf[t] for t in shared) / union if union else 0.0,
             len(shared) / min(len(a.tokens), len(b.tokens)) if a.tokens and b.tokens else 0.0,
-            _jaccard(a.entities, b.entities),
+            jaccard(a.entities, b.entities),
             float(bool(a.numbers & b.numbers)),
             math.log1p(min(len(a.tokens), len(b.tokens))),
         ]

@@ -1,9 +1,6 @@
-"""Pair score for two claims: embedding cosine + lexical overlap + shared slots.
-
-Embeddings find paraphrases ("forced from Kursk" ~ "expelled from the Kursk region"); lexical
-overlap keeps near-copies together even when a short clause embeds poorly; shared slots (the same
-people, places, a quantity of the same thing) decide between two claims that are equally similar in
-wording — "66 drones destroyed" belongs with "intercepting 66 drones", not with "114 drones launched".
+"""What the aligner reads of a claim: its content words (stemmed, stop words out), the entities and
+quantity heads it names, and the figures it gives. ``align.pairs`` turns two of these, with the
+claims' embeddings, into P(same fact).
 """
 
 from __future__ import annotations
@@ -52,28 +49,7 @@ def features(claim: Claim, content: str) -> ClaimFeatures:
     return ClaimFeatures(content_tokens(content), frozenset(e.key for e in claim.entities), heads, numbers)
 
 
-@dataclass
-class ScoreWeights:
-    cosine: float = 0.6
-    lexical: float = 0.25
-    slots: float = 0.15
-
-
-def _jaccard(a: frozenset, b: frozenset) -> float:
+def jaccard(a: frozenset, b: frozenset) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
-
-
-def slot_overlap(a: ClaimFeatures, b: ClaimFeatures) -> float:
-    """0..1: shared entities, quantities of the same thing, and identical numbers."""
-    parts = [_jaccard(a.entities, b.entities)]
-    if a.heads and b.heads:
-        parts.append(1.0 if a.heads & b.heads else 0.0)
-        if a.heads & b.heads:
-            parts.append(1.0 if a.numbers & b.numbers else 0.5)
-    return sum(parts) / len(parts)
-
-
-def pair_score(cos: float, a: ClaimFeatures, b: ClaimFeatures, w: ScoreWeights) -> float:
-    return w.cosine * max(cos, 0.0) + w.lexical * _jaccard(a.tokens, b.tokens) + w.slots * slot_overlap(a, b)

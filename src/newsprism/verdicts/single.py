@@ -10,7 +10,7 @@ figures, attributed to a named source.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from newsprism.claims.model import Claim
 from newsprism.verdicts.model import Verdict
@@ -31,7 +31,13 @@ def importance(c: Claim) -> float:
     return round(min(score / 1.9, 1.0), 3)
 
 
-def _supported(v: Verdict, near: dict[str, list[tuple[str, float]]], report_of, claims, floor: float) -> bool:
+def _supported(
+    v: Verdict,
+    near: dict[str, list[tuple[str, float]]],
+    report_of: Callable[[str], str],
+    claims: dict[str, Claim],
+    floor: float,
+) -> bool:
     for e in v.evidence:
         if e.claim_id is None:
             continue
@@ -47,7 +53,7 @@ def select(
     items: Sequence[Verdict],
     claims: dict[str, Claim],
     near: Sequence[tuple[str, str, float]],
-    report_of,
+    report_of: Callable[[str], str],
     min_words: int,
     max_support: float,
 ) -> list[Verdict]:
