@@ -9,7 +9,7 @@ from typing import Any
 
 from newsprism.align.model import AlignmentResult
 from newsprism.pipeline import Batch
-from newsprism.verdicts import disputes, single
+from newsprism.verdicts import attributes, disputes, single
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
@@ -136,7 +136,11 @@ class VerdictsStage:
                     "single-source": result.single_source,
                     "wording": result.wording,
                 }[v.label].append(v)
-        result.conflicts = _distinct(result.conflicts + self._near_conflicts(alignment, ctx, result.errors))
+        result.conflicts = _distinct(
+            result.conflicts
+            + self._near_conflicts(alignment, ctx, result.errors)
+            + attributes.age_conflicts(alignment, ctx, self.options.decide)
+        )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
         result.single_source = single.select(
