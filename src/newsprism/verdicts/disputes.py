@@ -100,8 +100,10 @@ def opposed(ps: Sequence[Position]) -> tuple[list[Position], list[Position]] | N
     ps = [p for p in ps if p.person not in both or not p.person]
     claim_sides = {p.side for p in ps if not p.denial}
     deny_sides = {p.side for p in ps if p.denial}
+    # A side that denies and also asserts in the group states its counter-claim ("the defensive
+    # operation continues"): it is the denier, not a claimant.
     claimants = claim_sides - deny_sides
-    deniers = deny_sides - claim_sides
+    deniers = deny_sides
     if not claimants or not deniers:
         return None
     return (
