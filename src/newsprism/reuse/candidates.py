@@ -19,6 +19,15 @@ from newsprism.reuse.tokens import TokenHasher, Tokens
 # Quoted speech: independent reports quote the same statement word for word, so shared words
 # inside quotation marks are weak evidence of copying and do not count towards accepting a pair.
 _QUOTE = re.compile(r"“[^”]{0,800}”|\"[^\"\n]{0,800}\"|‘[^’]{0,400}’(?!\w)")
+# Page furniture a site repeats in its own articles (newsletter and subscription prompts, ad
+# markers, share links): two articles of one site share it without one copying the other, so, like
+# a quote, it does not count as evidence. Matched per short sentence (a prompt glued by a scraper to
+# the story's next sentence stays: that sentence is the story's); the words are English web furniture.
+_FURNITURE = re.compile(
+    r"\b(?:sign up (?:for|to)|newsletter|subscribe|continues below|advertisement|click here|"
+    r"send this page|share this (?:story|article)|follow us on|all rights reserved)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,22 @@ def quote_mask(text: str, tokens: Tokens) -> np.ndarray:
         lo = np.searchsorted(tokens.starts, m.start(), side="left")
         hi = np.searchsorted(tokens.ends, m.end(), side="right")
         mask[lo:hi] = True
+    return mask
+
+
+FURNITURE_MAX_TOKENS = 15
+
+
+def furniture_mask(article: Article, tokens: Tokens) -> np.ndarray:
+    """Tokens of the short sentences (at most ``FURNITURE_MAX_TOKENS`` words) that are page
+    furniture (``_FURNITURE``)."""
+    mask = np.zeros(len(tokens), dtype=bool)
+    text = article.text
+    for start, end in sentence_spans(article):
+        lo = np.searchsorted(tokens.starts, start, side="left")
+        hi = np.searchsorted(tokens.ends, end, side="right")
+        if hi - lo <= FURNITURE_MAX_TOKENS and _FURNITURE.search(text, start, end):
+            mask[lo:hi] = True
     return mask
 
 
@@ -141,6 +166,8 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
     if not al.passages:
         return None
     qa, qb = quote_mask(a.text, ta), quote_mask(b.text, tb)
+    qa |= furniture_mask(a, ta)
+    qb |= furniture_mask(b, tb)
     unquoted = int(min((al.mask_a & ~qa).sum(), (al.mask_b & ~qb).sum()))
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
     if not whole and unquoted < options.min_weak_tokens:
