@@ -134,6 +134,38 @@ def anchored_passages(
     return int(n)
 
 
+# Fewer words between two quotes are a bare attribution ("he said", "said McCaul") that independent
+# reports of one statement write alike (reuse-bench: 31_13ecb and 31_14ecb).
+MIN_BRIDGE = 5
+
+
+def _bridges(quoted: np.ndarray, max_bridge: int, min_quote: int = 3) -> bool:
+    """Whether ``quoted`` (a passage's tokens) runs quote, then ``MIN_BRIDGE``-``max_bridge`` words
+    outside quotation marks, then quote again."""
+    runs: list[tuple[bool, int]] = []
+    for flag in quoted.tolist():
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1] + 1)
+        else:
+            runs.append((flag, 1))
+    return any(
+        q1 and n1 >= min_quote and not q2 and MIN_BRIDGE <= n2 <= max_bridge and q3 and n3 >= min_quote
+        for (q1, n1), (q2, n2), (q3, n3) in zip(runs, runs[1:], runs[2:], strict=False)
+    )
+
+
+def bridged_quotes(al: Alignment, qa: np.ndarray, qb: np.ndarray, max_bridge: int) -> int:
+    """Passages that carry two quotes *and* the words joining them ('"…," said X, a spokesman. "…"')
+    in both texts. Independent reports quote the same statement, but each frames it in its own
+    words: the framing shared word for word between two quotes is a lifted unit (0: off)."""
+    if max_bridge <= 0:
+        return 0
+    return sum(
+        1 for p in al.passages
+        if _bridges(qa[p.a0 : p.a1], max_bridge) and _bridges(qb[p.b0 : p.b1], max_bridge)
+    )
+
+
 def _within(tokens: Tokens, end: int) -> Tokens:
     n = int(np.searchsorted(tokens.ends, end, side="right"))
     return Tokens(tokens.ids[:n], tokens.starts[:n], tokens.ends[:n])
@@ -170,7 +202,8 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
     qb |= furniture_mask(b, tb)
     unquoted = int(min((al.mask_a & ~qa).sum(), (al.mask_b & ~qb).sum()))
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
-    if not whole and unquoted < options.min_weak_tokens:
+    bridged = bridged_quotes(al, qa, qb, options.quote_bridge_tokens)
+    if not whole and unquoted < options.min_weak_tokens and not bridged:
         return None
     n = options.lifted_min_tokens
     lifted = max(lifted_sentences(a, ta, al.mask_a, qa, n), lifted_sentences(b, tb, al.mask_b, qb, n))
@@ -181,7 +214,7 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
         anchored = anchored_passages(
             (a, ta, al.mask_a & ~qa), (b, tb, al.mask_b & ~qb), al, options.anchor_tokens
         )
-        if anchored < options.min_weak_lifted:
+        if anchored + bridged < options.min_weak_lifted:
             return None
     return Evidence(a, b, ta, tb, al, unquoted, weak=not strong, lifted=lifted)
 
