@@ -86,7 +86,7 @@ def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
     """A report in the shape ``report/json_report.py`` writes, with spans computed from the texts."""
     meta = [article_summary(a) for a in arts]
     report: dict[str, Any] = {
-        "schema_version": "1.2.0",
+        "schema_version": "1.3.0",
         "generated_at": "2025-04-27T00:00:00+00:00",
         "newsprism_version": "0.1.0",
         "inputs": {"given": ["test"]},

@@ -71,6 +71,17 @@ class PipelineOptions:
     judge: str | None = None
     stage_options: dict[str, Any] = field(default_factory=dict)
     backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp" objects (tests)
+    # Languages to compare; None: those the embedder, spaCy pipeline and judge named here all handle
+    # (``newsprism.language.MODEL_LANGUAGES``). Articles in others are reported, not compared.
+    languages: Sequence[str] | None = None
+
+    def compared_languages(self) -> frozenset[str]:
+        from newsprism.language import compared_languages
+
+        claims = self.stage_options.get("claims")
+        spacy_model = getattr(claims, "spacy_model", None)
+        models = [self.embedder, spacy_model] + ([self.judge] if self.judge else [])
+        return compared_languages(models, self.languages)
 
 
 class _Deferred:

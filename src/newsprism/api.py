@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.analysis import AnalysisPipeline, PipelineOptions, build_pipeline, run_stages
+from newsprism.language import split_by_language
 from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
 from newsprism.model import Article
 from newsprism.pipeline import Batch
@@ -290,14 +291,15 @@ def _is_articles(items: Sequence[Any]) -> bool:
 
 
 def _run_analysis(
-    articles: Sequence[Article], options: AnalyzeOptions, progress: Progress | None
+    articles: Sequence[Article], options: AnalyzeOptions, progress: Progress | None,
+    why_none: str = "no articles to analyze",
 ) -> tuple[Batch, list[dict[str, Any]]]:
     assembled = default_pipeline(options.pipeline)
     if not articles:
         records = [r.to_dict() for r in assembled.records]
         for r in records:
             if r["status"] == "ready":
-                r.update(status="skipped", reason="no articles to analyze")
+                r.update(status="skipped", reason=why_none)
         return Batch.of(()), records
     batch, records = run_stages(assembled, Batch.of(articles), progress)
     return batch, [r.to_dict() for r in records]
@@ -318,9 +320,17 @@ def analyze_articles(
     limit = min(options.max_chars, ANALYSIS_MAX_CHARS)
     views = [analysis_view(a, limit) for a in articles]
     full_chars = {a.id: len(a.text) for a, v in zip(articles, views, strict=True) if v is not a}
-    batch, records = _run_analysis(views, options, progress)
+    # Articles in a language the models do not handle are listed, never judged (see language.py).
+    languages = options.pipeline.compared_languages()
+    compared, skipped = split_by_language(views, languages)
+    why_none = "no articles to analyze"
+    if skipped:
+        shown = ", ".join(sorted({language for _, language in skipped}))
+        why_none = f"no article in a compared language ({', '.join(sorted(languages))}); others: {shown}"
+    batch, records = _run_analysis(compared, options, progress, why_none)
     report_options = ReportOptions(
-        analysis_id=new_analysis_id(), include_text=options.include_text, full_chars=full_chars
+        analysis_id=new_analysis_id(), include_text=options.include_text, full_chars=full_chars,
+        languages=languages, not_compared={a.id: language for a, language in skipped},
     )
     summary = inputs if inputs is not None else {"articles_given": len(articles)}
     return build_report(views, batch.layers, records, summary, report_options)

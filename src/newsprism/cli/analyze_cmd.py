@@ -17,6 +17,8 @@ from newsprism.cli.common import (
     FetchLinksOption,
     FieldOption,
     JsonOption,
+    OutletOption,
+    TitleOption,
     articles_table,
     echo_input_errors,
     echo_json,
@@ -97,6 +99,8 @@ def print_summary(report: Mapping[str, Any]) -> None:
         result = layer_counts(report[r["layer"]]) if r["layer"] in report else (r.get("reason") or "")
         stages.add_row(r["name"], r["status"], seconds, result)
     console.print(stages)
+    for a in (report.get("languages") or {}).get("not_compared") or []:
+        console.print(f"{a['display_name']}: {a['reason']}", markup=False, highlight=False)
     if inputs.get("failed"):
         console.print(f"{inputs['failed']} input(s) failed; see the lines on stderr.")
 
@@ -155,11 +159,14 @@ def analyze(
     stage: StageOption = None,
     embedder: EmbedderOption = None,
     judge: JudgeOption = None,
+    outlet: OutletOption = None,
+    title: TitleOption = None,
 ) -> None:
     """Analyze the coverage in PATH…: who copied whom, stories, claims, agreements and conflicts.
 
     Without --db the work happens in a temporary store. Exit status: 0 all good, 1 when some
     inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
     """
-    options = analyze_options(stage, embedder, read_options(field, fetch_links, allow_private), judge)
+    read = read_options(field, fetch_links, allow_private, outlet, title)
+    options = analyze_options(stage, embedder, read, judge)
     run_analyze(paths, output, json_out, db, options)

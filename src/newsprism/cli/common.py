@@ -41,6 +41,14 @@ FieldOption = Annotated[
     typer.Option("--field", "-f", metavar="OURS=THEIRS",
                  help="Map a field to an input key (JSON/CSV), e.g. --field text=body; repeatable."),
 ]
+OutletOption = Annotated[
+    str | None,
+    typer.Option("--outlet", help="The outlet of every input of this call (wins over what inputs say)."),
+]
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="The title of every input of this call (wins over what inputs say)."),
+]
 FetchLinksOption = Annotated[
     bool, typer.Option("--fetch-links", help="Feeds: fetch each entry's linked page.")
 ]
@@ -152,17 +160,20 @@ def progress_display(enabled: bool = True) -> Iterator[CliProgress | None]:
 
 
 def articles_table(title: str, rows: Iterable[dict[str, Any]]) -> Table:
-    """Article rows (id, outlet, published, title, n_sentences, revision_of) as a compact table."""
+    """Article rows (id, display name, published, title, n_sentences, revision_of) as a compact table;
+    the name is ``display_name`` of the row, as on every other surface."""
+    from newsprism.model import display_name
+
     table = Table(title=title)
     table.add_column("id", no_wrap=True)
-    table.add_column("outlet", max_width=24)
+    table.add_column("name", max_width=24)
     table.add_column("published", no_wrap=True)
     table.add_column("title", ratio=1)
     table.add_column("sent.", justify="right")
     table.add_column("revision of", no_wrap=True)
     for r in rows:
         published = (r.get("published") or "")[:16].replace("T", " ")
-        table.add_row(str(r["id"])[:12], r.get("outlet") or r.get("outlet_domain") or "", published,
+        table.add_row(str(r["id"])[:12], display_name(r), published,
                       r.get("title") or "", str(r.get("n_sentences", "")), (r.get("revision_of") or "")[:12])
     return table
 

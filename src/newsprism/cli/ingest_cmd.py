@@ -14,6 +14,8 @@ from newsprism.cli.common import (
     FetchLinksOption,
     FieldOption,
     JsonOption,
+    OutletOption,
+    TitleOption,
     counts_table,
     echo_input_errors,
     echo_json,
@@ -31,10 +33,15 @@ PathsArgument = Annotated[
 ]
 
 
-def read_options(fields: list[str] | None, fetch_links: bool, allow_private: bool) -> ReadOptions:
+def read_options(
+    fields: list[str] | None, fetch_links: bool, allow_private: bool, outlet: str | None = None,
+    title: str | None = None,
+) -> ReadOptions:
     from newsprism.ingest.base import ReadOptions
 
-    return ReadOptions(field_map=parse_fields(fields), fetch_links=fetch_links, allow_private=allow_private)
+    given = {k: " ".join(v.split()) for k, v in (("outlet", outlet), ("title", title)) if v and v.strip()}
+    return ReadOptions(field_map=parse_fields(fields), fetch_links=fetch_links, allow_private=allow_private,
+                       given=given)
 
 
 def ingest(
@@ -44,6 +51,8 @@ def ingest(
     fetch_links: FetchLinksOption = False,
     allow_private: AllowPrivateOption = False,
     json_out: JsonOption = False,
+    outlet: OutletOption = None,
+    title: TitleOption = None,
     link: Annotated[
         bool,
         typer.Option("--link/--no-link", help="Index new articles for text reuse and assign them stories."),
@@ -57,7 +66,7 @@ def ingest(
     from newsprism.api import IngestOptions
     from newsprism.api import ingest as api_ingest
 
-    options = IngestOptions(read=read_options(field, fetch_links, allow_private), link=link)
+    options = IngestOptions(read=read_options(field, fetch_links, allow_private, outlet, title), link=link)
     with progress_display() as progress:
         report = api_ingest(paths, db, options, progress=progress)
     echo_input_errors((e.source, e.reason) for e in report.errors)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from newsprism.model import display_name
+
 Renderer = Callable[[Mapping[str, Any]], list[str] | None]
 
 MAX_ROWS = 25
@@ -38,10 +40,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 
 
 def _outlets(report: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        str(a.get("id")): str(a.get("outlet") or a.get("outlet_domain") or str(a.get("id"))[:8])
-        for a in report.get("articles") or []
-    }
+    return {str(a.get("id")): display_name(a) for a in report.get("articles") or []}
 
 
 def render_header(report: Mapping[str, Any]) -> list[str]:
@@ -86,12 +85,12 @@ def render_articles(report: Mapping[str, Any]) -> list[str] | None:
     if not articles:
         return ["## Articles", "", "No articles."]
     rows = [
-        (str(a.get("id"))[:12], a.get("outlet") or a.get("outlet_domain"),
+        (str(a.get("id"))[:12], display_name(a), a.get("language"),
          (a.get("published") or "")[:16].replace("T", " "),
          a.get("title"), a.get("n_sentences"), str(a.get("revision_of") or "")[:12])
         for a in articles
     ]
-    headers = ["id", "outlet", "published", "title", "sentences", "revision of"]
+    headers = ["id", "name", "language", "published", "title", "sentences", "revision of"]
     # An article analysed only in part says so, with the offset where analysis stopped.
     notices = [f"- `{cell(a['id'], 40)}`: {cell(a['notice'], 300)}" for a in articles if a.get("notice")]
     return ["## Articles", "", *table(headers, rows), *(["", *notices] if notices else [])]
@@ -253,10 +252,26 @@ def render_absent(report: Mapping[str, Any]) -> list[str] | None:
     return lines
 
 
+def render_not_compared(report: Mapping[str, Any]) -> list[str] | None:
+    """Articles analysis left out because the models do not handle their language: listed, not judged."""
+    languages = report.get("languages")
+    left_out = languages.get("not_compared") if isinstance(languages, Mapping) else None
+    if not left_out:
+        return None
+    compared = ", ".join(languages.get("compared") or []) or "none"
+    lines = ["## Not compared", "", f"Compared languages: {compared}. These articles were not judged:", ""]
+    lines += [
+        f"- {cell(a.get('display_name'), 120)} (`{cell(a.get('id'), 40)}`): {cell(a.get('reason'), 120)}"
+        for a in left_out
+    ]
+    return lines
+
+
 SECTIONS: list[tuple[str, Renderer]] = [
     ("header", render_header),
     ("inputs", render_inputs),
     ("articles", render_articles),
+    ("not_compared", render_not_compared),
     ("verdicts", render_verdicts),
     ("stories", render_stories),
     ("reuse", render_reuse),

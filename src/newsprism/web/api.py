@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from newsprism.model import display_name
 from newsprism.web.data import StoryQuery, WebData
 from newsprism.web.tokens import TokenInfo, verify_token
 
@@ -127,6 +128,7 @@ def _article_meta(article: Any) -> dict[str, Any]:
     d = article.to_dict()
     for key in ("text", "paragraphs", "sentences", "extra"):
         d.pop(key, None)
+    d["display_name"] = display_name(article)
     return d
 
 
@@ -135,7 +137,7 @@ def get_article(request: Request, article_id: Annotated[str, Path(max_length=64)
     article = _data(request).store.get_article(article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return article.to_dict()
+    return {**article.to_dict(), "display_name": display_name(article)}
 
 
 @router.get("/stories", response_model=Page)

@@ -59,6 +59,8 @@ class _Index:
     rows: list[StoryRow] = field(default_factory=list)
     by_key: dict[str, StoryRow] = field(default_factory=dict)
     by_article: dict[str, list[StoryRow]] = field(default_factory=dict)
+    # Article id -> entry of a saved analysis's ``languages.not_compared`` (newest analysis wins).
+    not_compared: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def article_ids_in(obj: Any) -> set[str]:
@@ -138,10 +140,14 @@ class WebData:
         query = select(
             analyses.c.id, analyses.c.created_at, analyses.c.article_ids,
             analyses.c.report[("stories",)], analyses.c.report[("verdicts", "conflicts")],
+            analyses.c.report[("languages", "not_compared")],
         ).order_by(analyses.c.created_at.desc(), analyses.c.id)
         with self.store.engine.connect() as conn:
             for r in conn.execute(query):
                 index.rows.extend(_story_rows(r[0], str(r[1])[:19], r[3], r[4], list(r[2] or [])))
+                for entry in r[5] if isinstance(r[5], list) else ():
+                    if isinstance(entry, Mapping) and entry.get("id"):
+                        index.not_compared.setdefault(str(entry["id"]), {**entry, "analysis_id": r[0]})
         for row in index.rows:
             index.by_key[row.key] = row
             for aid in row.article_ids:
@@ -164,6 +170,14 @@ class WebData:
             rows = (r for r in rows if (r.n_conflicts > 0) == query.has_conflicts)
         matched = list(rows)
         return matched[query.offset : query.offset + query.limit], len(matched)
+
+    def not_compared(self) -> list[dict[str, Any]]:
+        """Articles saved analyses left out of comparison (their language), newest analysis first."""
+        return list(self.index().not_compared.values())
+
+    def not_compared_reason(self, article_id: str) -> str | None:
+        entry = self.index().not_compared.get(article_id)
+        return str(entry.get("reason")) if entry else None
 
     def outlets(self) -> list[str]:
         return sorted({o for r in self.index().rows for o in r.outlets})

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from newsprism.limits import analysis_view
+from newsprism.model import display_name
 from newsprism.report import sections
 from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
@@ -56,7 +57,9 @@ def stories_page(
     params = {k: v for k, v in {"q": q, "outlet": outlet, "since": since, "until": until,
                                 "has_conflicts": has_conflicts}.items() if v}
     ctx = {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // size)),
-           "params": params, "outlets": _data(request).outlets(), "title": "Stories"}
+           "params": params, "outlets": _data(request).outlets(), "title": "Stories",
+           "not_compared": _data(request).not_compared()}
+    data["not_compared"] = ctx["not_compared"]
     return _respond(request, "stories.html.j2", ctx, data)
 
 
@@ -128,7 +131,8 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
     shown = analysis_view(article).text
     cut = {"shown": len(shown), "total": len(article.text)} if len(shown) < len(article.text) else None
     return {"article": article, "stories": rows, "passages": passages, "claims": claims,
-            "segments": segments(shown, marks, article.id), "cut": cut}
+            "segments": segments(shown, marks, article.id), "cut": cut, "name": display_name(article),
+            "not_compared": data.not_compared_reason(article.id)}
 
 
 def _richest_report(data: WebData, rows: list[Any]) -> dict[str, Any] | None:
@@ -165,9 +169,9 @@ def article_page(request: Request, article_id: str) -> Any:
         "reused_passages": [{"other_article": p["other"].article_id, "span": [p["mine"].start, p["mine"].end],
                              "other_span": [p["other"].start, p["other"].end], "type": p["pair"]["type"]}
                             for p in ctx["passages"]],
-        "claims": ctx["claims"],
+        "claims": ctx["claims"], "display_name": ctx["name"], "not_compared": ctx["not_compared"],
     }
-    ctx["title"] = article.title or article.id
+    ctx["title"] = article.title or ctx["name"]
     return _respond(request, "article.html.j2", ctx, data)
 
 
