@@ -99,3 +99,22 @@ def test_an_age_is_given_for_the_person_it_is_printed_with() -> None:
     # The same age printed two ways is no conflict.
     same = _claim("d:0", "d", "Police charged 20-year-old Andrew Lopez with attempted murder", "Andrew Lopez")
     assert _ages(sniper, same) == []
+
+
+def test_an_earthquakes_magnitude_is_a_magnitude_not_a_count_of_quakes() -> None:
+    for text in ("a magnitude 7.6 quake struck", "a magnitude-7.6 earthquake", "the 7.6-magnitude quake"):
+        (q,) = extract_quantities(text)
+        assert (q.dimension, q.low) == ("magnitude", 7.6)
+    a = extract_quantities("a magnitude 7.6 quake")[0]
+    assert not figures.compatible(a, extract_quantities("a 7.7 magnitude quake")[0])
+    assert figures.compatible(a, extract_quantities("a 7.6-magnitude quake")[0])
+
+
+def test_a_main_quake_and_its_aftershock_are_not_one_magnitude() -> None:
+    a = _claim("a:0", "a", "A magnitude 7.6 quake struck off Papua on Sunday, the geological survey said")
+    b = _claim(
+        "b:0", "b", "A magnitude 7.4 aftershock struck off Papua on Sunday, the geological survey said"
+    )
+    c = _claim("c:0", "c", "A magnitude 7.4 quake struck off Papua on Sunday, the geological survey said")
+    assert figures.numeric_differences(a, b) == []
+    assert [d.slot for d in figures.numeric_differences(a, c)] == ["magnitude"]

@@ -282,6 +282,9 @@ def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
     return bool(shared) and len(shared) / min(len(fa), len(fb)) >= FRAME_MIN_SHARED
 
 
+_AFTERSHOCK = re.compile(r"aftershock|foreshock|second (?:quake|tremor|earthquake)", re.IGNORECASE)
+
+
 def _agree(qa: Quantity, ka: str | None, qb: Quantity, kb: str | None) -> bool:
     """Compatible values of one measure; ages compare as printed ("66" and "66-year-old" are one
     age though only one carries the unit)."""
@@ -308,6 +311,8 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
         qb = b.quantities[kinds_b.index(kind)]
         if kind == "age":
             continue  # a named person's age is compared across the story (``attributes``)
+        if kind == "magnitude" and bool(_AFTERSHOCK.search(a.text)) != bool(_AFTERSHOCK.search(b.text)):
+            continue  # the main quake and an aftershock are two quakes
         if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
             continue
         if not same_frame(a, qa, b, qb):
