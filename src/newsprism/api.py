@@ -264,11 +264,25 @@ def ingest(
     options = options or IngestOptions()
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]  # one path, not its characters
+    items = iter_inputs([os.fspath(i) for i in inputs], options.read)
+    return ingest_items(items, db, options, progress=progress)
+
+
+def ingest_items(
+    items: Iterable[Article | ReaderError],
+    db: DbArg = None,
+    options: IngestOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Store articles already read (or record why an input could not be): the one write path that
+    ``ingest`` and ``watch`` share."""
+    options = options or IngestOptions()
     report = IngestReport()
     pending = _Pending(options)
     with open_store(db) as store:
         linker = _Linker(store) if options.link else None
-        for seen, item in enumerate(iter_inputs([os.fspath(i) for i in inputs], options.read), 1):
+        for seen, item in enumerate(items, 1):
             pending.add(item)
             if progress:
                 progress("read", seen, None)

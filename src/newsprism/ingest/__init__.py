@@ -33,6 +33,7 @@ __all__ = [
     "ReadOptions",
     "ReaderError",
     "build_article",
+    "build_result",
     "detect_format",
     "expand_inputs",
     "iter_inputs",
@@ -120,7 +121,7 @@ def read_input(source: str | LocalFile, options: ReadOptions) -> Iterator[ReadRe
         yield from _read_stream(source.name, stream, options)
 
 
-def _build(raw: RawDocument, given: dict[str, str]) -> Article | ReaderError:
+def build_result(raw: RawDocument, given: dict[str, str]) -> Article | ReaderError:
     for name, value in given.items():
         setattr(raw, name, value)
         raw.origins[name] = Origin.GIVEN.value
@@ -140,4 +141,4 @@ def iter_inputs(inputs: list[str], options: ReadOptions | None = None) -> Iterat
             yield source
             continue
         for result in read_input(source, options):
-            yield _build(result, options.given) if isinstance(result, RawDocument) else result
+            yield build_result(result, options.given) if isinstance(result, RawDocument) else result
