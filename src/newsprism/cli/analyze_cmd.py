@@ -24,6 +24,7 @@ from newsprism.cli.common import (
     progress_display,
     stdout,
 )
+from newsprism.cli.findings import findings_renderables, plural
 from newsprism.cli.ingest_cmd import PathsArgument, read_options
 
 if TYPE_CHECKING:
@@ -74,11 +75,12 @@ def check_output(output: Path | None) -> None:
 
 
 def layer_counts(layer: Any) -> str:
-    """``"3 pairs, 2 groups, n_claims=121"``: a layer's list sizes and its ``n_*`` counts."""
+    """``"pairs: 3, groups: 2, n_claims: 121"``: a layer's list sizes and its ``n_*`` counts (named,
+    not counted in prose, so one story is never "1 stories")."""
     if not isinstance(layer, Mapping):
         return "present"
-    parts = [f"{len(v)} {k}" for k, v in layer.items() if isinstance(v, list)]
-    parts += [f"{k}={v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
+    parts = [f"{k}: {len(v)}" for k, v in layer.items() if isinstance(v, list)]
+    parts += [f"{k}: {v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
     return ", ".join(parts) or "present"
 
 
@@ -97,8 +99,10 @@ def print_summary(report: Mapping[str, Any]) -> None:
         result = layer_counts(report[r["layer"]]) if r["layer"] in report else (r.get("reason") or "")
         stages.add_row(r["name"], r["status"], seconds, result)
     console.print(stages)
+    for finding in findings_renderables(report):
+        console.print(finding)
     if inputs.get("failed"):
-        console.print(f"{inputs['failed']} input(s) failed; see the lines on stderr.")
+        console.print(f"{plural(inputs['failed'], 'input')} failed; see the lines on stderr.")
 
 
 def run_analyze(

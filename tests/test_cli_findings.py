@@ -1,0 +1,72 @@
+"""What ``analyze``/``demo`` show on a terminal: the findings, not only the article and stage tables."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newsprism.api import analyze
+from newsprism.cli import analyze_cmd
+from newsprism.demo import corpus_files
+
+pytestmark = pytest.mark.models
+
+
+@pytest.fixture(scope="module")
+def demo_report() -> dict:
+    with corpus_files() as files:
+        return analyze(files)
+
+
+def printed(report: dict, monkeypatch: pytest.MonkeyPatch) -> str:
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setenv("COLUMNS", "120")
+    analyze_cmd.print_summary(report)
+    return out.getvalue()
+
+
+def test_the_summary_shows_conflicts_disputes_and_facts(demo_report, monkeypatch) -> None:
+    text = printed(demo_report, monkeypatch)
+    assert "Findings: 7 corroborated facts, 1 conflict, 1 dispute" in text
+    assert "Conflicts between outlets (1)" in text and "5.4 metres" in text and "4.5 metres" in text
+    assert "Disputes between actors (1)" in text and "Skarnvale Hydro" in text
+    assert "Corroborated facts (top 5 of 7)" in text and "Kettle Row" in text
+    assert "1 stories" not in text
+
+
+def test_finding_text_is_escaped_and_bounded(demo_report, monkeypatch) -> None:
+    report = copy.deepcopy(demo_report)
+    hostile = "[bold red]boom[/] \x1b[2J\u202e" + "x" * 50_000
+    report["verdicts"]["fact_sheet"][0]["text"] = hostile
+    report["verdicts"]["fact_sheet"][0]["n_independent_sources"] = 99  # sorted first
+    report["verdicts"]["conflicts"][0]["values"][0]["value"] = hostile
+    text = printed(report, monkeypatch)
+    assert "[bold red]boom[/]" in text  # shown as typed, not read as Rich markup
+    assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
+    assert "x" * 400 not in text.replace("\n", "").replace("│", "").replace(" ", "")
+    assert len(text) < 40_000
+
+
+def test_demo_prints_findings_and_json_stays_clean() -> None:
+    cli = [sys.executable, "-m", "newsprism.cli", "demo"]
+    plain = subprocess.run(cli, capture_output=True, text=True, timeout=600, env={**_env(), "COLUMNS": "150"})
+    assert plain.returncode == 0, plain.stderr
+    assert "Conflicts between outlets" in plain.stdout and "Corroborated facts" in plain.stdout
+    as_json = subprocess.run([*cli, "--json"], capture_output=True, text=True, timeout=600, env=_env())
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["verdicts"]["counts"]["conflicts"] == 1
+    for run in (plain, as_json):  # no third-party bars (tqdm, "Loading weights") anywhere
+        assert "it/s]" not in run.stderr and "Loading weights" not in run.stderr, run.stderr
+        assert "%|" not in run.stderr, run.stderr
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "COLUMNS"}
