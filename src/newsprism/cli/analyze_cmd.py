@@ -118,6 +118,10 @@ def run_analyze(
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
+    if not report.get("articles"):
+        # An analysis of nothing is not a result: the inputs named (a mistyped path, an empty
+        # folder) are the problem, so no report is written and the exit status says so.
+        raise fail("nothing to analyze: no article could be read from the inputs given")
     failed_stages = [r for r in report["stages"]["records"] if r["status"] == "failed"]
     for r in failed_stages:
         typer.echo(f"stage {r['name']}: failed: {r.get('reason')}", err=True)

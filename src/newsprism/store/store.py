@@ -104,6 +104,19 @@ def database_url(db: str | os.PathLike[str] | None) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+def _require_existing(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # not a URL at all: opening it says why
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return  # a server database either exists (and connects) or fails to connect
+    if parsed.database.startswith("file:") or (parsed.query or {}).get("uri"):
+        return  # SQLite URI filenames carry their own mode (e.g. ?mode=ro)
+    if not Path(parsed.database).exists():
+        raise StoreOpenError(masked_url(url), f"no store at {parsed.database}")
+
+
 def _sqlite_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objects are untyped
     # SQLAlchemy's documented pysqlite recipe: stop the driver's own (lazy, DML-only) BEGIN so
     # the "begin" listener below decides how each transaction starts.
@@ -232,9 +245,17 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, db: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True) -> Store:
-        """Open (and bring up to date) the store; ``StoreOpenError`` says why one cannot be."""
+    def open(
+        cls, db: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True, create: bool = True
+    ) -> Store:
+        """Open (and bring up to date) the store; ``StoreOpenError`` says why one cannot be.
+
+        ``create=False`` (read commands) refuses a SQLite file that does not exist instead of
+        creating an empty store there: a mistyped path must not look like an empty newsroom.
+        """
         url = database_url(db)
+        if not create:
+            _require_existing(url)
         engine = None
         try:
             engine = make_engine(url)

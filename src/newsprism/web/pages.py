@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import AfterValidator
 
 from newsprism.limits import analysis_view
 from newsprism.report import sections
@@ -14,7 +15,7 @@ from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
 from newsprism.report.view import ReportView, _span_of
 from newsprism.web.app import wants_json
-from newsprism.web.data import StoryQuery, WebData
+from newsprism.web.data import StoryQuery, WebData, iso_date
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +46,8 @@ def home() -> RedirectResponse:
 def stories_page(
     request: Request, q: str | None = Query(None, max_length=200),
     outlet: str | None = Query(None, max_length=300),
-    since: str | None = Query(None, max_length=40), until: str | None = Query(None, max_length=40),
+    since: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
+    until: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
     has_conflicts: str | None = Query(None, max_length=5), page: int = Query(1, ge=1, le=100000),
 ) -> Any:
     size = request.app.state.options.page_size
