@@ -138,13 +138,16 @@ def get_article(request: Request, article_id: Annotated[str, Path(max_length=64)
     return article.to_dict()
 
 
+IsoDate = Annotated[str | None, Query(max_length=40, description="ISO date"), AfterValidator(iso_date)]
+
+
 @router.get("/stories", response_model=Page)
 def list_stories(
     request: Request, limit: Limit = 20, offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=200)] = None,
     outlet: Annotated[str | None, Query(max_length=300)] = None,
-    since: Annotated[str | None, Query(max_length=40, description="ISO date"), AfterValidator(iso_date)] = None,
-    until: Annotated[str | None, Query(max_length=40, description="ISO date"), AfterValidator(iso_date)] = None,
+    since: IsoDate = None,
+    until: IsoDate = None,
     has_conflicts: bool | None = None,
 ) -> Page:
     rows, total = _data(request).stories(StoryQuery(q, outlet, since, until, has_conflicts, limit, offset))
