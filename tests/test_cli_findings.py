@@ -17,10 +17,21 @@ from newsprism.demo import corpus_files
 pytestmark = pytest.mark.models
 
 
+TICKS: list[tuple[str, int, int | None]] = []
+
+
 @pytest.fixture(scope="module")
 def demo_report() -> dict:
     with corpus_files() as files:
-        return analyze(files)
+        return analyze(files, progress=lambda *tick: TICKS.append(tick))
+
+
+def test_the_long_stages_tick_from_inside(demo_report) -> None:
+    phases = {phase for phase, _, _ in TICKS}
+    assert {"reuse/articles compared", "claims/sentences tagged", "claims/articles", "align/stories",
+            "verdicts/claim groups"} <= phases
+    articles = [(done, total) for phase, done, total in TICKS if phase == "claims/articles"]
+    assert articles == [(i, 7) for i in range(1, 8)]
 
 
 def printed(report: dict, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -61,6 +72,9 @@ def test_demo_prints_findings_and_json_stays_clean() -> None:
     as_json = subprocess.run([*cli, "--json"], capture_output=True, text=True, timeout=600, env=_env())
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(as_json.stdout)["verdicts"]["counts"]["conflicts"] == 1
+    # stderr is a pipe here: plain lines, no bar; with --json only failing inputs would be there
+    assert "stage 1/5: reuse" in plain.stderr and "stage 5/5: verdicts" in plain.stderr
+    assert as_json.stderr.strip() == ""
     for run in (plain, as_json):  # no third-party bars (tqdm, "Loading weights") anywhere
         assert "it/s]" not in run.stderr and "Loading weights" not in run.stderr, run.stderr
         assert "%|" not in run.stderr, run.stderr

@@ -113,7 +113,7 @@ def run_analyze(
     from newsprism.report import write_report
 
     check_output(output)
-    with progress_display() as progress:
+    with progress_display(plain=not json_out) as progress:
         report = analyze(inputs, db, options, progress=progress)
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
