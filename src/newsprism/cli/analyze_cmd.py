@@ -24,8 +24,9 @@ from newsprism.cli.common import (
     progress_display,
     stdout,
 )
-from newsprism.cli.findings import findings_renderables, plural
+from newsprism.cli.findings import findings_renderables
 from newsprism.cli.ingest_cmd import PathsArgument, read_options
+from newsprism.report.markdown import plural
 
 if TYPE_CHECKING:
     from newsprism.api import AnalyzeOptions

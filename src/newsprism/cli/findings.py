@@ -13,14 +13,11 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from newsprism.report.markdown import plural
+
 TOP = 5
 MAX_TEXT = 160
 MAX_VALUE = 60
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """``"1 story"``, ``"2 stories"``: the count with the right form of the noun."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def clip(value: Any, limit: int = MAX_TEXT) -> Text:
