@@ -40,7 +40,8 @@ def serve(
     Store.open(db, create=False).close()  # a mistyped path is refused, not served as an empty store
     web = create_app(db, WebOptions(max_body_bytes=int(max_body_mb * 1024 * 1024)))
     limits = ServerLimits(header_timeout, keep_alive, max_connections, max_header_kb * 1024)
-    stderr().print(f"newsprism serving http://{host}:{port}/ (API: /api/v1, docs: /docs, OpenAPI: /api/v1/openapi.json)")
+    stderr().print(f"newsprism serving http://{host}:{port}/ "
+                   "(API: /api/v1, docs: /docs, OpenAPI: /api/v1/openapi.json)")
     run(web, host, port, limits)
 
 

@@ -2,7 +2,8 @@
 
 Pages (stories, story, article, claim group) answer HTML or JSON (``?format=json`` or an
 ``Accept: application/json`` header); the HTTP API lives under ``/api/v1`` with its OpenAPI document
-at ``/api/v1/openapi.json`` and Swagger UI at ``/docs``. Writes need a bearer token (``newsprism tokens create``).
+at ``/api/v1/openapi.json`` and Swagger UI at ``/docs``. Writes need a bearer token
+(``newsprism tokens create``).
 """
 
 from __future__ import annotations
