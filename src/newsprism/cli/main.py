@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from newsprism.cli import analyze_cmd, articles_cmd, demo_cmd, eval_cmd, ingest_cmd, serve_cmd, stories_cmd
+from newsprism.cli import (
+    analyze_cmd,
+    articles_cmd,
+    demo_cmd,
+    eval_cmd,
+    ingest_cmd,
+    search_cmd,
+    serve_cmd,
+    stories_cmd,
+)
 from newsprism.cli.common import store_setup_errors
 
 app = typer.Typer(
@@ -46,6 +55,7 @@ app.command("analyze")(analyze_cmd.analyze)
 app.add_typer(articles_cmd.app, name="articles")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(stories_cmd.app, name="stories")
+app.command("search")(search_cmd.search)
 app.add_typer(eval_cmd.app, name="eval")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(serve_cmd.app, name="tokens")

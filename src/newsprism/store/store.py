@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Select, create_engine, event, func, select
+from sqlalchemy import Select, create_engine, event, func, inspect, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -35,6 +35,8 @@ from newsprism.store.migrations import (
     migrate,
     write_transaction,
 )
+from newsprism.store.search import KINDS, SearchPage, article_doc, index_docs, remove_docs
+from newsprism.store.search import search as search_docs
 from newsprism.store.tables import articles, ingest_errors
 
 DEFAULT_DB = "newsprism.db"
@@ -238,6 +240,18 @@ def _latest_revisions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[
     return latest
 
 
+def _reindex(conn: Connection, stored: list[Article]) -> None:
+    """Keep full-text search on the current text: a new revision replaces the one it revises.
+
+    A store whose search migration has not run yet (opened with ``migrate_schema=False``) is
+    written without it: that migration indexes every current article when it runs."""
+    if not inspect(conn).has_table("search_docs"):
+        return
+    superseded = {a.revision_of for a in stored if a.revision_of}
+    remove_docs(conn, "article", sorted(superseded))
+    index_docs(conn, [article_doc(a) for a in stored if a.id not in superseded])
+
+
 class Store:
     """All reads and writes of newsprism data. Construct with ``Store.open(url_or_path)``."""
 
@@ -329,6 +343,7 @@ class Store:
             result.statuses.append((AddStatus.REVISION if previous else AddStatus.NEW, stored))
         if rows:
             conn.execute(articles.insert(), rows)
+            _reindex(conn, [a for status, a in result.statuses if status != AddStatus.DUPLICATE])
         return result
 
     def record_errors(self, errors: Iterable[tuple[str, str]], conn: Connection | None = None) -> None:
@@ -406,6 +421,13 @@ class Store:
             sizes.extend(conn.execute(query).all())
         for page in _pages(sizes, max_chars):
             yield from _existing(conn, page).values()
+
+    def search(
+        self, query: str, kinds: Sequence[str] = KINDS, *, limit: int = 20, offset: int = 0
+    ) -> SearchPage:
+        """Full-text search over stored articles, claims and stories (``newsprism.store.search``)."""
+        with self.engine.connect() as conn:
+            return search_docs(conn, query, kinds, limit, offset)
 
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None) -> list[Article]:
         """A page of articles in insertion order, optionally of one outlet."""

@@ -87,6 +87,8 @@ def create_app(db_url: str | os.PathLike[str] | None = None, options: WebOptions
     from newsprism.web.api import router as api_router
     from newsprism.web.docs import router as docs_router
     from newsprism.web.pages import router as pages_router
+    from newsprism.web.search_pages import api_router as search_api_router
+    from newsprism.web.search_pages import router as search_router
 
     options = options or WebOptions()
     store = Store.open(db_url)
@@ -109,6 +111,8 @@ def create_app(db_url: str | os.PathLike[str] | None = None, options: WebOptions
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(docs_router)
+    app.include_router(search_router)
+    app.include_router(search_api_router)
     _install_error_handlers(app)
     app.add_middleware(SecurityMiddleware, csp=app.state.assets.csp, max_body=options.max_body_bytes)
 
