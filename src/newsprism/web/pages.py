@@ -118,19 +118,39 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
         reuse = sections.reuse(view)
         for name in ("fact_sheet", "conflicts", "disputes", "single_source"):
             getattr(sections, name)(view)  # each registers the highlights of the evidence it cites
-        marks.extend(view.marks.get(article.id, []))
+        # What matters on the page: passages others reused, and the claims the verdicts rest on.
+        # Single-source claims and claims without a verdict (most sentences) are listed, not marked.
+        marks.extend(m for m in view.marks.get(article.id, []) if m.kind in PAGE_MARKS)
         passages = _passages_of(reuse, article.id)
         claims = claims_of(report, article.id)
+        cited = verdict_claim_ids(report)
     for c in claims:
-        s, e = _span_of(c)
-        marks.append(Mark(s, e, "claim", "claim extracted by newsprism"))
-        c["anchor"] = passage_anchor(article.id, s, e)
+        c["in_verdict"] = str(c.get("id")) in cited
+        if c["in_verdict"]:
+            s, e = _span_of(c)
+            marks.append(Mark(s, e, "claim", "claim a verdict rests on"))
+            c["anchor"] = passage_anchor(article.id, s, e)
     # The page shows what analysis reads (a 19 MB article made a 19 MB page); nothing an analysis
     # cites lies past that cut, and the JSON views keep the whole text.
     shown = analysis_view(article).text
     cut = {"shown": len(shown), "total": len(article.text)} if len(shown) < len(article.text) else None
     return {"article": article, "stories": rows, "passages": passages, "claims": claims,
             "segments": segments(shown, marks, article.id), "cut": cut}
+
+
+PAGE_MARKS = frozenset({"reuse", "fact", "conflict", "dispute", "value"})
+VERDICT_LISTS = ("fact_sheet", "conflicts", "actor_disputes")
+
+
+def verdict_claim_ids(report: Mapping[str, Any]) -> set[str]:
+    """Ids of the claims cited as evidence by corroborated facts, conflicts and disputes."""
+    layer = report.get("verdicts")
+    if not isinstance(layer, Mapping):
+        return set()
+    items = [v for key in VERDICT_LISTS for v in layer.get(key) or [] if isinstance(v, Mapping)]
+    parts = [p for v in items for p in (v, *(v.get("values") or []), *(v.get("sides") or []))]
+    return {str(e["claim_id"]) for p in parts if isinstance(p, Mapping) for e in p.get("evidence") or []
+            if isinstance(e, Mapping) and e.get("claim_id")}
 
 
 def _richest_report(data: WebData, rows: list[Any]) -> dict[str, Any] | None:
