@@ -56,6 +56,7 @@ def test_query_syntax_is_inert(demo_store, query) -> None:
 def test_query_terms() -> None:
     assert query_terms('kursk "north korean" troops') == ["kursk", "north korean", "troops"]
     assert query_terms('  "" * - ') == []
+    assert query_terms("dam\x00wall") == ["dam", "wall"]  # PostgreSQL refuses NUL in a string
 
 
 def test_a_revision_replaces_the_text_it_revises(db_url) -> None:

@@ -34,6 +34,7 @@ KINDS = ("article", "claim", "story")
 BODY_MAX_CHARS = 100_000
 MARK_START, MARK_END = "\x02", "\x03"  # snippet match markers; split into segments before display
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CHUNK = 500
 
 
@@ -91,6 +92,7 @@ def claim_docs_of_report(report: Mapping[str, Any]) -> Iterator[SearchDoc]:
 
 def query_terms(query: str) -> list[str]:
     """``'kursk "north korean" troops'`` -> ``["kursk", "north korean", "troops"]``."""
+    query = _CONTROL.sub(" ", query)  # PostgreSQL refuses NUL in a string; no term needs a control
     terms = [(phrase or word).strip() for phrase, word in _TERM.findall(query)]
     return [t for t in terms if re.search(r"\w", t)]
 

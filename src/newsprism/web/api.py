@@ -138,7 +138,8 @@ def get_article(request: Request, article_id: Annotated[str, Path(max_length=64)
     return article.to_dict()
 
 
-IsoDate = Annotated[str | None, Query(max_length=40, description="ISO date"), AfterValidator(iso_date)]
+IsoDate = Annotated[str | None, Query(max_length=40, description="ISO 8601 date (or date-time)",
+                                      json_schema_extra={"format": "date"}), AfterValidator(iso_date)]
 
 
 @router.get("/stories", response_model=Page)
