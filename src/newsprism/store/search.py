@@ -1,7 +1,8 @@
 """Full-text search over what the store holds: articles, claims and stories, on both backends.
 
-One table of documents, ``search_docs`` (``kind``, ``ref``, the ``parent`` article, ``title`` and
-``body``), is indexed by SQLite FTS5 (the virtual table ``search_fts``, one row per document, same
+One table of documents, ``search_docs`` (``kind``, ``ref``, the ``parent`` article, ``title``, and
+``body`` for a claim; an article's text is read from ``articles``, never copied), is indexed by
+SQLite FTS5 (the external-content table ``search_fts`` over the view ``search_content``, same
 rowid) or by a PostgreSQL ``tsvector`` column with a GIN index. Callers see one interface:
 ``index_docs``/``remove_docs`` inside a write transaction, ``search`` to read.
 
@@ -103,36 +104,50 @@ def _fts5_query(terms: Sequence[str]) -> str:
 
 
 def index_docs(conn: Connection, docs: Iterable[SearchDoc]) -> None:
-    """Add or replace documents (by ``kind`` and ``ref``) in the caller's write transaction."""
+    """Add or replace documents (by ``kind`` and ``ref``) in the caller's write transaction.
+
+    An article's text is not copied: the index reads it from ``articles`` (SQLite through the
+    ``search_content`` view; PostgreSQL computes the tsvector from it here), so the article must
+    be stored first. Claims have no table of their own yet, so their text is kept in ``body``.
+    """
     docs = list({(d.kind, d.ref): d for d in docs}.values())
     for kind in {d.kind for d in docs}:
         remove_docs(conn, kind, [d.ref for d in docs if d.kind == kind])
     if not docs:
         return
     rows = [{"kind": d.kind, "ref": d.ref, "parent": d.parent, "title": d.title,
-             "body": d.body[:BODY_MAX_CHARS]} for d in docs]
+             "body": None if d.kind == "article" else d.body[:BODY_MAX_CHARS],
+             "text": d.body[:BODY_MAX_CHARS]} for d in docs]
+    if conn.dialect.name != "sqlite":
+        conn.execute(text(
+            "INSERT INTO search_docs (kind, ref, parent, title, body, tsv) VALUES (:kind, :ref, :parent, "
+            ":title, :body, setweight(to_tsvector('simple', coalesce(:title, '')), 'A') "
+            "|| setweight(to_tsvector('simple', :text), 'B'))"), rows)
+        return
     conn.execute(text("INSERT INTO search_docs (kind, ref, parent, title, body) "
                       "VALUES (:kind, :ref, :parent, :title, :body)"), rows)
-    if conn.dialect.name == "sqlite":
-        for chunk in _chunks([(d.kind, d.ref) for d in docs]):
-            conn.execute(text(
-                "INSERT INTO search_fts (rowid, title, body) SELECT id, coalesce(title, ''), body "
-                "FROM search_docs WHERE kind = :kind AND ref IN :refs").bindparams(
-                    bindparam("refs", expanding=True)),
-                [{"kind": k, "refs": [r for kk, r in chunk if kk == k]} for k in {k for k, _ in chunk}])
+    for kind in {d.kind for d in docs}:
+        for chunk in _chunks([d.ref for d in docs if d.kind == kind]):
+            conn.execute(_in("INSERT INTO search_fts (rowid, title, body) SELECT id, title, body "
+                             f"FROM search_content WHERE {_IDS}"), {"kind": kind, "refs": chunk})
+
+
+_IDS = "id IN (SELECT id FROM search_docs WHERE kind = :kind AND ref IN :refs)"
+
+
+def _in(sql: str) -> Any:
+    return text(sql).bindparams(bindparam("refs", expanding=True))
 
 
 def remove_docs(conn: Connection, kind: str, refs: Sequence[str]) -> None:
     for chunk in _chunks(list(refs)):
         params = {"kind": kind, "refs": chunk}
         if conn.dialect.name == "sqlite":
-            # An external-content FTS5 index forgets a row only when told its old values.
-            conn.execute(text(
-                "INSERT INTO search_fts (search_fts, rowid, title, body) SELECT 'delete', id, "
-                "coalesce(title, ''), body FROM search_docs WHERE kind = :kind AND ref IN :refs").bindparams(
-                    bindparam("refs", expanding=True)), params)
-        conn.execute(text("DELETE FROM search_docs WHERE kind = :kind AND ref IN :refs").bindparams(
-            bindparam("refs", expanding=True)), params)
+            # An external-content FTS5 index forgets a row only when told the values it indexed
+            # (an article's text never changes: a new text is a new revision, a new row).
+            conn.execute(_in("INSERT INTO search_fts (search_fts, rowid, title, body) "
+                             f"SELECT 'delete', id, title, body FROM search_content WHERE {_IDS}"), params)
+        conn.execute(_in("DELETE FROM search_docs WHERE kind = :kind AND ref IN :refs"), params)
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
@@ -231,10 +246,11 @@ _PG_QUERY = "(SELECT {tsquery})"
 _POSTGRES = {
     "docs": (
         "SELECT d.kind AS kind, d.ref AS ref, d.parent AS parent, d.title AS title, "
-        f"ts_headline('simple', d.body, q.query, 'StartSel={MARK_START}, StopSel={MARK_END}, "
-        "MaxWords=30, MinWords=12, MaxFragments=1') AS snippet, "
+        f"ts_headline('simple', coalesce(d.body, left(a.text, {BODY_MAX_CHARS})), q.query, "
+        f"'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet, "
         "ts_rank(d.tsv, q.query) AS score "
-        f"FROM search_docs d, {_PG_QUERY} AS q(query) "
+        f"FROM search_docs d CROSS JOIN {_PG_QUERY} AS q(query) "
+        "LEFT JOIN articles a ON d.kind = 'article' AND a.id = d.ref "
         "WHERE d.tsv @@ q.query AND d.kind IN :kinds"
     ),
     "stories": (

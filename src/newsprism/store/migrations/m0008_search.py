@@ -19,18 +19,20 @@ from newsprism.store.search import BODY_MAX_CHARS, SearchDoc, claim_docs_of_repo
 FILL_CHARS = 16 << 20
 
 _SQLITE = [
+    # body: a claim's text; NULL for an article, whose text the view reads from ``articles``.
     "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind VARCHAR(10) NOT NULL, "
-    "ref VARCHAR(80) NOT NULL, parent VARCHAR(32), title TEXT, body TEXT NOT NULL, "
+    "ref VARCHAR(80) NOT NULL, parent VARCHAR(32), title TEXT, body TEXT, "
     "CONSTRAINT uq_search_docs_kind_ref UNIQUE (kind, ref))",
-    # External content: the text lives once, in search_docs, and snippets are cut from it there.
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_docs', content_rowid='id', "
+    "CREATE VIEW search_content AS SELECT d.id AS id, coalesce(d.title, '') AS title, "
+    f"coalesce(d.body, substr(a.text, 1, {BODY_MAX_CHARS})) AS body FROM search_docs d "
+    "LEFT JOIN articles a ON d.kind = 'article' AND a.id = d.ref",
+    # External content: the text is stored once, where it lives, and snippets are cut from it there.
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_content', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
 ]
 _POSTGRES = [
     "CREATE TABLE search_docs (id BIGSERIAL PRIMARY KEY, kind VARCHAR(10) NOT NULL, "
-    "ref VARCHAR(80) NOT NULL, parent VARCHAR(32), title TEXT, body TEXT NOT NULL, "
-    "tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', coalesce(title, '')), 'A') "
-    "|| setweight(to_tsvector('simple', body), 'B')) STORED, "
+    "ref VARCHAR(80) NOT NULL, parent VARCHAR(32), title TEXT, body TEXT, tsv tsvector NOT NULL, "
     "CONSTRAINT uq_search_docs_kind_ref UNIQUE (kind, ref))",
     "CREATE INDEX ix_search_docs_tsv ON search_docs USING GIN (tsv)",
 ]
