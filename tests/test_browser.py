@@ -213,3 +213,22 @@ def test_demo_story_page_sections_and_passage_links(browser, tmp_path, embedder,
             shutil.copy(shot, Path(keep) / shot.name)
         _assert_inert(page, dialogs)
         page.close()
+
+
+def test_swagger_ui_renders_under_its_policy(browser, tmp_path):
+    Store.open(tmp_path / "docs.db").close()
+    with _Server(create_app(tmp_path / "docs.db")) as base:
+        page = browser.new_page()
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base + "/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+        assert "newsprism" in page.locator(".swagger-ui .info .title").inner_text()
+        page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert any(p.replace("\u200b", "") == "/api/v1/stories" for p in paths), paths
+        page.close()
+    assert refused == []
+    assert requests and all(u.startswith(base) for u in requests), requests  # nothing from a CDN

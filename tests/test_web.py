@@ -196,6 +196,7 @@ def test_serve_command_builds_the_app(monkeypatch, tmp_path):
     cli = typer.Typer()
     cli.command("serve")(serve_cmd.serve)
     cli.command("noop")(lambda: None)
+    Store.open(tmp_path / "s.db").close()  # serve reads a store; it does not create one
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123",
                                       "--max-body-mb", "1"])
     assert result.exit_code == 0, result.output

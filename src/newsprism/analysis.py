@@ -18,6 +18,7 @@ from typing import Any
 
 from newsprism.model import Article
 from newsprism.pipeline import ARTICLES, Batch, Pipeline, Stage
+from newsprism.progress import StepHook, reporting
 
 ProgressHook = Callable[[str, int, int], None]
 
@@ -259,6 +260,13 @@ def build_pipeline(
     return AnalysisPipeline(stages, records, Pipeline(stages))
 
 
+def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:
+    """A stage's inner ticks as the runner's progress phase ``"claims/articles"``."""
+    if progress is None:
+        return None
+    return lambda done, total, unit: progress(f"{name}/{unit}", done, total)
+
+
 def run_stages(
     assembled: AnalysisPipeline, batch: Batch, progress: ProgressHook | None = None
 ) -> tuple[Batch, list[StageRecord]]:
@@ -284,7 +292,8 @@ def run_stages(
             continue
         t0 = time.perf_counter()
         try:
-            result = stage.run(batch)
+            with reporting(_step_hook(progress, stage.name)):
+                result = stage.run(batch)
             missing = sorted(set(stage.provides) - set(result.layers))
             if missing:
                 raise RuntimeError(f"stage did not provide {missing}")

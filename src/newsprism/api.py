@@ -151,12 +151,13 @@ class IngestReport:
 
 
 @contextmanager
-def open_store(db: DbArg) -> Iterator[Store]:
-    """A store from a ``Store`` (left open), a URL or a path (closed afterwards)."""
+def open_store(db: DbArg, *, create: bool = True) -> Iterator[Store]:
+    """A store from a ``Store`` (left open), a URL or a path (closed afterwards); ``create=False``
+    refuses a SQLite path where no store exists yet (see ``Store.open``)."""
     if isinstance(db, Store):
         yield db
         return
-    store = Store.open(db)
+    store = Store.open(db, create=create)
     try:
         yield store
     finally:

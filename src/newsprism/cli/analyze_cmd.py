@@ -26,7 +26,9 @@ from newsprism.cli.common import (
     progress_display,
     stdout,
 )
+from newsprism.cli.findings import findings_renderables
 from newsprism.cli.ingest_cmd import PathsArgument, read_options
+from newsprism.report.markdown import plural
 
 if TYPE_CHECKING:
     from newsprism.api import AnalyzeOptions
@@ -76,11 +78,12 @@ def check_output(output: Path | None) -> None:
 
 
 def layer_counts(layer: Any) -> str:
-    """``"3 pairs, 2 groups, n_claims=121"``: a layer's list sizes and its ``n_*`` counts."""
+    """``"pairs: 3, groups: 2, n_claims: 121"``: a layer's list sizes and its ``n_*`` counts (named,
+    not counted in prose, so one story is never "1 stories")."""
     if not isinstance(layer, Mapping):
         return "present"
-    parts = [f"{len(v)} {k}" for k, v in layer.items() if isinstance(v, list)]
-    parts += [f"{k}={v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
+    parts = [f"{k}: {len(v)}" for k, v in layer.items() if isinstance(v, list)]
+    parts += [f"{k}: {v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
     return ", ".join(parts) or "present"
 
 
@@ -101,8 +104,10 @@ def print_summary(report: Mapping[str, Any]) -> None:
     console.print(stages)
     for a in (report.get("languages") or {}).get("not_compared") or []:
         console.print(f"{a['display_name']}: {a['reason']}", markup=False, highlight=False)
+    for finding in findings_renderables(report):
+        console.print(finding)
     if inputs.get("failed"):
-        console.print(f"{inputs['failed']} input(s) failed; see the lines on stderr.")
+        console.print(f"{plural(inputs['failed'], 'input')} failed; see the lines on stderr.")
 
 
 def run_analyze(
@@ -113,11 +118,15 @@ def run_analyze(
     from newsprism.report import write_report
 
     check_output(output)
-    with progress_display() as progress:
+    with progress_display(plain=not json_out) as progress:
         report = analyze(inputs, db, options, progress=progress)
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
+    if not report.get("articles"):
+        # An analysis of nothing is not a result: the inputs named (a mistyped path, an empty
+        # folder) are the problem, so no report is written and the exit status says so.
+        raise fail("nothing to analyze: no article could be read from the inputs given")
     failed_stages = [r for r in report["stages"]["records"] if r["status"] == "failed"]
     for r in failed_stages:
         typer.echo(f"stage {r['name']}: failed: {r.get('reason')}", err=True)

@@ -43,7 +43,7 @@ def list_articles(
     """Stored articles in the order they were added."""
     from newsprism.api import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = [_row(a) for a in store.list_articles(limit=limit, offset=offset, outlet=outlet)]
         total = store.count_articles(outlet)
     if json_out:
@@ -87,7 +87,7 @@ def show_article(
     """One article: metadata with where each value came from, then its paragraphs."""
     from newsprism.api import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         article = store.get_article(article_id)
     if article is None:
         raise fail(f"{article_id}: no such article (or the prefix is ambiguous)", EXIT_INPUT_FAILED)

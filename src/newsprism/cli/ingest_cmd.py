@@ -67,7 +67,7 @@ def ingest(
     from newsprism.api import ingest as api_ingest
 
     options = IngestOptions(read=read_options(field, fetch_links, allow_private, outlet, title), link=link)
-    with progress_display() as progress:
+    with progress_display(plain=not json_out) as progress:
         report = api_ingest(paths, db, options, progress=progress)
     echo_input_errors((e.source, e.reason) for e in report.errors)
     for e in report.link_errors:

@@ -16,6 +16,7 @@ from newsprism.cli import (
     demo_cmd,
     eval_cmd,
     ingest_cmd,
+    search_cmd,
     serve_cmd,
     stories_cmd,
     watch_cmd,
@@ -56,6 +57,7 @@ app.command("watch")(watch_cmd.watch)
 app.add_typer(articles_cmd.app, name="articles")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(stories_cmd.app, name="stories")
+app.command("search")(search_cmd.search)
 app.add_typer(eval_cmd.app, name="eval")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(serve_cmd.app, name="tokens")

@@ -38,7 +38,7 @@ def list_cmd(
     from newsprism.api import open_store
     from newsprism.stories.queries import list_stories
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows, total = list_stories(store, limit=limit, offset=offset)
     if json_out:
         echo_json({"total": total, "offset": offset, "stories": rows})
@@ -56,7 +56,7 @@ def show_cmd(
     from newsprism.api import open_store
     from newsprism.stories.queries import get_story
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         story = get_story(store, story_id)
     if story is None:
         raise fail(f"{story_id}: no such story (or the prefix is ambiguous)", EXIT_INPUT_FAILED)
@@ -81,7 +81,7 @@ def build_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     from newsprism.api import open_store
     from newsprism.stories.repo import StoryStore
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         report = StoryStore(store).rebuild()
     if json_out:
         echo_json(report.to_dict())

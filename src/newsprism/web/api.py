@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from newsprism.model import display_name
-from newsprism.web.data import StoryQuery, WebData
+from newsprism.web.data import StoryQuery, WebData, iso_date
 from newsprism.web.tokens import TokenInfo, verify_token
 
 
@@ -140,13 +140,17 @@ def get_article(request: Request, article_id: Annotated[str, Path(max_length=64)
     return {**article.to_dict(), "display_name": display_name(article)}
 
 
+IsoDate = Annotated[str | None, Query(max_length=40, description="ISO 8601 date (or date-time)",
+                                      json_schema_extra={"format": "date"}), AfterValidator(iso_date)]
+
+
 @router.get("/stories", response_model=Page)
 def list_stories(
     request: Request, limit: Limit = 20, offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=200)] = None,
     outlet: Annotated[str | None, Query(max_length=300)] = None,
-    since: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
-    until: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
+    since: IsoDate = None,
+    until: IsoDate = None,
     has_conflicts: bool | None = None,
 ) -> Page:
     rows, total = _data(request).stories(StoryQuery(q, outlet, since, until, has_conflicts, limit, offset))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -40,6 +41,19 @@ class StoryRow:
         d = asdict(self)
         d["article_ids"] = list(self.article_ids)
         return d
+
+
+def iso_date(value: str | None) -> str | None:
+    """A ``since``/``until`` filter checked as an ISO 8601 date or date-time (``2024-05-01``,
+    ``2024-05-01T09:00Z``); anything else (``yesterday``) is refused, not compared as a string
+    that silently matches nothing."""
+    if value is None or value == "":
+        return value
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date such as 2024-05-01") from None
+    return value
 
 
 @dataclass(slots=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import AfterValidator
 
 from newsprism.limits import analysis_view
 from newsprism.model import display_name
@@ -15,7 +16,7 @@ from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
 from newsprism.report.view import ReportView, _span_of
 from newsprism.web.app import wants_json
-from newsprism.web.data import StoryQuery, WebData
+from newsprism.web.data import StoryQuery, WebData, iso_date
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,7 +47,8 @@ def home() -> RedirectResponse:
 def stories_page(
     request: Request, q: str | None = Query(None, max_length=200),
     outlet: str | None = Query(None, max_length=300),
-    since: str | None = Query(None, max_length=40), until: str | None = Query(None, max_length=40),
+    since: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
+    until: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
     has_conflicts: str | None = Query(None, max_length=5), page: int = Query(1, ge=1, le=100000),
 ) -> Any:
     size = request.app.state.options.page_size
@@ -119,13 +121,18 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
         reuse = sections.reuse(view)
         for name in ("fact_sheet", "conflicts", "disputes", "single_source"):
             getattr(sections, name)(view)  # each registers the highlights of the evidence it cites
-        marks.extend(view.marks.get(article.id, []))
+        # What matters on the page: passages others reused, and the claims the verdicts rest on.
+        # Single-source claims and claims without a verdict (most sentences) are listed, not marked.
+        marks.extend(m for m in view.marks.get(article.id, []) if m.kind in PAGE_MARKS)
         passages = _passages_of(reuse, article.id)
         claims = claims_of(report, article.id)
+        cited = verdict_claim_ids(report)
     for c in claims:
-        s, e = _span_of(c)
-        marks.append(Mark(s, e, "claim", "claim extracted by newsprism"))
-        c["anchor"] = passage_anchor(article.id, s, e)
+        c["in_verdict"] = str(c.get("id")) in cited
+        if c["in_verdict"]:
+            s, e = _span_of(c)
+            marks.append(Mark(s, e, "claim", "claim a verdict rests on"))
+            c["anchor"] = passage_anchor(article.id, s, e)
     # The page shows what analysis reads (a 19 MB article made a 19 MB page); nothing an analysis
     # cites lies past that cut, and the JSON views keep the whole text.
     shown = analysis_view(article).text
@@ -133,6 +140,21 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
     return {"article": article, "stories": rows, "passages": passages, "claims": claims,
             "segments": segments(shown, marks, article.id), "cut": cut, "name": display_name(article),
             "not_compared": data.not_compared_reason(article.id)}
+
+
+PAGE_MARKS = frozenset({"reuse", "fact", "conflict", "dispute", "value"})
+VERDICT_LISTS = ("fact_sheet", "conflicts", "actor_disputes")
+
+
+def verdict_claim_ids(report: Mapping[str, Any]) -> set[str]:
+    """Ids of the claims cited as evidence by corroborated facts, conflicts and disputes."""
+    layer = report.get("verdicts")
+    if not isinstance(layer, Mapping):
+        return set()
+    items = [v for key in VERDICT_LISTS for v in layer.get(key) or [] if isinstance(v, Mapping)]
+    parts = [p for v in items for p in (v, *(v.get("values") or []), *(v.get("sides") or []))]
+    return {str(e["claim_id"]) for p in parts if isinstance(p, Mapping) for e in p.get("evidence") or []
+            if isinstance(e, Mapping) and e.get("claim_id")}
 
 
 def _richest_report(data: WebData, rows: list[Any]) -> dict[str, Any] | None:
