@@ -24,12 +24,22 @@ from newsprism.cli.common import (
     progress_display,
     stdout,
 )
-from newsprism.cli.ingest_cmd import PathsArgument, read_options
+from newsprism.cli.ingest_cmd import read_options
 
 if TYPE_CHECKING:
     from newsprism.api import AnalyzeOptions
     from newsprism.ingest.base import ReadOptions
 
+OptionalPathsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(help="Files, folders or URLs; '-' reads stdin. None with --db: analyse the stored "
+                   "stories.", metavar="[PATH]...", show_default=False),
+]
+StoryOption = Annotated[
+    list[str] | None,
+    typer.Option("--story", help="With --db and no PATH: analyse only this story (id or prefix; "
+                 "repeatable)."),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write the report: .json, .md or .html (by suffix).", dir_okay=False),
@@ -101,16 +111,35 @@ def print_summary(report: Mapping[str, Any]) -> None:
         console.print(f"{inputs['failed']} input(s) failed; see the lines on stderr.")
 
 
+def _stored(db: str, stories: list[str] | None, options: AnalyzeOptions, progress: Any) -> dict[str, Any]:
+    from newsprism.api import analyze_stored
+    from newsprism.stories.queries import StoryNotFound
+
+    try:
+        return analyze_stored(db, stories, options, progress=progress)
+    except StoryNotFound as exc:
+        raise fail(str(exc)) from exc
+
+
 def run_analyze(
-    inputs: Sequence[str], output: Path | None, json_out: bool, db: str | None, options: AnalyzeOptions
+    inputs: Sequence[str] | None,
+    output: Path | None,
+    json_out: bool,
+    db: str | None,
+    options: AnalyzeOptions,
+    stories: list[str] | None = None,
 ) -> None:
-    """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status."""
+    """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status.
+    No ``inputs``: analyse the stored ``stories`` (all when ``None``) of the store ``db``."""
     from newsprism.api import analyze
     from newsprism.report import write_report
 
     check_output(output)
     with progress_display() as progress:
-        report = analyze(inputs, db, options, progress=progress)
+        if inputs:
+            report = analyze(inputs, db, options, progress=progress)
+        else:
+            report = _stored(db, stories, options, progress)
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
@@ -145,7 +174,7 @@ def analyze_options(
 
 
 def analyze(
-    paths: PathsArgument,
+    paths: OptionalPathsArgument = None,
     output: OutputOption = None,
     db: DbOption = None,
     json_out: JsonOption = False,
@@ -155,11 +184,20 @@ def analyze(
     stage: StageOption = None,
     embedder: EmbedderOption = None,
     judge: JudgeOption = None,
+    story: StoryOption = None,
 ) -> None:
     """Analyze the coverage in PATH…: who copied whom, stories, claims, agreements and conflicts.
 
-    Without --db the work happens in a temporary store. Exit status: 0 all good, 1 when some
-    inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
+    Without --db the work happens in a temporary store. With --db the inputs are ingested and linked
+    to the store's stories, the stories they touched are analysed and their findings stored; with
+    --db and no PATH the stored stories (or those named by --story) are analysed. Exit status: 0 all
+    good, 1 when some inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
     """
+    if not paths and db is None:
+        raise fail("analyze needs PATH… (or --db to analyse the stored stories)")
+    if paths and story:
+        raise fail("--story picks stored stories to analyse; give it with --db and without PATH")
+    if not paths and "://" not in db and not Path(db).expanduser().is_file():
+        raise fail(f"no store at {db}")  # analysing what is stored must not create an empty store
     options = analyze_options(stage, embedder, read_options(field, fetch_links, allow_private), judge)
-    run_analyze(paths, output, json_out, db, options)
+    run_analyze(paths, output, json_out, db, options, story)

@@ -1,0 +1,171 @@
+"""Persisted analysis: stored stories analysed, findings stored with stable ids, read back the same."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from newsprism.analysis import PipelineOptions
+from newsprism.api import AnalyzeOptions, analyze, analyze_stored, ingest
+from newsprism.cli.main import app
+from newsprism.findings.report import stored_report
+from newsprism.report.schema import report_errors
+from newsprism.store import Store
+from newsprism.store.findings import (
+    CHILD_TABLES,
+    StoryFindings,
+    save_story_findings,
+    story_analyses,
+    story_claims,
+    story_verdicts,
+)
+from newsprism.stories.queries import StoryNotFound, get_story, list_stories
+from newsprism.stories.tables import stories
+
+TABLES = (story_analyses, *CHILD_TABLES)
+
+
+def _options(embedder, nlp) -> AnalyzeOptions:
+    return AnalyzeOptions(pipeline=PipelineOptions(backends={"embedder": embedder, "nlp": nlp}))
+
+
+def _ids(db) -> dict[str, set[str]]:
+    with Store.open(db) as store, store.engine.connect() as conn:
+        out = {t.name: set(conn.execute(select(t.c.id)).scalars()) for t in CHILD_TABLES}
+        out["story_analyses"] = set(conn.execute(select(story_analyses.c.story_id)).scalars())
+    return out
+
+
+@pytest.mark.models
+def test_analyze_into_store_and_again_adds_nothing(db_url, kursk_dir: Path, embedder, nlp) -> None:
+    options = _options(embedder, nlp)
+    report = analyze([kursk_dir], db_url, options)
+    first = _ids(db_url)
+    assert all(first.values()), first  # every table got rows: claims, groups, verdicts, reuse links
+    assert report_errors(report) == []
+    [story] = report["stories"]["stories"]
+    assert len(report["verdicts"]["conflicts"]) == 1 and len(report["verdicts"]["actor_disputes"]) == 2
+
+    again = analyze_stored(db_url, None, options)  # no PATH: what is stored
+    assert _ids(db_url) == first
+    assert again["verdicts"]["conflicts"] == report["verdicts"]["conflicts"]
+    analyze([kursk_dir], db_url, options)  # the same inputs again: duplicates, nothing new
+    assert _ids(db_url) == first
+
+    with Store.open(db_url) as store:
+        [listed], _ = list_stories(store)
+        shown = get_story(store, story["id"][:6])
+        with store.engine.connect() as conn:
+            row = conn.execute(select(story_analyses)).one()
+    # One count of independent sources on every surface.
+    assert listed["n_independent_sources"] == shown["n_independent_sources"] == story["n_independent_sources"]
+    assert listed["analysis"]["n_independent_sources"] == row.n_independent_sources == story[
+        "n_independent_sources"]
+    assert listed["analysis"]["n_conflicts"] == 1 and not listed["analysis"]["stale"]
+    # The last analysis found nothing new; it knows when the one before it ran.
+    assert row.changes["new_conflicts"] == [] and row.changes["new_sources"] == []
+    assert row.changes["previous_analysed_at"] is not None
+
+
+def _story(conn, sid: str) -> None:
+    now = datetime.now(UTC)
+    conn.execute(stories.insert().values(id=sid, label=sid, n_articles=1, status="active", created_at=now,
+                                         updated_at=now))
+
+
+def _findings(sid: str, claim_ids: list[str], conflicts: list[str], outlets: list[str]) -> StoryFindings:
+    summary = {
+        "newsprism_version": "t", "article_ids": ["a1"], "outlets": outlets, "n_articles": 1,
+        "n_independent_sources": 1, "independent_basis": "articles", "n_claims": len(claim_ids),
+        "n_fact_groups": 0, "n_corroborated": 0, "n_conflicts": len(conflicts), "n_disputes": 0,
+        "n_single_source": 0, "detail": {"stages": []},
+    }
+    claims = [{"id": c, "article_id": "a1", "span_start": 0, "span_end": 5, "text": "x", "detail": {}}
+              for c in claim_ids]
+    verdicts = [{"id": v, "section": "conflicts", "label": "conflicting", "type": "number", "text": "t",
+                 "n_independent_sources": 2, "confidence": 0.8, "article_ids": ["a1"], "detail": {}}
+                for v in conflicts]
+    return StoryFindings(sid, summary, claims, [], verdicts, [])
+
+
+def _count(conn, table) -> int:
+    return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_save_story_findings_is_an_idempotent_upsert(db_url) -> None:
+    with Store.open(db_url) as store:
+        with store.transaction() as conn:
+            _story(conn, "s1")
+            _story(conn, "s2")
+            save_story_findings(conn, _findings("s1", ["c1", "c2"], ["v1"], ["Ledger"]))
+        with store.transaction() as conn:
+            save_story_findings(conn, _findings("s1", ["c1", "c2"], ["v1", "v2"], ["Ledger", "Post"]))
+        with store.engine.connect() as conn:
+            assert [_count(conn, t) for t in (story_analyses, story_claims, story_verdicts)] == [1, 2, 2]
+            changes = conn.execute(select(story_analyses.c.changes)).scalar_one()
+        assert changes["new_conflicts"] == ["v2"] and changes["new_sources"] == ["Post"]
+        assert changes["previous_analysed_at"] is not None
+        # c2's article moved to s2 (a merge): its row moves with it rather than clashing or doubling.
+        with store.transaction() as conn:
+            save_story_findings(conn, _findings("s2", ["c2"], [], ["Ledger"]))
+        with store.engine.connect() as conn:
+            owners = dict(conn.execute(select(story_claims.c.id, story_claims.c.story_id)).all())
+            first = conn.execute(select(story_analyses.c.changes)
+                                 .where(story_analyses.c.story_id == "s2")).scalar_one()
+        assert owners == {"c1": "s1", "c2": "s2"}
+        assert first["previous_analysed_at"] is None and first["new_sources"] == ["Ledger"]
+
+
+def test_migration_ddl_is_frozen_and_matches_the_declared_tables() -> None:
+    migration = importlib.import_module("newsprism.store.migrations.m0008_story_findings")
+    source = Path(migration.__file__).read_text(encoding="utf-8")
+    assert "from newsprism" not in source and "import newsprism" not in source
+    frozen = {t.name: t for t in migration._md.tables.values() if t.name != "stories"}
+    assert set(frozen) == {t.name for t in TABLES}
+    for live in TABLES:
+        cols = {c.name: (type(c.type).__name__, c.nullable, c.primary_key) for c in frozen[live.name].c}
+        declared = {c.name: (type(c.type).__name__.replace("UTCDateTime", "DateTime"), c.nullable,
+                             c.primary_key) for c in live.c}
+        assert cols == declared, live.name
+
+
+def test_stored_analysis_needs_stories_that_exist(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    ingest([], db)
+    with pytest.raises(StoryNotFound):
+        analyze_stored(db, ["nope"], AnalyzeOptions(pipeline=PipelineOptions(stages=())))
+    report = analyze_stored(db, None, AnalyzeOptions(pipeline=PipelineOptions(stages=())))
+    assert report["articles"] == [] and report_errors(report) == []
+
+
+def test_analyze_without_path_reads_the_store(tmp_path: Path, kursk_dir: Path) -> None:
+    runner = CliRunner()
+    db = tmp_path / "k.db"
+    no_db = runner.invoke(app, ["analyze"])
+    assert no_db.exit_code == 2 and "--db" in no_db.output
+    absent = runner.invoke(app, ["analyze", "--db", str(tmp_path / "absent.db")])
+    assert absent.exit_code == 2 and "no store at" in absent.output
+    assert not (tmp_path / "absent.db").exists()
+    shutil.copytree(kursk_dir, tmp_path / "in")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db)]).exit_code == 0
+    unknown = runner.invoke(app, ["analyze", "--db", str(db), "--story", "zz"])
+    assert unknown.exit_code == 2 and "zz: no such story" in unknown.output
+    both = runner.invoke(app, ["analyze", str(tmp_path / "in"), "--db", str(db), "--story", "s"])
+    assert both.exit_code == 2
+    with Store.open(db) as store:
+        [story], _ = list_stories(store)
+    out = tmp_path / "r.md"
+    done = runner.invoke(app, ["analyze", "--db", str(db), "--story", story["id"][:5], "--stage", "reuse",
+                               "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    with Store.open(db) as store:
+        [listed], _ = list_stories(store)
+        assert listed["analysis"]["n_claims"] == 0  # claims were not asked for
+        assert stored_report(store, [story["id"]])["stories"]["stories"][0]["id"] == story["id"]
+    assert story["label"] in out.read_text(encoding="utf-8")
