@@ -169,3 +169,34 @@ def test_analyze_without_path_reads_the_store(tmp_path: Path, kursk_dir: Path) -
         assert listed["analysis"]["n_claims"] == 0  # claims were not asked for
         assert stored_report(store, [story["id"]])["stories"]["stories"][0]["id"] == story["id"]
     assert story["label"] in out.read_text(encoding="utf-8")
+
+
+def _analysed_at(db) -> dict[str, datetime]:
+    with Store.open(db) as store, store.engine.connect() as conn:
+        return dict(conn.execute(select(story_analyses.c.story_id, story_analyses.c.analysed_at)).all())
+
+
+@pytest.mark.models
+def test_ingest_then_analyze_changed_touches_only_changed_stories(tmp_path: Path, kursk_dir: Path, embedder,
+                                                                   nlp) -> None:
+    from newsprism.api import analyze_changed
+
+    demo = Path(importlib.import_module("newsprism.demo").__file__).parent / "corpus"
+    db, options = tmp_path / "i.db", _options(embedder, nlp)
+    first = analyze_changed(db, ingest([kursk_dir], db), options)
+    kursk = {s["id"] for s in first["stories"]["stories"]}
+    before = _analysed_at(db)
+    assert set(before) == kursk
+    second = analyze_changed(db, ingest([demo], db), options)
+    demo_stories = {s["id"] for s in second["stories"]["stories"]}
+    after = _analysed_at(db)
+    assert demo_stories and not demo_stories & kursk
+    assert {k: after[k] for k in kursk} == before  # the Kursk story was not touched: not re-analysed
+    again = analyze_changed(db, ingest([kursk_dir, demo], db), options)  # duplicates only
+    assert again["stories"]["stories"] == [] and _analysed_at(db) == after
+
+
+def test_ingest_analyze_needs_linking(tmp_path: Path, kursk_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["ingest", str(kursk_dir), "--db", str(tmp_path / "n.db"), "--no-link",
+                                      "--analyze"])
+    assert result.exit_code == 2 and "--analyze" in result.output

@@ -412,6 +412,25 @@ def _analyze_stored(
     return report
 
 
+def analyze_changed(
+    db: DbArg,
+    ingested: IngestReport,
+    options: AnalyzeOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """After ``ingest``: analyse only the stories that its new articles and revisions joined (a
+    duplicate changes no story), and return their report from the store."""
+    from newsprism.stories.queries import stories_of_articles
+
+    changed = [a.id for a in ingested.articles if a.status != AddStatus.DUPLICATE.value]
+    with open_store(db) as store:
+        with store.engine.connect() as conn:
+            touched = stories_of_articles(conn, list(dict.fromkeys(changed)))
+        summary = {"changed_articles": len(changed)}
+        return _analyze_stored(store, touched, options or AnalyzeOptions(), summary, progress)
+
+
 def analyze_stored(
     db: DbArg,
     story_ids: Sequence[str] | None = None,

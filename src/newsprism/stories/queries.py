@@ -191,3 +191,13 @@ def story_objects(conn: Any, story_ids: list[str]) -> list[Story]:
                              (span["start"], span["end"]), len(ordered), s["n_independent_sources"],
                              s["independent_basis"]))
     return out
+
+
+def stories_of_articles(conn: Any, article_ids: list[str]) -> list[str]:
+    """The stories holding any of ``article_ids``, each once, in a stable order."""
+    out: set[str] = set()
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        out.update(conn.execute(select(story_members.c.story_id)
+                                .where(story_members.c.article_id.in_(chunk))).scalars())
+    return sorted(out)
