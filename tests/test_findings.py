@@ -200,3 +200,38 @@ def test_ingest_analyze_needs_linking(tmp_path: Path, kursk_dir: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(kursk_dir), "--db", str(tmp_path / "n.db"), "--no-link",
                                       "--analyze"])
     assert result.exit_code == 2 and "--analyze" in result.output
+
+
+def _store_with_findings(db) -> None:
+    with Store.open(db) as store, store.transaction() as conn:
+        _story(conn, "s1")
+        findings = _findings("s1", ["c1"], ["v1", "v2"], ["Ledger"])
+        findings.verdicts[0]["text"] = "=HYPERLINK(\"http://evil.example\")"
+        findings.verdicts[0]["detail"] = {"evidence": [{"article_id": "a1", "span": [3, 9]}]}
+        save_story_findings(conn, findings)
+
+
+def test_export_csv_and_parquet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    db = tmp_path / "e.db"
+    _store_with_findings(db)
+    runner = CliRunner()
+    done = runner.invoke(app, ["export", "--db", str(db), "--format", "csv", "-o", str(tmp_path / "f.csv")])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader((tmp_path / "f.csv").open(encoding="utf-8")))
+    assert [r["finding_id"] for r in rows] == ["v1", "v2"] and rows[0]["story_id"] == "s1"
+    assert rows[0]["text"].startswith("'=")  # never a live formula in a spreadsheet
+    assert rows[0]["evidence"] == "a1:3-9"
+    done = runner.invoke(app, ["export", "--db", str(db), "-o", str(tmp_path / "f.parquet")])
+    assert done.exit_code == 0, done.output
+    table = pq.read_table(tmp_path / "f.parquet")
+    assert table.column("finding_id").to_pylist() == ["v1", "v2"]
+    assert table.column("text").to_pylist()[0].startswith("=")  # typed columns: kept as given
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow", None)
+    missing = runner.invoke(app, ["export", "--db", str(db), "-o", str(tmp_path / "g.parquet")])
+    assert missing.exit_code == 2 and "pyarrow" in missing.output
+    assert not (tmp_path / "g.parquet").exists()
+    bad = runner.invoke(app, ["export", "--db", str(db), "-o", str(tmp_path / "f.xls")])
+    assert bad.exit_code == 2 and "unknown export format" in bad.output

@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from newsprism.cli import analyze_cmd, articles_cmd, demo_cmd, eval_cmd, ingest_cmd, serve_cmd, stories_cmd
+from newsprism.cli import (
+    analyze_cmd,
+    articles_cmd,
+    demo_cmd,
+    eval_cmd,
+    export_cmd,
+    ingest_cmd,
+    serve_cmd,
+    stories_cmd,
+)
 from newsprism.cli.common import store_setup_errors
 
 app = typer.Typer(
@@ -48,6 +57,7 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(stories_cmd.app, name="stories")
 app.add_typer(eval_cmd.app, name="eval")
 app.command("serve")(serve_cmd.serve)
+app.command("export")(export_cmd.export)
 app.add_typer(serve_cmd.app, name="tokens")
 
 
