@@ -71,6 +71,27 @@ def test_analyze_into_store_and_again_adds_nothing(db_url, kursk_dir: Path, embe
     # The last analysis found nothing new; it knows when the one before it ran.
     assert row.changes["new_conflicts"] == [] and row.changes["new_sources"] == []
     assert row.changes["previous_analysed_at"] is not None
+    _same_on_every_surface(db_url, story)
+
+
+def _same_on_every_surface(db, story: dict) -> None:
+    """The web pages, /api/v1 and ``stories list --json`` show the stored story's numbers."""
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from newsprism.web.app import create_app
+
+    cli = json.loads(CliRunner().invoke(app, ["stories", "list", "--db", str(db), "--json"]).stdout)
+    with TestClient(create_app(db)) as c:
+        [listed] = c.get("/api/v1/stories").json()["items"]
+        page = c.get(f"/stories/{story['id']}?format=json").json()
+        api = c.get(f"/api/v1/stories/{story['id']}").json()
+    in_report = api["report"]["stories"]["stories"][0]["n_independent_sources"]
+    counts = {cli["stories"][0]["n_independent_sources"], listed["n_independent_sources"],
+              page["story"]["n_independent_sources"], in_report}
+    assert counts == {story["n_independent_sources"]}
+    assert listed["n_conflicts"] == len(api["report"]["verdicts"]["conflicts"]) == 1
 
 
 def _story(conn, sid: str) -> None:
