@@ -1,7 +1,7 @@
 """Persisted analysis per story: ``story_analyses`` and its claims, fact groups, verdicts, reuse links.
 
 Frozen DDL: the tables are declared here as they were when this migration was written, on a
-private ``MetaData``, so a later change to ``newsprism.store.findings`` never changes what this
+private ``MetaData`` (``_frozen``), so a later change to ``newsprism.store.findings`` never changes what this
 migration creates (a later change gets a migration of its own).
 """
 
@@ -13,22 +13,20 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 from sqlalchemy.engine import Connection
 
-_md = MetaData()
-# Only what the foreign key needs to resolve; the real table exists (m0003) and is not created here.
-Table("stories", _md, Column("id", String(32), primary_key=True))
+from newsprism.store.migrations._frozen import frozen_metadata
+
+_md = frozen_metadata("stories")
 
 _analyses = Table(
     "story_analyses",
     _md,
-    Column("story_id", String(32), ForeignKey("stories.id", name="fk_story_analyses_story_id_stories"),
-           primary_key=True),
+    Column("story_id", String(32), ForeignKey("stories.id"), primary_key=True),
     Column("analysed_at", DateTime(timezone=True), nullable=False),
     Column("newsprism_version", String(40)),
     Column("article_ids", JSON, nullable=False),
@@ -53,9 +51,7 @@ def _child(name: str, *columns: Column) -> Table:
         name,
         _md,
         Column("id", String(40), primary_key=True),
-        Column("story_id", String(32),
-               ForeignKey("story_analyses.story_id", ondelete="CASCADE",
-                          name=f"fk_{name}_story_id_story_analyses"),
+        Column("story_id", String(32), ForeignKey("story_analyses.story_id", ondelete="CASCADE"),
                nullable=False),
         *columns,
         Column("detail", JSON, nullable=False),
