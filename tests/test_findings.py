@@ -256,3 +256,20 @@ def test_export_csv_and_parquet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert not (tmp_path / "g.parquet").exists()
     bad = runner.invoke(app, ["export", "--db", str(db), "-o", str(tmp_path / "f.xls")])
     assert bad.exit_code == 2 and "unknown export format" in bad.output
+
+
+def test_analyze_into_store_reports_unlinked_articles(tmp_path: Path, kursk_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism.stories.repo import StoryStore
+
+    def boom(self, articles):  # noqa: ANN001, ANN202 - stands in for StoryStore.add
+        raise RuntimeError("story index unavailable")
+
+    monkeypatch.setattr(StoryStore, "add", boom)
+    db = tmp_path / "l.db"
+    args = ["analyze", str(kursk_dir), "--db", str(db), "--stage", "reuse", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1  # stored, not linked, so not analysed: not a clean run
+    assert "5 articles stored but not linked (RuntimeError: story index unavailable)" in result.stderr
+    with Store.open(db) as store:
+        assert store.count_articles() == 5

@@ -143,6 +143,10 @@ def run_analyze(
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
+    for e in inputs_section.get("link_errors") or []:  # stored, but in no story: not analysed
+        typer.echo(f"linking: {len(e['article_ids'])} articles stored but not linked ({e['reason']}); "
+                   "ingest them again to link and analyse them", err=True)
+        errors = [*errors, e]
     failed_stages = [r for r in report["stages"]["records"] if r["status"] == "failed"]
     for r in failed_stages:
         typer.echo(f"stage {r['name']}: failed: {r.get('reason')}", err=True)
