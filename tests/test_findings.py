@@ -273,3 +273,29 @@ def test_analyze_into_store_reports_unlinked_articles(tmp_path: Path, kursk_dir:
     assert "5 articles stored but not linked (RuntimeError: story index unavailable)" in result.stderr
     with Store.open(db) as store:
         assert store.count_articles() == 5
+
+
+class BrokenClaims:
+    name = "claims"
+    requires = frozenset({"articles"})
+    provides = frozenset({"claims"})
+
+    def run(self, batch):  # noqa: ANN001, ANN201 - a Stage
+        raise RuntimeError("claims model crashed")
+
+
+def test_failed_stage_keeps_the_stored_findings(tmp_path: Path, kursk_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.analysis
+    from newsprism.analysis import StageSpec
+
+    db = tmp_path / "f.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["analyze", str(kursk_dir), "--db", str(db), "--stage", "reuse"]).exit_code == 0
+    before = _analysed_at(db)
+    broken = (StageSpec("claims", __name__, "BrokenClaims", "claims"),)
+    monkeypatch.setattr(newsprism.analysis, "STAGE_SPECS", broken)
+    result = runner.invoke(app, ["analyze", "--db", str(db), "--json"])
+    assert result.exit_code == 1
+    assert "stage claims: failed: RuntimeError: claims model crashed" in result.stderr
+    assert _analysed_at(db) == before  # the earlier findings are kept, not replaced by empty ones

@@ -403,9 +403,12 @@ def _analyze_stored(
     from newsprism.findings.run import analyze_stories
 
     done = analyze_stories(store, story_ids, options.pipeline, progress=progress)
-    report = stored_report(store, done.story_ids, {**summary, "linked": done.linked},
+    shown = done.story_ids + done.kept
+    report = stored_report(store, shown, {**summary, "linked": done.linked, "kept": done.kept},
                            include_text=options.include_text)
-    if not done.story_ids:
+    if done.failed_stages:  # the stored findings shown are the earlier ones: say why
+        report["stages"] = stages_section(done.records)
+    elif not shown:
         report["stages"] = stages_section(
             {**r.to_dict(), "status": "skipped", "reason": "no stories to analyze"}
             for r in default_pipeline(options.pipeline).records)

@@ -26,7 +26,7 @@ from newsprism.reuse.graph import build_groups
 from newsprism.reuse.result import ReusePair, ReuseResult
 from newsprism.reuse.tables import reuse_pairs, reuse_passages
 from newsprism.store import Store
-from newsprism.store.findings import drop_story_findings, save_story_findings, story_analyses
+from newsprism.store.findings import StoryFindings, drop_story_findings, save_story_findings, story_analyses
 from newsprism.store.tables import articles as articles_table
 from newsprism.stories.queries import StoryNotFound, resolve_story_ids, story_objects
 from newsprism.stories.result import StoriesResult, Story
@@ -48,6 +48,8 @@ class StoredAnalysis:
     """What ``analyze_stories`` did: the stories analysed, the rows stored, the stages' records."""
 
     story_ids: list[str] = field(default_factory=list)
+    # Stories left with their stored findings because a stage failed on their batch.
+    kept: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
     linked: int = 0  # stored articles that had no story and were linked first
@@ -57,8 +59,8 @@ class StoredAnalysis:
         return [r for r in self.records if r.get("status") == "failed"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"story_ids": list(self.story_ids), "rows": dict(self.rows), "stages": list(self.records),
-                "linked": self.linked}
+        return {"story_ids": list(self.story_ids), "kept": list(self.kept), "rows": dict(self.rows),
+                "stages": list(self.records), "linked": self.linked}
 
 
 def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
@@ -177,16 +179,23 @@ def analyze_stories(
     assembled = build_pipeline(_with_stages(options, stages), provided=FROM_STORE)
     for batch_stories in plan:
         records, layers = _run_batch(store, assembled, batch_stories, progress)
-        found = [story_findings(s, layers_of(layers, records), __version__) for s in batch_stories]
-        for f in found:
-            with store.transaction() as conn:
-                save_story_findings(conn, f)
-            for name, rows in (("claims", f.claims), ("fact_groups", f.fact_groups),
-                               ("verdicts", f.verdicts), ("reuse_links", f.reuse_links)):
-                result.rows[name] = result.rows.get(name, 0) + len(rows)
-        result.story_ids += [s.id for s in batch_stories]
         result.records = records
+        if any(r["status"] == "failed" for r in records):
+            # A failed stage would store fewer findings than the story has: keep what is stored.
+            result.kept += [s.id for s in batch_stories]
+            continue
+        for s in batch_stories:
+            _save(store, story_findings(s, layers_of(layers, records), __version__), result)
+        result.story_ids += [s.id for s in batch_stories]
     return result
+
+
+def _save(store: Store, found: StoryFindings, result: StoredAnalysis) -> None:
+    with store.transaction() as conn:
+        save_story_findings(conn, found)
+    for name, rows in (("claims", found.claims), ("fact_groups", found.fact_groups),
+                       ("verdicts", found.verdicts), ("reuse_links", found.reuse_links)):
+        result.rows[name] = result.rows.get(name, 0) + len(rows)
 
 
 def _with_stages(options: PipelineOptions, stages: list[str]) -> PipelineOptions:
