@@ -402,7 +402,7 @@ def _analyze_stored(
     from newsprism.findings.report import stored_report
     from newsprism.findings.run import analyze_stories
 
-    done = analyze_stories(store, story_ids, options.pipeline, progress=progress)
+    done = analyze_stories(store, story_ids, options.pipeline, max_chars=options.max_chars, progress=progress)
     shown = done.story_ids + done.kept
     report = stored_report(store, shown, {**summary, "linked": done.linked, "kept": done.kept},
                            include_text=options.include_text)

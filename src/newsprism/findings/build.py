@@ -15,6 +15,7 @@ from typing import Any
 
 from newsprism.align.model import AlignmentResult, ClaimGroup
 from newsprism.claims.model import ClaimsResult
+from newsprism.limits import ANALYSIS_MAX_CHARS
 from newsprism.report.json_report import strict_json
 from newsprism.reuse.result import ReuseResult
 from newsprism.store.findings import VERDICT_SECTIONS, StoryFindings, stable_id
@@ -31,6 +32,7 @@ class StoryLayers:
     alignment: AlignmentResult | None
     verdicts: VerdictsResult | None
     records: list[dict[str, Any]]
+    max_chars: int = ANALYSIS_MAX_CHARS  # characters of each article the stages read
 
 
 class _Ids:
@@ -128,6 +130,7 @@ def _detail(story: Story, layers: StoryLayers, members: set[str], group_ids: set
     v = layers.verdicts
     return {
         "stages": layers.records,
+        "max_chars": layers.max_chars,
         "story": story.to_dict(),
         "reuse": _reuse_detail(layers.reuse, story.id, members),
         "claims": None if layers.claims is None else {
@@ -171,6 +174,8 @@ def story_findings(story: Story, layers: StoryLayers, version: str | None) -> St
     return StoryFindings(story.id, summary, claims, groups, verdicts, _reuse_rows(layers.reuse, members))
 
 
-def layers_of(batch_layers: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> StoryLayers:
+def layers_of(
+    batch_layers: Mapping[str, Any], records: Iterable[Mapping[str, Any]], max_chars: int = ANALYSIS_MAX_CHARS
+) -> StoryLayers:
     return StoryLayers(batch_layers.get("reuse"), batch_layers.get("claims"), batch_layers.get("alignment"),
-                       batch_layers.get("verdicts"), [dict(r) for r in records])
+                       batch_layers.get("verdicts"), [dict(r) for r in records], max_chars)

@@ -99,11 +99,16 @@ def _verdicts_section(conn: Connection, summaries: list[Any], ids: list[str]) ->
     }
 
 
-def _articles(store: Store, conn: Connection, ids: list[str], include_text: bool) -> list[dict[str, Any]]:
+def _articles(
+    store: Store, conn: Connection, summaries: list[Any], include_text: bool
+) -> list[dict[str, Any]]:
+    """Each story's articles as its analysis read them (cut where it cut them)."""
     out = []
-    for a in store.get_articles(ids, conn):
-        view = analysis_view(a, ANALYSIS_MAX_CHARS)
-        out.append(article_summary(view, include_text, len(a.text) if view is not a else None))
+    for s in summaries:
+        limit = s.detail.get("max_chars") or ANALYSIS_MAX_CHARS
+        for a in store.get_articles(s.article_ids, conn):
+            view = analysis_view(a, limit)
+            out.append(article_summary(view, include_text, len(a.text) if view is not a else None))
     return out
 
 
@@ -121,7 +126,6 @@ def stored_report(
         found = analysis_summaries(conn, list(story_ids))
         summaries = [found[s] for s in story_ids if s in found]
         ids = [s.story_id for s in summaries]
-        article_ids = [a for s in summaries for a in s.article_ids]
         newest = max((s.analysed_at for s in summaries), default=None)
         report: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
@@ -130,7 +134,7 @@ def stored_report(
             "analysis_id": None,
             "inputs": {**dict(inputs or {}), "stories": ids,
                        "analysed_at": newest.isoformat() if newest else None},
-            "articles": _articles(store, conn, article_ids, include_text),
+            "articles": _articles(store, conn, summaries, include_text),
             "stages": stages_section(summaries[0].detail["stages"] if summaries else []),
         }
         sections = {

@@ -10,7 +10,7 @@ write transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -94,6 +94,13 @@ def _reuse_layer(conn: Connection, articles: list[Article]) -> ReuseResult | Non
     pairs = stored_pairs(conn, [a.id for a in articles])
     if pairs is None:
         return None
+    # Ingest indexed the articles as far as analysis reads by default; a run told to read less
+    # cites only what it read: passages are cut at each article's end of reading.
+    read = {a.id: len(a.text) for a in articles}
+    pairs = [replace(p, passages=tuple(((sa, min(ea, read[p.a])), (sb, min(eb, read[p.b])))
+                                       for (sa, ea), (sb, eb) in p.passages
+                                       if sa < read[p.a] and sb < read[p.b]))
+             for p in pairs]
     groups, group_of = build_groups(articles, pairs)
     return ReuseResult(tuple(pairs), tuple(groups), group_of, ("reuse pairs as stored by ingest",), {})
 
@@ -139,11 +146,11 @@ def _records(given: list[StageRecord], ran: list[StageRecord]) -> list[dict[str,
     return [r.to_dict() for r in (*given, *ran)]
 
 
-def _run_batch(store: Store, assembled: AnalysisPipeline, stories: list[Story],
+def _run_batch(store: Store, assembled: AnalysisPipeline, stories: list[Story], max_chars: int,
                progress: Progress | None) -> tuple[list[dict[str, Any]], Any]:
+    ids = [a for s in stories for a in s.article_ids]
     with store.engine.connect() as conn:
-        articles = [analysis_view(a) for a in store.get_articles([a for s in stories for a in s.article_ids],
-                                                                 conn)]
+        articles = [analysis_view(a, max_chars) for a in store.get_articles(ids, conn)]
         reuse = _reuse_layer(conn, articles)
     layer = StoriesResult(tuple(stories), {a: s.id for s in stories for a in s.article_ids})
     layers: dict[str, Any] = {"stories": layer}
@@ -160,11 +167,12 @@ def analyze_stories(
     story_ids: Sequence[str] | None = None,
     options: PipelineOptions | None = None,
     *,
+    max_chars: int = ANALYSIS_MAX_CHARS,
     progress: Progress | None = None,
 ) -> StoredAnalysis:
     """Analyse the named stories (ids or unambiguous prefixes; all active stories when ``None``) and
-    store their findings. Unlinked stored articles are linked first. ``StoryNotFound`` names an id
-    that matches no story."""
+    store their findings, reading at most ``max_chars`` of each article. Unlinked stored articles are
+    linked first. ``StoryNotFound`` names an id that matches no story."""
     from newsprism import __version__
 
     options = options or PipelineOptions()
@@ -178,14 +186,15 @@ def analyze_stories(
     _drop_retired(store)
     assembled = build_pipeline(_with_stages(options, stages), provided=FROM_STORE)
     for batch_stories in plan:
-        records, layers = _run_batch(store, assembled, batch_stories, progress)
+        max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
+        records, layers = _run_batch(store, assembled, batch_stories, max_chars, progress)
         result.records = records
         if any(r["status"] == "failed" for r in records):
             # A failed stage would store fewer findings than the story has: keep what is stored.
             result.kept += [s.id for s in batch_stories]
             continue
         for s in batch_stories:
-            _save(store, story_findings(s, layers_of(layers, records), __version__), result)
+            _save(store, story_findings(s, layers_of(layers, records, max_chars), __version__), result)
         result.story_ids += [s.id for s in batch_stories]
     return result
 
@@ -199,8 +208,6 @@ def _save(store: Store, found: StoryFindings, result: StoredAnalysis) -> None:
 
 
 def _with_stages(options: PipelineOptions, stages: list[str]) -> PipelineOptions:
-    from dataclasses import replace
-
     return replace(options, stages=stages)
 
 
