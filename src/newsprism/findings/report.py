@@ -106,9 +106,11 @@ def _articles(
     out = []
     for s in summaries:
         limit = s.detail.get("max_chars") or ANALYSIS_MAX_CHARS
-        for a in store.get_articles(s.article_ids, conn):
+        entries = {}
+        for a in store.iter_articles_of(s.article_ids, conn):  # a page of texts at a time
             view = analysis_view(a, limit)
-            out.append(article_summary(view, include_text, len(a.text) if view is not a else None))
+            entries[a.id] = article_summary(view, include_text, len(a.text) if view is not a else None)
+        out += [entries[a] for a in s.article_ids if a in entries]
     return out
 
 

@@ -24,7 +24,7 @@ from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.reuse.graph import build_groups
 from newsprism.reuse.result import ReusePair, ReuseResult
-from newsprism.reuse.tables import reuse_pairs, reuse_passages
+from newsprism.reuse.tables import reuse_pairs, reuse_passages, reuse_signatures
 from newsprism.store import Store
 from newsprism.store.findings import StoryFindings, drop_story_findings, save_story_findings, story_analyses
 from newsprism.store.tables import articles as articles_table
@@ -70,8 +70,6 @@ def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
 def stored_pairs(conn: Connection, ids: Sequence[str]) -> list[ReusePair] | None:
     """The stored reuse pairs among ``ids``; ``None`` when none of them was indexed for reuse (then
     each article counts as its own source, as ``stories list`` counts)."""
-    from newsprism.reuse.tables import reuse_signatures
-
     wanted = set(ids)
     count = select(func.count()).select_from(reuse_signatures)
     indexed = sum(conn.execute(count.where(reuse_signatures.c.article_id.in_(c))).scalar_one()
@@ -125,8 +123,8 @@ def link_pending(store: Store) -> int:
 
 def _batches(conn: Connection, stories: list[Story], max_chars: int) -> list[list[Story]]:
     """Stories cut into runs whose analysed text adds up to at most ``max_chars`` (a larger one alone)."""
-    size = func.min(func.length(articles_table.c.text), ANALYSIS_MAX_CHARS) if conn.dialect.name == "sqlite" \
-        else func.least(func.length(articles_table.c.text), ANALYSIS_MAX_CHARS)
+    least = func.min if conn.dialect.name == "sqlite" else func.least  # SQLite's two-argument min
+    size = least(func.length(articles_table.c.text), ANALYSIS_MAX_CHARS)
     ids = [a for s in stories for a in s.article_ids]
     chars = {r[0]: r[1] for c in _chunks(ids)
              for r in conn.execute(select(articles_table.c.id, size).where(articles_table.c.id.in_(c)))}
@@ -150,7 +148,10 @@ def _run_batch(store: Store, assembled: AnalysisPipeline, stories: list[Story], 
                progress: Progress | None) -> tuple[list[dict[str, Any]], Any]:
     ids = [a for s in stories for a in s.article_ids]
     with store.engine.connect() as conn:
-        articles = [analysis_view(a, max_chars) for a in store.get_articles(ids, conn)]
+        # Read a page of texts at a time and keep only what analysis reads of each.
+        articles = [analysis_view(a, max_chars) for a in store.iter_articles_of(ids, conn)]
+        order = {a: i for i, a in enumerate(ids)}
+        articles.sort(key=lambda a: order[a.id])  # story order, so every run sees the same batch
         reuse = _reuse_layer(conn, articles)
     layer = StoriesResult(tuple(stories), {a: s.id for s in stories for a in s.article_ids})
     layers: dict[str, Any] = {"stories": layer}
@@ -188,11 +189,13 @@ def analyze_stories(
     for batch_stories in plan:
         max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
         records, layers = _run_batch(store, assembled, batch_stories, max_chars, progress)
-        result.records = records
         if any(r["status"] == "failed" for r in records):
             # A failed stage would store fewer findings than the story has: keep what is stored.
             result.kept += [s.id for s in batch_stories]
+            result.records = records  # a failure's records are the ones reported
             continue
+        if not result.kept:
+            result.records = records
         for s in batch_stories:
             _save(store, story_findings(s, layers_of(layers, records, max_chars), __version__), result)
         result.story_ids += [s.id for s in batch_stories]
