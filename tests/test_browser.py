@@ -114,8 +114,11 @@ def test_hostile_article_cannot_run_script(browser, tmp_path):
         r = httpx.post(base + "/api/v1/analyses", json={"article_ids": ids, "stages": []}, headers=auth,
                        timeout=120)
         assert r.status_code == 201, r.text
-        story_url = base + r.json()["stories"][0]["url"]
-        report = httpx.get(base + r.json()["report_url"]).json()
+        # The story holding the hostile article, and its report as the API reads it from the store.
+        hostile = next(s for s in r.json()["stories"]
+                       if ids[0] in httpx.get(base + s["api_url"]).json()["story"]["article_ids"])
+        story_url = base + hostile["url"]
+        report = httpx.get(base + hostile["api_url"]).json()["report"]
         for url in (story_url, f"{base}/articles/{ids[0]}"):
             page, dialogs = _open(browser, url)
             _assert_inert(page, dialogs)

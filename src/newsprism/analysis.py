@@ -231,9 +231,12 @@ def _resolve(
 
 
 def build_pipeline(
-    options: PipelineOptions | None = None, specs: Sequence[StageSpec] | None = None
+    options: PipelineOptions | None = None,
+    specs: Sequence[StageSpec] | None = None,
+    provided: Sequence[str] = (),
 ) -> AnalysisPipeline:
-    """Import and construct the requested stages; keep those whose inputs some earlier stage provides."""
+    """Import and construct the requested stages; keep those whose inputs some earlier stage provides
+    or the batch will hold already (``provided``: layers read from the store)."""
     options = options or PipelineOptions()
     specs = STAGE_SPECS if specs is None else specs
     names = [spec.name for spec in specs]
@@ -242,7 +245,7 @@ def build_pipeline(
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; known: {names}")
     backends = Backends(options)
-    available, why = {ARTICLES}, {}
+    available, why = {ARTICLES, *provided}, {}
     stages: list[Stage] = []
     records: list[StageRecord] = []
     for spec in specs:
@@ -257,7 +260,7 @@ def build_pipeline(
         stages.append(loaded)
         records.append(StageRecord(spec.name, spec.layer, "ready"))
         available |= set(loaded.provides)
-    return AnalysisPipeline(stages, records, Pipeline(stages))
+    return AnalysisPipeline(stages, records, Pipeline(stages, given=frozenset(provided)))
 
 
 def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:

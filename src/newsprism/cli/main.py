@@ -15,6 +15,7 @@ from newsprism.cli import (
     articles_cmd,
     demo_cmd,
     eval_cmd,
+    export_cmd,
     ingest_cmd,
     search_cmd,
     serve_cmd,
@@ -60,6 +61,7 @@ app.add_typer(stories_cmd.app, name="stories")
 app.command("search")(search_cmd.search)
 app.add_typer(eval_cmd.app, name="eval")
 app.command("serve")(serve_cmd.serve)
+app.command("export")(export_cmd.export)
 app.add_typer(serve_cmd.app, name="tokens")
 
 

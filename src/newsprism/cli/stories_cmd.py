@@ -15,16 +15,38 @@ app = typer.Typer(help="Stories: groups of articles reporting one event.", no_ar
 
 def _story_table(title: str, rows: list[dict]) -> Table:
     table = Table(title=title)
-    for name in ("id", "label", "articles", "independent", "outlets", "span"):
+    for name in ("id", "label", "articles", "independent", "outlets", "span", "conflicts", "analysed"):
         table.add_column(name, overflow="fold")
     for r in rows:
         span = r["time_span"]
         shown_span = " – ".join(x[:10] for x in (span["start"], span["end"]) if x) or "undated"
         indep = f"{r['n_independent_sources']}" + ("" if r["independent_basis"] == "reuse" else "*")
+        a = r.get("analysis")
+        conflicts = str(a["n_conflicts"]) if a else ""
+        analysed = "never"
+        if a:
+            analysed = a["analysed_at"][:16].replace("T", " ") + (" (stale)" if a["stale"] else "")
         table.add_row(
-            r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span
+            r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span,
+            conflicts, analysed,
         )
     return table
+
+
+def _analysis_lines(a: dict | None) -> list[str]:
+    """The stored analysis of one story in a few lines: its findings and what the last run added."""
+    if a is None:
+        return ["Not analysed yet: newsprism analyze --db … --story ID"]
+    lines = [f"Analysed {a['analysed_at'][:19]}" + (" (articles changed since: stale)" if a["stale"] else ""),
+             f"{a['n_claims']} claims, {a['n_fact_groups']} facts stated by several articles, "
+             f"{a['n_corroborated']} corroborated, {a['n_conflicts']} conflicts, {a['n_disputes']} disputes, "
+             f"{a['n_single_source']} single-source"]
+    c = a["changes"]
+    if c.get("previous_analysed_at"):
+        lines.append(f"New since {c['previous_analysed_at'][:19]}: {len(c['new_conflicts'])} conflicts, "
+                     f"{len(c['new_disputes'])} disputes, {len(c['new_sources'])} sources"
+                     + (f" ({', '.join(c['new_sources'][:5])})" if c["new_sources"] else ""))
+    return lines
 
 
 @app.command("list")
@@ -65,6 +87,8 @@ def show_cmd(
         return
     out = stdout()
     out.print(_story_table(f"Story {story['id']} ({story['status']})", [story]))
+    for line in _analysis_lines(story.get("analysis")):
+        out.print(line, markup=False, highlight=False)
     articles = Table(title="Articles")
     for name in ("id", "published", "outlet", "title", "how"):
         articles.add_column(name, overflow="fold")

@@ -65,17 +65,17 @@ def stories_page(
     return _respond(request, "stories.html.j2", ctx, data)
 
 
-@router.get("/stories/{analysis_id}/{story_id}")
-def story_page(request: Request, analysis_id: str, story_id: str) -> Any:
+@router.get("/stories/{story_id}")
+def story_page(request: Request, story_id: str) -> Any:
     data = _data(request)
-    found = data.story(analysis_id, story_id)
+    found = data.story(story_id)
     if found is None:
-        raise HTTPException(404, f"no story {story_id!r} in analysis {analysis_id!r}")
+        raise HTTPException(404, f"no story {story_id!r}")
     row, report = found
     if wants_json(request):
         return JSONResponse({"story": row.to_dict(), "report": report})
     ctx = report_context(report, data.texts_for(report))
-    ctx.update(row=row, title=row.label, claims_base=f"/claims/{analysis_id}/")
+    ctx.update(row=row, title=row.label, claims_base="/claims/")
     return _respond(request, "story.html.j2", ctx, None)
 
 
@@ -114,7 +114,8 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
     marks: list[Mark] = []
     passages: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
-    report = _richest_report(data, rows)
+    found = data.story(rows[0].story_id) if rows else None  # an article is in one story
+    report = found[1] if found is not None else None
     if report is not None:
         texts.update(data.texts_for(report))
         view = ReportView(report, texts)
@@ -155,19 +156,6 @@ def verdict_claim_ids(report: Mapping[str, Any]) -> set[str]:
     parts = [p for v in items for p in (v, *(v.get("values") or []), *(v.get("sides") or []))]
     return {str(e["claim_id"]) for p in parts if isinstance(p, Mapping) for e in p.get("evidence") or []
             if isinstance(e, Mapping) and e.get("claim_id")}
-
-
-def _richest_report(data: WebData, rows: list[Any]) -> dict[str, Any] | None:
-    """The newest of the (few most recent) analyses holding the article that has the most layers."""
-    best, best_n = None, -1
-    for row in rows[:3]:
-        found = data.story(row.analysis_id, row.story_id)
-        if found is None:
-            continue
-        n = sum(isinstance(found[1].get(k), Mapping) for k in ("reuse", "claims", "verdicts"))
-        if n > best_n:
-            best, best_n = found[1], n
-    return best
 
 
 def _passages_of(reuse: dict[str, Any] | None, article_id: str) -> list[dict[str, Any]]:
@@ -222,18 +210,15 @@ def _group_members(report: Mapping[str, Any], group: Mapping[str, Any]) -> list[
     return out
 
 
-@router.get("/claims/{analysis_id}/{group_id}")
-def claim_group_page(request: Request, analysis_id: str, group_id: str) -> Any:
-    from newsprism.store.analyses import get_analysis
-
-    report = get_analysis(_data(request).store, analysis_id)
-    if report is None:
-        raise HTTPException(404, f"no analysis {analysis_id!r}")
-    if not isinstance(report.get("alignment"), Mapping):
-        raise HTTPException(404, f"analysis {analysis_id!r} has no alignment layer (stage not available)")
-    group = claim_group(report, group_id)
-    if group is None:
-        raise HTTPException(404, f"no claim group {group_id!r} in analysis {analysis_id!r}")
+@router.get("/claims/{group_id}")
+def claim_group_page(request: Request, group_id: str) -> Any:
+    data = _data(request)
+    story_id = data.group_story(group_id)
+    found = data.story(story_id) if story_id else None
+    group = claim_group(found[1], group_id) if found else None
+    if found is None or group is None:
+        raise HTTPException(404, f"no claim group {group_id!r} in the stored analyses")
+    report = found[1]
     view = ReportView(report, _data(request).texts_for(report))
     members, responses = [], []
     for out, key in ((members, "members"), (responses, "responses")):
@@ -241,7 +226,5 @@ def claim_group_page(request: Request, analysis_id: str, group_id: str) -> Any:
             ev = view.evidence(c, "claim")
             if ev is not None:
                 out.append({"claim": c, "evidence": ev})
-    data = {"analysis_id": analysis_id, "group": group}
-    ctx = {"group": group, "members": members, "responses": responses, "analysis_id": analysis_id,
-           "title": f"Claim group {group_id}"}
-    return _respond(request, "claim_group.html.j2", ctx, data)
+    ctx = {"group": group, "members": members, "responses": responses, "title": f"Claim group {group_id}"}
+    return _respond(request, "claim_group.html.j2", ctx, {"story_id": story_id, "group": group})
