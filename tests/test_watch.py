@@ -158,3 +158,23 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path) -> None:
     finally:
         proc.kill()
     assert _stored(tmp_path / "w.db") == 1
+
+
+@pytest.mark.models
+def test_watch_analyze_stores_the_findings_of_the_stories_new_articles_joined(
+    tmp_path: Path, kursk_dir
+) -> None:
+    db = tmp_path / "w.db"
+    result = CliRunner().invoke(
+        app, ["watch", str(kursk_dir), "--db", str(db), "--interval", "0", "--polls", "1", "--analyze"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "re-analysed 1 story" in result.output
+    from newsprism.findings.report import stored_report
+    from newsprism.stories.queries import list_stories
+
+    with Store.open(db) as store:
+        summaries, _ = list_stories(store, limit=10)
+        report = stored_report(store, [s["id"] for s in summaries])
+    troop = [c for c in report["verdicts"]["conflicts"] if c.get("slot") == "troop"]
+    assert len(troop) == 1  # the reference case's troop count, stored by the watch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -68,11 +68,15 @@ def watch(
     allow_private: AllowPrivateOption = False,
     outlet: OutletOption = None,
     title: TitleOption = None,
+    analyze: Annotated[
+        bool, typer.Option("--analyze", help="Re-analyse the stories each poll's new articles joined.")
+    ] = False,
 ) -> None:
     """Keep the store up to date with live coverage: new articles are stored and linked to stories.
 
     URLs are fetched conditionally (an unchanged feed costs one 304); folders are scanned for new or
-    changed files; a failing source waits twice as long each time, up to --max-backoff. Ctrl-C stops
+    changed files; a failing source waits twice as long each time, up to --max-backoff. With --analyze
+    the stories new articles joined are analysed again after each poll. Ctrl-C stops
     after the poll in progress (a second Ctrl-C stops at once). Exit status: 0 when stopped, 2 on a
     usage error.
     """
@@ -91,8 +95,24 @@ def watch(
         raise fail(str(exc)) from None
     with Store.open(db) as store:  # opened (and migrated) once for the whole watch
         watcher.db = store
+        if analyze:
+            watcher.on_stored = lambda report: _reanalyse(store, report)
         _run(watcher, polls)
     raise typer.Exit(EXIT_OK)
+
+
+def _reanalyse(store: Any, report: Any) -> None:
+    """The stories a poll's new articles joined, analysed again (their findings replaced)."""
+    from newsprism.api import analyze_changed
+
+    found = analyze_changed(store, report)
+    stories = (found.get("inputs") or {}).get("stories") or []
+    conflicts = len((found.get("verdicts") or {}).get("conflicts") or [])
+    typer.echo(
+        f"  re-analysed {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}: "
+        f"{conflicts} conflict{'' if conflicts == 1 else 's'}",
+        err=True,
+    )
 
 
 def _run(watcher: Watcher, polls: int | None) -> None:
