@@ -118,3 +118,26 @@ def test_a_main_quake_and_its_aftershock_are_not_one_magnitude() -> None:
     c = _claim("c:0", "c", "A magnitude 7.4 quake struck off Papua on Sunday, the geological survey said")
     assert figures.numeric_differences(a, b) == []
     assert [d.slot for d in figures.numeric_differences(a, c)] == ["magnitude"]
+
+
+def test_a_figure_dated_to_another_year_is_of_another_event() -> None:
+    from newsprism.claims.times import extract_times
+
+    def dated(cid: str, article: str, text: str) -> Claim:
+        c = _claim(cid, article, text)
+        return Claim(
+            **{
+                **{f: getattr(c, f) for f in c.__dataclass_fields__},
+                "times": tuple(extract_times(text, 0, None)),
+            }
+        )
+
+    today = dated(
+        "a:0", "a", "A powerful 6.1 magnitude earthquake hit Aceh province on the island of Sumatra"
+    )
+    past = dated(
+        "b:0", "b", "An 8.7-magnitude earthquake also hit Aceh province on the island of Sumatra in May 2012"
+    )
+    same = dated("c:0", "c", "A powerful 5.9 magnitude earthquake hit Aceh province on the island of Sumatra")
+    assert figures.numeric_differences(today, past) == []
+    assert [d.slot for d in figures.numeric_differences(today, same)] == ["magnitude"]

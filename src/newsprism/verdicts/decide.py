@@ -42,6 +42,9 @@ _UPDATE_MARKERS = (
     "increased to",
     "jumped to",
     "latest figure",
+    "preliminary",
+    "originally",
+    "initially",
 )
 # How far each kind of compared value can be trusted on its own: figures are read exactly; names,
 # places and polarity depend on the two claims being about one thing, which is less certain.

@@ -285,6 +285,15 @@ def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
 _AFTERSHOCK = re.compile(r"aftershock|foreshock|second (?:quake|tremor|earthquake)", re.IGNORECASE)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _years(c: Claim) -> frozenset[str]:
+    """The years a claim's time expressions name: figures of different years are of different
+    events or periods, and one dated to a year the other does not name is of an earlier one."""
+    return frozenset(y for t in c.times for y in _YEAR.findall(t.text))
+
+
 def _agree(qa: Quantity, ka: str | None, qb: Quantity, kb: str | None) -> bool:
     """Compatible values of one measure; ages compare as printed ("66" and "66-year-old" are one
     age though only one carries the unit)."""
@@ -300,6 +309,8 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
     two claims whose shared measures ALL differ ("33 homers, 121 RBIs in 157 games" vs "13 homers,
     43 RBIs in 54 games" are two seasons, not one disputed fact); claims with little wording in common.
     """
+    if _years(a) != _years(b):
+        return []  # "an 8.7-magnitude quake also hit in May 2012" is another quake than today's
     kinds_a = [kind_in(a, q) for q in a.quantities]
     kinds_b = [kind_in(b, q) for q in b.quantities]
     shared = {k for k in kinds_a if k and kinds_a.count(k) == 1 and kinds_b.count(k) == 1}
