@@ -35,11 +35,13 @@ def test_the_commands_with_db_are_the_known_ones() -> None:
     # A new command with --db joins the checks below by itself; this says which exist today.
     assert set(db_commands()) == {
         "ingest", "analyze", "articles list", "articles show", "stories list", "stories show",
-        "stories build", "serve", "tokens create", "tokens revoke", "tokens list", "search", "watch"}
+        "stories build", "serve", "tokens create", "tokens revoke", "tokens list", "search", "watch",
+        "export"}
 
 
 def _args(name: str, arguments: list, inputs: Path) -> list[str]:
-    return [*name.split(), *(str(inputs) if a.name in ("paths", "sources") else "x" for a in arguments)]
+    out = [*name.split(), *(str(inputs) if a.name in ("paths", "sources") else "x" for a in arguments)]
+    return [*out, "-o", str(inputs.parent / "findings.csv")] if name == "export" else out
 
 
 @pytest.mark.parametrize("name", sorted(db_commands()))

@@ -24,7 +24,10 @@ STORE_DIR = Path(newsprism.store.__file__).parent
 def _schema(engine: Any) -> dict[str, Any]:
     insp = inspect(engine)
     out = {}
-    for table in sorted(set(insp.get_table_names()) - {"schema_migrations"}):
+    # The search index (``store.search``) is FTS5 / tsvector DDL that table metadata cannot declare:
+    # its migration's raw SQL is its only declaration.
+    tables = {t for t in insp.get_table_names() if not t.startswith("search_")} - {"schema_migrations"}
+    for table in sorted(tables):
         out[table] = {
             "columns": {c["name"]: (str(c["type"]), c["nullable"]) for c in insp.get_columns(table)},
             "pk": insp.get_pk_constraint(table)["constrained_columns"],
@@ -70,4 +73,4 @@ def test_store_imports_nothing_above_it() -> None:
     assert above == set()
     migrations = [p for p in (STORE_DIR / "migrations").glob("m*.py")]
     for path in migrations:  # frozen DDL: no migration reads the live table declarations
-        assert not {n for n in _imports(path) if n.startswith("newsprism.") and "migrations" not in n}, path
+        assert not _imports(path) & set(TABLE_MODULES), path

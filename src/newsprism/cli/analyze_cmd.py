@@ -156,7 +156,7 @@ def run_analyze(
         typer.echo(f"linking: {len(e['article_ids'])} articles stored but not linked ({e['reason']}); "
                    "ingest them again to link and analyse them", err=True)
         errors = [*errors, e]
-    if inputs and not report.get("articles"):
+    if inputs and not report.get("articles") and not inputs_section.get("link_errors"):
         # An analysis of nothing is not a result: the inputs named (a mistyped path, an empty
         # folder) are the problem, so no report is written and the exit status says so.
         raise fail("nothing to analyze: no article could be read from the inputs given")
@@ -217,7 +217,10 @@ def analyze(
     if paths and story:
         raise fail("--story picks stored stories to analyse; give it with --db and without PATH")
     if not paths and "://" not in db and not Path(db).expanduser().is_file():
-        raise fail(f"no store at {db}")  # analysing what is stored must not create an empty store
+        from newsprism.store import database_url
+
+        # Analysing what is stored must not create an empty store (the read commands' wording).
+        raise fail(f"--db {database_url(db)}: no store at {db}")
     read = read_options(field, fetch_links, allow_private, outlet, title)
     options = analyze_options(stage, embedder, read, judge)
     run_analyze(paths, output, json_out, db, options, story)

@@ -42,9 +42,7 @@ def export(
     from newsprism.stories.queries import StoryNotFound, resolve_story_ids
 
     chosen = _format(fmt, output)
-    if db is not None and "://" not in db and not Path(db).expanduser().is_file():
-        raise fail(f"no store at {db}")
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:  # a mistyped path: "no store at PATH", exit 2
         try:
             with store.engine.connect() as conn:
                 ids = resolve_story_ids(conn, story) if story else None
