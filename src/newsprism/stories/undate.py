@@ -16,6 +16,7 @@ from typing import Any
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
     r"|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+    r"(?<=\w)\.?"
 )
 _FULL_MONTH = r"(?:January|February|March|April|June|July|August|September|October|November|December)"
 _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
@@ -33,11 +34,16 @@ _PATTERNS = [
     rf"{_PREP}\b(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}\b(?:,?\s+{_YEAR}\b)?",
     # A full month name alone ("in December"); "May" alone is a verb too often to drop.
     rf"{_PREP}\b{_FULL_MONTH}\b",
-    # Numeric dates: 2013-05-03, 05/03/2013, 3.5.2013, 05/03/13.
+    # Numeric dates: 2013-05-03, 05/03/2013, 3.5.2013, 05/03/13, and tokenised "05 / 03 / 2013".
     r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))\b",
+    r"\b\d{1,2} ?/ ?\d{1,2} ?/ ?(?:\d{4}|\d{2})\b",
     # A year after a preposition or as a possessive ("in 2003", "2013's"), a decade ("the 1990s").
     rf"\b(?i:in|since|of|until|by|from|during|before|after|early|late|mid|year)\s+{_YEAR}\b",
     rf"\b{_YEAR}(?:'s|’s)",
+    # Any other bare year or season ("the 2013 Academy Awards", "1982-83"), but not a price, a clock
+    # time ("2045 GMT") or part of a code ("CVE-2013-3893"). A count between 1800 and 2099 written
+    # without a comma goes too: rare in news, and the cost of missing a year is a leaked date.
+    rf"(?<![$\w])(?<!\w-){_YEAR}(?:[-–/]\d\d)?(?![\w-]|\s?(?:GMT|UTC|BST|EST|EDT|PST|PDT|hours?|hrs)\b)",
     r"\b(?:the\s+)?(?:1[89]|20)\d0s\b",
     # A day ordinal standing for a date: "on the 29th".
     r"\b(?:(?i:on)\s+)?(?i:the)\s+(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:century|anniversary|floor|time))",
@@ -88,8 +94,11 @@ def _entity_spans(texts: list[str], batch_size: int) -> list[list[tuple[int, int
     for doc in nlp.pipe(texts, batch_size=batch_size):
         keep = []
         for ent in doc.ents:
+            # "$1999" is a price that the model sometimes reads as a year.
+            price = ent.start_char > 0 and doc.text[ent.start_char - 1] in "$€£"
             if ent.label_ == "DATE" and _CALENDAR.search(ent.text) and not _NOT_A_DAY.search(ent.text):
-                keep.append((ent.start_char, ent.end_char))
+                if not price:
+                    keep.append((ent.start_char, ent.end_char))
         spans.append(keep)
     return spans
 
