@@ -124,9 +124,13 @@ def eval_stories(
     label: Annotated[
         str, typer.Option("--label", help="The row key holding the gold story label.")
     ] = "story",
+    no_dates: Annotated[
+        bool,
+        typer.Option("--no-dates", help="Remove every date from the rows' text and metadata first."),
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """B-cubed precision, recall and F1 of story clustering (ids and labels are never read to cluster)."""
+    """B-cubed precision, recall, F1 and ARI of story clustering (ids and labels never read to cluster)."""
     from newsprism.stories.evaluate import evaluate_file
     from newsprism.stories.score import StoryOptions
 
@@ -139,7 +143,7 @@ def eval_stories(
 
         embedder = get_embedder()
     try:
-        report = evaluate_file(data, label, options, embedder)
+        report = evaluate_file(data, label, options, embedder, no_dates)
     except ValueError as exc:
         raise fail(str(exc), EXIT_INPUT_FAILED) from exc
     if json_out:
@@ -152,3 +156,4 @@ def eval_stories(
     )
     for key in ("precision", "recall", "f1"):
         out.print(f"  B-cubed {key:<10} {report[key]:.4f}")
+    out.print(f"  ARI               {report['ari']:.4f}")
