@@ -141,3 +141,55 @@ def test_a_figure_dated_to_another_year_is_of_another_event() -> None:
     same = dated("c:0", "c", "A powerful 5.9 magnitude earthquake hit Aceh province on the island of Sumatra")
     assert figures.numeric_differences(today, past) == []
     assert [d.slot for d in figures.numeric_differences(today, same)] == ["magnitude"]
+
+
+def _placed(cid: str, article: str, text: str, *places: str, content_from: str = "") -> Claim:
+    """A claim with its places tagged, its content starting at ``content_from`` (after an attribution)."""
+    c = _claim(cid, article, text)
+    ents = []
+    for name in places:
+        m = re.search(re.escape(name), text)
+        assert m, name
+        ents.append(Entity(Span(m.start(), m.end()), name, "GPE", name.lower()))
+    start = text.index(content_from) if content_from else 0
+    fields = {f: getattr(c, f) for f in c.__dataclass_fields__}
+    return Claim(**{**fields, "entities": tuple(ents), "content_span": Span(start, len(text))})
+
+
+def test_offers_reported_from_two_bidders_are_not_one_figure() -> None:
+    a = _placed("a:0", "a", "Radio Uno reported that the Harbour Lions have offered Ana Ruiz a three-year, "
+                "$12 million contract.", content_from="the Harbour")
+    b = _placed("b:0", "b", "A columnist wrote that the Valley Hawks have made Ana Ruiz a three-year, "
+                "$15 million offer.", content_from="the Valley")
+    same = _placed("c:0", "c", "A columnist wrote that the Harbour Lions have made Ana Ruiz a three-year, "
+                   "$15 million offer.", content_from="the Harbour")
+    assert figures.numeric_differences(a, b) == []
+    assert [d.slot for d in figures.numeric_differences(a, same)] == ["usd"]
+
+
+def test_a_figure_for_part_of_a_game_is_not_the_games_figure() -> None:
+    # Both claims scope something; only different scopes tell the figures apart.
+    half = _claim("a:0", "a", "In the second half, Okafor grabbed three rebounds and blocked five shots.")
+    run = _claim("b:0", "b", "During the closing 12-0 run, Okafor grabbed three rebounds and blocked two shots.")
+    other = _claim("c:0", "c", "In the second half, Okafor grabbed three rebounds and blocked two shots.")
+    assert figures.numeric_differences(half, run) == []
+    assert [d.slot for d in figures.numeric_differences(half, other)] == ["shot"]
+
+
+def test_a_figure_followed_by_and_more_elsewhere_is_a_part_of_the_total() -> None:
+    part = _claim("a:0", "a", "The 1998 flood killed 3,000 people in the province and hundreds more "
+                  "across the border.")
+    total = _claim("b:0", "b", "The 1998 flood killed 4,200 people across the region.")
+    alone = _claim("c:0", "c", "The 1998 flood killed 3,000 people across the region.")
+    assert figures.numeric_differences(part, total) == []
+    assert [d.slot for d in figures.numeric_differences(alone, total)] == ["people"]
+
+
+def test_counts_located_in_different_places_are_of_different_areas() -> None:
+    district = _placed("a:0", "a", "In Varna district, about 900 homes were damaged, officials said.", "Varna")
+    # The town's claim names the district too: only where each figure is located tells them apart.
+    town = _placed("b:0", "b", "Some 40 homes were damaged in Rosica, the capital of Varna district, officials "
+                   "said.", "Rosica", "Varna")
+    same = _placed("c:0", "c", "Some 40 homes were damaged in Varna district, officials said.", "Varna")
+    assert figures.numeric_differences(district, town) == []
+    assert [d.slot for d in figures.numeric_differences(district, same)] == ["home"]

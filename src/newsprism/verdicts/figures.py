@@ -14,6 +14,7 @@ import re
 from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, Quantity
 from newsprism.claims.quantities import BOUND_QUALIFIERS
+from newsprism.verdicts import figure_scope
 from newsprism.verdicts.compare import (
     Difference,
     SlotValue,
@@ -252,9 +253,6 @@ _SCOPE_WORDS = frozenset(
     "first last career all-time season total previous during since another additional other remaining alone "
     "only needed need needs would could might better worse higher lower".split()
 )
-# A claim about part of the whole ("during the deciding run", "in the second half", "since October")
-# counts something else than one about all of it.
-_CLAIM_SCOPE = re.compile(r"\b(?:during|since|so far|in the (?:first|second) half|in his last|alone)\b", re.I)
 # After a figure these make it an offset from another time ("nine days before the inauguration").
 _OFFSET_WORDS = frozenset("before after ago later earlier".split())
 
@@ -275,7 +273,7 @@ def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
         return False
     if _scope(a, qa) != _scope(b, qb):
         return False  # "his first 17 passes" vs "34 passes"; "career points" vs "points"
-    if bool(_CLAIM_SCOPE.search(a.text)) != bool(_CLAIM_SCOPE.search(b.text)):
+    if figure_scope.different_parts(a, b):
         return False
     fa, fb = frame(a, qa), frame(b, qb)
     shared = fa & fb
@@ -326,6 +324,8 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
             continue  # the main quake and an aftershock are two quakes
         if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
             continue
+        if figure_scope.different_wholes(a, qa, b, qb):
+            continue
         if not same_frame(a, qa, b, qb):
             continue
         if _reference(a, qa) != _reference(b, qb):  # distances from different (or unnamed) places
@@ -348,7 +348,9 @@ def about_the_same(a: Claim, b: Claim) -> bool:
     """Both claims name their subject, and no person, body or place tells them apart."""
     if unknown_subject(a) or unknown_subject(b):
         return False
-    return not (different_subjects(a, b) or different_places(a, b))
+    return not (
+        different_subjects(a, b) or different_places(a, b) or figure_scope.different_clause_subjects(a, b)
+    )
 
 
 def same_measure(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
