@@ -176,6 +176,8 @@ class AnalysisPipeline:
     stages: list[Stage]
     records: list[StageRecord]  # one per requested stage, in order; present ones say "ready"
     pipeline: Pipeline
+    # What it was built from: an engine running stages elsewhere builds its own copies from these.
+    options: PipelineOptions = field(default_factory=PipelineOptions)
 
     @property
     def present(self) -> list[str]:
@@ -245,11 +247,22 @@ def build_pipeline(
         stages.append(loaded)
         records.append(StageRecord(spec.name, spec.layer, "ready"))
         available |= set(loaded.provides)
-    return AnalysisPipeline(stages, records, Pipeline(stages))
+    return AnalysisPipeline(stages, records, Pipeline(stages), options)
+
+
+def _run_here(stage: Stage, batch: Batch) -> Batch:
+    return stage.run(batch)
+
+
+# How one stage runs over a batch: in this process, or (the Ray engine) partitioned on a cluster.
+StageRunner = Callable[[Stage, Batch], Batch]
 
 
 def run_stages(
-    assembled: AnalysisPipeline, batch: Batch, progress: ProgressHook | None = None
+    assembled: AnalysisPipeline,
+    batch: Batch,
+    progress: ProgressHook | None = None,
+    runner: StageRunner = _run_here,
 ) -> tuple[Batch, list[StageRecord]]:
     """Run each ready stage in order, timing it; a failure is recorded and its dependants skipped."""
     by_name = {s.name: s for s in assembled.stages}
@@ -273,7 +286,7 @@ def run_stages(
             continue
         t0 = time.perf_counter()
         try:
-            result = stage.run(batch)
+            result = runner(stage, batch)
             missing = sorted(set(stage.provides) - set(result.layers))
             if missing:
                 raise RuntimeError(f"stage did not provide {missing}")

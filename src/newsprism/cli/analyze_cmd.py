@@ -24,7 +24,13 @@ from newsprism.cli.common import (
     progress_display,
     stdout,
 )
-from newsprism.cli.ingest_cmd import PathsArgument, read_options
+from newsprism.cli.ingest_cmd import (
+    EngineOption,
+    PathsArgument,
+    RayAddressOption,
+    engine_options,
+    read_options,
+)
 
 if TYPE_CHECKING:
     from newsprism.api import AnalyzeOptions
@@ -106,11 +112,15 @@ def run_analyze(
 ) -> None:
     """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status."""
     from newsprism.api import analyze
+    from newsprism.engines.base import EngineError
     from newsprism.report import write_report
 
     check_output(output)
-    with progress_display() as progress:
-        report = analyze(inputs, db, options, progress=progress)
+    try:
+        with progress_display() as progress:
+            report = analyze(inputs, db, options, progress=progress)
+    except EngineError as exc:
+        raise fail(f"engine {options.engine.name}: {exc}") from exc
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
@@ -155,6 +165,8 @@ def analyze(
     stage: StageOption = None,
     embedder: EmbedderOption = None,
     judge: JudgeOption = None,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Analyze the coverage in PATH…: who copied whom, stories, claims, agreements and conflicts.
 
@@ -162,4 +174,5 @@ def analyze(
     inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
     """
     options = analyze_options(stage, embedder, read_options(field, fetch_links, allow_private), judge)
+    options.engine = engine_options(engine, ray_address)
     run_analyze(paths, output, json_out, db, options)

@@ -17,18 +17,57 @@ from newsprism.cli.common import (
     counts_table,
     echo_input_errors,
     echo_json,
+    fail,
     parse_fields,
     progress_display,
     stdout,
 )
 
 if TYPE_CHECKING:
+    from newsprism.engines.base import EngineOptions
     from newsprism.ingest.base import ReadOptions
 
 PathsArgument = Annotated[
     list[str],
     typer.Argument(help="Files, folders or URLs; '-' reads stdin.", metavar="PATH", show_default=False),
 ]
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the work runs: local (this process) or ray (a Ray cluster; "
+        "pip install 'newsprism[ray]').",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="With --engine ray: a running cluster (auto, ray://HOST:PORT or HOST:PORT); "
+        "default: the RAY_ADDRESS variable, else a private Ray on this machine.",
+    ),
+]
+
+
+def engine_options(engine: str, ray_address: str | None) -> EngineOptions:
+    """Checked engine options; a usage error (exit 2) when they cannot work here."""
+    import os
+
+    from newsprism.engines.base import ENGINE_NAMES, EngineError, EngineOptions, get_engine
+
+    if engine not in ENGINE_NAMES:
+        known = ", ".join(ENGINE_NAMES)
+        raise typer.BadParameter(f"unknown engine {engine!r}; known: {known}", param_hint="--engine")
+    if engine == "ray" and ray_address is None:
+        ray_address = os.environ.get("RAY_ADDRESS") or None
+    options = EngineOptions(engine, ray_address)
+    try:
+        get_engine(options)  # Ray importable, options consistent: fail now, not after reading
+    except EngineError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine") from exc
+    return options
 
 
 def read_options(fields: list[str] | None, fetch_links: bool, allow_private: bool) -> ReadOptions:
@@ -48,6 +87,8 @@ def ingest(
         bool,
         typer.Option("--link/--no-link", help="Index new articles for text reuse and assign them stories."),
     ] = True,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Read articles into the store: new ones are added, known ones reported as duplicates or revisions.
 
@@ -58,8 +99,18 @@ def ingest(
     from newsprism.api import ingest as api_ingest
 
     options = IngestOptions(read=read_options(field, fetch_links, allow_private), link=link)
+    engine_opts = engine_options(engine, ray_address)
     with progress_display() as progress:
-        report = api_ingest(paths, db, options, progress=progress)
+        if engine_opts.name == "ray":
+            from newsprism.engines.base import EngineError
+            from newsprism.engines.ray_ingest import ray_ingest
+
+            try:
+                report = ray_ingest(paths, db, options, engine_opts, progress)
+            except EngineError as exc:
+                raise fail(f"engine ray: {exc}") from exc
+        else:
+            report = api_ingest(paths, db, options, progress=progress)
     echo_input_errors((e.source, e.reason) for e in report.errors)
     for e in report.link_errors:
         typer.echo(f"linking: {len(e.article_ids)} articles stored but not linked ({e.reason}); "
