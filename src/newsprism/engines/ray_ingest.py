@@ -34,14 +34,15 @@ def _is_record_file(name: str) -> bool:
 
 
 def work_units(inputs: list[str], read: Any) -> Iterator[tuple[str, Any, int]]:
-    """(kind, item, bytes): ``file`` (a LocalFile), ``raw`` (a RawDocument) or ``error``."""
+    """(kind, item, bytes): ``file`` (a LocalFile), ``raw`` (a RawDocument) or ``error`` (source,
+    reason): a ``ReaderError`` does not pickle, so errors travel as plain pairs."""
     from newsprism.ingest import expand_inputs, read_input
     from newsprism.ingest.base import RawDocument, ReaderError
     from newsprism.ingest.files import LocalFile
 
     for source in expand_inputs(inputs):
         if isinstance(source, ReaderError):
-            yield "error", source, 0
+            yield "error", (source.source, source.reason), 0
         elif isinstance(source, LocalFile) and not _is_record_file(source.path):
             try:
                 size = os.path.getsize(source.path)
@@ -53,7 +54,7 @@ def work_units(inputs: list[str], read: Any) -> Iterator[tuple[str, Any, int]]:
                 if isinstance(result, RawDocument):
                     yield "raw", result, len(result.text.encode("utf-8", "replace"))
                 else:
-                    yield "error", result, 0
+                    yield "error", (result.source, result.reason), 0
 
 
 class _Writer:
@@ -67,11 +68,13 @@ class _Writer:
 
     def _built(self, kind: str, item: Any) -> list[Any]:
         from newsprism.ingest import _build, read_input
-        from newsprism.ingest.base import RawDocument
+        from newsprism.ingest.base import RawDocument, ReaderError
 
         if kind == "file":
             return [_build(r) if isinstance(r, RawDocument) else r for r in read_input(item, self.read)]
-        return [_build(item) if kind == "raw" else item]
+        if kind == "raw":
+            return [_build(item)]
+        return [ReaderError(*item)]
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         from newsprism.engines.sink import write_articles
