@@ -7,8 +7,10 @@ handling and the report are therefore the local engine's own.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,12 +25,7 @@ if TYPE_CHECKING:
     from newsprism.analysis import AnalysisPipeline, StageRecord
 
 
-@contextmanager
-def ray_session(options: EngineOptions) -> Iterator[int]:
-    """Ray connected for the duration (reusing a connection the caller made); yields its CPU count."""
-    if ray.is_initialized():
-        yield int(ray.cluster_resources().get("CPU", 1))
-        return
+def _connect(options: EngineOptions) -> None:
     common: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
@@ -46,15 +43,27 @@ def ray_session(options: EngineOptions) -> Iterator[int]:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = options.address or "a local Ray instance"
         raise EngineError(f"could not start or reach Ray at {where}: {exc}") from exc
-    try:
-        ctx = ray.data.DataContext.get_current()
-        ctx.enable_progress_bars = False
-        ctx.print_on_execution_start = False
-        # One INFO line per dataset execution would bury the CLI's own output.
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+
+
+@contextmanager
+def ray_session(options: EngineOptions) -> Iterator[int]:
+    """Ray connected for the duration (reusing a connection the caller made); yields its CPU count."""
+    if ray.is_initialized():
         yield int(ray.cluster_resources().get("CPU", 1))
-    finally:
-        ray.shutdown()
+        return
+    # Ray's driver threads print cluster events ("Raylet is terminated ...") to stdout, which carries
+    # the command's report (--json); while Ray is connected they go to stderr with the other logs.
+    with contextlib.redirect_stdout(sys.stderr):
+        _connect(options)
+        try:
+            ctx = ray.data.DataContext.get_current()
+            ctx.enable_progress_bars = False
+            ctx.print_on_execution_start = False
+            # One INFO line per dataset execution would bury the CLI's own output.
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
+            yield int(ray.cluster_resources().get("CPU", 1))
+        finally:
+            ray.shutdown()
 
 
 class RayEngine:

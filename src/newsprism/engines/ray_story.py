@@ -45,13 +45,16 @@ class _StoryActor:
                 judge = get_judge(spec.judge)
             self.verdicts = VerdictsStage(spec.verdicts, judge)
 
-    def __call__(self, group: dict[str, np.ndarray]) -> dict[str, Any]:
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
+        results = [pickle.dumps(self._story(str(sid), pickle.loads(blob)))
+                   for sid, blob in zip(batch["story"], batch["rows"], strict=True)]
+        return {"story": batch["story"], "result": results}
+
+    def _story(self, story: str, members: list[tuple[int, bytes]]) -> tuple:
         from newsprism.claims.model import ClaimsResult
 
-        order = np.argsort(group["i"])
-        rows = [pickle.loads(group["row"][k]) for k in order]
+        rows = [pickle.loads(row) for _, row in sorted(members, key=lambda m: m[0])]
         articles = [r["article"] for r in rows]
-        story = str(group["story"][0])
         claims = ClaimsResult(claims={r["article"].id: r["claims"] for r in rows})
         sub = Batch.of(articles).with_layer("claims", claims)
         sub = sub.with_layer("stories", SimpleNamespace(story_of={a.id: story for a in articles}))
@@ -60,8 +63,13 @@ class _StoryActor:
             sub = sub.with_layer("reuse", SimpleNamespace(group_of=group_of))
         sub = self.align.run(sub)
         verdicts = self.verdicts.run(sub).layer("verdicts") if self.verdicts else None
-        out = (int(group["i"][order[0]]), len(articles), sub.layer("alignment"), verdicts)
-        return {"story": [story], "result": [pickle.dumps(out)]}
+        return (min(i for i, _ in members), len(articles), sub.layer("alignment"), verdicts)
+
+
+def _pack_story(group: dict[str, np.ndarray]) -> dict[str, Any]:
+    """One story's rows as one row: the grouped shuffle ends here, before any model is loaded."""
+    members = [(int(i), bytes(blob)) for i, blob in zip(group["i"], group["row"], strict=True)]
+    return {"story": group["story"][:1], "rows": [pickle.dumps(members)]}
 
 
 def story_rows(batch: Batch) -> list[dict[str, Any]]:
@@ -93,8 +101,12 @@ def run_story_stages(batch: Batch, spec: StorySpec, cpus: int) -> list[tuple[int
     rows = story_rows(batch)
     if not rows:
         return []
-    ds = ray.data.from_items(rows).groupby("story", num_partitions=max(1, 2 * cpus)).map_groups(
-        _StoryActor, fn_constructor_args=(spec,), batch_format="numpy", compute=pool(cpus)
+    # The shuffle runs to the end before the actor pool starts: an actor holding a CPU while the
+    # shuffle's tasks wait for one deadlocked a cluster of two one-CPU nodes.
+    grouped = ray.data.from_items(rows).groupby("story", num_partitions=max(1, 2 * cpus))
+    stories = grouped.map_groups(_pack_story, batch_format="numpy").materialize()
+    ds = stories.map_batches(
+        _StoryActor, fn_constructor_args=(spec,), batch_size=8, batch_format="numpy", compute=pool(cpus)
     )
     out = []
     for r in ds.iter_rows():
