@@ -108,7 +108,8 @@ def test_analyze_job_on_the_cluster_matches_the_local_engine(pg_url, tmp_path):
 def _restart_worker() -> None:
     ray_cli = Path(sys.executable).with_name("ray")
     subprocess.run(
-        [str(ray_cli), "start", "--address", ADDRESS, "--num-cpus", "1", "--object-store-memory", "200000000",
+        [str(ray_cli), "start", "--address", ADDRESS, "--node-ip-address", "127.0.0.1", "--num-cpus", "1",
+         "--object-store-memory", "200000000",
          "--disable-usage-stats"],
         capture_output=True, timeout=120, check=False,
     )

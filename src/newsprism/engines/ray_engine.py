@@ -35,7 +35,9 @@ def _connect(options: EngineOptions) -> None:
         if options.address:
             ray.init(address=options.address, **common)
         else:
+            # "local": a private instance, even when a cluster started by ``ray start`` runs here.
             ray.init(
+                address="local",
                 num_cpus=options.num_cpus or os.cpu_count() or 1,
                 object_store_memory=options.object_store_mb * 1024 * 1024,
                 **common,
