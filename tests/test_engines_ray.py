@@ -7,6 +7,8 @@ reuses a connection it finds. The ECB+ comparison needs ../shared and is slow.
 from __future__ import annotations
 
 import json
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,14 @@ def test_engine_options_are_checked_before_any_work(tmp_path):
     assert bogus.exit_code == 2 and "unknown engine 'spark'" in bogus.output
     address = runner.invoke(app, ["analyze", "--ray-address", "auto", str(tmp_path)])
     assert address.exit_code == 2 and "--ray-address needs --engine ray" in address.output
+    with socket.socket() as s:  # a port nothing listens at once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = time.monotonic()
+    args = ["ingest", "--engine", "ray", "--ray-address", f"127.0.0.1:{port}", str(tmp_path)]
+    nobody = runner.invoke(app, args)
+    assert nobody.exit_code == 2 and "no Ray cluster answers" in nobody.output
+    assert time.monotonic() - started < 30  # ray.init alone would retry for minutes
 
 
 def test_demo_corpus_same_results_on_ray_as_locally(local_ray, tmp_path):

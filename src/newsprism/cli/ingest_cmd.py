@@ -65,6 +65,10 @@ def engine_options(engine: str, ray_address: str | None) -> EngineOptions:
     options = EngineOptions(engine, ray_address)
     try:
         get_engine(options)  # Ray importable, options consistent: fail now, not after reading
+        if options.address:
+            from newsprism.engines.ray_engine import check_reachable
+
+            check_reachable(options.address)
     except EngineError as exc:
         raise typer.BadParameter(str(exc), param_hint="--engine") from exc
     return options

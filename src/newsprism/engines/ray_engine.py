@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,12 +26,28 @@ if TYPE_CHECKING:
     from newsprism.analysis import AnalysisPipeline, StageRecord
 
 
+def check_reachable(address: str) -> None:
+    """Fail in seconds on a cluster address nothing listens at: ``ray.init`` retries for minutes."""
+    if address == "auto":
+        return
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        raise EngineError(f"Ray address {address!r} is not auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=5):
+            pass
+    except OSError as exc:
+        raise EngineError(f"no Ray cluster answers at {address}: {exc.strerror or exc}") from exc
+
+
 def _connect(options: EngineOptions) -> None:
     common: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
         "logging_level": logging.WARNING,
     }
+    if options.address:
+        check_reachable(options.address)
     try:
         if options.address:
             ray.init(address=options.address, **common)
