@@ -26,7 +26,11 @@ def local_ray():
     if ray.is_initialized():
         yield
         return
-    ray.init(num_cpus=2, object_store_memory=500 * 1024 * 1024, include_dashboard=False, log_to_driver=False)
+    # address="local": a private instance even where a test cluster runs (CI starts one).
+    ray.init(
+        address="local", num_cpus=2, object_store_memory=500 * 1024 * 1024, include_dashboard=False,
+        log_to_driver=False,
+    )
     try:
         yield
     finally:
