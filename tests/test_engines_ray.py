@@ -125,3 +125,19 @@ def test_ecbplus_same_results_on_ray_as_locally(local_ray, shared_dir):
     local, on_ray = _compare(articles)
     assert len(articles) == 982 and local["reuse"] and len(local["stories"]) > 50
     assert on_ray == local
+
+
+def test_ray_ingest_links_as_local_ingest_does(local_ray, tmp_path):
+    from newsprism.demo import corpus_files
+
+    with corpus_files() as paths:
+        folder = str(Path(paths[0]).parent)
+        out = {}
+        for engine in ("local", "ray"):
+            args = ["ingest", "--engine", engine, "--json", "--db", str(tmp_path / engine), folder]
+            done = runner.invoke(app, args)
+            assert done.exit_code == 0, done.output
+            out[engine] = json.loads(done.stdout)
+    assert out["local"]["reuse_pairs"] > 0
+    for key in ("reuse_pairs", "stories", "article_ids"):
+        assert out["ray"][key] == out["local"][key]

@@ -4,9 +4,9 @@ The driver walks the inputs. A record file (JSONL, CSV, JSON) is split into its 
 (reading a line is cheap; building the article from it is not); any other file (HTML, WARC, text)
 goes to a worker whole. Workers build the articles (normalising, splitting sentences) and store
 each batch in one transaction through ``newsprism.engines.sink``, which is idempotent, so a batch
-retried after a lost node adds nothing twice. Work is sent in windows bounded by bytes. Linking
-(reuse index, stories) then runs here over the stored articles, in input order, as plain ingest
-does it.
+retried after a lost node adds nothing twice. Work is sent in windows bounded by bytes; linking
+(reuse index, stories) runs here after each window over its stored articles, in input order, as
+plain ingest links each commit.
 
 A retried batch reports its articles as duplicates (they were stored by the lost attempt): the
 store is right, the new/duplicate split of the report can undercount ``new``.
@@ -107,6 +107,13 @@ def _windows(units: Iterator[tuple[str, Any, int]]) -> Iterator[list[dict[str, A
         yield window
 
 
+def _link(linker: Any, stored: list[tuple[int, Any]], report: Any, batch_size: int) -> None:
+    """Link one window's stored articles in input order, as plain ingest links each commit."""
+    articles = [s for _, s in sorted(stored, key=lambda x: x[0])]
+    for lo in range(0, len(articles), batch_size):
+        linker.link(articles[lo : lo + batch_size], report)
+
+
 def ray_ingest(inputs: list[str], db: Any, options: Any, engine: EngineOptions, progress: Any = None) -> Any:
     """``newsprism.api.ingest`` with building and storing on Ray; returns its ``IngestReport``."""
     import ray.data
@@ -117,27 +124,23 @@ def ray_ingest(inputs: list[str], db: Any, options: Any, engine: EngineOptions, 
     url = db if isinstance(db, str) and "://" in db else database_url(db)
     report = IngestReport()
     entries: list[tuple[int, Any]] = []
-    stored_in_order: list[tuple[int, Any]] = []  # kept only for linking: the texts are needed
-    with ray_session(engine) as cpus:
+    with ray_session(engine) as cpus, open_store(url) as store:
+        linker = _Linker(store) if options.link else None
         for window in _windows(work_units([os.fspath(i) for i in inputs], options.read)):
             ds = ray.data.from_items(window).map_batches(
                 _Writer, fn_constructor_args=(url, options.read), batch_size=BATCH_ITEMS,
                 batch_format="numpy", compute=pool(cpus),
             )
+            stored_here: list[tuple[int, Any]] = []  # this window's texts, for linking only
             for row in ds.iter_rows():
                 stored, errors = pickle.loads(row["out"])
-                if options.link:
-                    stored_in_order.extend((n, s) for n, _, _, s in stored)
+                if linker:
+                    stored_here.extend((n, s) for n, _, _, s in stored)
                 entries.extend((n, IngestedArticle(s.id, st, src, s.revision_of)) for n, st, src, s in stored)
                 report.errors.extend(InputError(src, reason) for _, (src, reason) in errors)
                 if progress:
                     progress("read", len(entries) + len(report.errors), None)
+            if linker:
+                _link(linker, stored_here, report, options.batch_size)
     report.articles = [a for _, a in sorted(entries, key=lambda x: x[0])]
-    if stored_in_order:
-        stored_in_order.sort(key=lambda x: x[0])
-        with open_store(url) as store:
-            linker = _Linker(store)
-            articles = [s for _, s in stored_in_order]
-            for lo in range(0, len(articles), options.batch_size):
-                linker.link(articles[lo : lo + options.batch_size], report)
     return report
