@@ -6,10 +6,11 @@ Build the store once (slow), then measure:
         --ecbplus ../shared/data/ecbplus/ecbplus_docs.jsonl --articles 100000
     .venv/bin/python benchmarks/web.py measure --db /tmp/newsprism-web-bench.db
 
-Articles are ECB+ texts, each copy made unique by outlet, URL, date and a closing line. Analyses
-are *synthesised* (one story of 50 articles each, with reuse pairs, a conflict and facts whose
-spans point into the real texts) so that the web layer is measured, not the analysis stages; the
-report shape is the one ``report/json_report.py`` writes. The server listens on 127.0.0.1 only.
+Articles are ECB+ texts, each copy made unique by outlet, URL, date and a closing line. Stories
+and their stored findings are *synthesised* (stories of 50 articles each, with reuse links, a
+conflict and facts whose spans point into the real texts) and written with
+``save_story_findings``, so that the web layer is measured, not the analysis stages. The server
+listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
 from newsprism.model import Article
-from newsprism.report.json_report import article_summary
 from newsprism.store import Store
-from newsprism.store.analyses import analyses
+from newsprism.store.findings import StoryFindings, save_story_findings
+from newsprism.stories.tables import stories, story_members
 
 STORY_SIZE = 50
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -64,81 +66,61 @@ def _ev(a: Article, k: int = 0) -> dict[str, Any]:
     return {"article_id": a.id, "span": [s.start, s.end]}
 
 
-def synth_report(story_no: int, members: list[Article]) -> dict[str, Any]:
-    """A report for one synthetic story, every span pointing into the real article texts."""
-    first = members[0]
-    pairs = [
-        {
-            "a": first.id,
-            "b": b.id,
-            "type": "copy",
-            "direction": "a->b",
-            "confidence": 0.9,
-            "reason": "synthetic",
-            "coverage_a": 0.9,
-            "coverage_b": 0.9,
-            "passages": [{"a": _ev(first)["span"], "b": _ev(b)["span"]}],
-        }
-        for b in members[1:6]
-    ]
+def _verdict(
+    vid: str, section: str, label: str, members: list[Article], extra: dict[str, Any]
+) -> dict[str, Any]:
     ids = [a.id for a in members]
-    return {
-        "schema_version": "1.0.0",
-        "generated_at": datetime.now(UTC).isoformat(),
-        "newsprism_version": "bench",
-        "analysis_id": f"bench{story_no:06d}",
-        "inputs": {"synthetic": True},
-        "articles": [article_summary(a) for a in members],
-        "stages": {
-            "ran": ["reuse", "stories", "verdicts"],
-            "timings": {},
-            "absent": {"claims": "synthetic benchmark report", "alignment": "synthetic benchmark report"},
-        },
-        "reuse": {"pairs": pairs, "groups": [{"id": "g0", "members": ids[:6], "origin": first.id}]},
-        "stories": {
-            "stories": [
-                {
-                    "id": "s0",
-                    "label": f"{first.title} ({story_no})",
-                    "article_ids": ids,
-                    "outlets": sorted({a.outlet for a in members}),
-                    "time_span": [members[0].published.isoformat(), members[-1].published.isoformat()],
-                    "n_articles": len(ids),
-                    "n_independent_sources": len(ids) - 5,
-                }
-            ]
-        },
-        "verdicts": {
-            "fact_sheet": [
-                {
-                    "id": f"f{k}",
-                    "article_ids": ids[k : k + 3],
-                    "n_independent_sources": 2,
-                    "evidence": [_ev(a, 1) for a in members[k : k + 3]],
-                }
-                for k in range(0, 30, 3)
-            ],
-            "conflicts": [
-                {
-                    "id": "c0",
-                    "article_ids": ids[:2] + ids[10:12],
-                    "evidence": [_ev(members[0]), _ev(members[10])],
-                    "type": "number",
-                    "topic": "synthetic",
-                    "values": [
-                        {"value": "1", "article_ids": ids[:2], "evidence": [_ev(members[0])]},
-                        {"value": "2", "article_ids": ids[10:12], "evidence": [_ev(members[10])]},
-                    ],
-                }
-            ]
-            if story_no % 2
-            else [],
-            "actor_disputes": [],
-            "single_source": [
-                {"id": "s0", "article_ids": [members[-1].id], "evidence": [_ev(members[-1], 2)]}
-            ],
-        },
+    detail = {"id": vid, "label": label, "text": members[0].title or "", "article_ids": ids,
+              "n_independent_sources": 2, "evidence": [_ev(a, 1) for a in members], **extra}
+    return {"id": vid, "section": section, "label": label, "type": extra.get("type"), "text": detail["text"],
+            "n_independent_sources": 2, "confidence": 0.8, "article_ids": ids, "detail": detail}
+
+
+def synth_findings(story_id: str, members: list[Article], conflict: bool) -> StoryFindings:
+    """Stored findings for one synthetic story, every span pointing into the real article texts."""
+    first, ids = members[0], [a.id for a in members]
+    links = [{"id": f"r{story_id}{k}", "a": first.id, "b": b.id, "type": "copy", "direction": "a->b",
+              "confidence": 0.9, "detail": {"a": first.id, "b": b.id, "type": "copy", "direction": "a->b",
+                                            "confidence": 0.9, "reason": "synthetic", "coverage_a": 0.9,
+                                            "coverage_b": 0.9,
+                                            "passages": [{"a": _ev(first)["span"], "b": _ev(b)["span"]}]}}
+             for k, b in enumerate(members[1:6])]
+    verdicts = [_verdict(f"f{story_id}{k}", "fact_sheet", "corroborated", members[k : k + 3], {})
+                for k in range(0, 30, 3)]
+    verdicts.append(_verdict(f"s{story_id}", "single_source", "single-source", members[-1:], {}))
+    if conflict:
+        values = [{"value": "1", "article_ids": ids[:2], "evidence": [_ev(members[0])]},
+                  {"value": "2", "article_ids": ids[10:12], "evidence": [_ev(members[10])]}]
+        verdicts.append(_verdict(f"c{story_id}", "conflicts", "conflicting", [members[0], members[10]],
+                                 {"type": "number", "values": values}))
+    story = {"id": story_id, "label": f"{first.title} ({story_id})", "article_ids": ids,
+             "outlets": sorted({a.outlet for a in members}), "n_articles": len(ids),
+             "time_span": {"start": members[0].published.isoformat(),
+                           "end": members[-1].published.isoformat()},
+             "n_independent_sources": len(ids) - 5, "independent_basis": "reuse"}
+    records = [{"name": n, "layer": n, "status": "ran"} for n in ("reuse", "stories", "verdicts")]
+    summary = {
+        "newsprism_version": "bench", "article_ids": ids, "outlets": story["outlets"], "n_articles": len(ids),
+        "n_independent_sources": len(ids) - 5, "independent_basis": "reuse", "n_claims": 0,
+        "n_fact_groups": 0, "n_corroborated": 10, "n_conflicts": int(conflict), "n_disputes": 0,
+        "n_single_source": 1,
+        "detail": {"stages": records, "story": story, "claims": None, "alignment": None,
+                   "reuse": {"groups": [{"id": f"{story_id}:g0", "members": ids[:6], "origin": first.id}],
+                             "notes": []},
+                   "verdicts": {"independence": "reuse", "independence_note": "", "errors": {}}},
     }
+    return StoryFindings(story_id, summary, [], [], verdicts, links)
+
+
+def _store_story(conn: Any, story_id: str, members: list[Article], conflict: bool) -> None:
+    now = datetime.now(UTC)
+    conn.execute(stories.insert().values(
+        id=story_id, label=f"{members[0].title} ({story_id})", n_articles=len(members), status="active",
+        first_published=members[0].published, last_published=members[-1].published, created_at=now,
+        updated_at=now))
+    conn.execute(story_members.insert(), [{"article_id": a.id, "story_id": story_id, "added_at": now,
+                                           "how": "batch"} for a in members])
+    save_story_findings(conn, synth_findings(story_id, members, conflict))
 
 
 def build(args: argparse.Namespace) -> None:
@@ -149,24 +131,10 @@ def build(args: argparse.Namespace) -> None:
     for start in range(0, args.articles, batch):
         arts = _articles(docs, start, min(args.articles, start + batch))
         store.add_articles(arts)
-        rows = []
-        for k in range(0, len(arts), STORY_SIZE):
-            members = arts[k : k + STORY_SIZE]
-            report = synth_report((start + k) // STORY_SIZE, members)
-            rows.append(
-                {
-                    "id": report["analysis_id"],
-                    "created_at": datetime.now(UTC),
-                    "newsprism_version": "bench",
-                    "schema_version": "1.0.0",
-                    "n_articles": len(members),
-                    "article_ids": [a.id for a in members],
-                    "title": None,
-                    "report": report,
-                }
-            )
         with store.transaction() as conn:
-            conn.execute(analyses.insert(), rows)
+            for k in range(0, len(arts), STORY_SIZE):
+                story_no = (start + k) // STORY_SIZE
+                _store_story(conn, f"bench{story_no:06d}", arts[k : k + STORY_SIZE], bool(story_no % 2))
         print(f"{start + len(arts)} articles, {time.perf_counter() - t0:.0f} s", flush=True)
     print(
         json.dumps({"articles": store.count_articles(), "build_seconds": round(time.perf_counter() - t0, 1)})
@@ -238,7 +206,7 @@ async def _load(base: str, paths: list[str], clients: int, seconds: float) -> di
 def measure(args: argparse.Namespace) -> None:
     store = Store.open(args.db)
     with store.engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(analyses.select().with_only_columns(analyses.c.id))]
+        ids = list(conn.execute(select(stories.c.id)).scalars())
     arts = [a.id for a in store.list_articles(limit=2000, offset=store.count_articles() // 2)]
     n_articles = store.count_articles()
     store.close()
@@ -274,14 +242,14 @@ def measure(args: argparse.Namespace) -> None:
             t0 = time.perf_counter()
             client.get("/stories")  # first request builds the story index
             warm = time.perf_counter() - t0
-            story_paths = [f"/stories/{rng.choice(ids)}/s0" for _ in range(args.requests)]
+            story_paths = [f"/stories/{rng.choice(ids)}" for _ in range(args.requests)]
             results = {
                 "articles": n_articles,
-                "analyses": len(ids),
+                "stories": len(ids),
                 "index_build_s": round(warm, 2),
                 "story_page": _latency(client, story_paths),
                 "api_story": _latency(
-                    client, [f"/api/v1/stories/{rng.choice(ids)}/s0" for _ in range(args.requests)]
+                    client, [f"/api/v1/stories/{rng.choice(ids)}" for _ in range(args.requests)]
                 ),
                 "api_article": _latency(
                     client, [f"/api/v1/articles/{rng.choice(arts)}" for _ in range(args.requests)]

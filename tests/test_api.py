@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from newsprism.analysis import PipelineOptions, StageSpec, build_pipeline, run_stages
 from newsprism.api import AnalyzeOptions, IngestOptions, analyze, analyze_articles, ingest
+from newsprism.findings.report import stored_report
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
 from newsprism.pipeline import Batch
 from newsprism.store import Store
-from newsprism.store.analyses import get_analysis, latest_analysis, list_analyses
+from newsprism.store.analyses import list_analyses
 from newsprism.store.tables import ingest_errors
+from newsprism.stories.queries import list_stories
 
 NO_STAGES = AnalyzeOptions(pipeline=PipelineOptions(stages=()))
 
@@ -67,10 +69,12 @@ def test_analyze_in_temporary_store_and_saved_in_named_store(kursk_dir: Path, tm
     db = tmp_path / "s.db"
     saved = analyze([kursk_dir], db, NO_STAGES)
     with Store.open(db) as store:
-        [run] = list_analyses(store)
-        assert run.id == saved["analysis_id"] and run.n_articles == 5
-        assert get_analysis(store, run.id[:6])["analysis_id"] == run.id
-        assert latest_analysis(store)["articles"] == saved["articles"]
+        # Kept per persistent story (no report blob): the report is read back from the store.
+        assert list_analyses(store) == []
+        [story] = list_stories(store)[0]
+        assert story["analysis"] is not None and sorted(story["article_ids"]) == sorted(
+            a["id"] for a in saved["articles"])
+        assert stored_report(store, [story["id"]])["articles"] == saved["articles"]
 
 
 def test_analyze_takes_articles_but_not_a_mix(tmp_path: Path) -> None:

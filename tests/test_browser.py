@@ -114,8 +114,11 @@ def test_hostile_article_cannot_run_script(browser, tmp_path):
         r = httpx.post(base + "/api/v1/analyses", json={"article_ids": ids, "stages": []}, headers=auth,
                        timeout=120)
         assert r.status_code == 201, r.text
-        story_url = base + r.json()["stories"][0]["url"]
-        report = httpx.get(base + r.json()["report_url"]).json()
+        # The story holding the hostile article, and its report as the API reads it from the store.
+        hostile = next(s for s in r.json()["stories"]
+                       if ids[0] in httpx.get(base + s["api_url"]).json()["story"]["article_ids"])
+        story_url = base + hostile["url"]
+        report = httpx.get(base + hostile["api_url"]).json()["report"]
         for url in (story_url, f"{base}/articles/{ids[0]}"):
             page, dialogs = _open(browser, url)
             _assert_inert(page, dialogs)
@@ -213,3 +216,22 @@ def test_demo_story_page_sections_and_passage_links(browser, tmp_path, embedder,
             shutil.copy(shot, Path(keep) / shot.name)
         _assert_inert(page, dialogs)
         page.close()
+
+
+def test_swagger_ui_renders_under_its_policy(browser, tmp_path):
+    Store.open(tmp_path / "docs.db").close()
+    with _Server(create_app(tmp_path / "docs.db")) as base:
+        page = browser.new_page()
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base + "/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+        assert "newsprism" in page.locator(".swagger-ui .info .title").inner_text()
+        page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert any(p.replace("\u200b", "") == "/api/v1/stories" for p in paths), paths
+        page.close()
+    assert refused == []
+    assert requests and all(u.startswith(base) for u in requests), requests  # nothing from a CDN

@@ -220,15 +220,18 @@ def test_analyze_writes_json_and_markdown(kursk_dir: Path, tmp_path: Path, toy_s
 
 @pytest.mark.usefixtures("toy_stages")
 def test_analyze_with_db_keeps_articles_and_the_report(kursk_dir: Path, tmp_path: Path) -> None:
-    from newsprism.store.analyses import list_analyses
+    from newsprism.stories.queries import list_stories
 
     db = str(tmp_path / "keep.db")
     result = invoke("analyze", str(kursk_dir), "--db", db, "--json")
     report = json.loads(result.stdout)
     with Store.open(db) as store:
         assert store.count_articles() == 5
-        [saved] = list_analyses(store)
-    assert saved.id == report["analysis_id"] and saved.n_articles == 5
+        stories, _ = list_stories(store)
+    # The articles are linked to the store's stories, and the report is those stories' analysis.
+    assert [s["id"] for s in report["stories"]["stories"]] == [s["id"] for s in stories]
+    assert all(s["analysis"] is not None for s in stories)
+    assert sorted(a["id"] for a in report["articles"]) == sorted(a for s in stories for a in s["article_ids"])
 
 
 def test_analyze_failing_input_exit_1(tmp_path: Path, toy_stages: None) -> None:

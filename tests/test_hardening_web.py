@@ -183,6 +183,7 @@ def _closed(sock: socket.socket) -> bool:
 
 def test_serve_closes_connections_that_trickle_headers(tmp_path):
     port = _free_port()
+    Store.open(tmp_path / "s.db").close()  # serve reads an existing store
     cmd = [sys.executable, "-m", "newsprism.cli", "serve", "--db", str(tmp_path / "s.db"),
            "--port", str(port), "--header-timeout", "1", "--max-connections", "500"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -224,6 +225,7 @@ def test_serve_options_reach_uvicorn(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(uvicorn, "run", lambda web, **kw: seen.update(kw))
     db = str(tmp_path / "s.db")
+    Store.open(db).close()
     result = CliRunner().invoke(app, ["serve", "--db", db, "--header-timeout", "2.5", "--keep-alive", "7",
                                       "--max-connections", "50", "--max-header-kb", "8"])
     assert result.exit_code == 0, result.output

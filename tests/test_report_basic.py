@@ -125,8 +125,8 @@ def test_generic_layer_renderer_shows_counts_and_items() -> None:
              "by_article": {"a": [1]}}
     text = render_markdown({"articles": [], "claims": layer})
     assert "## Claims" in text and "- n_claims: 2" in text
-    assert "### claims — 2 item(s)" in text and "| c1 | Two \\| three |" in text
-    assert "- by_article: 1 entry, 1 item(s)" in text
+    assert "### claims — 2 items" in text and "| c1 | Two \\| three |" in text
+    assert "- by_article: 1 entry, 1 item" in text
 
 
 def test_verdicts_renderer_cites_outlets_and_offsets() -> None:

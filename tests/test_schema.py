@@ -22,7 +22,7 @@ def test_schema_is_valid_draft_2020_12():
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"].endswith("2020-12/schema")
-    assert schema_version() == "1.2.0"
+    assert schema_version() == "1.3.0"
 
 
 def test_report_built_by_json_report_validates():

@@ -29,12 +29,13 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from hostile_corpus import HostileCorpus, MiB, check_run, input_name, run_cli, write_hostile_corpus
 from newsprism.report.schema import validate_report
 from newsprism.store import Store
-from newsprism.store.analyses import analyses
+from newsprism.store.findings import story_analyses, story_claims, story_verdicts
+from newsprism.stories.tables import story_members
 from test_hardening_store import CLI, api_client, assert_stored_and_linked_once, payload, write_inputs
 
 
@@ -270,24 +271,30 @@ def analyze(folder: Path, db_url: str, out: Path) -> subprocess.Popen:
 
 
 def assert_analyses_whole(store: Store, n: int) -> list[str]:
-    """Every article once, and every saved analysis a complete row: a valid report of all ``n``
-    articles whose ids the row lists. Returns the saved ids."""
+    """Every article once, and every stored story analysis whole: its rows are the ones its counts
+    name, over articles of its story. Returns the analysed story ids."""
     with store.engine.connect() as conn:
         stored = conn.execute(text("SELECT count(*), count(DISTINCT content_hash) FROM articles")).one()
-        rows = conn.execute(select(analyses)).all()
+        rows = conn.execute(select(story_analyses)).all()
+        for row in rows:
+            claims = conn.execute(select(func.count()).select_from(story_claims)
+                                  .where(story_claims.c.story_id == row.story_id)).scalar_one()
+            sections = dict(conn.execute(select(story_verdicts.c.section, func.count())
+                                         .where(story_verdicts.c.story_id == row.story_id)
+                                         .group_by(story_verdicts.c.section)).all())
+            members = set(conn.execute(select(story_members.c.article_id)
+                                       .where(story_members.c.story_id == row.story_id)).scalars())
+            assert (row.n_claims, row.n_conflicts) == (claims, sections.get("conflicts", 0))
+            assert set(row.article_ids) <= members and row.n_articles == len(row.article_ids)
     assert tuple(stored) == (n, n)
-    for row in rows:
-        validate_report(row.report)
-        ids = [a["id"] for a in row.report["articles"]]
-        assert row.id == row.report["analysis_id"] and row.article_ids == ids
-        assert row.n_articles == len(ids) == n
-    return [row.id for row in rows]
+    return [row.story_id for row in rows]
 
 
 def assert_complete_report(out: Path, saved: list[str], n: int) -> None:
     report = json.loads(out.read_text(encoding="utf-8"))
     validate_report(report)
-    assert len(report["articles"]) == n and report["analysis_id"] in saved
+    assert len(report["articles"]) == n
+    assert {s["id"] for s in report["stories"]["stories"]} <= set(saved)
 
 
 def test_sigkill_during_analyze_then_rerun(db_url, tmp_path):
@@ -305,7 +312,7 @@ def test_sigkill_during_analyze_then_rerun(db_url, tmp_path):
         again = subprocess.run(proc.args, capture_output=True, text=True, timeout=600)
         assert again.returncode == 0, again.stderr
         saved = assert_analyses_whole(store, n)
-        assert len(saved) == 1
+        assert saved  # the stories of the 40 articles, each analysed
         assert_complete_report(out, saved, n)
         assert_sqlite_intact(store)
 

@@ -8,10 +8,9 @@ from typer.testing import CliRunner
 
 from newsprism.cli import serve_cmd
 from newsprism.store import Store
-from newsprism.store.analyses import save_analysis
 from newsprism.web.app import WebOptions, create_app
 from newsprism.web.tokens import create_token, list_tokens, revoke_token, verify_token
-from webfixtures import corpus, report_dict
+from webfixtures import add_story, article, corpus, report_dict, store_report
 
 
 @pytest.fixture()
@@ -19,13 +18,12 @@ def env(tmp_path):
     db = tmp_path / "web.db"
     store = Store.open(db)
     arts = corpus(hostile=True)
-    store.add_articles(arts)
-    report = report_dict(arts)
-    report["analysis_id"] = "an1"
-    save_analysis(store, report)
-    bare = report_dict(corpus()[:2], layers=False)
-    bare["analysis_id"] = "an2"
-    save_analysis(store, bare)
+    other = article("Two ferries collided off Portvale. Nobody was hurt.", "Coastal Ledger",
+                    "https://ledger.example/f", 8)
+    store.add_articles([*arts, other])
+    store_report(store, arts, report_dict(arts))  # story s1, analysed
+    with store.transaction() as conn:  # story s2, not analysed yet
+        add_story(conn, {"id": "s2", "label": "Ferries collide", "article_ids": [other.id]}, [])
     token, _ = create_token(store, "tests")
     client = TestClient(create_app(db, WebOptions(max_body_bytes=200_000, page_size=1)))
     yield {"client": client, "store": store, "arts": arts, "token": token, "db": db}
@@ -51,12 +49,12 @@ def test_stories_list_search_filters_and_pagination(env):
     first = c.get("/stories?format=json").json()
     assert first["total"] == 2 and len(first["items"]) == 1
     second = c.get("/stories?format=json&page=2").json()
-    assert {first["items"][0]["analysis_id"], second["items"][0]["analysis_id"]} == {"an1", "an2"}
+    assert {first["items"][0]["story_id"], second["items"][0]["story_id"]} == {"s1", "s2"}
     hits = c.get("/api/v1/stories", params={"q": "kursk troops"}).json()
     assert [s["label"] for s in hits["items"]] == ["North Korean troops in Kursk"]
     assert c.get("/api/v1/stories", params={"has_conflicts": True}).json()["total"] == 1
     without = c.get("/api/v1/stories", params={"has_conflicts": False}).json()
-    assert without["items"][0]["analysis_id"] == "an2"
+    assert without["items"][0]["story_id"] == "s2" and without["items"][0]["analysed_at"] is None
     assert c.get("/api/v1/stories", params={"outlet": "new york post"}).json()["total"] == 1
     assert c.get("/api/v1/stories", params={"since": "2025-05-01"}).json()["total"] == 0
     assert c.get("/api/v1/stories", params={"until": "2025-04-27"}).json()["total"] == 1
@@ -66,14 +64,14 @@ def test_stories_list_search_filters_and_pagination(env):
 
 def test_story_page_html_and_json(env):
     c = env["client"]
-    html = c.get("/stories/an1/s1").text
+    html = c.get("/stories/s1").text
     assert 'class="conflict"' in html and "<svg" in html and 'id="facts"' in html
     assert "&lt;script&gt;" in html and "<script>window" not in html
-    data = c.get("/stories/an1/s1", headers={"Accept": "application/json"}).json()
+    data = c.get("/stories/s1", headers={"Accept": "application/json"}).json()
     assert data["story"]["n_conflicts"] == 1 and data["report"]["verdicts"]["conflicts"]
-    bare = c.get("/stories/an2/all").text
-    assert bare.count("absent (stage not available)") >= 4
-    assert c.get("/stories/an1/missing").status_code == 404
+    bare = c.get("/stories/s2").text
+    assert "Two ferries collided" in bare and bare.count("not analysed yet") >= 4
+    assert c.get("/stories/missing").status_code == 404
 
 
 def test_article_page_highlights_reused_passages(env):
@@ -82,15 +80,15 @@ def test_article_page_highlights_reused_passages(env):
     html = c.get(f"/articles/{wire.id}").text
     assert "hl-reuse" in html and "Reused passages" in html and "truncated with" in html
     data = c.get(f"/articles/{wire.id}?format=json").json()
-    assert data["reused_passages"] and "an1" in [s["analysis_id"] for s in data["stories"]]
+    assert data["reused_passages"] and [s["story_id"] for s in data["stories"]] == ["s1"]
     assert c.get("/articles/ffffffffffff").status_code == 404
 
 
 def test_reads_are_open_writes_need_a_token(env):
     c = env["client"]
-    assert c.get("/api/v1/articles").json()["total"] == 4
+    assert c.get("/api/v1/articles").json()["total"] == 5
     assert c.get(f"/api/v1/articles/{env['arts'][0].id}").json()["text"] == env["arts"][0].text
-    assert c.get("/api/v1/reports/an1").json()["analysis_id"] == "an1"
+    assert c.get("/api/v1/stories/s1").json()["report"]["verdicts"]["conflicts"]
     body = {"articles": [{"text": "A new article. It has two sentences.", "outlet": "Test"}]}
     for headers in ({}, _auth("np_bad_token"), {"Authorization": "Basic abc"}):
         r = c.post("/api/v1/articles", json=body, headers=headers)
@@ -113,8 +111,10 @@ def test_file_upload_ingest_and_analyze(env):
     r = c.post("/api/v1/analyses", json=body, headers=_auth(env["token"]))
     assert r.status_code == 201, r.text
     out = r.json()
-    assert c.get(out["report_url"]).json()["articles"][0]["id"] in ids
+    assert {a["id"] for a in c.get(out["report_url"]).json()["report"]["articles"]} & set(ids)
     assert c.get(out["stories"][0]["url"]).status_code == 200
+    listed = {s["story_id"]: s for s in c.get("/api/v1/stories", params={"limit": 50}).json()["items"]}
+    assert all(listed[s["id"]]["analysed_at"] for s in out["stories"])
     r = c.post("/api/v1/analyses", json={"article_ids": ["nope"]}, headers=_auth(env["token"]))
     assert r.status_code == 404 and "nope" in r.json()["detail"]
 
@@ -172,16 +172,16 @@ def test_tokens_cli(env):
 
 def test_claim_group_page_and_claim_highlights(env):
     c = env["client"]
-    story = c.get("/stories/an1/s1").text
-    assert 'href="/claims/an1/g1"' in story
-    html = c.get("/claims/an1/g1").text
+    story = c.get("/stories/s1").text
+    assert 'href="/claims/g1"' in story
+    html = c.get("/claims/g1").text
     assert "2 claims stating the same fact" in html
     wire = env["arts"][0]
     assert f'href="/articles/{wire.id}#p-{wire.id}-' in html
-    data = c.get("/claims/an1/g1?format=json").json()
+    data = c.get("/claims/g1?format=json").json()
     assert [m["article_id"] for m in data["group"]["members"]] == [wire.id, env["arts"][2].id]
-    assert c.get("/claims/an1/nope").status_code == 404
-    assert "no alignment layer" in c.get("/claims/an2/g1?format=json").json()["detail"]
+    assert data["story_id"] == "s1"
+    assert c.get("/claims/nope").status_code == 404
     article = c.get(f"/articles/{wire.id}?format=json").json()
     assert article["claims"] and article["claims"][0]["text"] == "The presidents met for about 15 minutes."
     assert "hl-claim" in c.get(f"/articles/{wire.id}").text
@@ -196,6 +196,7 @@ def test_serve_command_builds_the_app(monkeypatch, tmp_path):
     cli = typer.Typer()
     cli.command("serve")(serve_cmd.serve)
     cli.command("noop")(lambda: None)
+    Store.open(tmp_path / "s.db").close()  # serve reads a store; it does not create one
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123",
                                       "--max-body-mb", "1"])
     assert result.exit_code == 0, result.output
@@ -204,10 +205,9 @@ def test_serve_command_builds_the_app(monkeypatch, tmp_path):
     assert client.post("/api/v1/articles", content=b"x" * 2_000_000).status_code == 413
 
 
-def test_analysis_with_two_stories_is_cut_per_story(tmp_path):
+def test_each_story_shows_its_own_stored_findings(tmp_path):
     arts = corpus()
     report = report_dict(arts)
-    report["analysis_id"] = "multi"
     first, second = [arts[0].id, arts[1].id], [arts[2].id]
     report["stories"]["stories"] = [
         {"id": "a", "label": "Wire story", "article_ids": first, "n_articles": 2},
@@ -216,14 +216,14 @@ def test_analysis_with_two_stories_is_cut_per_story(tmp_path):
     db = tmp_path / "multi.db"
     with Store.open(db) as store:
         store.add_articles(arts)
-        save_analysis(store, report)
+        store_report(store, arts, report)
     with TestClient(create_app(db)) as c:
         assert c.get("/api/v1/stories").json()["total"] == 2
-        a = c.get("/api/v1/stories/multi/a").json()
+        a = c.get("/api/v1/stories/a").json()
         assert [x["id"] for x in a["report"]["articles"]] == first
         assert len(a["report"]["reuse"]["pairs"]) == 1 and a["story"]["n_conflicts"] == 1
-        b = c.get("/api/v1/stories/multi/b").json()["report"]
+        b = c.get("/api/v1/stories/b").json()["report"]
         assert b["reuse"]["pairs"] == [] and [s["id"] for s in b["stories"]["stories"]] == ["b"]
         assert all(set(fact["article_ids"]) & set(second) for fact in b["verdicts"]["fact_sheet"])
-        html = c.get("/stories/multi/b").text
+        html = c.get("/stories/b").text
         assert html.count('class="doc"') == 1

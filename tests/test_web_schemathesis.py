@@ -13,10 +13,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from newsprism.store import Store
-from newsprism.store.analyses import save_analysis
 from newsprism.web.app import WebOptions, create_app
 from newsprism.web.tokens import create_token
-from webfixtures import corpus, report_dict
+from webfixtures import corpus, report_dict, store_report
 
 TOKEN: dict[str, str] = {}
 
@@ -27,9 +26,7 @@ def api_schema(tmp_path_factory):
     with Store.open(db) as store:
         arts = corpus(hostile=True)
         store.add_articles(arts)
-        report = report_dict(arts)
-        report["analysis_id"] = "an1"
-        save_analysis(store, report)
+        store_report(store, arts, report_dict(arts))
         TOKEN["value"], _ = create_token(store, "schemathesis")
     # Stages limited by the test requests themselves; URL fetching never leaves the machine
     # because generated URLs are refused or unresolvable.

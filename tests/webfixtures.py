@@ -86,7 +86,7 @@ def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
     """A report in the shape ``report/json_report.py`` writes, with spans computed from the texts."""
     meta = [article_summary(a) for a in arts]
     report: dict[str, Any] = {
-        "schema_version": "1.2.0",
+        "schema_version": "1.3.0",
         "generated_at": "2025-04-27T00:00:00+00:00",
         "newsprism_version": "0.1.0",
         "inputs": {"given": ["test"]},
@@ -229,3 +229,86 @@ def report_dict(arts: list[Article], layers: bool = True) -> dict[str, Any]:
         hostile = arts[3]
         report["verdicts"]["single_source"].append(single("s2", ev(hostile, hostile.text[:60])))
     return report
+
+
+def _records(report: dict[str, Any]) -> list[dict[str, Any]]:
+    layer = {"align": "alignment"}
+    ran = [{"name": n, "layer": layer.get(n, n), "status": "ran"} for n in report["stages"]["ran"]]
+    absent = [{"name": n, "layer": n, "status": "absent", "reason": why}
+              for n, why in report["stages"]["absent"].items()]
+    return ran + absent
+
+
+def _story_findings(report: dict[str, Any], story: dict[str, Any], taken: set[str]) -> Any:
+    """One story's rows from the hand-built report: the items that cite its articles (each item
+    once, in the first story it cites, as a real analysis stores it)."""
+    from newsprism.store.findings import VERDICT_SECTIONS, StoryFindings
+
+    members = set(story["article_ids"])
+    reuse, verdicts = report.get("reuse") or {}, report.get("verdicts") or {}
+    by_article = (report.get("claims") or {}).get("articles", {})
+    claims = [c for aid in story["article_ids"] for c in by_article.get(aid, [])]
+    groups = [g for g in (report.get("alignment") or {}).get("groups", []) if set(g["article_ids"]) & members]
+    found = [(k, v) for k in VERDICT_SECTIONS for v in verdicts.get(k) or []
+             if set(v["article_ids"]) & members and v["id"] not in taken]
+    taken.update(v["id"] for _, v in found)
+    summary = {
+        "newsprism_version": "test", "article_ids": story["article_ids"],
+        "outlets": story.get("outlets") or [], "n_articles": len(members),
+        "n_independent_sources": story.get("n_independent_sources") or len(members),
+        "independent_basis": "reuse", "n_claims": len(claims), "n_fact_groups": len(groups),
+        "n_corroborated": sum(1 for k, _ in found if k == "fact_sheet"),
+        "n_conflicts": sum(1 for k, _ in found if k == "conflicts"),
+        "n_disputes": sum(1 for k, _ in found if k == "actor_disputes"),
+        "n_single_source": sum(1 for k, _ in found if k == "single_source"),
+        "detail": {
+            "stages": _records(report), "story": story,
+            "reuse": {"groups": [g for g in reuse.get("groups", []) if set(g["members"]) & members],
+                      "notes": []} if reuse else None,
+            "claims": {"errors": {}} if "claims" in report else None,
+            "alignment": {"notes": [], "errors": {}} if "alignment" in report else None,
+            "verdicts": ({"independence": "reuse", "independence_note": "", "errors": {}}
+                         if verdicts else None),
+        },
+    }
+    return StoryFindings(
+        story["id"], summary,
+        [{"id": c["id"], "article_id": c["article_id"], "span_start": c["span"][0], "span_end": c["span"][1],
+          "text": c["text"], "detail": c} for c in claims],
+        [{"id": g["id"], "n_articles": len(g["article_ids"]), "score": g["score"],
+          "claim_ids": [m["claim_id"] for m in g["members"]], "detail": g} for g in groups],
+        [{"id": v["id"], "section": k, "label": v.get("label", k), "type": v.get("type"),
+          "text": v.get("text", ""), "n_independent_sources": v.get("n_independent_sources", 1),
+          "confidence": v.get("confidence", 0.5),
+          "article_ids": v["article_ids"], "detail": v} for k, v in found],
+        [{"id": f"{p['a']}-{p['b']}", "a": p["a"], "b": p["b"], "type": p["type"],
+          "direction": p["direction"], "confidence": p["confidence"], "detail": p}
+         for p in reuse.get("pairs", [])
+         if p["a"] in members and p["b"] in members],
+    )
+
+
+def add_story(conn: Any, story: dict[str, Any], published: list[datetime]) -> None:
+    """A persistent story row with its members, as ``ingest`` links them."""
+    from newsprism.stories.tables import stories, story_members
+
+    now = datetime.now(UTC)
+    conn.execute(stories.insert().values(
+        id=story["id"], label=story["label"], n_articles=len(story["article_ids"]), status="active",
+        first_published=min(published, default=None), last_published=max(published, default=None),
+        created_at=now, updated_at=now))
+    conn.execute(story_members.insert(), [{"article_id": a, "story_id": story["id"], "added_at": now,
+                                           "how": "batch"} for a in story["article_ids"]])
+
+
+def store_report(store: Any, arts: list[Article], report: dict[str, Any]) -> None:
+    """The hand-built report stored as the store holds an analysis: its stories as persistent
+    stories, each with its findings in the findings tables."""
+    from newsprism.store.findings import save_story_findings
+
+    dates = {a.id: a.published for a in arts}
+    taken: set[str] = set()
+    with store.transaction() as conn:
+        for story in report["stories"]["stories"]:
+            add_story(conn, story, [dates[a] for a in story["article_ids"] if dates.get(a)])
+            save_story_findings(conn, _story_findings(report, story, taken))

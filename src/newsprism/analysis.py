@@ -18,6 +18,7 @@ from typing import Any
 
 from newsprism.model import Article
 from newsprism.pipeline import ARTICLES, Batch, Pipeline, Stage
+from newsprism.progress import StepHook, reporting
 
 ProgressHook = Callable[[str, int, int], None]
 
@@ -71,6 +72,17 @@ class PipelineOptions:
     judge: str | None = None
     stage_options: dict[str, Any] = field(default_factory=dict)
     backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp" objects (tests)
+    # Languages to compare; None: those the embedder, spaCy pipeline and judge named here all handle
+    # (``newsprism.language.MODEL_LANGUAGES``). Articles in others are reported, not compared.
+    languages: Sequence[str] | None = None
+
+    def compared_languages(self) -> frozenset[str]:
+        from newsprism.language import compared_languages
+
+        claims = self.stage_options.get("claims")
+        spacy_model = getattr(claims, "spacy_model", None)
+        models = [self.embedder, spacy_model] + ([self.judge] if self.judge else [])
+        return compared_languages(models, self.languages)
 
 
 class _Deferred:
@@ -221,9 +233,12 @@ def _resolve(
 
 
 def build_pipeline(
-    options: PipelineOptions | None = None, specs: Sequence[StageSpec] | None = None
+    options: PipelineOptions | None = None,
+    specs: Sequence[StageSpec] | None = None,
+    provided: Sequence[str] = (),
 ) -> AnalysisPipeline:
-    """Import and construct the requested stages; keep those whose inputs some earlier stage provides."""
+    """Import and construct the requested stages; keep those whose inputs some earlier stage provides
+    or the batch will hold already (``provided``: layers read from the store)."""
     options = options or PipelineOptions()
     specs = STAGE_SPECS if specs is None else specs
     names = [spec.name for spec in specs]
@@ -232,7 +247,7 @@ def build_pipeline(
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; known: {names}")
     backends = Backends(options)
-    available, why = {ARTICLES}, {}
+    available, why = {ARTICLES, *provided}, {}
     stages: list[Stage] = []
     records: list[StageRecord] = []
     for spec in specs:
@@ -247,7 +262,14 @@ def build_pipeline(
         stages.append(loaded)
         records.append(StageRecord(spec.name, spec.layer, "ready"))
         available |= set(loaded.provides)
-    return AnalysisPipeline(stages, records, Pipeline(stages), options)
+    return AnalysisPipeline(stages, records, Pipeline(stages, given=frozenset(provided)), options)
+
+
+def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:
+    """A stage's inner ticks as the runner's progress phase ``"claims/articles"``."""
+    if progress is None:
+        return None
+    return lambda done, total, unit: progress(f"{name}/{unit}", done, total)
 
 
 def _run_here(stage: Stage, batch: Batch) -> Batch:
@@ -286,7 +308,8 @@ def run_stages(
             continue
         t0 = time.perf_counter()
         try:
-            result = runner(stage, batch)
+            with reporting(_step_hook(progress, stage.name)):
+                result = runner(stage, batch)
             missing = sorted(set(stage.provides) - set(result.layers))
             if missing:
                 raise RuntimeError(f"stage did not provide {missing}")

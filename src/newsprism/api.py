@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from newsprism.analysis import AnalysisPipeline, PipelineOptions, build_pipeline
 from newsprism.engines.base import EngineOptions, get_engine
+from newsprism.language import split_by_language
 from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
 from newsprism.model import Article
 from newsprism.pipeline import Batch
+from newsprism.report.json_report import stages_section
 from newsprism.store import AddStatus, Store
 
 if TYPE_CHECKING:
@@ -62,7 +64,9 @@ class AnalyzeOptions:
     ingest: IngestOptions = field(default_factory=lambda: IngestOptions(link=False))
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
     include_text: bool = True  # carry article texts in the report (evidence offsets point into them)
-    save: bool = True  # keep the report in the named store's ``analyses`` table
+    # With a named store: store the findings per story and report from the store. False analyses
+    # the inputs in the store named without linking them or keeping anything but the articles.
+    save: bool = True
     # Characters of each article that analysis reads; the report says where a longer one was cut.
     # Lower only: reuse fingerprints and verification never read past ANALYSIS_MAX_CHARS.
     max_chars: int = ANALYSIS_MAX_CHARS
@@ -153,12 +157,13 @@ class IngestReport:
 
 
 @contextmanager
-def open_store(db: DbArg) -> Iterator[Store]:
-    """A store from a ``Store`` (left open), a URL or a path (closed afterwards)."""
+def open_store(db: DbArg, *, create: bool = True) -> Iterator[Store]:
+    """A store from a ``Store`` (left open), a URL or a path (closed afterwards); ``create=False``
+    refuses a SQLite path where no store exists yet (see ``Store.open``)."""
     if isinstance(db, Store):
         yield db
         return
-    store = Store.open(db)
+    store = Store.open(db, create=create)
     try:
         yield store
     finally:
@@ -266,11 +271,25 @@ def ingest(
     options = options or IngestOptions()
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]  # one path, not its characters
+    items = iter_inputs([os.fspath(i) for i in inputs], options.read)
+    return ingest_items(items, db, options, progress=progress)
+
+
+def ingest_items(
+    items: Iterable[Article | ReaderError],
+    db: DbArg = None,
+    options: IngestOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Store articles already read (or record why an input could not be): the one write path that
+    ``ingest`` and ``watch`` share."""
+    options = options or IngestOptions()
     report = IngestReport()
     pending = _Pending(options)
     with open_store(db) as store:
         linker = _Linker(store) if options.link else None
-        for seen, item in enumerate(iter_inputs([os.fspath(i) for i in inputs], options.read), 1):
+        for seen, item in enumerate(items, 1):
             pending.add(item)
             if progress:
                 progress("read", seen, None)
@@ -293,14 +312,15 @@ def _is_articles(items: Sequence[Any]) -> bool:
 
 
 def _run_analysis(
-    articles: Sequence[Article], options: AnalyzeOptions, progress: Progress | None
+    articles: Sequence[Article], options: AnalyzeOptions, progress: Progress | None,
+    why_none: str = "no articles to analyze",
 ) -> tuple[Batch, list[dict[str, Any]]]:
     assembled = default_pipeline(options.pipeline)
     if not articles:
         records = [r.to_dict() for r in assembled.records]
         for r in records:
             if r["status"] == "ready":
-                r.update(status="skipped", reason="no articles to analyze")
+                r.update(status="skipped", reason=why_none)
         return Batch.of(()), records
     batch, records = get_engine(options.engine).run(assembled, Batch.of(articles), progress)
     return batch, [r.to_dict() for r in records]
@@ -321,9 +341,17 @@ def analyze_articles(
     limit = min(options.max_chars, ANALYSIS_MAX_CHARS)
     views = [analysis_view(a, limit) for a in articles]
     full_chars = {a.id: len(a.text) for a, v in zip(articles, views, strict=True) if v is not a}
-    batch, records = _run_analysis(views, options, progress)
+    # Articles in a language the models do not handle are listed, never judged (see language.py).
+    languages = options.pipeline.compared_languages()
+    compared, skipped = split_by_language(views, languages)
+    why_none = "no articles to analyze"
+    if skipped:
+        shown = ", ".join(sorted({language for _, language in skipped}))
+        why_none = f"no article in a compared language ({', '.join(sorted(languages))}); others: {shown}"
+    batch, records = _run_analysis(compared, options, progress, why_none)
     report_options = ReportOptions(
-        analysis_id=new_analysis_id(), include_text=options.include_text, full_chars=full_chars
+        analysis_id=new_analysis_id(), include_text=options.include_text, full_chars=full_chars,
+        languages=languages, not_compared={a.id: language for a, language in skipped},
     )
     summary = inputs if inputs is not None else {"articles_given": len(articles)}
     return build_report(views, batch.layers, records, summary, report_options)
@@ -350,14 +378,16 @@ def analyze(
 ) -> dict[str, Any]:
     """Ingest the inputs (or take the articles given), run every available stage, return the report.
 
-    Without ``db`` the work happens in a temporary store. The report's ``inputs`` section carries
-    the ingest counts and every failing input with its reason.
+    Without ``db`` the work happens in a temporary store. With ``db`` the inputs are ingested as
+    ``ingest`` stores them (linked to the store's stories), the stories they touched are analysed
+    and their findings stored, and the report is read back from the store. The report's ``inputs``
+    section carries the ingest counts and every failing input with its reason.
     """
-    from newsprism.store.analyses import save_analysis
-
     options = options or AnalyzeOptions()
     single = isinstance(inputs_or_articles, str | os.PathLike | Article)
     items = [inputs_or_articles] if single else list(inputs_or_articles)
+    if db is not None and options.save:
+        return _analyze_into(items, db, options, progress)
     with _analysis_store(db) as store:
         if _is_articles(items):
             stored = store.add_articles(items)  # type: ignore[arg-type]
@@ -368,7 +398,82 @@ def analyze(
             articles = store.get_articles(ingested.article_ids)
             summary = {"given": [os.fspath(i) for i in items], **ingested.to_dict()}
             summary.pop("articles")
-        report = analyze_articles(articles, options, summary, progress=progress)
-        if options.save and db is not None:  # a temporary store is discarded: nothing to keep
-            save_analysis(store, report)
+        return analyze_articles(articles, options, summary, progress=progress)
+
+
+def _analyze_into(
+    items: list[Any], db: DbArg, options: AnalyzeOptions, progress: Progress | None
+) -> dict[str, Any]:
+    """``analyze`` with a store: ingest and link, analyse the stories touched, report from the store."""
+    from dataclasses import replace
+
+    with open_store(db) as store:
+        if _is_articles(items):
+            linked = IngestReport()
+            stored = store.add_articles(items)
+            _Linker(store).link([a for _, a in stored.statuses], linked)
+            summary: dict[str, Any] = {"articles_given": len(items), "link_errors": [
+                e.to_dict() for e in linked.link_errors]}
+            touched = linked.story_ids
+        else:
+            ingested = ingest(items, store, replace(options.ingest, link=True), progress=progress)
+            summary = {"given": [os.fspath(i) for i in items], **ingested.to_dict()}
+            summary.pop("articles")
+            touched = ingested.story_ids
+        return _analyze_stored(store, sorted(touched), options, summary, progress)
+
+
+def _analyze_stored(
+    store: Store, story_ids: Sequence[str] | None, options: AnalyzeOptions, summary: dict[str, Any],
+    progress: Progress | None,
+) -> dict[str, Any]:
+    from newsprism.findings.report import stored_report
+    from newsprism.findings.run import analyze_stories
+
+    done = analyze_stories(store, story_ids, options.pipeline, max_chars=options.max_chars, progress=progress,
+                           engine=options.engine)
+    shown = done.story_ids + done.kept
+    report = stored_report(store, shown, {**summary, "linked": done.linked, "kept": done.kept},
+                           include_text=options.include_text,
+                           languages=options.pipeline.compared_languages())
+    if done.failed_stages:  # the stored findings shown are the earlier ones: say why
+        report["stages"] = stages_section(done.records)
+    elif not shown:
+        report["stages"] = stages_section(
+            {**r.to_dict(), "status": "skipped", "reason": "no stories to analyze"}
+            for r in default_pipeline(options.pipeline).records)
     return report
+
+
+def analyze_changed(
+    db: DbArg,
+    ingested: IngestReport,
+    options: AnalyzeOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """After ``ingest``: analyse only the stories that its new articles and revisions joined (a
+    duplicate changes no story), and return their report from the store."""
+    from newsprism.stories.queries import stories_of_articles
+
+    changed = [a.id for a in ingested.articles if a.status != AddStatus.DUPLICATE.value]
+    with open_store(db) as store:
+        with store.engine.connect() as conn:
+            touched = stories_of_articles(conn, list(dict.fromkeys(changed)))
+        summary = {"changed_articles": len(changed)}
+        return _analyze_stored(store, touched, options or AnalyzeOptions(), summary, progress)
+
+
+def analyze_stored(
+    db: DbArg,
+    story_ids: Sequence[str] | None = None,
+    options: AnalyzeOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Analyse what the store holds: the named stories (ids or unambiguous prefixes), or every
+    active story; their findings are stored and the report is read back from the store. Raises
+    ``newsprism.stories.queries.StoryNotFound`` for an id that names no story."""
+    options = options or AnalyzeOptions()
+    with open_store(db) as store:
+        return _analyze_stored(store, story_ids, options, {"stories_given": list(story_ids or [])}, progress)

@@ -8,6 +8,7 @@ to the exact characters an outlet published.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -39,12 +40,15 @@ class Origin(StrEnum):
     """Where a metadata field's value came from: read from the input, or inferred by newsprism."""
 
     READ = "read"
+    GIVEN = "given"  # by the user for the inputs of one call (``--outlet``, ``--title``)
     URL = "inferred:url"
     CREDIT = "inferred:credit"
+    HEADER = "inferred:header"  # outlet: a masthead, "Source:" line or byline credit above the body
     DATELINE = "inferred:dateline"
     CAPTION = "inferred:caption"
     TEXT = "inferred:text"
     FIRST_LINE = "inferred:first-line"
+    DETECTED = "inferred:detector"  # language: the detector's answer (confidence in ``extra``)
     DEFAULT = "inferred:default"
 
 
@@ -150,3 +154,29 @@ def article_id(identity_key: str | None, outlet: str | None, text_hash: str) -> 
     """
     basis = "\x1f".join((identity_key or "", (outlet or "").lower(), text_hash))
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+DISPLAY_TITLE_CHARS = 60
+
+
+def display_name(article: Article | Mapping[str, Any]) -> str:
+    """The one name an article is shown under on every surface (CLI, reports, web pages, API):
+    its outlet, else its title, else its input file's name, else its id.
+
+    Takes an ``Article`` or any mapping with its fields (a report entry, an API row), so each
+    surface calls this rather than choosing its own fallback.
+    """
+    def get(key: str) -> Any:
+        value = article.get(key) if isinstance(article, Mapping) else getattr(article, key, None)
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    if get("outlet"):
+        return str(get("outlet"))
+    title = get("title")
+    if title:
+        return title if len(title) <= DISPLAY_TITLE_CHARS else title[: DISPLAY_TITLE_CHARS - 1] + "…"
+    source = get("source_path")
+    if source:
+        name = str(source).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        return name[:DISPLAY_TITLE_CHARS] or str(source)
+    return f"article {str(get('id') or '')[:8]}"

@@ -68,9 +68,11 @@ class Pipeline:
 
     stages: Sequence[Stage]
     timings: list[StageTiming] = field(default_factory=list)
+    # Layers the batches will carry already (read from the store), besides the articles.
+    given: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        available = {ARTICLES}
+        available = {ARTICLES, *self.given}
         for stage in self.stages:
             missing = set(stage.requires) - available
             if missing:

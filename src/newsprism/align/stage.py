@@ -16,6 +16,7 @@ from newsprism.align.pairs import StoryPairs
 from newsprism.align.score import features
 from newsprism.claims.model import Claim, ClaimsResult
 from newsprism.pipeline import Batch
+from newsprism.progress import step
 
 
 @dataclass
@@ -114,7 +115,8 @@ class AlignStage:
         by_story: dict[str, list[int]] = {}
         for i, c in enumerate(plain):
             by_story.setdefault(story_of[c.article_id], []).append(i)
-        for sid, idx in sorted(by_story.items()):
+        for n, (sid, idx) in enumerate(sorted(by_story.items()), 1):
+            step(n, len(by_story), "stories")
             try:
                 groups, near = self._story_groups(sid, idx, plain, contents, emb)
                 result.groups.extend(groups)

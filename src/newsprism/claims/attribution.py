@@ -149,6 +149,12 @@ def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     return end, len(masked)
 
 
+# The source after its verb ("said Sgt. Marty Earley of the police"): up to a clause mark, a title's
+# abbreviation point ("Sgt.", "Gov.") not being one.
+_INVERTED_SOURCE = re.compile(
+    r"\s*((?:(?:Mr|Mrs|Ms|Dr|Sgt|Lt|Gen|Col|Capt|Cpt|Det|Gov|Sen|Rep|Prof|Insp|Cpl|Maj|Adm|Supt|Cmdr|Atty|Gen)\.\s*"
+    r"|[^,;.])+)"
+)
 _NEGATED_VERB = re.compile(r"(?:\bnot|\bnever|n[’']t|\bcannot|\bno one)\s*(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -181,8 +187,9 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
         prefix = masked[: m.start()].rstrip()
         if verb.lower().endswith("ing") or prefix.endswith(" and") or not prefix:
             src = _subject(masked) if prefix else None
-        if src is None and (prefix.endswith(",") or not prefix):
-            tail = re.match(r"\s*([^,;.]+)", masked[m.end() :])
+        # "..., said Earley" and "“...,” said Earley" (the quote, comma inside it, is masked)
+        if src is None and (prefix.endswith((",", "_")) or not prefix):
+            tail = _INVERTED_SOURCE.match(masked[m.end() :])
             if tail and _valid_source(tail.group(1)):
                 src = _strip_range(masked, m.end() + tail.start(1), m.end() + tail.end(1))
                 inverted = True

@@ -20,11 +20,12 @@ class LocalQuote:
     closed: bool
 
 
-def find_quotes(text: str) -> list[LocalQuote]:
+def find_quotes(text: str, open_at_start: bool = False) -> list[LocalQuote]:
     """Double-quoted passages (curly, straight or guillemets); an unclosed quote runs to the end and a
-    close without an open (a quote continued from the previous sentence) starts at the beginning."""
+    close without an open (a quote continued from the previous sentence) starts at the beginning.
+    ``open_at_start``: a quote is open from an earlier sentence, so a first straight quote closes it."""
     out: list[LocalQuote] = []
-    start: int | None = None
+    start: int | None = 0 if open_at_start else None
     for i, ch in enumerate(text):
         if ch in "“«":
             start = i + 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.claims.actors import countries_in, country_of, person_key
+from newsprism.progress import step
 
 KEEP = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _MISLABELS = frozenset({"PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT", "ORG", "PERSON"})
@@ -118,9 +119,10 @@ class EntityTagger:
                 many = self.processes > 1 and len(todo) >= 2 * self.batch_size
                 n_process = self.processes if many else 1
                 docs = self.nlp.pipe(list(todo.values()), batch_size=self.batch_size, n_process=n_process)
-                for k, s, doc in zip(todo, todo.values(), docs, strict=True):
+                for n, (k, s, doc) in enumerate(zip(todo, todo.values(), docs, strict=True), 1):
                     raw = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
                     self._cache[k] = fix_entities(s, raw)
+                    step(n, len(todo), "sentences tagged")
             self.seconds += time.perf_counter() - t0
             self.tagged += len(todo)
         return [self._cache[k] for k in keys]

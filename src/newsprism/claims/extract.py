@@ -20,6 +20,7 @@ from newsprism.claims.clauses import (
 from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
+from newsprism.claims.quote_runs import QuoteRuns
 from newsprism.claims.times import extract_times
 from newsprism.model import Article, Span
 
@@ -357,11 +358,13 @@ def extract_claims(
         if label == "PERSON"
     }
     ctx = _Context(article, _ref_date(article), {k: v for k, v in people.items() if k})
+    runs = QuoteRuns(ctx.claims)
     for si, ((offset, sentence), local) in enumerate(zip(sentences, sentence_entities, strict=True)):
         if not sentence.strip():
             continue
         ents = _entities(sentence, offset, local)
-        quotes = find_quotes(sentence)
+        quotes = find_quotes(sentence, open_at_start=runs.open)
+        first_claim = len(ctx.claims)
         masked = quote_mask(sentence, quotes)
         for piece in _pieces(masked, 0):
             la = (
@@ -375,6 +378,7 @@ def extract_claims(
             ctx.claims.append(claim)
             if not claim.attribution.is_outlet and claim.attribution.source.lower() not in _PRONOUNS:
                 ctx.last, ctx.last_si = claim.attribution, si
+        runs.sentence(offset, quotes, first_claim)
         orgs = [e for e in ents if e.label == "ORG"]
         if orgs:
             ctx.organisation = orgs[-1]

@@ -281,11 +281,44 @@ def _split_tail(text: str, start: int) -> bool:
     return bool(_SPLIT_DECIMAL.search(before) and re.match(r"\d(?![\d,])", text[start:]))
 
 
+# An earthquake's magnitude: "magnitude 7.6", "magnitude-7.6", "7.6-magnitude", "measuring 7.6 on the
+# Richter scale". Read as a magnitude, not as a count of quakes ("7.6 quake").
+_MAGNITUDE = re.compile(
+    r"\bmagnitude[-\s]+(?:of\s+)?(?P<a>\d(?:\.\d)?)(?![\d.,]\d)"
+    r"|(?<![\d.,])(?P<b>\d(?:\.\d)?)[-\s]*(?:-\s*)?magnitude\b"
+    r"|\bmeasur(?:ed|ing)\s+(?P<c>\d(?:\.\d)?)\s+on\s+the\s+richter",
+    re.IGNORECASE,
+)
+
+
+def _magnitudes(text: str, offset: int, masks: Sequence[tuple[int, int]]) -> list[Quantity]:
+    out = []
+    for m in _MAGNITUDE.finditer(text):
+        if _masked(m.start(), m.end(), masks):
+            continue
+        value = float(m.group("a") or m.group("b") or m.group("c"))
+        out.append(
+            Quantity(
+                span=Span(offset + m.start(), offset + m.end()),
+                text=m.group(0),
+                low=value,
+                high=value,
+                unit="magnitude",
+                dimension="magnitude",
+                si_low=value,
+                si_high=value,
+            )
+        )
+    return out
+
+
 def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in ``text`` (a sentence or clause starting at ``offset`` in the article).
 
     ``masks`` are local ranges already taken by other slots (dates), whose numbers are not counts.
     """
+    magnitudes = _magnitudes(text, offset, masks)
+    masks = [*masks, *((q.span.start - offset, q.span.end - offset) for q in magnitudes)]
     out: list[Quantity] = []
     taken_until = -1
     for m in _QUANTITY.finditer(text):
@@ -300,4 +333,4 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
             continue
         out.append(q)
         taken_until = q.span.end - offset
-    return out
+    return sorted(out + magnitudes, key=lambda q: q.span.start)

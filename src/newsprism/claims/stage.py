@@ -10,6 +10,7 @@ from newsprism.claims.entities import EntityTagger
 from newsprism.claims.extract import ExtractOptions, extract_claims, sentence_texts
 from newsprism.claims.model import ClaimsResult
 from newsprism.pipeline import Batch
+from newsprism.progress import step
 
 
 @dataclass
@@ -60,7 +61,8 @@ class ClaimsStage:
         result.timings["ner_seconds"] = tagger.seconds - ner_before
         t1 = time.perf_counter()
         cursor = 0
-        for article, sents in per_article:
+        for n, (article, sents) in enumerate(per_article, 1):
+            step(n, len(per_article), "articles")
             local = tags[cursor : cursor + len(sents)]
             cursor += len(sents)
             try:

@@ -17,6 +17,8 @@ from newsprism.cli.common import (
     FetchLinksOption,
     FieldOption,
     JsonOption,
+    OutletOption,
+    TitleOption,
     articles_table,
     echo_input_errors,
     echo_json,
@@ -24,18 +26,29 @@ from newsprism.cli.common import (
     progress_display,
     stdout,
 )
+from newsprism.cli.findings import findings_renderables
 from newsprism.cli.ingest_cmd import (
     EngineOption,
-    PathsArgument,
     RayAddressOption,
     engine_options,
     read_options,
 )
+from newsprism.report.markdown import plural
 
 if TYPE_CHECKING:
     from newsprism.api import AnalyzeOptions
     from newsprism.ingest.base import ReadOptions
 
+OptionalPathsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(help="Files, folders or URLs; '-' reads stdin. None with --db: analyse the stored "
+                   "stories.", metavar="[PATH]...", show_default=False),
+]
+StoryOption = Annotated[
+    list[str] | None,
+    typer.Option("--story", help="With --db and no PATH: analyse only this story (id or prefix; "
+                 "repeatable)."),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write the report: .json, .md or .html (by suffix).", dir_okay=False),
@@ -80,11 +93,12 @@ def check_output(output: Path | None) -> None:
 
 
 def layer_counts(layer: Any) -> str:
-    """``"3 pairs, 2 groups, n_claims=121"``: a layer's list sizes and its ``n_*`` counts."""
+    """``"pairs: 3, groups: 2, n_claims: 121"``: a layer's list sizes and its ``n_*`` counts (named,
+    not counted in prose, so one story is never "1 stories")."""
     if not isinstance(layer, Mapping):
         return "present"
-    parts = [f"{len(v)} {k}" for k, v in layer.items() if isinstance(v, list)]
-    parts += [f"{k}={v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
+    parts = [f"{k}: {len(v)}" for k, v in layer.items() if isinstance(v, list)]
+    parts += [f"{k}: {v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
     return ", ".join(parts) or "present"
 
 
@@ -103,27 +117,58 @@ def print_summary(report: Mapping[str, Any]) -> None:
         result = layer_counts(report[r["layer"]]) if r["layer"] in report else (r.get("reason") or "")
         stages.add_row(r["name"], r["status"], seconds, result)
     console.print(stages)
+    for a in (report.get("languages") or {}).get("not_compared") or []:
+        console.print(f"{a['display_name']}: {a['reason']}", markup=False, highlight=False)
+    for finding in findings_renderables(report):
+        console.print(finding)
     if inputs.get("failed"):
-        console.print(f"{inputs['failed']} input(s) failed; see the lines on stderr.")
+        console.print(f"{plural(inputs['failed'], 'input')} failed; see the lines on stderr.")
+
+
+def _stored(db: str, stories: list[str] | None, options: AnalyzeOptions, progress: Any) -> dict[str, Any]:
+    from newsprism.api import analyze_stored
+    from newsprism.stories.queries import StoryNotFound
+
+    try:
+        return analyze_stored(db, stories, options, progress=progress)
+    except StoryNotFound as exc:
+        raise fail(str(exc)) from exc
 
 
 def run_analyze(
-    inputs: Sequence[str], output: Path | None, json_out: bool, db: str | None, options: AnalyzeOptions
+    inputs: Sequence[str] | None,
+    output: Path | None,
+    json_out: bool,
+    db: str | None,
+    options: AnalyzeOptions,
+    stories: list[str] | None = None,
 ) -> None:
-    """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status."""
+    """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status.
+    No ``inputs``: analyse the stored ``stories`` (all when ``None``) of the store ``db``."""
     from newsprism.api import analyze
     from newsprism.engines.base import EngineError
     from newsprism.report import write_report
 
     check_output(output)
     try:
-        with progress_display() as progress:
-            report = analyze(inputs, db, options, progress=progress)
+        with progress_display(plain=not json_out) as progress:
+            if inputs:
+                report = analyze(inputs, db, options, progress=progress)
+            else:
+                report = _stored(db, stories, options, progress)
     except EngineError as exc:
         raise fail(f"engine {options.engine.name}: {exc}") from exc
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
+    for e in inputs_section.get("link_errors") or []:  # stored, but in no story: not analysed
+        typer.echo(f"linking: {len(e['article_ids'])} articles stored but not linked ({e['reason']}); "
+                   "ingest them again to link and analyse them", err=True)
+        errors = [*errors, e]
+    if inputs and not report.get("articles") and not inputs_section.get("link_errors"):
+        # An analysis of nothing is not a result: the inputs named (a mistyped path, an empty
+        # folder) are the problem, so no report is written and the exit status says so.
+        raise fail("nothing to analyze: no article could be read from the inputs given")
     failed_stages = [r for r in report["stages"]["records"] if r["status"] == "failed"]
     for r in failed_stages:
         typer.echo(f"stage {r['name']}: failed: {r.get('reason')}", err=True)
@@ -155,7 +200,7 @@ def analyze_options(
 
 
 def analyze(
-    paths: PathsArgument,
+    paths: OptionalPathsArgument = None,
     output: OutputOption = None,
     db: DbOption = None,
     json_out: JsonOption = False,
@@ -165,14 +210,29 @@ def analyze(
     stage: StageOption = None,
     embedder: EmbedderOption = None,
     judge: JudgeOption = None,
+    outlet: OutletOption = None,
+    title: TitleOption = None,
+    story: StoryOption = None,
     engine: EngineOption = "local",
     ray_address: RayAddressOption = None,
 ) -> None:
     """Analyze the coverage in PATH…: who copied whom, stories, claims, agreements and conflicts.
 
-    Without --db the work happens in a temporary store. Exit status: 0 all good, 1 when some
-    inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
+    Without --db the work happens in a temporary store. With --db the inputs are ingested and linked
+    to the store's stories, the stories they touched are analysed and their findings stored; with
+    --db and no PATH the stored stories (or those named by --story) are analysed. Exit status: 0 all
+    good, 1 when some inputs (or a stage) failed and the report covers the rest, 2 on a usage error.
     """
-    options = analyze_options(stage, embedder, read_options(field, fetch_links, allow_private), judge)
+    if not paths and db is None:
+        raise fail("analyze needs PATH… (or --db to analyse the stored stories)")
+    if paths and story:
+        raise fail("--story picks stored stories to analyse; give it with --db and without PATH")
+    if not paths and "://" not in db and not Path(db).expanduser().is_file():
+        from newsprism.store import database_url
+
+        # Analysing what is stored must not create an empty store (the read commands' wording).
+        raise fail(f"--db {database_url(db)}: no store at {db}")
+    read = read_options(field, fetch_links, allow_private, outlet, title)
+    options = analyze_options(stage, embedder, read, judge)
     options.engine = engine_options(engine, ray_address)
-    run_analyze(paths, output, json_out, db, options)
+    run_analyze(paths, output, json_out, db, options, story)

@@ -16,7 +16,7 @@ from newsprism.cli.common import (
     fail,
     stdout,
 )
-from newsprism.model import Article
+from newsprism.model import Article, display_name
 
 app = typer.Typer(help="List and show stored articles.", no_args_is_help=True)
 
@@ -24,7 +24,9 @@ app = typer.Typer(help="List and show stored articles.", no_args_is_help=True)
 def _row(article: Article) -> dict:
     published = article.published.isoformat() if article.published else None
     return {
-        "id": article.id, "outlet": article.outlet, "published": published, "title": article.title,
+        "id": article.id, "display_name": display_name(article), "outlet": article.outlet,
+        "published": published, "title": article.title, "language": article.language,
+        "source_path": article.source_path,
         "url": article.url, "n_sentences": len(article.sentences), "revision": article.revision,
         "revision_of": article.revision_of,
     }
@@ -41,7 +43,7 @@ def list_articles(
     """Stored articles in the order they were added."""
     from newsprism.api import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = [_row(a) for a in store.list_articles(limit=limit, offset=offset, outlet=outlet)]
         total = store.count_articles(outlet)
     if json_out:
@@ -56,11 +58,16 @@ def _metadata_table(article: Article) -> Table:
     table.add_column("field")
     table.add_column("value", overflow="fold")
     table.add_column("origin")
+    table.add_row("shown as", display_name(article), "")
     for name in ("title", "outlet", "outlet_domain", "url", "canonical_url", "byline", "dateline",
                  "published", "language"):
         value = getattr(article, name)
         shown = value.isoformat() if hasattr(value, "isoformat") else value
         table.add_row(name, "" if shown is None else str(shown), article.origins.get(name, ""))
+    detected = article.extra.get("language_detected")
+    if isinstance(detected, dict):
+        table.add_row("language detected", f"{detected.get('language')} ({detected.get('confidence')})",
+                      str(detected.get("detector") or ""))
     extra = (
         ("format", article.source_format), ("source", article.source_path),
         ("revision", str(article.revision)), ("revision of", article.revision_of),
@@ -80,7 +87,7 @@ def show_article(
     """One article: metadata with where each value came from, then its paragraphs."""
     from newsprism.api import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         article = store.get_article(article_id)
     if article is None:
         raise fail(f"{article_id}: no such article (or the prefix is ambiguous)", EXIT_INPUT_FAILED)

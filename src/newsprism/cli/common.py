@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -40,6 +40,14 @@ FieldOption = Annotated[
     list[str] | None,
     typer.Option("--field", "-f", metavar="OURS=THEIRS",
                  help="Map a field to an input key (JSON/CSV), e.g. --field text=body; repeatable."),
+]
+OutletOption = Annotated[
+    str | None,
+    typer.Option("--outlet", help="The outlet of every input of this call (wins over what inputs say)."),
+]
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="The title of every input of this call (wins over what inputs say)."),
 ]
 FetchLinksOption = Annotated[
     bool, typer.Option("--fetch-links", help="Feeds: fetch each entry's linked page.")
@@ -120,7 +128,11 @@ def store_setup_errors() -> Iterator[None]:
 
 
 class CliProgress:
-    """A Rich progress display on stderr fed by the API's ``(phase, done, total)`` callback."""
+    """A Rich progress display on stderr fed by the API's ``(phase, done, total)`` callback.
+
+    Phases: ``"read"`` (inputs read), a stage name (stages started of all), ``"stage/unit"``
+    (a stage's own loop: ``"claims/articles"``), ``"done"``. The inner bar restarts per stage.
+    """
 
     def __init__(self, progress: Progress):
         self._progress = progress
@@ -129,40 +141,88 @@ class CliProgress:
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if phase == "done":
+            self._drop("step")
             for key, task in self._tasks.items():
                 if self._totals[key] is not None:
                     self._progress.update(task, completed=self._totals[key])
             return
-        key, label = ("read", "Reading inputs") if phase == "read" else ("stages", f"Stage {phase}")
+        if "/" in phase:
+            stage, unit = phase.split("/", 1)
+            key, label = "step", f"  {stage}: {unit}"
+        elif phase == "read":
+            key, label = "read", "Reading inputs"
+        else:
+            self._drop("step")
+            key, label = "stages", f"Stage {phase}"
         if key not in self._tasks:
             self._tasks[key] = self._progress.add_task(label, total=total)
         self._totals[key] = total
         self._progress.update(self._tasks[key], description=label, completed=done, total=total)
 
+    def _drop(self, key: str) -> None:
+        if key in self._tasks:
+            self._progress.remove_task(self._tasks.pop(key))
+            self._totals.pop(key, None)
+
+
+class PlainProgress:
+    """Progress as plain lines, for a stderr that is a log file or a pipe rather than a terminal
+    (a bar redrawn into a file is a screenful of control codes): a line as each stage starts, a
+    line at each quarter of a stage's own loop (loops of ``min_total`` items or more), and one per
+    ``read_every`` inputs read. Counted, not timed, so the same run logs the same lines."""
+
+    def __init__(self, echo: Callable[[str], None], min_total: int = 40, read_every: int = 1000):
+        self._echo, self._min_total, self._read_every = echo, min_total, read_every
+        self._quarter: dict[str, int] = {}
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if phase == "done":
+            return
+        if phase == "read":
+            if done % self._read_every == 0:
+                self._echo(f"read {done} inputs")
+        elif "/" not in phase:
+            self._echo(f"stage {done + 1}/{total}: {phase}")
+        elif total and total >= self._min_total:
+            quarter = 4 * done // total
+            if 0 < quarter < 4 and quarter > self._quarter.get(phase, 0):
+                self._quarter[phase] = quarter
+                stage, unit = phase.split("/", 1)
+                self._echo(f"{stage}: {done}/{total} {unit}")
+
 
 @contextmanager
-def progress_display(enabled: bool = True) -> Iterator[CliProgress | None]:
+def progress_display(enabled: bool = True, plain: bool = True) -> Iterator[Callable | None]:
+    """A live bar when stderr is a terminal; else plain lines (``plain=False``: none, for runs
+    whose stderr is read by scripts, such as ``--json``: it then holds only ``INPUT: reason``)."""
     if not enabled:
         yield None
         return
+    console = stderr()
+    if not console.is_terminal:
+        yield PlainProgress(lambda text: typer.echo(text, err=True)) if plain else None
+        return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=stderr(), transient=True) as progress:
+    with Progress(*columns, console=console, transient=True) as progress:
         yield CliProgress(progress)
 
 
 def articles_table(title: str, rows: Iterable[dict[str, Any]]) -> Table:
-    """Article rows (id, outlet, published, title, n_sentences, revision_of) as a compact table."""
+    """Article rows (id, display name, published, title, n_sentences, revision_of) as a compact table;
+    the name is ``display_name`` of the row, as on every other surface."""
+    from newsprism.model import display_name
+
     table = Table(title=title)
     table.add_column("id", no_wrap=True)
-    table.add_column("outlet", max_width=24)
+    table.add_column("name", max_width=24)
     table.add_column("published", no_wrap=True)
     table.add_column("title", ratio=1)
     table.add_column("sent.", justify="right")
     table.add_column("revision of", no_wrap=True)
     for r in rows:
         published = (r.get("published") or "")[:16].replace("T", " ")
-        table.add_row(str(r["id"])[:12], r.get("outlet") or r.get("outlet_domain") or "", published,
+        table.add_row(str(r["id"])[:12], display_name(r), published,
                       r.get("title") or "", str(r.get("n_sentences", "")), (r.get("revision_of") or "")[:12])
     return table
 

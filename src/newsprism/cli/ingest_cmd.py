@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,8 @@ from newsprism.cli.common import (
     FetchLinksOption,
     FieldOption,
     JsonOption,
+    OutletOption,
+    TitleOption,
     counts_table,
     echo_input_errors,
     echo_json,
@@ -24,6 +26,7 @@ from newsprism.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from newsprism.api import IngestReport
     from newsprism.engines.base import EngineOptions
     from newsprism.ingest.base import ReadOptions
 
@@ -74,10 +77,15 @@ def engine_options(engine: str, ray_address: str | None) -> EngineOptions:
     return options
 
 
-def read_options(fields: list[str] | None, fetch_links: bool, allow_private: bool) -> ReadOptions:
+def read_options(
+    fields: list[str] | None, fetch_links: bool, allow_private: bool, outlet: str | None = None,
+    title: str | None = None,
+) -> ReadOptions:
     from newsprism.ingest.base import ReadOptions
 
-    return ReadOptions(field_map=parse_fields(fields), fetch_links=fetch_links, allow_private=allow_private)
+    given = {k: " ".join(v.split()) for k, v in (("outlet", outlet), ("title", title)) if v and v.strip()}
+    return ReadOptions(field_map=parse_fields(fields), fetch_links=fetch_links, allow_private=allow_private,
+                       given=given)
 
 
 def ingest(
@@ -87,10 +95,17 @@ def ingest(
     fetch_links: FetchLinksOption = False,
     allow_private: AllowPrivateOption = False,
     json_out: JsonOption = False,
+    outlet: OutletOption = None,
+    title: TitleOption = None,
     link: Annotated[
         bool,
         typer.Option("--link/--no-link", help="Index new articles for text reuse and assign them stories."),
     ] = True,
+    analyze: Annotated[
+        bool,
+        typer.Option("--analyze", help="Then re-analyse the stories the new articles joined (only those) "
+                     "and store their findings."),
+    ] = False,
     engine: EngineOption = "local",
     ray_address: RayAddressOption = None,
 ) -> None:
@@ -102,9 +117,11 @@ def ingest(
     from newsprism.api import IngestOptions
     from newsprism.api import ingest as api_ingest
 
-    options = IngestOptions(read=read_options(field, fetch_links, allow_private), link=link)
+    if analyze and not link:
+        raise fail("--analyze needs the articles linked to stories; leave out --no-link")
+    options = IngestOptions(read=read_options(field, fetch_links, allow_private, outlet, title), link=link)
     engine_opts = engine_options(engine, ray_address)
-    with progress_display() as progress:
+    with progress_display(plain=not json_out) as progress:
         if engine_opts.name == "ray":
             from newsprism.engines.base import EngineError
             from newsprism.engines.ray_ingest import ray_ingest
@@ -115,16 +132,33 @@ def ingest(
                 raise fail(f"engine ray: {exc}") from exc
         else:
             report = api_ingest(paths, db, options, progress=progress)
+        analysed = _reanalyse(db, report, engine_opts, progress) if analyze else None
     echo_input_errors((e.source, e.reason) for e in report.errors)
     for e in report.link_errors:
         typer.echo(f"linking: {len(e.article_ids)} articles stored but not linked ({e.reason}); "
                    "ingest them again to link them", err=True)
     if json_out:
-        echo_json(report.to_dict())
+        echo_json(report.to_dict() | ({"analysis": analysed} if analysed is not None else {}))
     else:
         counts = {"new": report.new, "duplicate": report.duplicate, "revision": report.revision,
                   "failed": report.failed}
         if link:
             counts |= {"reuse pairs": report.reuse_pairs, "stories": len(report.story_ids)}
+        if analysed is not None:
+            counts |= {"stories analysed": len(analysed["story_ids"]), "conflicts": analysed["conflicts"]}
         stdout().print(counts_table("Ingest", counts))
-    raise typer.Exit(EXIT_OK if report.ok else EXIT_INPUT_FAILED)
+    failed_stages = analysed["failed_stages"] if analysed else []
+    for r in failed_stages:
+        typer.echo(f"stage {r['name']}: failed: {r.get('reason')}", err=True)
+    raise typer.Exit(EXIT_OK if report.ok and not failed_stages else EXIT_INPUT_FAILED)
+
+
+def _reanalyse(db: str | None, report: IngestReport, engine: EngineOptions, progress: Any) -> dict[str, Any]:
+    """``ingest --analyze``: analyse the stories the ingest changed (on the same engine); what the
+    terminal shows of it."""
+    from newsprism.api import AnalyzeOptions, analyze_changed
+
+    found = analyze_changed(db, report, AnalyzeOptions(engine=engine), progress=progress)
+    stories = [s["id"] for s in (found.get("stories") or {}).get("stories") or []]
+    return {"story_ids": stories, "conflicts": len((found.get("verdicts") or {}).get("conflicts") or []),
+            "failed_stages": [r for r in found["stages"]["records"] if r["status"] == "failed"]}

@@ -1,7 +1,7 @@
 """The ``newsprism`` command. Each command lives in its own module and is registered here in one line:
 
-    app.command("name")(module.function)      # a single command
-    app.add_typer(module.app, name="group")   # a group of subcommands (``articles list``)
+app.command("name")(module.function)      # a single command
+app.add_typer(module.app, name="group")   # a group of subcommands (``articles list``)
 """
 
 from __future__ import annotations
@@ -10,7 +10,18 @@ from typing import Annotated
 
 import typer
 
-from newsprism.cli import analyze_cmd, articles_cmd, demo_cmd, eval_cmd, ingest_cmd, serve_cmd, stories_cmd
+from newsprism.cli import (
+    analyze_cmd,
+    articles_cmd,
+    demo_cmd,
+    eval_cmd,
+    export_cmd,
+    ingest_cmd,
+    search_cmd,
+    serve_cmd,
+    stories_cmd,
+    watch_cmd,
+)
 from newsprism.cli.common import store_setup_errors
 
 app = typer.Typer(
@@ -43,11 +54,14 @@ def main(
 
 app.command("ingest")(ingest_cmd.ingest)
 app.command("analyze")(analyze_cmd.analyze)
+app.command("watch")(watch_cmd.watch)
 app.add_typer(articles_cmd.app, name="articles")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(stories_cmd.app, name="stories")
+app.command("search")(search_cmd.search)
 app.add_typer(eval_cmd.app, name="eval")
 app.command("serve")(serve_cmd.serve)
+app.command("export")(export_cmd.export)
 app.add_typer(serve_cmd.app, name="tokens")
 
 

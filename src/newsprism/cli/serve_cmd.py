@@ -33,12 +33,15 @@ def serve(
     Reads are open to anyone who can reach the address; writes need a token from 'newsprism tokens create'.
     It listens on 127.0.0.1 unless --host says otherwise.
     """
+    from newsprism.store import Store
     from newsprism.web.app import WebOptions, create_app
     from newsprism.web.server import ServerLimits, run
 
+    Store.open(db, create=False).close()  # a mistyped path is refused, not served as an empty store
     web = create_app(db, WebOptions(max_body_bytes=int(max_body_mb * 1024 * 1024)))
     limits = ServerLimits(header_timeout, keep_alive, max_connections, max_header_kb * 1024)
-    stderr().print(f"newsprism serving http://{host}:{port}/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    stderr().print(f"newsprism serving http://{host}:{port}/ "
+                   "(API: /api/v1, docs: /docs, OpenAPI: /api/v1/openapi.json)")
     run(web, host, port, limits)
 
 
@@ -70,7 +73,7 @@ def revoke(
     from newsprism.store import Store
     from newsprism.web.tokens import revoke_token
 
-    with Store.open(db) as store:
+    with Store.open(db, create=False) as store:
         if not revoke_token(store, token_id):
             raise fail(f"no active token with id {token_id!r}", 1)
     stderr().print(f"token {token_id} revoked")
@@ -84,7 +87,7 @@ def list_(db: DbOption = None, json_out: JsonOption = False) -> None:
     from newsprism.store import Store
     from newsprism.web.tokens import list_tokens
 
-    with Store.open(db) as store:
+    with Store.open(db, create=False) as store:
         tokens = list_tokens(store)
     if json_out:
         echo_json([t.to_dict() for t in tokens])

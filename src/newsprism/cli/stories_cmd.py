@@ -15,16 +15,38 @@ app = typer.Typer(help="Stories: groups of articles reporting one event.", no_ar
 
 def _story_table(title: str, rows: list[dict]) -> Table:
     table = Table(title=title)
-    for name in ("id", "label", "articles", "independent", "outlets", "span"):
+    for name in ("id", "label", "articles", "independent", "outlets", "span", "conflicts", "analysed"):
         table.add_column(name, overflow="fold")
     for r in rows:
         span = r["time_span"]
         shown_span = " – ".join(x[:10] for x in (span["start"], span["end"]) if x) or "undated"
         indep = f"{r['n_independent_sources']}" + ("" if r["independent_basis"] == "reuse" else "*")
+        a = r.get("analysis")
+        conflicts = str(a["n_conflicts"]) if a else ""
+        analysed = "never"
+        if a:
+            analysed = a["analysed_at"][:16].replace("T", " ") + (" (stale)" if a["stale"] else "")
         table.add_row(
-            r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span
+            r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span,
+            conflicts, analysed,
         )
     return table
+
+
+def _analysis_lines(a: dict | None) -> list[str]:
+    """The stored analysis of one story in a few lines: its findings and what the last run added."""
+    if a is None:
+        return ["Not analysed yet: newsprism analyze --db … --story ID"]
+    lines = [f"Analysed {a['analysed_at'][:19]}" + (" (articles changed since: stale)" if a["stale"] else ""),
+             f"{a['n_claims']} claims, {a['n_fact_groups']} facts stated by several articles, "
+             f"{a['n_corroborated']} corroborated, {a['n_conflicts']} conflicts, {a['n_disputes']} disputes, "
+             f"{a['n_single_source']} single-source"]
+    c = a["changes"]
+    if c.get("previous_analysed_at"):
+        lines.append(f"New since {c['previous_analysed_at'][:19]}: {len(c['new_conflicts'])} conflicts, "
+                     f"{len(c['new_disputes'])} disputes, {len(c['new_sources'])} sources"
+                     + (f" ({', '.join(c['new_sources'][:5])})" if c["new_sources"] else ""))
+    return lines
 
 
 @app.command("list")
@@ -38,7 +60,7 @@ def list_cmd(
     from newsprism.api import open_store
     from newsprism.stories.queries import list_stories
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows, total = list_stories(store, limit=limit, offset=offset)
     if json_out:
         echo_json({"total": total, "offset": offset, "stories": rows})
@@ -56,7 +78,7 @@ def show_cmd(
     from newsprism.api import open_store
     from newsprism.stories.queries import get_story
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         story = get_story(store, story_id)
     if story is None:
         raise fail(f"{story_id}: no such story (or the prefix is ambiguous)", EXIT_INPUT_FAILED)
@@ -65,6 +87,8 @@ def show_cmd(
         return
     out = stdout()
     out.print(_story_table(f"Story {story['id']} ({story['status']})", [story]))
+    for line in _analysis_lines(story.get("analysis")):
+        out.print(line, markup=False, highlight=False)
     articles = Table(title="Articles")
     for name in ("id", "published", "outlet", "title", "how"):
         articles.add_column(name, overflow="fold")
@@ -81,7 +105,7 @@ def build_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     from newsprism.api import open_store
     from newsprism.stories.repo import StoryStore
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         report = StoryStore(store).rebuild()
     if json_out:
         echo_json(report.to_dict())
@@ -100,9 +124,13 @@ def eval_stories(
     label: Annotated[
         str, typer.Option("--label", help="The row key holding the gold story label.")
     ] = "story",
+    no_dates: Annotated[
+        bool,
+        typer.Option("--no-dates", help="Remove every date from the rows' text and metadata first."),
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """B-cubed precision, recall and F1 of story clustering (ids and labels are never read to cluster)."""
+    """B-cubed precision, recall, F1 and ARI of story clustering (ids and labels never read to cluster)."""
     from newsprism.stories.evaluate import evaluate_file
     from newsprism.stories.score import StoryOptions
 
@@ -115,7 +143,7 @@ def eval_stories(
 
         embedder = get_embedder()
     try:
-        report = evaluate_file(data, label, options, embedder)
+        report = evaluate_file(data, label, options, embedder, no_dates)
     except ValueError as exc:
         raise fail(str(exc), EXIT_INPUT_FAILED) from exc
     if json_out:
@@ -128,3 +156,4 @@ def eval_stories(
     )
     for key in ("precision", "recall", "f1"):
         out.print(f"  B-cubed {key:<10} {report[key]:.4f}")
+    out.print(f"  ARI               {report['ari']:.4f}")

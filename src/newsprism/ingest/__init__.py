@@ -24,7 +24,7 @@ from newsprism.ingest.records import normalize_field_map, read_json, read_jsonl
 from newsprism.ingest.text_reader import read_text
 from newsprism.ingest.url_reader import read_url
 from newsprism.ingest.warc_reader import read_warc
-from newsprism.model import Article
+from newsprism.model import Article, Origin
 
 __all__ = [
     "FORMATS",
@@ -33,6 +33,7 @@ __all__ = [
     "ReadOptions",
     "ReaderError",
     "build_article",
+    "build_result",
     "detect_format",
     "expand_inputs",
     "iter_inputs",
@@ -120,7 +121,10 @@ def read_input(source: str | LocalFile, options: ReadOptions) -> Iterator[ReadRe
         yield from _read_stream(source.name, stream, options)
 
 
-def _build(raw: RawDocument) -> Article | ReaderError:
+def build_result(raw: RawDocument, given: dict[str, str]) -> Article | ReaderError:
+    for name, value in given.items():
+        setattr(raw, name, value)
+        raw.origins[name] = Origin.GIVEN.value
     try:
         return build_article(raw)
     except ReaderError as exc:
@@ -137,4 +141,4 @@ def iter_inputs(inputs: list[str], options: ReadOptions | None = None) -> Iterat
             yield source
             continue
         for result in read_input(source, options):
-            yield _build(result) if isinstance(result, RawDocument) else result
+            yield build_result(result, options.given) if isinstance(result, RawDocument) else result

@@ -60,6 +60,9 @@ class ReadOptions:
     """Options every reader accepts; a reader ignores what does not apply to it."""
 
     field_map: dict[str, str] = field(default_factory=dict)  # our field -> input key, e.g. text=body
+    # Metadata the user gives for every document of the call (``--outlet``, ``--title``): it wins
+    # over what an input says and is recorded with origin ``given``.
+    given: dict[str, str] = field(default_factory=dict)
     format: str | None = None  # force a reader ("text", "html", "json", ...) instead of detecting one
     max_bytes: int = MAX_DOCUMENT_BYTES  # one document, record, line or row
     max_decompressed_bytes: int = MAX_DECOMPRESSED_BYTES  # all the content of one compressed input

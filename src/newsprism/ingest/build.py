@@ -7,6 +7,7 @@ from datetime import datetime
 
 from newsprism.ingest.base import RawDocument, ReaderError
 from newsprism.ingest.meta import infer_metadata, parse_datetime
+from newsprism.language import MIN_CONFIDENCE, UNKNOWN, detect, normalize_tag
 from newsprism.model import META_FIELDS, Article, Origin, article_id, content_hash
 from newsprism.sentences import split_sentences
 from newsprism.text import normalize, paragraph_spans
@@ -24,6 +25,23 @@ def _check_unicode(raw: RawDocument) -> None:
             raise ReaderError(
                 raw.source, f"invalid Unicode: lone surrogate \\u{ord(m.group()):04x} in {name}"
             )
+
+
+def _set_language(text: str, fields: dict[str, object], origins: dict[str, str], extra: dict) -> None:
+    """A given language tag wins (normalised: ``en-US`` -> ``en``); otherwise the detector's answer
+    when it is confident. The detection is kept as evidence either way, with its confidence."""
+    found = detect(text)
+    extra["language_detected"] = found.to_dict()
+    given = normalize_tag(fields.get("language"))  # type: ignore[arg-type]
+    if given:
+        fields["language"] = given
+        return
+    if "language" in fields:  # a value that is no language tag ("English", "??"): kept as read
+        extra["language_given"] = fields.pop("language")
+        origins.pop("language", None)
+    if found.language != UNKNOWN and found.confidence >= MIN_CONFIDENCE:
+        fields["language"] = found.language
+        origins["language"] = Origin.DETECTED.value
 
 
 def build_article(raw: RawDocument) -> Article:
@@ -49,6 +67,7 @@ def build_article(raw: RawDocument) -> Article:
             fields[name] = value
             origins[name] = origin.value
     text = inferred.text
+    _set_language(text, fields, origins, inferred.extra)
     paragraphs = paragraph_spans(text)
     sentences = split_sentences(text, paragraphs)
     text_hash = content_hash(text)

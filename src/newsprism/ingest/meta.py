@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
@@ -42,6 +44,8 @@ _PUBLISHER_TAIL: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(rf"(?:^|\s)(?:—|–|--?)\s*({_WIRE})\.?\s*$"), None),
     (re.compile(r"\bReporting by\b[^\n]{0,300}?\bEditing by\b[^\n]*$"), "Reuters"),
     (re.compile(r"\bCopyright \d{4} The Associated Press\b"), "Associated Press"),
+    # "via AP" / "— via Reuters" closing a text: that wire's copy, carried by someone else.
+    (re.compile(rf"(?:^|\n|\s(?:—|–|--?)\s*)via ({_WIRE})\.?\s*$", re.I), None),
 )
 _CONTRIBUTED = re.compile(rf"\b({_WIRE})(?: reporters?| writers?| staff)? contributed\b")
 _PHOTO = re.compile(
@@ -116,8 +120,12 @@ _LONG_DATE = re.compile(
 )
 # A paragraph that is only a date stamp: "Published April 26, 2025 10:32 AM EDT", "Updated: 2025-04-26".
 _DATE_LINE = re.compile(r"^(?:(?:Published|Updated|Posted|Date)\s*:?\s*)?(?P<date>[\w ,:./+-]{6,60})$", re.I)
+# Registrable domains (and hosts, for outlets living under a shared domain) with a known name. An
+# unknown domain names itself ("kyiv-independent.com"): a title-cased fragment of it ("Uk", "Go",
+# "Xhuffingtonpost") is a name no outlet uses.
 _KNOWN_DOMAINS = {
     "apnews.com": "Associated Press",
+    "ap.org": "Associated Press",
     "reuters.com": "Reuters",
     "bbc.co.uk": "BBC",
     "bbc.com": "BBC",
@@ -125,12 +133,42 @@ _KNOWN_DOMAINS = {
     "cnn.com": "CNN",
     "nytimes.com": "The New York Times",
     "theguardian.com": "The Guardian",
+    "guardian.co.uk": "The Guardian",
     "washingtonpost.com": "The Washington Post",
     "aljazeera.com": "Al Jazeera",
     "foxnews.com": "Fox News",
     "npr.org": "NPR",
+    "huffingtonpost.com": "HuffPost",
+    "huffingtonpost.co.uk": "HuffPost",
+    "huffpost.com": "HuffPost",
+    "abcnews.go.com": "ABC News",
+    "abc.net.au": "ABC News (Australia)",
+    "nbcnews.com": "NBC News",
+    "cbsnews.com": "CBS News",
+    "usatoday.com": "USA Today",
+    "wsj.com": "The Wall Street Journal",
+    "bloomberg.com": "Bloomberg",
+    "latimes.com": "Los Angeles Times",
+    "politico.com": "Politico",
+    "independent.co.uk": "The Independent",
+    "telegraph.co.uk": "The Telegraph",
+    "dailymail.co.uk": "Daily Mail",
+    "ft.com": "Financial Times",
+    "afp.com": "AFP",
+    "dw.com": "Deutsche Welle",
+    "france24.com": "France 24",
+    "kyivindependent.com": "The Kyiv Independent",
 }
-_TWO_LEVEL_SUFFIXES = {"co.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in", "org.uk", "ac.uk", "gov.uk"}
+# Wires and outlets recognised on a line of their own in an article's header block.
+_MASTHEADS = {name.lower(): name for name in _KNOWN_DOMAINS.values()} | _CREDIT_NAMES
+_HEADER_FIELD = re.compile(
+    r"^(?:Source|Publisher|Published by|Outlet|Site)\s*:\s*(?P<name>[^\n]{2,80}?)\s*$", re.I
+)
+# "By Jane Doe, Associated Press", "By JANE DOE | Reuters", "Jane Doe (AFP)"
+_BYLINE_CREDIT = re.compile(
+    r"^(?:By\s+)?[A-Z][\w.'\- ]{1,60}?(?:,|\||—|–|\bof\b|\()\s*(?:the\s+)?"
+    r"(?P<name>[A-Z][\w .&'\-]{1,40}?)\)?\.?\s*$"
+)
 
 
 @dataclass(slots=True)
@@ -164,23 +202,47 @@ def parse_datetime(value: str) -> datetime | None:
     return parsed.replace(tzinfo=UTC if not offset else timezone(offset))
 
 
-def registered_domain(url: str) -> str | None:
+@lru_cache(maxsize=1)
+def _suffixes() -> Any:
+    import tldextract
+
+    # The public-suffix snapshot bundled in the wheel, never the network: no list URLs to fetch and
+    # no cache directory (a fetched list would make a run's outlets depend on the day and network).
+    # Private suffixes on: "someone.blogspot.com" is someone's site, not Blogspot's.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def _host(url: str) -> str | None:
     try:
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
     except ValueError:
         return None
-    if not host or "." not in host:
+    return host if host and "." in host else None
+
+
+def registered_domain(url: str) -> str | None:
+    """The registrable domain of ``url`` by the public suffix list ("news.bbc.co.uk" -> "bbc.co.uk")."""
+    host = _host(url)
+    if host is None:
         return None
-    host = host.removeprefix("www.")
-    parts = host.split(".")
-    keep = 3 if ".".join(parts[-2:]) in _TWO_LEVEL_SUFFIXES else 2
-    return ".".join(parts[-keep:])
+    parts = _suffixes().extract_str(host)
+    if parts.ipv4 or ":" in host or not parts.domain:
+        return None  # an IP address, or a public suffix alone ("gov.uk")
+    if not parts.suffix:
+        # A top-level domain the list does not hold (reserved ones such as ".example", an intranet's
+        # own): its last two labels, as for any single-label suffix.
+        return ".".join(host.removeprefix("www.").split(".")[-2:])
+    return f"{parts.domain}.{parts.suffix}"
 
 
-def outlet_from_domain(domain: str) -> str:
-    if domain in _KNOWN_DOMAINS:
-        return _KNOWN_DOMAINS[domain]
-    return domain.split(".")[0].replace("-", " ").title()
+def outlet_from_domain(domain: str, host: str | None = None) -> str:
+    """The outlet's known name for a domain (or for its host, e.g. "abcnews.go.com"), else the
+    domain itself."""
+    if host:
+        host = host.removeprefix("www.")
+        if host in _KNOWN_DOMAINS:
+            return _KNOWN_DOMAINS[host]
+    return _KNOWN_DOMAINS.get(domain, domain)
 
 
 def _credit_name(credit: str) -> str:
@@ -239,15 +301,48 @@ def _infer_outlet(text: str, known: dict[str, object], out: Inferred) -> None:
         if domain:
             out.fields["outlet_domain"] = (domain, Origin.URL)
             if "outlet" not in known:
-                out.fields["outlet"] = (outlet_from_domain(domain), Origin.URL)
+                out.fields["outlet"] = (outlet_from_domain(domain, _host(url)), Origin.URL)
     credits = find_credits(text)
     if credits:
         out.extra["credits"] = credits
     if "outlet" in known or "outlet" in out.fields:
         return
+    header = header_outlet(text)
+    if header:
+        out.fields["outlet"] = (header, Origin.HEADER)
+        return
     publishers = [c for c in credits if c["role"] == "publisher"]
     if publishers:
         out.fields["outlet"] = (publishers[-1]["name"], Origin.CREDIT)
+
+
+def _header_name(line: str) -> str | None:
+    """The outlet a header line names: "Source: Reuters", a masthead alone ("REUTERS"), or a byline
+    credit ("By Jane Doe, Associated Press"); None for any other line."""
+    line = " ".join(line.split())
+    if len(line) > 100:
+        return None
+    m = _HEADER_FIELD.match(line)
+    if m:
+        return _credit_name(m.group("name"))
+    if line.lower().strip(" .") in _MASTHEADS:
+        return _MASTHEADS[line.lower().strip(" .")]
+    m = _BYLINE_CREDIT.match(line)
+    if m and m.group("name").lower() in _MASTHEADS:
+        return _MASTHEADS[m.group("name").lower()]
+    return None
+
+
+def header_outlet(text: str) -> str | None:
+    """The outlet named in the header block: the short lines before the body (title, byline, date)."""
+    for start, end in _paragraphs(text)[:4]:
+        if end - start > 100:
+            break  # the body has begun
+        for line in text[start:end].split("\n"):
+            name = _header_name(line)
+            if name:
+                return name
+    return None
 
 
 def _infer_dateline(text: str, known: dict[str, object], out: Inferred) -> None:
@@ -301,7 +396,8 @@ def _infer_title(text: str, known: dict[str, object], out: Inferred) -> None:
         return
     first = text.split("\n\n", 1)[0].strip()
     if (
-        len(first) > 160
+        _header_name(first)
+        or len(first) > 160
         or first.endswith((".", "”", '"', ")"))
         or _DATELINE.match(first)
         or _is_caption(first)

@@ -1,7 +1,8 @@
 """Plain text, optionally led by a ``Key: value`` header block.
 
 The header is the run of lines before the first blank line, and only when every one of them is a
-recognised key (Title, Outlet, URL, Date, Byline, Dateline, Language); otherwise the lines are
+recognised key (Title/Headline, Outlet/Source/Publisher/Site, URL/Link, Date/Published,
+Byline/Author, Dateline, Language/Lang); otherwise the lines are
 article text, so a body that happens to start with "Note: ..." is never eaten.
 """
 
@@ -16,12 +17,20 @@ from newsprism.ingest.decode import decode_bytes, guarded, read_capped
 
 HEADER_KEYS = {
     "title": "title",
+    "headline": "title",
     "outlet": "outlet",
+    "source": "outlet",
+    "publisher": "outlet",
+    "site": "outlet",
     "url": "url",
+    "link": "url",
     "date": "published",
+    "published": "published",
     "byline": "byline",
+    "author": "byline",
     "dateline": "dateline",
     "language": "language",
+    "lang": "language",
 }
 _HEADER_LINE = re.compile(r"^\s*([A-Za-z]+)\s*:\s*(.*?)\s*$")
 

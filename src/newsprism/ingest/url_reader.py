@@ -59,12 +59,31 @@ def address_problem(ip_text: str) -> str | None:
     return None if ip.is_global else "not globally routable"
 
 
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said identifies the version it sent (``ETag``, ``Last-Modified``): sent back on
+    the next request, they let it answer 304 Not Modified instead of the whole page again."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        out = {}
+        if self.etag:
+            out["If-None-Match"] = self.etag
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
 @dataclass(slots=True)
 class Fetched:
     url: str  # after redirects
     content_type: str
     charset: str | None
     body: bytes
+    validators: Validators = Validators()
+    not_modified: bool = False  # 304 to a conditional request: ``body`` is empty
 
 
 def _target(url: str, options: ReadOptions) -> tuple[str, str, int]:
@@ -197,7 +216,9 @@ def _content_type(response: httpx.Response, url: str) -> tuple[str, str | None]:
     return mime, charset
 
 
-def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadline) -> Fetched | str:
+def _hop(
+    client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadline, validators: Validators
+) -> Fetched | str:
     """One request: the page, or the next URL when the answer is a redirect."""
     host, ip, port = _target(url, options)
     default_port = 443 if url.lower().startswith("https") else 80
@@ -206,6 +227,7 @@ def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadli
         "User-Agent": options.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8",
         "Accept-Encoding": "gzip, deflate",  # the encodings _read_body inflates within its cap
+        **validators.headers(),
     }
     extensions: dict = {"trace": deadline.trace}
     if url.lower().startswith("https"):
@@ -216,25 +238,32 @@ def _hop(client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadli
     ) as response:
         if response.status_code in _REDIRECTS and "location" in response.headers:
             return urljoin(url, response.headers["location"])
+        if response.status_code == 304 and validators.headers():
+            return Fetched(url, "", None, b"", validators, not_modified=True)
         if response.status_code >= 400 or response.status_code < 200:
             raise ReaderError(url, f"HTTP status {response.status_code}")
         mime, charset = _content_type(response, url)
         body = _read_body(response, url, options, deadline)
-    return Fetched(url=url, content_type=mime, charset=charset, body=body)
+        sent = Validators(response.headers.get("etag"), response.headers.get("last-modified"))
+    return Fetched(url=url, content_type=mime, charset=charset, body=body, validators=sent)
 
 
-def fetch(url: str, options: ReadOptions, *, source: str | None = None) -> Fetched:
+def fetch(
+    url: str, options: ReadOptions, *, source: str | None = None, validators: Validators | None = None
+) -> Fetched:
     """GET ``url`` with every guard; raises ``ReaderError`` naming ``source`` (default: the URL).
 
-    ``options.timeout_s`` bounds the whole fetch, redirects and body included.
+    ``options.timeout_s`` bounds the whole fetch, redirects and body included. With ``validators``
+    the request is conditional, and an unchanged page comes back as ``not_modified``.
     """
+    validators = validators or Validators()
     source = source or url
     current = url
     with _Deadline(options.timeout_s) as deadline:
         try:
             with httpx.Client(follow_redirects=False, trust_env=False) as client:
                 for _ in range(options.max_redirects + 1):
-                    result = _hop(client, current, options, deadline)
+                    result = _hop(client, current, options, deadline, validators)
                     if isinstance(result, Fetched):
                         return result
                     current = result
@@ -254,6 +283,16 @@ def fetch(url: str, options: ReadOptions, *, source: str | None = None) -> Fetch
 
 def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
     """Fetch a URL and read it as the page, feed or text it turns out to be."""
+    try:
+        page = fetch(url, options)
+    except ReaderError as exc:
+        yield exc
+        return
+    yield from read_fetched(url, page, options)
+
+
+def read_fetched(url: str, page: Fetched, options: ReadOptions) -> Iterator[ReadResult]:
+    """Read a fetched page as the page, feed or text it turns out to be."""
     # Imported here: the feed reader fetches linked pages through this module.
     from newsprism.ingest.decode import decode_bytes
     from newsprism.ingest.feed_reader import parse_feed
@@ -261,7 +300,6 @@ def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
     from newsprism.ingest.text_reader import raw_from_text
 
     try:
-        page = fetch(url, options)
         declared = page.charset or declared_charset(page.body)
         if page.content_type == "text/plain":
             raw = raw_from_text(decode_bytes(page.body, url, declared=declared), url)

@@ -80,6 +80,7 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
         "timings": _timings(report),
         "overview": _overview(view),
         "claims_base": None,  # the web app links claim groups to its own pages
+        **_languages(report),
     }
     ctx["article_views"] = [
         {"article": a, "id": str(a.get("id")), "outlet": view.outlet(a.get("id")),
@@ -95,6 +96,13 @@ def _overview(view: ReportView) -> dict[str, Any]:
     outlets = sorted({str(a["outlet"]) for a in view.articles if a.get("outlet")})
     unknown = sum(1 for a in view.articles if not a.get("outlet"))
     return {"dates": [dates[0], dates[-1]] if dates else [], "outlets": outlets, "unknown_outlets": unknown}
+
+
+def _languages(report: Mapping[str, Any]) -> dict[str, Any]:
+    section = report.get("languages")
+    section = section if isinstance(section, Mapping) else {}
+    return {"compared_languages": list(section.get("compared") or []),
+            "not_compared": [a for a in section.get("not_compared") or [] if isinstance(a, Mapping)]}
 
 
 def _timings(report: Mapping[str, Any]) -> list[tuple[str, Any]]:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from newsprism.language import not_compared_reason
 from newsprism.limits import truncation_notice
-from newsprism.model import Article
+from newsprism.model import Article, display_name
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 # Report key for each pipeline layer, in pipeline order.
 LAYER_KEYS: tuple[str, ...] = ("reuse", "stories", "claims", "alignment", "verdicts")
 
@@ -29,6 +30,9 @@ class ReportOptions:
     # Article id -> length of its whole stored text, for articles analysed only in part (their
     # ``Article.text`` here is the part read; see ``newsprism.limits``).
     full_chars: Mapping[str, int] = field(default_factory=dict)
+    # The languages analysis compared, and article id -> language of each article it did not.
+    languages: frozenset[str] | None = None
+    not_compared: Mapping[str, str] = field(default_factory=dict)
 
 
 def article_summary(
@@ -38,6 +42,7 @@ def article_summary(
     the part of it that analysis read."""
     out: dict[str, Any] = {
         "id": article.id,
+        "display_name": display_name(article),
         "title": article.title,
         "outlet": article.outlet,
         "outlet_domain": article.outlet_domain,
@@ -45,6 +50,7 @@ def article_summary(
         "dateline": article.dateline,
         "published": article.published.isoformat() if article.published else None,
         "byline": article.byline,
+        "language": article.language,
         "origins": dict(article.origins),
         "n_paragraphs": len(article.paragraphs),
         "n_sentences": len(article.sentences),
@@ -79,6 +85,20 @@ def stages_section(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "absent": absent,
         "records": records,
     }
+
+
+def languages_section(
+    articles: Sequence[Article], compared: frozenset[str], not_compared: Mapping[str, str]
+) -> dict[str, Any]:
+    """The languages compared and each article left out of comparison, with why; the same articles'
+    entries in ``articles`` carry the reason too, so no surface can show one as judged."""
+    left_out = []
+    for article in articles:
+        if article.id in not_compared:
+            language = not_compared[article.id]
+            left_out.append({"id": article.id, "display_name": display_name(article), "language": language,
+                             "reason": not_compared_reason(language)})
+    return {"compared": sorted(compared), "not_compared": left_out}
 
 
 def layer_to_dict(value: Any) -> Any:
@@ -131,6 +151,11 @@ def build_report(
         ],
         "stages": stages_section(stages),
     }
+    if options.languages is not None:
+        report["languages"] = languages_section(articles, options.languages, options.not_compared)
+        for entry in report["articles"]:
+            if entry["id"] in options.not_compared:
+                entry["not_compared"] = not_compared_reason(options.not_compared[entry["id"]])
     for key in LAYER_KEYS:
         if key in layers:
             report[key] = layer_to_dict(layers[key])

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from newsprism.model import display_name
+
 Renderer = Callable[[Mapping[str, Any]], list[str] | None]
 
 MAX_ROWS = 25
@@ -17,16 +19,29 @@ MAX_COLUMNS = 6
 MAX_CELL = 80
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``"1 story"``, ``"2 stories"``: the count with the right form of the noun."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _plain(value: Any) -> str:
+    """A value as text a reader can use: never a Python ``repr`` of a dict or a list of dicts."""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items() if _scalar(v))
+    if isinstance(value, list | tuple):
+        if any(isinstance(v, Mapping | list | tuple) for v in value):
+            return plural(len(value), "item")
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
 def cell(value: Any, limit: int = MAX_CELL) -> str:
     """One table cell: single line, pipes escaped, long text cut with an ellipsis."""
     if value is None:
         return ""
-    if isinstance(value, float):
-        text = f"{value:.3g}"
-    elif isinstance(value, list | tuple):
-        text = ", ".join(str(v) for v in value)
-    else:
-        text = str(value)
+    text = _plain(value)
     text = " ".join(text.split()).replace("|", "\\|")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -38,10 +53,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 
 
 def _outlets(report: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        str(a.get("id")): str(a.get("outlet") or a.get("outlet_domain") or str(a.get("id"))[:8])
-        for a in report.get("articles") or []
-    }
+    return {str(a.get("id")): display_name(a) for a in report.get("articles") or []}
 
 
 def render_header(report: Mapping[str, Any]) -> list[str]:
@@ -50,7 +62,7 @@ def render_header(report: Mapping[str, Any]) -> list[str]:
     return [
         "# newsprism report",
         "",
-        f"{n} article(s) from {len(outlets)} outlet(s): {', '.join(outlets) or 'none'}.",
+        f"{plural(n, 'article')} from {plural(len(outlets), 'outlet')}: {', '.join(outlets) or 'none'}.",
         "",
         f"Generated {report.get('generated_at', '?')} by newsprism {report.get('newsprism_version', '?')}"
         f" (report schema {report.get('schema_version', '?')}, analysis {report.get('analysis_id') or '-'}).",
@@ -86,12 +98,12 @@ def render_articles(report: Mapping[str, Any]) -> list[str] | None:
     if not articles:
         return ["## Articles", "", "No articles."]
     rows = [
-        (str(a.get("id"))[:12], a.get("outlet") or a.get("outlet_domain"),
+        (str(a.get("id"))[:12], display_name(a), a.get("language"),
          (a.get("published") or "")[:16].replace("T", " "),
          a.get("title"), a.get("n_sentences"), str(a.get("revision_of") or "")[:12])
         for a in articles
     ]
-    headers = ["id", "outlet", "published", "title", "sentences", "revision of"]
+    headers = ["id", "name", "language", "published", "title", "sentences", "revision of"]
     # An article analysed only in part says so, with the offset where analysis stopped.
     notices = [f"- `{cell(a['id'], 40)}`: {cell(a['notice'], 300)}" for a in articles if a.get("notice")]
     return ["## Articles", "", *table(headers, rows), *(["", *notices] if notices else [])]
@@ -107,7 +119,7 @@ def render_stories(report: Mapping[str, Any]) -> list[str] | None:
         ids = [str(i) for i in story.get("article_ids") or []]
         carried = sorted({outlets.get(i, i[:8]) for i in ids})
         label = story.get("label") or story.get("title") or "untitled story"
-        lines.append(f"- **{cell(label, 160)}** ({len(ids)} article(s): {', '.join(carried)})")
+        lines.append(f"- **{cell(label, 160)}** ({plural(len(ids), 'article')}: {', '.join(carried)})")
     if len(lines) == 2:
         lines.append("No stories found.")
     return lines
@@ -158,7 +170,7 @@ def _verdict_items(title: str, items: Sequence[Any], outlets: Mapping[str, str])
         return [*lines, "none"]
     for v in items[:MAX_ROWS]:
         n = v.get("n_independent_sources")
-        count = f"; {n} independent source(s)" if n is not None else ""
+        count = f"; {plural(n, 'independent source')}" if n is not None else ""
         if v.get("origin"):
             count += f"; 1 original source: {cell(v['origin'], 80)}"
         if v.get("confidence") is not None:
@@ -195,8 +207,52 @@ def render_verdicts(report: Mapping[str, Any]) -> list[str] | None:
     return lines
 
 
+def render_claims(report: Mapping[str, Any]) -> list[str] | None:
+    layer = report.get("claims")
+    if not isinstance(layer, Mapping) or not isinstance(layer.get("articles"), Mapping):
+        return render_layer("claims", "Claims")(report)
+    outlets = _outlets(report)
+    per_article = {str(k): [c for c in v if isinstance(c, Mapping)] for k, v in layer["articles"].items()}
+    n = sum(len(v) for v in per_article.values())
+    lines = ["## Claims", "", f"{plural(n, 'claim')} in {plural(len(per_article), 'article')}.", ""]
+    rows = [(aid[:12], outlets.get(aid, ""), len(claims),
+             sum(1 for c in claims if (c.get("attribution") or {}).get("source")),
+             sum(1 for c in claims if c.get("quantities")))
+            for aid, claims in per_article.items()]
+    lines += table(["article", "outlet", "claims", "attributed", "with figures"], rows[:MAX_ROWS])
+    errors = layer.get("errors") or {}
+    lines += ["", *(f"- `{cell(k, 40)}`: {cell(v, 300)}" for k, v in errors.items())] if errors else []
+    return lines
+
+
+def render_alignment(report: Mapping[str, Any]) -> list[str] | None:
+    layer = report.get("alignment")
+    if not isinstance(layer, Mapping) or not isinstance(layer.get("groups"), list):
+        return render_layer("alignment", "Alignment")(report)
+    outlets = _outlets(report)
+    groups = [g for g in layer["groups"] if isinstance(g, Mapping)]
+    shared = sorted((g for g in groups if len(g.get("article_ids") or []) > 1),
+                    key=lambda g: -len(g.get("article_ids") or []))
+    lines = ["## Alignment", "",
+             f"{plural(len(groups), 'claim group')}; {plural(len(shared), 'group')} "
+             f"{'spans' if len(shared) == 1 else 'span'} several articles.", ""]
+    more = f" (first {MAX_ROWS} of {len(shared)})" if len(shared) > MAX_ROWS else ""
+    if shared:
+        lines += [f"Groups across articles{more}:", ""]
+        rows = [(g.get("id"), len(g.get("article_ids") or []), _who(outlets, g.get("article_ids")),
+                 g.get("score"), ((g.get("members") or [{}])[0] or {}).get("text"))
+                for g in shared[:MAX_ROWS]]
+        lines += table(["group", "articles", "outlets", "score", "first claim"], rows)
+    lines += [f"- {cell(note, 300)}" for note in layer.get("notes") or []]
+    return lines
+
+
 def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
+
+
+def _flat(value: Any) -> bool:
+    return _scalar(value) or (isinstance(value, list | tuple) and all(_scalar(v) for v in value))
 
 
 def _item_table(items: list[Any]) -> list[str]:
@@ -205,19 +261,20 @@ def _item_table(items: list[Any]) -> list[str]:
         return [f"- {cell(i, 200)}" for i in items[:MAX_ROWS]]
     columns: list[str] = []
     for item in dicts:
-        for key, value in item.items():
-            if key not in columns and (_scalar(value) or all(_scalar(v) for v in value or [])):
+        for key in item:
+            # A column only for values that fit a cell in every row: nested records stay in the JSON.
+            if key not in columns and all(_flat(d.get(key)) for d in dicts):
                 columns.append(key)
     columns = columns[:MAX_COLUMNS]
     if not columns:
-        return [f"{len(dicts)} structured item(s); see the JSON report for their fields."]
+        return [f"{plural(len(dicts), 'structured item')}; see the JSON report for their fields."]
     return table(columns, [[d.get(c) for c in columns] for d in dicts[:MAX_ROWS]])
 
 
 def _mapping_size(value: Mapping[str, Any]) -> str:
-    size = f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    size = plural(len(value), "entry", "entries")
     if value and all(isinstance(v, list) for v in value.values()):
-        size += f", {sum(len(v) for v in value.values())} item(s)"
+        size += f", {plural(sum(len(v) for v in value.values()), 'item')}"
     return size
 
 
@@ -236,7 +293,7 @@ def render_layer(key: str, title: str) -> Renderer:
         for name, value in layer.items():
             if isinstance(value, list):
                 more = f" (first {MAX_ROWS} shown)" if len(value) > MAX_ROWS else ""
-                lines += ["", f"### {name} — {len(value)} item(s){more}", ""]
+                lines += ["", f"### {name} — {plural(len(value), 'item')}{more}", ""]
                 lines += _item_table(value) if value else ["none"]
         return lines
 
@@ -253,15 +310,31 @@ def render_absent(report: Mapping[str, Any]) -> list[str] | None:
     return lines
 
 
+def render_not_compared(report: Mapping[str, Any]) -> list[str] | None:
+    """Articles analysis left out because the models do not handle their language: listed, not judged."""
+    languages = report.get("languages")
+    left_out = languages.get("not_compared") if isinstance(languages, Mapping) else None
+    if not left_out:
+        return None
+    compared = ", ".join(languages.get("compared") or []) or "none"
+    lines = ["## Not compared", "", f"Compared languages: {compared}. These articles were not judged:", ""]
+    lines += [
+        f"- {cell(a.get('display_name'), 120)} (`{cell(a.get('id'), 40)}`): {cell(a.get('reason'), 120)}"
+        for a in left_out
+    ]
+    return lines
+
+
 SECTIONS: list[tuple[str, Renderer]] = [
     ("header", render_header),
     ("inputs", render_inputs),
     ("articles", render_articles),
+    ("not_compared", render_not_compared),
     ("verdicts", render_verdicts),
     ("stories", render_stories),
     ("reuse", render_reuse),
-    ("claims", render_layer("claims", "Claims")),
-    ("alignment", render_layer("alignment", "Alignment")),
+    ("claims", render_claims),
+    ("alignment", render_alignment),
     ("absent", render_absent),
     ("stages", render_stages),
 ]

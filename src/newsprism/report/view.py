@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsprism.model import display_name
 from newsprism.report.highlight import Mark, Segment, passage_anchor, quote_segments, segments
 
 LAYERS = ("reuse", "stories", "claims", "alignment", "verdicts")
@@ -76,12 +77,9 @@ class ReportView:
         return value if isinstance(value, Mapping) else None
 
     def outlet(self, article_id: str) -> str:
-        """A short name for an article: its outlet, else its input file's name, else its id."""
-        a = self.by_id.get(str(article_id)) or {}
-        name = a.get("outlet") or a.get("outlet_domain")
-        if not name and a.get("source_path"):
-            name = str(a["source_path"]).replace("\\", "/").rsplit("/", 1)[-1][:40]
-        return str(name or f"article {str(article_id)[:8]}")
+        """The article's display name (``newsprism.model.display_name``), the same on every surface."""
+        a = self.by_id.get(str(article_id))
+        return display_name(a) if a else f"article {str(article_id)[:8]}"
 
     def heading(self, article: Mapping[str, Any]) -> str:
         """The article's title, else the start of its text (marked as such)."""

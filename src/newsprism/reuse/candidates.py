@@ -19,6 +19,15 @@ from newsprism.reuse.tokens import TokenHasher, Tokens
 # Quoted speech: independent reports quote the same statement word for word, so shared words
 # inside quotation marks are weak evidence of copying and do not count towards accepting a pair.
 _QUOTE = re.compile(r"“[^”]{0,800}”|\"[^\"\n]{0,800}\"|‘[^’]{0,400}’(?!\w)")
+# Page furniture a site repeats in its own articles (newsletter and subscription prompts, ad
+# markers, share links): two articles of one site share it without one copying the other, so, like
+# a quote, it does not count as evidence. Matched per short sentence (a prompt glued by a scraper to
+# the story's next sentence stays: that sentence is the story's); the words are English web furniture.
+_FURNITURE = re.compile(
+    r"\b(?:sign up (?:for|to)|newsletter|subscribe|continues below|advertisement|click here|"
+    r"send this page|share this (?:story|article)|follow us on|all rights reserved)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,22 @@ def quote_mask(text: str, tokens: Tokens) -> np.ndarray:
         lo = np.searchsorted(tokens.starts, m.start(), side="left")
         hi = np.searchsorted(tokens.ends, m.end(), side="right")
         mask[lo:hi] = True
+    return mask
+
+
+FURNITURE_MAX_TOKENS = 15
+
+
+def furniture_mask(article: Article, tokens: Tokens) -> np.ndarray:
+    """Tokens of the short sentences (at most ``FURNITURE_MAX_TOKENS`` words) that are page
+    furniture (``_FURNITURE``)."""
+    mask = np.zeros(len(tokens), dtype=bool)
+    text = article.text
+    for start, end in sentence_spans(article):
+        lo = np.searchsorted(tokens.starts, start, side="left")
+        hi = np.searchsorted(tokens.ends, end, side="right")
+        if hi - lo <= FURNITURE_MAX_TOKENS and _FURNITURE.search(text, start, end):
+            mask[lo:hi] = True
     return mask
 
 
@@ -109,6 +134,38 @@ def anchored_passages(
     return int(n)
 
 
+# Fewer words between two quotes are a bare attribution ("he said", "said McCaul") that independent
+# reports of one statement write alike (reuse-bench: 31_13ecb and 31_14ecb).
+MIN_BRIDGE = 5
+
+
+def _bridges(quoted: np.ndarray, max_bridge: int, min_quote: int = 3) -> bool:
+    """Whether ``quoted`` (a passage's tokens) runs quote, then ``MIN_BRIDGE``-``max_bridge`` words
+    outside quotation marks, then quote again."""
+    runs: list[tuple[bool, int]] = []
+    for flag in quoted.tolist():
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1] + 1)
+        else:
+            runs.append((flag, 1))
+    return any(
+        q1 and n1 >= min_quote and not q2 and MIN_BRIDGE <= n2 <= max_bridge and q3 and n3 >= min_quote
+        for (q1, n1), (q2, n2), (q3, n3) in zip(runs, runs[1:], runs[2:], strict=False)
+    )
+
+
+def bridged_quotes(al: Alignment, qa: np.ndarray, qb: np.ndarray, max_bridge: int) -> int:
+    """Passages that carry two quotes *and* the words joining them ('"…," said X, a spokesman. "…"')
+    in both texts. Independent reports quote the same statement, but each frames it in its own
+    words: the framing shared word for word between two quotes is a lifted unit (0: off)."""
+    if max_bridge <= 0:
+        return 0
+    return sum(
+        1 for p in al.passages
+        if _bridges(qa[p.a0 : p.a1], max_bridge) and _bridges(qb[p.b0 : p.b1], max_bridge)
+    )
+
+
 def _within(tokens: Tokens, end: int) -> Tokens:
     n = int(np.searchsorted(tokens.ends, end, side="right"))
     return Tokens(tokens.ids[:n], tokens.starts[:n], tokens.ends[:n])
@@ -141,9 +198,12 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
     if not al.passages:
         return None
     qa, qb = quote_mask(a.text, ta), quote_mask(b.text, tb)
+    qa |= furniture_mask(a, ta)
+    qb |= furniture_mask(b, tb)
     unquoted = int(min((al.mask_a & ~qa).sum(), (al.mask_b & ~qb).sum()))
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
-    if not whole and unquoted < options.min_weak_tokens:
+    bridged = bridged_quotes(al, qa, qb, options.quote_bridge_tokens)
+    if not whole and unquoted < options.min_weak_tokens and not bridged:
         return None
     n = options.lifted_min_tokens
     lifted = max(lifted_sentences(a, ta, al.mask_a, qa, n), lifted_sentences(b, tb, al.mask_b, qb, n))
@@ -154,7 +214,7 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
         anchored = anchored_passages(
             (a, ta, al.mask_a & ~qa), (b, tb, al.mask_b & ~qb), al, options.anchor_tokens
         )
-        if anchored < options.min_weak_lifted:
+        if anchored + bridged < options.min_weak_lifted:
             return None
     return Evidence(a, b, ta, tb, al, unquoted, weak=not strong, lifted=lifted)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from newsprism.model import Article
+from newsprism.progress import step
 from newsprism.reuse.align import Alignment, Passage
 from newsprism.reuse.candidates import CandidateFinder, Evidence, verify
 from newsprism.reuse.graph import build_groups
@@ -76,6 +77,7 @@ def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectS
     hasher = finder.hasher
     evidence: list[Evidence] = []
     for lo in range(0, len(reps), CHUNK):
+        step(lo, len(reps), "articles compared")
         chunk = reps[lo : lo + CHUNK]
         t0 = time.perf_counter()
         words = finder.words(chunk)
@@ -93,6 +95,7 @@ def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectS
                 evidence.append(ev)
         stats.add_time("verify", t0)
     stats.verified = len(evidence)
+    step(len(reps), len(reps), "articles compared")
     return evidence
 
 

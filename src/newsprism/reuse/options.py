@@ -45,6 +45,9 @@ class ReuseOptions:
     # A passage that begins a sentence in both texts and shares its first ``anchor_tokens`` words
     # counts as a lifted unit for a weak pair (a headline line glued to the next sentence; 0: off).
     anchor_tokens: int = 8
+    # A passage holding two quotes and the words between them ('"…," said X. "…"', at most this
+    # many words) in both texts counts as a lifted unit for a weak pair (0: off).
+    quote_bridge_tokens: int = 20
     # A weak pair is kept beside a host lying wholly inside the article (``weak_host_inside``)
     # when this share of its shared text lies outside the host's, or when that text fills this
     # share of the gap the host leaves (see engine.resolve_weak).

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, func, select
+from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, func, inspect, select
 
 from newsprism.store.meta import metadata
+from newsprism.store.search import claim_docs_of_report, index_docs
 from newsprism.store.store import Store
 from newsprism.store.tables import UTCDateTime
 
@@ -71,6 +72,8 @@ def save_analysis(store: Store, report: Mapping[str, Any], title: str | None = N
     }
     with store.transaction() as conn:
         conn.execute(analyses.insert().values(**row))
+        if inspect(conn).has_table("search_docs"):  # else the search migration indexes them
+            index_docs(conn, claim_docs_of_report(report))  # the claims become searchable with the run
     return analysis_id
 
 

@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Select, create_engine, event, func, select
+from sqlalchemy import Select, create_engine, event, func, inspect, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -35,6 +35,8 @@ from newsprism.store.migrations import (
     migrate,
     write_transaction,
 )
+from newsprism.store.search import KINDS, SearchPage, article_doc, index_docs, remove_docs
+from newsprism.store.search import search as search_docs
 from newsprism.store.tables import articles, ingest_errors
 
 DEFAULT_DB = "newsprism.db"
@@ -102,6 +104,19 @@ def database_url(db: str | os.PathLike[str] | None) -> str:
                 return "postgresql+psycopg://" + db[len(prefix) :]
         return db
     return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _require_existing(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # not a URL at all: opening it says why
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return  # a server database either exists (and connects) or fails to connect
+    if parsed.database.startswith("file:") or (parsed.query or {}).get("uri"):
+        return  # SQLite URI filenames carry their own mode (e.g. ?mode=ro)
+    if not Path(parsed.database).exists():
+        raise StoreOpenError(masked_url(url), f"no store at {parsed.database}")
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objects are untyped
@@ -225,6 +240,18 @@ def _latest_revisions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[
     return latest
 
 
+def _reindex(conn: Connection, stored: list[Article]) -> None:
+    """Keep full-text search on the current text: a new revision replaces the one it revises.
+
+    A store whose search migration has not run yet (opened with ``migrate_schema=False``) is
+    written without it: that migration indexes every current article when it runs."""
+    if not inspect(conn).has_table("search_docs"):
+        return
+    superseded = {a.revision_of for a in stored if a.revision_of}
+    remove_docs(conn, "article", sorted(superseded))
+    index_docs(conn, [article_doc(a) for a in stored if a.id not in superseded])
+
+
 class Store:
     """All reads and writes of newsprism data. Construct with ``Store.open(url_or_path)``."""
 
@@ -232,9 +259,17 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, db: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True) -> Store:
-        """Open (and bring up to date) the store; ``StoreOpenError`` says why one cannot be."""
+    def open(
+        cls, db: str | os.PathLike[str] | None = None, *, migrate_schema: bool = True, create: bool = True
+    ) -> Store:
+        """Open (and bring up to date) the store; ``StoreOpenError`` says why one cannot be.
+
+        ``create=False`` (read commands) refuses a SQLite file that does not exist instead of
+        creating an empty store there: a mistyped path must not look like an empty newsroom.
+        """
         url = database_url(db)
+        if not create:
+            _require_existing(url)
         engine = None
         try:
             engine = make_engine(url)
@@ -308,6 +343,7 @@ class Store:
             result.statuses.append((AddStatus.REVISION if previous else AddStatus.NEW, stored))
         if rows:
             conn.execute(articles.insert(), rows)
+            _reindex(conn, [a for status, a in result.statuses if status != AddStatus.DUPLICATE])
         return result
 
     def record_errors(self, errors: Iterable[tuple[str, str]], conn: Connection | None = None) -> None:
@@ -385,6 +421,13 @@ class Store:
             sizes.extend(conn.execute(query).all())
         for page in _pages(sizes, max_chars):
             yield from _existing(conn, page).values()
+
+    def search(
+        self, query: str, kinds: Sequence[str] = KINDS, *, limit: int = 20, offset: int = 0
+    ) -> SearchPage:
+        """Full-text search over stored articles, claims and stories (``newsprism.store.search``)."""
+        with self.engine.connect() as conn:
+            return search_docs(conn, query, kinds, limit, offset)
 
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None) -> list[Article]:
         """A page of articles in insertion order, optionally of one outlet."""

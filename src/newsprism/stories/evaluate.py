@@ -94,15 +94,27 @@ def load_rows(path: Path, label_key: str) -> tuple[list[dict[str, Any]], list[Ha
     return rows, gold
 
 
-def evaluate_file(path: Path, label_key: str, options: Any = None, embedder: Any = None) -> dict[str, Any]:
-    """Cluster the rows of ``path`` from their text alone and score against ``label_key``."""
+def evaluate_file(
+    path: Path, label_key: str, options: Any = None, embedder: Any = None, no_dates: bool = False
+) -> dict[str, Any]:
+    """Cluster the rows of ``path`` from their text alone and score against ``label_key``.
+
+    ``no_dates`` first removes every absolute date from the rows' text and title and drops their date
+    fields (``stories.undate``), to measure clustering where dates cannot help.
+    """
     import time
+
+    from sklearn.metrics import adjusted_rand_score
 
     from newsprism.stories.engine import cluster_articles, lead_embeddings
     from newsprism.stories.score import StoryOptions
 
     options = options or StoryOptions()
     rows, gold = load_rows(path, label_key)
+    if no_dates:
+        from newsprism.stories.undate import scrub_rows
+
+        rows = scrub_rows(rows)
     t0 = time.perf_counter()
     arts = [article_from_row(row, i) for i, row in enumerate(rows)]
     embeddings = lead_embeddings(arts, embedder, options)
@@ -112,8 +124,10 @@ def evaluate_file(path: Path, label_key: str, options: Any = None, embedder: Any
     report = bcubed(labels.tolist(), gold).to_dict()
     report.update(
         {
+            "ari": round(float(adjusted_rand_score([str(g) for g in gold], labels.tolist())), 4),
             "data": str(path),
             "label": label_key,
+            "dates_removed": no_dates,
             "embedding_seconds": round(t1 - t0, 3),
             "clustering_seconds": round(t2 - t1, 3),
         }

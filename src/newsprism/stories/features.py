@@ -86,13 +86,48 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9][a-z0-9'’\-]+", text.lower()) if w not in ENGLISH_STOP_WORDS]
 
 
+def _stem(word: str) -> str:
+    """A crude suffix cut so "checks", "checked", "checking" meet; only lead terms are cut."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def lead_terms(lead: str) -> list[str]:
+    """The lead's words as their own features ("^" + stem): what happened, to whom, where.
+
+    Two events that share protagonists share most of their body vocabulary and names; their leads
+    differ in the main happening ("checks into rehab" vs "is arrested"), so the lead's terms count apart
+    from, and on top of, the same words in the body.
+    """
+    return ["^" + _stem(w) for w in _words(lead)]
+
+
+def _text_terms(doc: tuple[str, str]) -> list[str]:
+    lead, body = doc
+    return _words(body) + lead_terms(lead) * LEAD_REPEAT
+
+
+def _name_terms(doc: tuple[str, str]) -> list[str]:
+    return names_of(doc[1])
+
+
+# How many times each lead term is counted (under sublinear tf: weight 1 + ln(repeat)). Chosen with
+# ``StoryOptions.w_text`` on ECB+ odd topics, with and without dates (BENCHMARKS.md, "Stories").
+LEAD_REPEAT = 4
+
+
 def text_vectorizer() -> HashingVectorizer:
-    return HashingVectorizer(n_features=N_TEXT_FEATURES, analyzer=_words, alternate_sign=False, norm=None)
+    """Hashes ``(lead, body)`` pairs: body words plus the lead's own terms."""
+    return HashingVectorizer(
+        n_features=N_TEXT_FEATURES, analyzer=_text_terms, alternate_sign=False, norm=None
+    )
 
 
 def name_vectorizer() -> HashingVectorizer:
     return HashingVectorizer(
-        n_features=N_NAME_FEATURES, analyzer=names_of, alternate_sign=False, norm=None, binary=True
+        n_features=N_NAME_FEATURES, analyzer=_name_terms, alternate_sign=False, norm=None, binary=True
     )
 
 
@@ -146,8 +181,8 @@ def raw_counts(articles: list[Article]) -> tuple[sparse.csr_matrix, sparse.csr_m
     if not articles:  # the hashing vectorizer cannot transform an empty list
         empty = sparse.csr_matrix((0, N_TEXT_FEATURES), dtype=np.float32)
         return empty, sparse.csr_matrix((0, N_NAME_FEATURES), dtype=np.float32)
-    bodies = [f"{a.title or ''}\n{a.text}" for a in articles]
-    return text_vectorizer().transform(bodies).tocsr(), name_vectorizer().transform(bodies).tocsr()
+    docs = [(lead_of(a), f"{a.title or ''}\n{a.text}") for a in articles]
+    return text_vectorizer().transform(docs).tocsr(), name_vectorizer().transform(docs).tocsr()
 
 
 def featurize(

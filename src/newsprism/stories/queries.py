@@ -11,8 +11,14 @@ from sqlalchemy import String, cast, func, or_, select
 from newsprism.components import connected_components
 from newsprism.reuse.tables import reuse_pairs, reuse_signatures
 from newsprism.store import Store
+from newsprism.store.findings import analysis_summaries, summary_dict
 from newsprism.store.tables import articles
+from newsprism.stories.result import Story
 from newsprism.stories.tables import stories, story_events, story_members
+
+
+class StoryNotFound(LookupError):
+    """A story id (or prefix) that names no story, or more than one."""
 
 
 def _iso(value: Any) -> str | None:
@@ -23,8 +29,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat()
 
 
-def _independent(conn: Any, ids: list[str]) -> tuple[int, str]:
-    """Copy groups among ``ids`` from stored reuse pairs (each group counts once), when reuse ran on them."""
+def independent_sources(conn: Any, ids: list[str]) -> tuple[int, str]:
+    """Copy groups among ``ids`` from stored reuse pairs (each group counts once), when reuse ran on
+    them. Every surface (``stories list``, the web app, the API, stored analyses) counts with this."""
     if not ids:
         return 0, "articles"
     seen = conn.execute(
@@ -59,7 +66,7 @@ def _members(conn: Any, story_ids: list[str]) -> dict[str, list[Any]]:
 
 def _summary(row: Any, members: list[Any], conn: Any) -> dict[str, Any]:
     ids = [m.id for m in members]
-    n_indep, basis = _independent(conn, ids)
+    n_indep, basis = independent_sources(conn, ids)
     outlets = list(dict.fromkeys(m.outlet or m.outlet_domain for m in members if m.outlet or m.outlet_domain))
     return {
         "id": row.id,
@@ -75,6 +82,17 @@ def _summary(row: Any, members: list[Any], conn: Any) -> dict[str, Any]:
     }
 
 
+def _with_analysis(conn: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each summary with its stored analysis (``None`` before the first): when, the finding counts,
+    what changed, and ``stale`` when articles joined or left the story since."""
+    found = analysis_summaries(conn, [r["id"] for r in rows])
+    for r in rows:
+        a = found.get(r["id"])
+        r["analysis"] = None if a is None else {
+            **summary_dict(a), "stale": sorted(a.article_ids) != sorted(r["article_ids"])}
+    return rows
+
+
 def list_stories(store: Store, *, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Active stories, largest first, with outlets and independent-source counts."""
     with store.engine.connect() as conn:
@@ -88,7 +106,7 @@ def list_stories(store: Store, *, limit: int = 50, offset: int = 0) -> tuple[lis
             .offset(offset)
         ).all()
         members = _members(conn, [r.id for r in rows])
-        return [_summary(r, members.get(r.id, []), conn) for r in rows], total
+        return _with_analysis(conn, [_summary(r, members.get(r.id, []), conn) for r in rows]), total
 
 
 def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -101,7 +119,7 @@ def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
         if row is None:
             return None
         members = _members(conn, [row.id]).get(row.id, [])
-        out = _summary(row, members, conn)
+        out = _with_analysis(conn, [_summary(row, members, conn)])[0]
         out["articles"] = [
             {
                 "id": m.id,
@@ -136,3 +154,50 @@ def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
             for e in events
         ]
         return out
+
+
+def resolve_story_ids(conn: Any, given: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Full ids of the stories named by id or unambiguous prefix, in order; every active story,
+    largest first, when ``given`` is ``None``. ``StoryNotFound`` names the first that fits none."""
+    if given is None:
+        query = select(stories.c.id).where(stories.c.status == "active")
+        return list(conn.execute(query.order_by(stories.c.n_articles.desc(), stories.c.id)).scalars())
+    out: list[str] = []
+    for sid in given:
+        exact = conn.execute(select(stories.c.id).where(stories.c.id == sid)).scalar()
+        found = [exact] if exact else list(
+            conn.execute(select(stories.c.id).where(stories.c.id.like(f"{sid}%")).limit(2)).scalars())
+        if len(found) != 1:
+            raise StoryNotFound(f"{sid}: no such story (or the prefix is ambiguous)")
+        out.append(found[0])
+    return list(dict.fromkeys(out))
+
+
+def story_objects(conn: Any, story_ids: list[str]) -> list[Story]:
+    """The stories as analysis reads them: members ordered by date, outlets, independent sources."""
+    out = []
+    for i in range(0, len(story_ids), 500):
+        chunk = story_ids[i : i + 500]
+        rows = {r.id: r for r in conn.execute(select(stories).where(stories.c.id.in_(chunk)))}
+        members = _members(conn, chunk)
+        for sid in chunk:
+            ordered = sorted(members.get(sid, []),
+                             key=lambda m: (m.published is None, _iso(m.published) or "", m.id))
+            if not ordered:
+                continue  # a merged or split story: its articles are analysed with their new story
+            s = _summary(rows[sid], ordered, conn)
+            span = s["time_span"]
+            out.append(Story(sid, s["label"], tuple(s["article_ids"]), tuple(s["outlets"]),
+                             (span["start"], span["end"]), len(ordered), s["n_independent_sources"],
+                             s["independent_basis"]))
+    return out
+
+
+def stories_of_articles(conn: Any, article_ids: list[str]) -> list[str]:
+    """The stories holding any of ``article_ids``, each once, in a stable order."""
+    out: set[str] = set()
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        out.update(conn.execute(select(story_members.c.story_id)
+                                .where(story_members.c.article_id.in_(chunk))).scalars())
+    return sorted(out)

@@ -42,6 +42,9 @@ _UPDATE_MARKERS = (
     "increased to",
     "jumped to",
     "latest figure",
+    "preliminary",
+    "originally",
+    "initially",
 )
 # How far each kind of compared value can be trusted on its own: figures are read exactly; names,
 # places and polarity depend on the two claims being about one thing, which is less certain.
@@ -169,7 +172,7 @@ def _lineage(ctx: GroupContext, article_id: str) -> str:
     return article_id
 
 
-def _revision(ctx: GroupContext, d: Difference) -> bool:
+def revision_pair(ctx: GroupContext, d: Difference) -> bool:
     """Two versions of one article: their differences are the revision diff the reuse section shows."""
     return _lineage(ctx, d.a.article_id) == _lineage(ctx, d.b.article_id)
 
@@ -182,7 +185,7 @@ def _marked_update(ctx: GroupContext, diffs: list[Difference]) -> bool:
     )
 
 
-def _sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
+def sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
     """Cluster the compared values into sides (values compatible with each other share a side)."""
     values: dict[str, SlotValue] = {}
     linked: set[tuple[str, str]] = set()
@@ -275,13 +278,13 @@ def _conflicts(
         if a.article_id == b.article_id:
             continue
         for d in _pair_differences(a, b, ctx, opts):
-            if not _revision(ctx, d):
+            if not revision_pair(ctx, d):
                 by_kind.setdefault((d.type, d.slot), []).append(d)
     conflicts, notes = [], []
     for (kind, slot), diffs in sorted(by_kind.items()):
         if kind == "numeric":
             diffs = diffs + _numeric_members(diffs, members)
-        sides = _sides_for(diffs, ctx)
+        sides = sides_for(diffs, ctx)
         if len(sides) < 2:
             continue
         ids = sorted({a for s in sides for a in s.article_ids})

@@ -48,6 +48,10 @@ class Position:
         return self.claim.attribution.person
 
 
+def _articles(n: int) -> str:
+    return f"{n} article{'' if n == 1 else 's'}"
+
+
 def side_of(c: Claim) -> tuple[str, str] | None:
     """(side key, display name) of a claim's named source, or None for the outlet or a vague source."""
     a = c.attribution
@@ -100,8 +104,10 @@ def opposed(ps: Sequence[Position]) -> tuple[list[Position], list[Position]] | N
     ps = [p for p in ps if p.person not in both or not p.person]
     claim_sides = {p.side for p in ps if not p.denial}
     deny_sides = {p.side for p in ps if p.denial}
+    # A side that denies and also asserts in the group states its counter-claim ("the defensive
+    # operation continues"): it is the denier, not a claimant.
     claimants = claim_sides - deny_sides
-    deniers = deny_sides - claim_sides
+    deniers = deny_sides
     if not claimants or not deniers:
         return None
     return (
@@ -119,7 +125,8 @@ def dispute_confidence(claims: Sequence[Position], denials: Sequence[Position]) 
     score = 0.55 + (0.2 if explicit else 0.0) + min(0.2, 0.1 * both)
     why = [
         "explicit denial" if explicit else "a source calls the claim false",
-        f"{both} article(s) report both sides" if both else "no article reports both sides",
+        f"{_articles(both)} {'reports' if both == 1 else 'report'} both sides" if both
+        else "no article reports both sides",
     ]
     return round(min(score, 0.95), 2), "; ".join(why)
 
@@ -128,7 +135,7 @@ def describe(sides: Sequence[Side]) -> tuple[str, str]:
     """(reason, note) of a dispute: who takes which side, and whether every outlet reports both."""
     outlets = [set(s.article_ids) for s in sides]
     consistent = all(o == outlets[0] for o in outlets)
-    reason = "; ".join(f"{s.actor} {s.stance} (reported by {len(s.article_ids)} article(s))" for s in sides)
+    reason = "; ".join(f"{s.actor} {s.stance} (reported by {_articles(len(s.article_ids))})" for s in sides)
     reason += (
         ". Every outlet reports both sides." if consistent else ". Outlets differ in which sides they report."
     )

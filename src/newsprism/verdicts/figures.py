@@ -28,13 +28,18 @@ ROUNDING_CAP = 0.05  # a round number stands for ±half its last significant dig
 
 
 def _rounding(value: float) -> float:
+    """Half the step of the last printed digit, for round numbers only: "1,300" may stand for
+    1,250-1,350, "4.5" for 4.45-4.55, while "13" is thirteen (a mother of 13 is not a mother of 12)."""
     if value == 0 or math.isinf(value):
         return 0.0
     v = abs(value)
-    step = 10 ** math.floor(math.log10(v)) if v >= 1 else 0.0
-    while step >= 10 and (v / step) != int(v / step):
-        step /= 10
-    return min(step / 2, v * ROUNDING_CAP)
+    if v != int(v):
+        decimals = len(f"{v:.6f}".rstrip("0").split(".")[1])
+        return min(0.5 * 10**-decimals, v * ROUNDING_CAP)
+    step = 1
+    while v % (step * 10) == 0:
+        step *= 10
+    return min(step / 2, v * ROUNDING_CAP) if step >= 10 else 0.0
 
 
 def _factor(q: Quantity) -> float:
@@ -72,6 +77,31 @@ def quantity_kind(q: Quantity) -> str | None:
     return f"{q.dimension}:{q.head}" if q.head else q.dimension
 
 
+# "Robert Buckley, 32, fell": a bare number set off by commas after a name is an age; so is "27 year
+# old" printed without hyphens (the quantity ends before "old").
+_APPOSITIVE_AGE_BEFORE = re.compile(r"[A-Z][\w’'.-]+,\s*$")
+_APPOSITIVE_AGE_AFTER = re.compile(r"\s*(?:,|\)|$)")
+_OLD_AFTER = re.compile(r"\s*-?\s*old\b", re.IGNORECASE)
+
+
+def kind_in(c: Claim, q: Quantity) -> str | None:
+    """What a quantity measures, read with the words around it in its claim."""
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
+    after = c.text[rel_end:]
+    if q.unit == "year" and _OLD_AFTER.match(after):
+        return "age"
+    if (
+        q.dimension == "count"
+        and not (q.head or q.unit)
+        and q.low == q.high == int(q.low)
+        and 0 < q.low < 120
+        and _APPOSITIVE_AGE_BEFORE.search(c.text[:rel_start])
+        and _APPOSITIVE_AGE_AFTER.match(after)
+    ):
+        return "age"
+    return quantity_kind(q)
+
+
 def comparable(a: Quantity, b: Quantity) -> bool:
     """Loosely the same measure: enough to call two values compatible, not to call them in conflict."""
     ka, kb = quantity_kind(a), quantity_kind(b)
@@ -81,9 +111,17 @@ def comparable(a: Quantity, b: Quantity) -> bool:
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
+    """Overlapping ranges. Two single values whose rounding ranges only touch are two printed values
+    at one precision ("7.4" vs "7.5", "12.5" halfway), not one value rounded two ways; a bound that
+    reaches a value ("at least 12" and "12") is compatible with it."""
     a_lo, a_hi = interval(a)
     b_lo, b_hi = interval(b)
-    return a_lo <= b_hi and b_lo <= a_hi
+    lo, hi = max(a_lo, b_lo), min(a_hi, b_hi)
+    if lo > hi:
+        return False
+    points = a.si_low == a.si_high and b.si_low == b.si_high and a.si_low != b.si_low
+    rounded = a_hi > a_lo and b_hi > b_lo
+    return not (points and rounded and math.isclose(lo, hi, rel_tol=1e-9, abs_tol=1e-12))
 
 
 def quantity_value(c: Claim, q: Quantity) -> SlotValue:
@@ -244,6 +282,26 @@ def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
     return bool(shared) and len(shared) / min(len(fa), len(fb)) >= FRAME_MIN_SHARED
 
 
+_AFTERSHOCK = re.compile(r"aftershock|foreshock|second (?:quake|tremor|earthquake)", re.IGNORECASE)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _years(c: Claim) -> frozenset[str]:
+    """The years a claim's time expressions name: figures of different years are of different
+    events or periods, and one dated to a year the other does not name is of an earlier one."""
+    return frozenset(y for t in c.times for y in _YEAR.findall(t.text))
+
+
+def _agree(qa: Quantity, ka: str | None, qb: Quantity, kb: str | None) -> bool:
+    """Compatible values of one measure; ages compare as printed ("66" and "66-year-old" are one
+    age though only one carries the unit)."""
+    if ka == kb == "age":
+        return qa.low <= qb.high and qb.low <= qa.high
+    return comparable(qb, qa) and compatible(qa, qb)
+
+
 def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
     """Incompatible values of one measure in two claims that share wording.
 
@@ -251,15 +309,21 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
     two claims whose shared measures ALL differ ("33 homers, 121 RBIs in 157 games" vs "13 homers,
     43 RBIs in 54 games" are two seasons, not one disputed fact); claims with little wording in common.
     """
-    kinds_a = [quantity_kind(q) for q in a.quantities]
-    kinds_b = [quantity_kind(q) for q in b.quantities]
+    if _years(a) != _years(b):
+        return []  # "an 8.7-magnitude quake also hit in May 2012" is another quake than today's
+    kinds_a = [kind_in(a, q) for q in a.quantities]
+    kinds_b = [kind_in(b, q) for q in b.quantities]
     shared = {k for k in kinds_a if k and kinds_a.count(k) == 1 and kinds_b.count(k) == 1}
-    out = []
-    for qa in a.quantities:
-        kind = quantity_kind(qa)
-        if kind not in shared or any(comparable(qb, qa) and compatible(qa, qb) for qb in b.quantities):
+    out: list[Difference] = []
+    b_kinds = list(zip(b.quantities, kinds_b, strict=True))
+    for qa, kind in zip(a.quantities, kinds_a, strict=True):
+        if kind not in shared or any(_agree(qa, kind, qb, kb) for qb, kb in b_kinds):
             continue
         qb = b.quantities[kinds_b.index(kind)]
+        if kind == "age":
+            continue  # a named person's age is compared across the story (``attributes``)
+        if kind == "magnitude" and bool(_AFTERSHOCK.search(a.text)) != bool(_AFTERSHOCK.search(b.text)):
+            continue  # the main quake and an aftershock are two quakes
         if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
             continue
         if not same_frame(a, qa, b, qb):
@@ -268,8 +332,6 @@ def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
             continue
         if residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
             continue
-        if kind == "age" and not _same_person_named(a, b):
-            continue  # "the 66-year-old" and "the 36-year-old" are two people until a name says otherwise
         out.append(
             Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
         )
@@ -302,11 +364,6 @@ def _fraction_part(c: Claim, v: SlotValue) -> bool:
     if re.match(r"\s*/\s*\d", after) or re.search(r"\d\s*/\s*$", before):
         return True
     return bool(re.search(r"\d[^()]{0,20}\(\s*[$€£]?\s*$", before))
-
-
-def _same_person_named(a: Claim, b: Claim) -> bool:
-    pa = {e.key for e in a.entities if e.label == "PERSON"}
-    return bool(pa & {e.key for e in b.entities if e.label == "PERSON"})
 
 
 def different_places(a: Claim, b: Claim) -> bool:

@@ -9,7 +9,8 @@ from typing import Any
 
 from newsprism.align.model import AlignmentResult
 from newsprism.pipeline import Batch
-from newsprism.verdicts import disputes, single
+from newsprism.progress import step
+from newsprism.verdicts import attributes, disputes, single
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
@@ -119,7 +120,8 @@ class VerdictsStage:
             alignment.article_meta,
             alignment.pair_prob(),
         )
-        for group in alignment.groups:
+        for n, group in enumerate(alignment.groups, 1):
+            step(n, len(alignment.groups), "claim groups")
             try:
                 verdicts = decide(group, ctx, self.options.decide)
             except Exception as exc:  # noqa: BLE001 - one odd group must not lose the rest
@@ -136,7 +138,11 @@ class VerdictsStage:
                     "single-source": result.single_source,
                     "wording": result.wording,
                 }[v.label].append(v)
-        result.conflicts = _distinct(result.conflicts + self._near_conflicts(alignment, ctx, result.errors))
+        result.conflicts = _distinct(
+            result.conflicts
+            + self._near_conflicts(alignment, ctx, result.errors)
+            + attributes.age_conflicts(alignment, ctx, self.options.decide)
+        )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
         result.single_source = single.select(

@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from newsprism.web.data import StoryQuery, WebData
+from newsprism.model import display_name
+from newsprism.web.data import StoryQuery, WebData, iso_date
 from newsprism.web.tokens import TokenInfo, verify_token
 
 
@@ -127,6 +128,7 @@ def _article_meta(article: Any) -> dict[str, Any]:
     d = article.to_dict()
     for key in ("text", "paragraphs", "sentences", "extra"):
         d.pop(key, None)
+    d["display_name"] = display_name(article)
     return d
 
 
@@ -135,7 +137,11 @@ def get_article(request: Request, article_id: Annotated[str, Path(max_length=64)
     article = _data(request).store.get_article(article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return article.to_dict()
+    return {**article.to_dict(), "display_name": display_name(article)}
+
+
+IsoDate = Annotated[str | None, Query(max_length=40, description="ISO 8601 date (or date-time)",
+                                      json_schema_extra={"format": "date"}), AfterValidator(iso_date)]
 
 
 @router.get("/stories", response_model=Page)
@@ -143,24 +149,26 @@ def list_stories(
     request: Request, limit: Limit = 20, offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=200)] = None,
     outlet: Annotated[str | None, Query(max_length=300)] = None,
-    since: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
-    until: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
+    since: IsoDate = None,
+    until: IsoDate = None,
     has_conflicts: bool | None = None,
 ) -> Page:
     rows, total = _data(request).stories(StoryQuery(q, outlet, since, until, has_conflicts, limit, offset))
     return Page(items=[r.to_dict() for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/stories/{analysis_id}/{story_id}", response_model=StoryOut)
-def get_story(request: Request, analysis_id: str, story_id: str) -> StoryOut:
-    found = _data(request).story(analysis_id, story_id)
+@router.get("/stories/{story_id}", response_model=StoryOut)
+def get_story(request: Request, story_id: Annotated[str, Path(max_length=64)]) -> StoryOut:
+    """One story and its report, read from its stored analysis."""
+    found = _data(request).story(story_id)
     if found is None:
-        raise HTTPException(404, f"no story {story_id!r} in analysis {analysis_id!r}")
+        raise HTTPException(404, f"no story {story_id!r}")
     return StoryOut(story=found[0].to_dict(), report=found[1])
 
 
 @router.get("/reports", response_model=Page)
 def list_reports(request: Request, limit: Limit = 50, offset: Offset = 0) -> Page:
+    """Reports saved by versions before findings were stored per story (read only)."""
     from newsprism.store.analyses import count_analyses, list_analyses
 
     store = _data(request).store
@@ -245,29 +253,33 @@ async def ingest_urls(request: Request, body: UrlsIn, _token: Token) -> Any:
 
 def _analyze(request: Request, body: AnalyzeIn) -> dict[str, Any]:
     from newsprism.analysis import PipelineOptions
-    from newsprism.api import AnalyzeOptions, analyze_articles
-    from newsprism.store.analyses import save_analysis
+    from newsprism.findings.run import analyze_stories, link_pending
+    from newsprism.stories.queries import stories_of_articles
 
     store = _data(request).store
-    articles = store.get_articles(dict.fromkeys(body.article_ids))
-    missing = sorted(set(body.article_ids) - {a.id for a in articles})
+    ids = list(dict.fromkeys(body.article_ids))
+    missing = sorted(set(ids) - {a.id for a in store.get_articles(ids)})
     if missing:
         raise HTTPException(404, f"unknown article ids: {missing[:10]}")
     backends = request.app.state.options.analyze_backends or {}
-    options = AnalyzeOptions(pipeline=PipelineOptions(stages=body.stages, backends=dict(backends)))
+    options = PipelineOptions(stages=body.stages, backends=dict(backends))
     try:
-        report = analyze_articles(articles, options, {"article_ids": list(body.article_ids)})
+        link_pending(store)  # an article stored without a story gets one first
+        with store.engine.connect() as conn:
+            story_ids = stories_of_articles(conn, ids)
+        done = analyze_stories(store, story_ids, options)
     except ValueError as exc:  # an option the pipeline refuses, named in the message
         raise HTTPException(400, str(exc)) from exc
-    analysis_id = save_analysis(store, report)
-    stories = (report.get("stories") or {}).get("stories") or [{"id": "all"}]
-    return {"analysis_id": analysis_id, "stages": report["stages"],
-            "stories": [{"id": str(s.get("id")), "url": f"/stories/{analysis_id}/{s.get('id')}"}
-                        for s in stories],
-            "report_url": f"/api/v1/reports/{analysis_id}"}
+    found = _data(request).story(done.story_ids[0]) if done.story_ids else None
+    stages = found[1]["stages"] if found else {"ran": [], "absent": {}}
+    return {"analysis_id": None, "stages": stages,
+            "stories": [{"id": s, "url": f"/stories/{s}", "api_url": f"/api/v1/stories/{s}"}
+                        for s in done.story_ids],
+            "report_url": f"/api/v1/stories/{done.story_ids[0]}" if done.story_ids else "/api/v1/stories"}
 
 
 @router.post("/analyses", response_model=AnalyzeOut, status_code=201, responses=WRITE_ERRORS)
 async def post_analysis(request: Request, body: AnalyzeIn, _token: Token) -> Any:
-    """Analyze stored articles now and save the report; returns where to read it."""
+    """Analyze the stories of these stored articles now and store their findings; returns where to
+    read each story's report."""
     return await run_in_threadpool(_analyze, request, body)

@@ -2,7 +2,8 @@
 
 Pages (stories, story, article, claim group) answer HTML or JSON (``?format=json`` or an
 ``Accept: application/json`` header); the HTTP API lives under ``/api/v1`` with its OpenAPI document
-at ``/api/v1/openapi.json``. Writes need a bearer token (``newsprism tokens create``).
+at ``/api/v1/openapi.json`` and Swagger UI at ``/docs``. Writes need a bearer token
+(``newsprism tokens create``).
 """
 
 from __future__ import annotations
@@ -84,7 +85,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(db_url: str | os.PathLike[str] | None = None, options: WebOptions | None = None) -> FastAPI:
     """The newsprism web app over the store at ``db_url`` (a path or a database URL)."""
     from newsprism.web.api import router as api_router
+    from newsprism.web.docs import router as docs_router
     from newsprism.web.pages import router as pages_router
+    from newsprism.web.search_pages import api_router as search_api_router
+    from newsprism.web.search_pages import router as search_router
 
     options = options or WebOptions()
     store = Store.open(db_url)
@@ -106,6 +110,9 @@ def create_app(db_url: str | os.PathLike[str] | None = None, options: WebOptions
     app.state.assets = Assets()
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(docs_router)
+    app.include_router(search_router)
+    app.include_router(search_api_router)
     _install_error_handlers(app)
     app.add_middleware(SecurityMiddleware, csp=app.state.assets.csp, max_body=options.max_body_bytes)
 

@@ -1,8 +1,9 @@
-"""Read model for the web app: stories from saved analyses, searchable, and reports cut to one story.
+"""Read model for the web app: the store's stories with their stored analyses, searchable.
 
-Stories live inside saved analyze reports. Listing them would mean parsing every report on every
-request, so the app keeps an index of story rows per app instance and rebuilds it only when the set
-of saved analyses changes (checked with one cheap aggregate query per request).
+The stories are the persistent stories (``newsprism.stories``) and each story's report is read from
+its stored findings (``newsprism.findings.report``), so the pages, the API and ``stories list``
+show the same numbers. Listing keeps an index of story rows per app instance, rebuilt only when
+stories or analyses change (checked with one cheap aggregate query per request).
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from newsprism.store.analyses import analyses, get_analysis
+from newsprism.store.findings import story_analyses, story_fact_groups
 from newsprism.store.store import Store
 
 
 @dataclass(slots=True)
 class StoryRow:
-    analysis_id: str
     story_id: str
     label: str
     article_ids: list[str]
@@ -30,16 +31,31 @@ class StoryRow:
     n_articles: int
     n_independent_sources: int | None
     n_conflicts: int
-    created_at: str
+    updated_at: str | None
+    analysed_at: str | None  # None: not analysed yet (no findings to show)
+    stale: bool = False  # articles joined or left since the analysis
 
     @property
     def key(self) -> str:
-        return f"{self.analysis_id}/{self.story_id}"
+        return self.story_id
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["article_ids"] = list(self.article_ids)
         return d
+
+
+def iso_date(value: str | None) -> str | None:
+    """A ``since``/``until`` filter checked as an ISO 8601 date or date-time (``2024-05-01``,
+    ``2024-05-01T09:00Z``); anything else (``yesterday``) is refused, not compared as a string
+    that silently matches nothing."""
+    if value is None or value == "":
+        return value
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date such as 2024-05-01") from None
+    return value
 
 
 @dataclass(slots=True)
@@ -59,56 +75,19 @@ class _Index:
     rows: list[StoryRow] = field(default_factory=list)
     by_key: dict[str, StoryRow] = field(default_factory=dict)
     by_article: dict[str, list[StoryRow]] = field(default_factory=dict)
+    # Article id -> entry of a saved analysis's ``languages.not_compared`` (newest analysis wins).
+    not_compared: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def article_ids_in(obj: Any) -> set[str]:
-    """Every article id an item of a report layer cites, however deeply it is nested."""
-    found: set[str] = set()
-    if isinstance(obj, Mapping):
-        for k, v in obj.items():
-            if k in ("article_id", "article", "a", "b", "origin") and isinstance(v, str):
-                found.add(v)
-            elif k in ("article_ids", "members") and isinstance(v, list):
-                found.update(str(x) for x in v if isinstance(x, str))
-            else:
-                found |= article_ids_in(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            found |= article_ids_in(v)
-    return found
-
-
-def _span(story: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    span = story.get("time_span")
-    if isinstance(span, Mapping):
-        return span.get("start"), span.get("end")
-    if isinstance(span, list) and len(span) == 2:
-        return span[0], span[1]
-    return None, None
-
-
-def _story_rows(
-    analysis_id: str, created: str, stories: Any, conflicts: Any, ids: list[str]
-) -> list[StoryRow]:
-    conflict_ids = [article_ids_in(c) for c in conflicts or []] if isinstance(conflicts, list) else []
-    if not isinstance(stories, Mapping) or not isinstance(stories.get("stories"), list):
-        # No stories layer: the whole analysis is shown as one story, and says so in its label.
-        stories = {"stories": [{"id": "all", "label": None, "article_ids": ids}]}
-    rows = []
-    for s in stories["stories"]:
-        members = [str(x) for x in s.get("article_ids") or []]
-        member_set = set(members)
-        start, end = _span(s)
-        rows.append(StoryRow(
-            analysis_id=analysis_id, story_id=str(s.get("id")),
-            label=str(s.get("label") or f"all {len(members)} articles of analysis {analysis_id[:8]}"),
-            article_ids=members, outlets=[str(o) for o in s.get("outlets") or [] if o],
-            start=str(start) if start else None, end=str(end) if end else None,
-            n_articles=int(s.get("n_articles") or len(members)),
-            n_independent_sources=s.get("n_independent_sources"),
-            n_conflicts=sum(1 for c in conflict_ids if c & member_set), created_at=created,
-        ))
-    return rows
+def _row(s: Mapping[str, Any]) -> StoryRow:
+    a = s.get("analysis")
+    return StoryRow(
+        story_id=s["id"], label=s["label"], article_ids=list(s["article_ids"]), outlets=list(s["outlets"]),
+        start=s["time_span"]["start"], end=s["time_span"]["end"], n_articles=s["n_articles"],
+        n_independent_sources=s["n_independent_sources"], n_conflicts=a["n_conflicts"] if a else 0,
+        updated_at=s["updated_at"], analysed_at=a["analysed_at"] if a else None,
+        stale=bool(a and a["stale"]),
+    )
 
 
 class WebData:
@@ -120,9 +99,13 @@ class WebData:
         self._lock = threading.Lock()
 
     def _index_key(self) -> tuple[Any, ...]:
+        from newsprism.stories.tables import stories
+
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(func.count(), func.max(analyses.c.created_at))).one()
-        return (row[0], str(row[1]))
+            mark = conn.execute(
+                select(func.count(), func.max(stories.c.rev), func.max(stories.c.updated_at))).one()
+            done = conn.execute(select(func.count(), func.max(story_analyses.c.analysed_at))).one()
+        return (*(str(x) for x in mark), *(str(x) for x in done))
 
     def index(self) -> _Index:
         key = self._index_key()
@@ -134,14 +117,13 @@ class WebData:
         return self._index
 
     def _build_index(self, key: tuple[Any, ...]) -> _Index:
+        from newsprism.stories.queries import list_stories
+
         index = _Index(key=key)
-        query = select(
-            analyses.c.id, analyses.c.created_at, analyses.c.article_ids,
-            analyses.c.report[("stories",)], analyses.c.report[("verdicts", "conflicts")],
-        ).order_by(analyses.c.created_at.desc(), analyses.c.id)
-        with self.store.engine.connect() as conn:
-            for r in conn.execute(query):
-                index.rows.extend(_story_rows(r[0], str(r[1])[:19], r[3], r[4], list(r[2] or [])))
+        _, total = list_stories(self.store, limit=1)
+        summaries, _ = list_stories(self.store, limit=max(total, 1))
+        index.rows = [_row(s) for s in summaries]
+        index.not_compared = self._not_compared()
         for row in index.rows:
             index.by_key[row.key] = row
             for aid in row.article_ids:
@@ -165,17 +147,54 @@ class WebData:
         matched = list(rows)
         return matched[query.offset : query.offset + query.limit], len(matched)
 
+    def _not_compared(self) -> dict[str, dict[str, Any]]:
+        """Stored articles in a language the default models do not handle: analysis leaves them out
+        (``findings.run``), so every page lists them as not compared, from the same stored language."""
+        from newsprism.analysis import PipelineOptions
+        from newsprism.language import comparable, normalize_tag, not_compared_reason
+        from newsprism.model import display_name
+        from newsprism.store.tables import articles
+
+        compared = PipelineOptions().compared_languages()
+        query = select(articles.c.id, articles.c.language, articles.c.outlet, articles.c.title,
+                       articles.c.source_path).where(articles.c.language.is_not(None))
+        out = {}
+        with self.store.engine.connect() as conn:
+            for r in conn.execute(query):
+                language = normalize_tag(r.language)
+                if language and not comparable(language, compared):
+                    out[r.id] = {"id": r.id, "language": language, "reason": not_compared_reason(language),
+                                 "display_name": display_name(dict(r._mapping))}
+        return out
+
+    def not_compared(self) -> list[dict[str, Any]]:
+        """Stored articles left out of comparison (their language)."""
+        return list(self.index().not_compared.values())
+
+    def not_compared_reason(self, article_id: str) -> str | None:
+        entry = self.index().not_compared.get(article_id)
+        return str(entry.get("reason")) if entry else None
+
     def outlets(self) -> list[str]:
         return sorted({o for r in self.index().rows for o in r.outlets})
 
-    def story(self, analysis_id: str, story_id: str) -> tuple[StoryRow, dict[str, Any]] | None:
-        row = self.index().by_key.get(f"{analysis_id}/{story_id}")
+    def story(self, story_id: str) -> tuple[StoryRow, dict[str, Any]] | None:
+        """One story and its report read from its stored findings (articles only before analysis)."""
+        from newsprism.findings.report import stored_report
+
+        row = self.index().by_key.get(story_id)
         if row is None:
             return None
-        report = get_analysis(self.store, analysis_id)
-        if report is None:
-            return None
-        return row, restrict_report(report, row.article_ids, row.story_id)
+        report = stored_report(self.store, [story_id], include_text=False)
+        if not report["articles"]:  # not analysed yet: its articles, and why nothing else is shown
+            report = unanalysed_report(self.store, row)
+        return row, report
+
+    def group_story(self, group_id: str) -> str | None:
+        """The story whose stored analysis holds fact group ``group_id``."""
+        with self.store.engine.connect() as conn:
+            return conn.execute(select(story_fact_groups.c.story_id)
+                                .where(story_fact_groups.c.id == group_id)).scalar()
 
     def stories_of_article(self, article_id: str) -> list[StoryRow]:
         return list(self.index().by_article.get(article_id, []))
@@ -190,34 +209,14 @@ class WebData:
         return {a.id: a.text[: cut[a.id]] for a in self.store.get_articles(list(entries))}
 
 
-def _keep(items: Any, ids: set[str]) -> Any:
-    if not isinstance(items, list):
-        return items
-    return [i for i in items if not article_ids_in(i) or article_ids_in(i) & ids]
+def unanalysed_report(store: Store, row: StoryRow) -> dict[str, Any]:
+    """A report of a story that has no stored analysis: its articles, every layer absent with why."""
+    from newsprism.report.json_report import build_report
 
-
-def restrict_report(report: Mapping[str, Any], article_ids: Iterable[str], story_id: str) -> dict[str, Any]:
-    """The part of a report about one story: its articles and the layer items that cite them."""
-    ids = set(article_ids)
-    out = dict(report)
-    out["articles"] = [a for a in report.get("articles") or [] if a.get("id") in ids]
-    reuse = report.get("reuse")
-    if isinstance(reuse, Mapping):
-        reuse = dict(reuse)
-        reuse["pairs"] = [p for p in reuse.get("pairs") or [] if p.get("a") in ids and p.get("b") in ids]
-        reuse["groups"] = [
-            {**g, "members": [m for m in g.get("members") or [] if m in ids]}
-            for g in reuse.get("groups") or [] if set(g.get("members") or []) & ids
-        ]
-        for key in ("revisions", "revision_diffs"):
-            if key in reuse:
-                reuse[key] = _keep(reuse[key], ids)
-        out["reuse"] = reuse
-    stories = report.get("stories")
-    if isinstance(stories, Mapping):
-        out["stories"] = {**stories, "stories": [s for s in stories.get("stories") or []
-                                                 if str(s.get("id")) == story_id]}
-    verdicts = report.get("verdicts")
-    if isinstance(verdicts, Mapping):
-        out["verdicts"] = {k: _keep(v, ids) for k, v in verdicts.items()}
-    return out
+    why = "not analysed yet (newsprism analyze --db … --story " + row.story_id + ")"
+    records = [{"name": n, "layer": n, "status": "skipped", "reason": why}
+               for n in ("reuse", "stories", "claims", "alignment", "verdicts")]
+    report = build_report(store.get_articles(row.article_ids), {}, records, {"stories": [row.story_id]})
+    for a in report["articles"]:
+        a.pop("text", None)
+    return report

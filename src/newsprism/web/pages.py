@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import AfterValidator
 
 from newsprism.limits import analysis_view
+from newsprism.model import display_name
 from newsprism.report import sections
 from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
 from newsprism.report.view import ReportView, _span_of
 from newsprism.web.app import wants_json
-from newsprism.web.data import StoryQuery, WebData
+from newsprism.web.data import StoryQuery, WebData, iso_date
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +47,8 @@ def home() -> RedirectResponse:
 def stories_page(
     request: Request, q: str | None = Query(None, max_length=200),
     outlet: str | None = Query(None, max_length=300),
-    since: str | None = Query(None, max_length=40), until: str | None = Query(None, max_length=40),
+    since: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
+    until: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
     has_conflicts: str | None = Query(None, max_length=5), page: int = Query(1, ge=1, le=100000),
 ) -> Any:
     size = request.app.state.options.page_size
@@ -56,21 +59,23 @@ def stories_page(
     params = {k: v for k, v in {"q": q, "outlet": outlet, "since": since, "until": until,
                                 "has_conflicts": has_conflicts}.items() if v}
     ctx = {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // size)),
-           "params": params, "outlets": _data(request).outlets(), "title": "Stories"}
+           "params": params, "outlets": _data(request).outlets(), "title": "Stories",
+           "not_compared": _data(request).not_compared()}
+    data["not_compared"] = ctx["not_compared"]
     return _respond(request, "stories.html.j2", ctx, data)
 
 
-@router.get("/stories/{analysis_id}/{story_id}")
-def story_page(request: Request, analysis_id: str, story_id: str) -> Any:
+@router.get("/stories/{story_id}")
+def story_page(request: Request, story_id: str) -> Any:
     data = _data(request)
-    found = data.story(analysis_id, story_id)
+    found = data.story(story_id)
     if found is None:
-        raise HTTPException(404, f"no story {story_id!r} in analysis {analysis_id!r}")
+        raise HTTPException(404, f"no story {story_id!r}")
     row, report = found
     if wants_json(request):
         return JSONResponse({"story": row.to_dict(), "report": report})
     ctx = report_context(report, data.texts_for(report))
-    ctx.update(row=row, title=row.label, claims_base=f"/claims/{analysis_id}/")
+    ctx.update(row=row, title=row.label, claims_base="/claims/")
     return _respond(request, "story.html.j2", ctx, None)
 
 
@@ -109,39 +114,48 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
     marks: list[Mark] = []
     passages: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
-    report = _richest_report(data, rows)
+    found = data.story(rows[0].story_id) if rows else None  # an article is in one story
+    report = found[1] if found is not None else None
     if report is not None:
         texts.update(data.texts_for(report))
         view = ReportView(report, texts)
         reuse = sections.reuse(view)
         for name in ("fact_sheet", "conflicts", "disputes", "single_source"):
             getattr(sections, name)(view)  # each registers the highlights of the evidence it cites
-        marks.extend(view.marks.get(article.id, []))
+        # What matters on the page: passages others reused, and the claims the verdicts rest on.
+        # Single-source claims and claims without a verdict (most sentences) are listed, not marked.
+        marks.extend(m for m in view.marks.get(article.id, []) if m.kind in PAGE_MARKS)
         passages = _passages_of(reuse, article.id)
         claims = claims_of(report, article.id)
+        cited = verdict_claim_ids(report)
     for c in claims:
-        s, e = _span_of(c)
-        marks.append(Mark(s, e, "claim", "claim extracted by newsprism"))
-        c["anchor"] = passage_anchor(article.id, s, e)
+        c["in_verdict"] = str(c.get("id")) in cited
+        if c["in_verdict"]:
+            s, e = _span_of(c)
+            marks.append(Mark(s, e, "claim", "claim a verdict rests on"))
+            c["anchor"] = passage_anchor(article.id, s, e)
     # The page shows what analysis reads (a 19 MB article made a 19 MB page); nothing an analysis
     # cites lies past that cut, and the JSON views keep the whole text.
     shown = analysis_view(article).text
     cut = {"shown": len(shown), "total": len(article.text)} if len(shown) < len(article.text) else None
     return {"article": article, "stories": rows, "passages": passages, "claims": claims,
-            "segments": segments(shown, marks, article.id), "cut": cut}
+            "segments": segments(shown, marks, article.id), "cut": cut, "name": display_name(article),
+            "not_compared": data.not_compared_reason(article.id)}
 
 
-def _richest_report(data: WebData, rows: list[Any]) -> dict[str, Any] | None:
-    """The newest of the (few most recent) analyses holding the article that has the most layers."""
-    best, best_n = None, -1
-    for row in rows[:3]:
-        found = data.story(row.analysis_id, row.story_id)
-        if found is None:
-            continue
-        n = sum(isinstance(found[1].get(k), Mapping) for k in ("reuse", "claims", "verdicts"))
-        if n > best_n:
-            best, best_n = found[1], n
-    return best
+PAGE_MARKS = frozenset({"reuse", "fact", "conflict", "dispute", "value"})
+VERDICT_LISTS = ("fact_sheet", "conflicts", "actor_disputes")
+
+
+def verdict_claim_ids(report: Mapping[str, Any]) -> set[str]:
+    """Ids of the claims cited as evidence by corroborated facts, conflicts and disputes."""
+    layer = report.get("verdicts")
+    if not isinstance(layer, Mapping):
+        return set()
+    items = [v for key in VERDICT_LISTS for v in layer.get(key) or [] if isinstance(v, Mapping)]
+    parts = [p for v in items for p in (v, *(v.get("values") or []), *(v.get("sides") or []))]
+    return {str(e["claim_id"]) for p in parts if isinstance(p, Mapping) for e in p.get("evidence") or []
+            if isinstance(e, Mapping) and e.get("claim_id")}
 
 
 def _passages_of(reuse: dict[str, Any] | None, article_id: str) -> list[dict[str, Any]]:
@@ -165,9 +179,9 @@ def article_page(request: Request, article_id: str) -> Any:
         "reused_passages": [{"other_article": p["other"].article_id, "span": [p["mine"].start, p["mine"].end],
                              "other_span": [p["other"].start, p["other"].end], "type": p["pair"]["type"]}
                             for p in ctx["passages"]],
-        "claims": ctx["claims"],
+        "claims": ctx["claims"], "display_name": ctx["name"], "not_compared": ctx["not_compared"],
     }
-    ctx["title"] = article.title or article.id
+    ctx["title"] = article.title or ctx["name"]
     return _respond(request, "article.html.j2", ctx, data)
 
 
@@ -196,18 +210,15 @@ def _group_members(report: Mapping[str, Any], group: Mapping[str, Any]) -> list[
     return out
 
 
-@router.get("/claims/{analysis_id}/{group_id}")
-def claim_group_page(request: Request, analysis_id: str, group_id: str) -> Any:
-    from newsprism.store.analyses import get_analysis
-
-    report = get_analysis(_data(request).store, analysis_id)
-    if report is None:
-        raise HTTPException(404, f"no analysis {analysis_id!r}")
-    if not isinstance(report.get("alignment"), Mapping):
-        raise HTTPException(404, f"analysis {analysis_id!r} has no alignment layer (stage not available)")
-    group = claim_group(report, group_id)
-    if group is None:
-        raise HTTPException(404, f"no claim group {group_id!r} in analysis {analysis_id!r}")
+@router.get("/claims/{group_id}")
+def claim_group_page(request: Request, group_id: str) -> Any:
+    data = _data(request)
+    story_id = data.group_story(group_id)
+    found = data.story(story_id) if story_id else None
+    group = claim_group(found[1], group_id) if found else None
+    if found is None or group is None:
+        raise HTTPException(404, f"no claim group {group_id!r} in the stored analyses")
+    report = found[1]
     view = ReportView(report, _data(request).texts_for(report))
     members, responses = [], []
     for out, key in ((members, "members"), (responses, "responses")):
@@ -215,7 +226,5 @@ def claim_group_page(request: Request, analysis_id: str, group_id: str) -> Any:
             ev = view.evidence(c, "claim")
             if ev is not None:
                 out.append({"claim": c, "evidence": ev})
-    data = {"analysis_id": analysis_id, "group": group}
-    ctx = {"group": group, "members": members, "responses": responses, "analysis_id": analysis_id,
-           "title": f"Claim group {group_id}"}
-    return _respond(request, "claim_group.html.j2", ctx, data)
+    ctx = {"group": group, "members": members, "responses": responses, "title": f"Claim group {group_id}"}
+    return _respond(request, "claim_group.html.j2", ctx, {"story_id": story_id, "group": group})

@@ -13,22 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, String, Table, select, update
+from sqlalchemy import select, update
 
-from newsprism.store.meta import metadata
 from newsprism.store.store import Store
-from newsprism.store.tables import UTCDateTime
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("id", String(16), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("token_sha256", String(64), nullable=False, unique=True),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("revoked_at", UTCDateTime()),
-    Column("last_used_at", UTCDateTime()),
-)
+from newsprism.store.tokens import api_tokens
 
 PREFIX = "np"
 

@@ -59,6 +59,9 @@ class CrossEncoderHeads:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        from newsprism.engines.quiet import quiet_model_libraries
+
+        quiet_model_libraries()
         base = Path(options.base) if options.base else default_base_dir()
         self.options = options
         self.tokenizer = AutoTokenizer.from_pretrained(str(base))

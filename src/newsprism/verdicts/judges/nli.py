@@ -64,6 +64,9 @@ class NLIJudge:
             try:
                 from sentence_transformers import CrossEncoder
 
+                from newsprism.engines.quiet import quiet_model_libraries
+
+                quiet_model_libraries()
                 self._model = CrossEncoder(self.options.model, device=self.options.device)
             except Exception as exc:  # noqa: BLE001 - report any loader failure with the model name
                 raise RuntimeError(f"could not load NLI cross-encoder {self.options.model!r}: {exc}") from exc

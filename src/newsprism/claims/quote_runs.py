@@ -1,0 +1,77 @@
+"""Quotes that run over several sentences take their speaker from the sentence that names one.
+
+    “He was pretty shook up. He tried to provide first aid for her,” said Sgt. Marty Earley.
+    Earley said: “He was pretty shook up. He tried to provide first aid for her.”
+
+Read sentence by sentence, the first sentence above has no attribution and would count as the outlet's
+own voice, so two outlets printing the same quote would look like two independent sources. The
+speaker named where the quote opens or closes is the speaker of every sentence inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from newsprism.claims.clauses import LocalQuote
+from newsprism.claims.model import Attribution, Claim
+
+# A quote still open after this many sentences is more likely a stray quotation mark than a speech.
+MAX_RUN_SENTENCES = 6
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+
+@dataclass
+class QuoteRuns:
+    """Feed each sentence's quotes and new claims in order; claims are updated in place in ``claims``."""
+
+    claims: list[Claim]
+    _pending: list[int] = field(default_factory=list)  # outlet-voiced claims inside the open quote
+    _speaker: Attribution | None = None  # named where the quote opened
+    _open_for: int = 0  # sentences the quote has been open
+
+    @property
+    def open(self) -> bool:
+        return self._open_for > 0
+
+    def sentence(self, offset: int, quotes: list[LocalQuote], first_claim: int) -> None:
+        """``offset``: the sentence's start in the article; ``quotes``: its quotes (local offsets);
+        ``first_claim``: index in ``claims`` of its first claim."""
+        new = range(first_claim, len(self.claims))
+        speaker = next((self.claims[i].attribution for i in new if _named(self.claims[i])), None)
+        if self.open:
+            cont = quotes[0] if quotes and quotes[0].start == 0 else None
+            if cont is None:  # the quote did not go on: a stray mark
+                self._reset()
+            else:
+                self._pending += [i for i in new if self._inside(i, offset, cont)]
+                if cont.closed:
+                    self._close(speaker or self._speaker)
+                elif self._open_for >= MAX_RUN_SENTENCES:
+                    self._reset()
+                else:
+                    self._open_for += 1
+                    return
+        last = quotes[-1] if quotes else None
+        if last is not None and not last.closed and not (self.open and last is quotes[0]):
+            self._speaker = speaker
+            self._pending = [i for i in new if self._inside(i, offset, last)]
+            self._open_for = 1
+
+    def _inside(self, i: int, offset: int, q: LocalQuote) -> bool:
+        c = self.claims[i]
+        return c.attribution.is_outlet and c.content_span.start >= offset + q.start - 1
+
+    def _close(self, speaker: Attribution | None) -> None:
+        if speaker is not None:
+            for i in self._pending:
+                self.claims[i] = replace(self.claims[i], attribution=speaker)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pending, self._speaker, self._open_for = [], None, 0
+
+
+def _named(c: Claim) -> bool:
+    """A speaker who can stand for the quote: a name, or a pronoun resolved to one."""
+    a = c.attribution
+    return not a.is_outlet and (a.person is not None or a.source.lower() not in _PRONOUNS)

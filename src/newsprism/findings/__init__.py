@@ -1,0 +1,1 @@
+"""Persisted analysis: stored stories analysed, their findings written, read back and exported."""

@@ -1,0 +1,243 @@
+"""Analyse stored stories: read their articles, run claims -> align -> verdicts, store the findings.
+
+The stories are the store's persistent stories and the reuse layer is the store's reuse pairs
+(both written by ``ingest``), so every surface counts the same independent sources. Stories are
+analysed in batches bounded by the characters of text analysis reads, never by a count; the
+models are loaded once for all batches. Each story's findings replace its previous ones in one
+write transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from newsprism import analysis
+from newsprism.analysis import PipelineOptions, StageRecord, build_pipeline
+from newsprism.engines.base import EngineOptions, get_engine
+from newsprism.findings.build import layers_of, story_findings
+from newsprism.language import split_by_language
+from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
+from newsprism.model import Article
+from newsprism.pipeline import Batch
+from newsprism.reuse.graph import build_groups
+from newsprism.reuse.result import ReusePair, ReuseResult
+from newsprism.reuse.tables import reuse_pairs, reuse_passages, reuse_signatures
+from newsprism.store import Store
+from newsprism.store.findings import StoryFindings, drop_story_findings, save_story_findings, story_analyses
+from newsprism.store.tables import articles as articles_table
+from newsprism.stories.queries import StoryNotFound, resolve_story_ids, story_objects
+from newsprism.stories.result import StoriesResult, Story
+from newsprism.stories.tables import stories as stories_table
+from newsprism.stories.tables import story_members
+
+# Layers read from the store rather than computed by a stage.
+FROM_STORE = ("reuse", "stories")
+# Characters of analysed text per batch: bounds what a batch holds (texts, claims, embeddings).
+BATCH_CHARS = 8 << 20
+_IN_CHUNK = 500
+Progress = Callable[[str, int, int | None], None]
+
+__all__ = ["StoredAnalysis", "StoryNotFound", "analyze_stories"]
+
+
+@dataclass
+class StoredAnalysis:
+    """What ``analyze_stories`` did: the stories analysed, the rows stored, the stages' records."""
+
+    story_ids: list[str] = field(default_factory=list)
+    # Stories left with their stored findings because a stage failed on their batch.
+    kept: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    linked: int = 0  # stored articles that had no story and were linked first
+
+    @property
+    def failed_stages(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r.get("status") == "failed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"story_ids": list(self.story_ids), "kept": list(self.kept), "rows": dict(self.rows),
+                "stages": list(self.records), "linked": self.linked}
+
+
+def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
+    return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
+
+
+def stored_pairs(conn: Connection, ids: Sequence[str]) -> list[ReusePair] | None:
+    """The stored reuse pairs among ``ids``; ``None`` when none of them was indexed for reuse (then
+    each article counts as its own source, as ``stories list`` counts)."""
+    wanted = set(ids)
+    count = select(func.count()).select_from(reuse_signatures)
+    indexed = sum(conn.execute(count.where(reuse_signatures.c.article_id.in_(c))).scalar_one()
+                  for c in _chunks(ids))
+    if not indexed:
+        return None
+    rows = [r for c in _chunks(ids) for r in conn.execute(select(reuse_pairs).where(reuse_pairs.c.a.in_(c)))
+            if r.b in wanted]
+    spans: dict[int, list] = {}
+    for c in _chunks([r.id for r in rows]):
+        for s in conn.execute(select(reuse_passages).where(reuse_passages.c.pair_id.in_(c))
+                              .order_by(reuse_passages.c.id)):
+            spans.setdefault(s.pair_id, []).append(((s.a_start, s.a_end), (s.b_start, s.b_end)))
+    pairs = [ReusePair(r.a, r.b, r.type, r.direction, r.confidence, r.reason, r.coverage_a, r.coverage_b,
+                       tuple(spans.get(r.id, ())), r.direction_reason) for r in rows]
+    return pairs
+
+
+def _reuse_layer(conn: Connection, articles: list[Article]) -> ReuseResult | None:
+    pairs = stored_pairs(conn, [a.id for a in articles])
+    if pairs is None:
+        return None
+    # Ingest indexed the articles as far as analysis reads by default; a run told to read less
+    # cites only what it read: passages are cut at each article's end of reading.
+    read = {a.id: len(a.text) for a in articles}
+    pairs = [replace(p, passages=tuple(((sa, min(ea, read[p.a])), (sb, min(eb, read[p.b])))
+                                       for (sa, ea), (sb, eb) in p.passages
+                                       if sa < read[p.a] and sb < read[p.b]))
+             for p in pairs]
+    groups, group_of = build_groups(articles, pairs)
+    return ReuseResult(tuple(pairs), tuple(groups), group_of, ("reuse pairs as stored by ingest",), {})
+
+
+def link_pending(store: Store) -> int:
+    """Give every stored article without a story its story (and reuse index), as ``ingest`` does."""
+    from newsprism.api import IngestReport, _Linker
+
+    with store.engine.connect() as conn:
+        linked = select(story_members.c.article_id)
+        ids = list(conn.execute(select(articles_table.c.id).where(articles_table.c.id.not_in(linked))
+                                .order_by(articles_table.c.seq)).scalars())
+    if not ids:
+        return 0
+    linker, report = _Linker(store), IngestReport()
+    for chunk in _chunks(ids):
+        linker.link(store.get_articles(chunk), report)
+    if report.link_errors:
+        raise RuntimeError(f"linking stored articles failed: {report.link_errors[0].reason}")
+    return len(ids)
+
+
+def _batches(conn: Connection, stories: list[Story], max_chars: int) -> list[list[Story]]:
+    """Stories cut into runs whose analysed text adds up to at most ``max_chars`` (a larger one alone)."""
+    least = func.min if conn.dialect.name == "sqlite" else func.least  # SQLite's two-argument min
+    size = least(func.length(articles_table.c.text), ANALYSIS_MAX_CHARS)
+    ids = [a for s in stories for a in s.article_ids]
+    chars = {r[0]: r[1] for c in _chunks(ids)
+             for r in conn.execute(select(articles_table.c.id, size).where(articles_table.c.id.in_(c)))}
+    out: list[list[Story]] = []
+    used = 0
+    for s in stories:
+        n = sum(chars.get(a, 0) for a in s.article_ids)
+        if not out or (out[-1] and used + n > max_chars):
+            out.append([])
+            used = 0
+        out[-1].append(s)
+        used += n
+    return out
+
+
+# Runs the assembled stages over one batch of stories (on the chosen engine).
+RunStages = Callable[[Batch], tuple[Batch, list[StageRecord]]]
+
+
+def _records(given: list[StageRecord], ran: list[StageRecord]) -> list[dict[str, Any]]:
+    return [r.to_dict() for r in (*given, *ran)]
+
+
+def _run_batch(store: Store, run: RunStages, stories: list[Story], max_chars: int,
+               languages: frozenset[str]) -> tuple[list[dict[str, Any]], Any]:
+    ids = [a for s in stories for a in s.article_ids]
+    with store.engine.connect() as conn:
+        # Read a page of texts at a time and keep only what analysis reads of each.
+        articles = [analysis_view(a, max_chars) for a in store.iter_articles_of(ids, conn)]
+        order = {a: i for i, a in enumerate(ids)}
+        articles.sort(key=lambda a: order[a.id])  # story order, so every run sees the same batch
+        # Articles in a language the models do not handle are listed by the report, never judged.
+        articles, _ = split_by_language(articles, languages)
+        reuse = _reuse_layer(conn, articles)
+    layer = StoriesResult(tuple(stories), {a: s.id for s in stories for a in s.article_ids})
+    layers: dict[str, Any] = {"stories": layer}
+    given = [StageRecord("stories", "stories", "ran", 0.0, "the store's persistent stories")]
+    if reuse is not None:
+        layers["reuse"] = reuse
+        given.insert(0, StageRecord("reuse", "reuse", "ran", 0.0, "the reuse pairs stored by ingest"))
+    batch, ran = run(Batch(tuple(articles), layers))
+    return _records(given, ran), batch.layers
+
+
+def analyze_stories(
+    store: Store,
+    story_ids: Sequence[str] | None = None,
+    options: PipelineOptions | None = None,
+    *,
+    max_chars: int = ANALYSIS_MAX_CHARS,
+    progress: Progress | None = None,
+    engine: EngineOptions | None = None,
+) -> StoredAnalysis:
+    """Analyse the named stories (ids or unambiguous prefixes; all active stories when ``None``) and
+    store their findings, reading at most ``max_chars`` of each article, on ``engine`` (local by
+    default). Unlinked stored articles are linked first. ``StoryNotFound`` names an id that matches
+    no story."""
+    from newsprism import __version__
+
+    options = options or PipelineOptions()
+    stages = [s.name for s in analysis.STAGE_SPECS if s.name not in FROM_STORE
+              and (options.stages is None or s.name in options.stages)]
+    result = StoredAnalysis(linked=link_pending(store) if story_ids is None else 0)
+    with store.engine.connect() as conn:
+        ids = resolve_story_ids(conn, story_ids)
+        stories = story_objects(conn, ids)
+        plan = _batches(conn, stories, BATCH_CHARS)
+    _drop_retired(store)
+    assembled = build_pipeline(_with_stages(options, stages), provided=FROM_STORE)
+    runner = get_engine(engine)
+
+    def run(batch: Batch) -> tuple[Batch, list[StageRecord]]:
+        return runner.run(assembled, batch, progress)
+
+    for batch_stories in plan:
+        max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
+        records, layers = _run_batch(
+            store, run, batch_stories, max_chars, options.compared_languages()
+        )
+        if any(r["status"] == "failed" for r in records):
+            # A failed stage would store fewer findings than the story has: keep what is stored.
+            result.kept += [s.id for s in batch_stories]
+            result.records = records  # a failure's records are the ones reported
+            continue
+        if not result.kept:
+            result.records = records
+        for s in batch_stories:
+            _save(store, story_findings(s, layers_of(layers, records, max_chars), __version__), result)
+        result.story_ids += [s.id for s in batch_stories]
+    return result
+
+
+def _save(store: Store, found: StoryFindings, result: StoredAnalysis) -> None:
+    with store.transaction() as conn:
+        save_story_findings(conn, found)
+    for name, rows in (("claims", found.claims), ("fact_groups", found.fact_groups),
+                       ("verdicts", found.verdicts), ("reuse_links", found.reuse_links)):
+        result.rows[name] = result.rows.get(name, 0) + len(rows)
+
+
+def _with_stages(options: PipelineOptions, stages: list[str]) -> PipelineOptions:
+    return replace(options, stages=stages)
+
+
+def _drop_retired(store: Store) -> None:
+    """Forget the analyses of stories that were merged or split since they were analysed."""
+    with store.engine.connect() as conn:
+        retired = list(conn.execute(
+            select(story_analyses.c.story_id)
+            .join(stories_table, stories_table.c.id == story_analyses.c.story_id)
+            .where(stories_table.c.status != "active")).scalars())
+    if retired:
+        with store.transaction() as conn:
+            drop_story_findings(conn, retired)

@@ -1,0 +1,72 @@
+"""A quote running over several sentences takes its speaker from where it opens or closes."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from newsprism.claims.stage import ClaimsStage
+from newsprism.ingest.base import RawDocument
+from newsprism.ingest.build import build_article
+from newsprism.pipeline import Batch
+from newsprism.verdicts.sources import count_sources
+
+
+@pytest.fixture(scope="module")
+def ruler_nlp():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": p} for p in ("Marty Earley", "Earley")])
+    return nlp
+
+
+def _claims(nlp, text: str, n: int = 1):
+    art = build_article(
+        RawDocument(text=text, source=f"mem://{n}", format="text", url=f"https://ex{n}.org/a")
+    )
+    return ClaimsStage(nlp=nlp).run(Batch.of([art])).layer("claims").all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # closed by the sentence that names the speaker (curly and straight quotes)
+        "The driver stopped at the scene. \u201cHe was pretty shook up for a long while. He tried to provide "
+        "first aid for her,\u201d said Sgt. Marty Earley of the police.",
+        'The driver stopped at the scene. "He was pretty shook up for a long while. He tried to provide '
+        'first aid for her," said Sgt. Marty Earley of the police.',
+        # opened after the speaker is named
+        "The driver stopped at the scene. Sgt. Marty Earley said: \u201cHe was pretty shook up for a long "
+        "while. He tried to provide first aid for her.\u201d",
+    ],
+)
+def test_every_sentence_of_a_quote_is_the_speakers(ruler_nlp, text: str) -> None:
+    claims = _claims(ruler_nlp, text)
+    shook = next(c for c in claims if "shook" in c.text)
+    assert shook.attribution.person == "earley"
+    stopped = next(c for c in claims if "stopped" in c.text)
+    assert stopped.attribution.is_outlet  # outside the quote: the outlet's own voice
+
+
+def test_two_outlets_printing_one_quote_have_one_original_source(ruler_nlp) -> None:
+    a = _claims(
+        ruler_nlp, "\u201cHe was pretty shook up for a long while. He did all he could,\u201d said Earley.", 1
+    )
+    b = _claims(
+        ruler_nlp,
+        "\u201cHe was pretty shook up for a long while. He did what he could,\u201d said Earley.",
+        2,
+    )
+    shook = [c for c in a + b if "shook" in c.text]
+    count = count_sources(shook, lambda article: article)
+    assert (count.sources, count.origin) == (1, "Earley")
+
+
+def test_a_stray_quotation_mark_does_not_swallow_the_article(ruler_nlp) -> None:
+    text = (
+        "\u201cThe bridge closed at noon on Friday. "
+        + " ".join(f"Traffic was diverted through the town centre for hour number {i}." for i in range(8))
+        + " Police said the road would reopen."
+    )
+    claims = _claims(ruler_nlp, text)
+    assert all(c.attribution.is_outlet for c in claims if "Traffic" in c.text)

@@ -1,0 +1,143 @@
+"""Figures read as printed: which values are compatible, and ages of named people across a story."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsprism.align.model import AlignmentResult
+from newsprism.claims.model import Attribution, Claim, Entity
+from newsprism.claims.quantities import extract_quantities
+from newsprism.model import Span
+from newsprism.verdicts import attributes, figures
+from newsprism.verdicts.decide import GroupContext, VerdictOptions
+
+OUTLET = Attribution("outlet", "outlet", "asserts")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("13 children", "12 children", False),  # counts are exact: a mother of 13 is not of 12
+        ("7.4 quake", "7.5 quake", False),  # two printed values at one precision
+        ("26 years", "27 years", False),
+        ("1,300 people", "1,400 people", False),
+        ("1,300 people", "1,250 people", True),  # a round number stands for a range
+        ("4.5 metres", "4.52 metres", True),
+        ("at least 12 people", "12 people", True),  # a bound reaches the value
+        ("an estimated $1 million", "more than $1 million", True),
+        ("six miles", "10 kilometers", True),  # converted units within rounding
+        ("0 people", "0 people", True),
+    ],
+)
+def test_printed_values_are_compatible_only_within_their_rounding(a: str, b: str, same: bool) -> None:
+    qa, qb = extract_quantities(a)[0], extract_quantities(b)[0]
+    assert figures.compatible(qa, qb) is same
+    assert figures.compatible(qb, qa) is same
+
+
+def _claim(cid: str, article: str, text: str, *names: str) -> Claim:
+    entities = []
+    for name in names:
+        m = re.search(re.escape(name), text)
+        assert m, name
+        entities.append(Entity(Span(m.start(), m.end()), name, "PERSON", name.split()[-1].lower()))
+    return Claim(
+        id=cid,
+        article_id=article,
+        sentence_index=0,
+        span=Span(0, len(text)),
+        content_span=Span(0, len(text)),
+        text=text,
+        attribution=OUTLET,
+        quantities=tuple(extract_quantities(text)),
+        entities=tuple(entities),
+    )
+
+
+def _ages(*claims: Claim):
+    ctx = GroupContext({c.id: c for c in claims}, {c.article_id: c.text for c in claims}, lambda a: a)
+    alignment = AlignmentResult(
+        claims={c.id: c for c in claims}, story_of={c.article_id: "s1" for c in claims}
+    )
+    return attributes.age_conflicts(alignment, ctx, VerdictOptions())
+
+
+def test_a_named_persons_age_is_compared_across_unaligned_sentences() -> None:
+    a = _claim(
+        "a:0", "a", "Robert Buckley, 32, fell about 600 metres while climbing Mount Sefton", "Robert Buckley"
+    )
+    b = _claim(
+        "b:0",
+        "b",
+        "Rescuers found the body of the 31-year-old Briton Robert Buckley on Sunday",
+        "Robert Buckley",
+    )
+    c = _claim("c:0", "c", "On Saturday, 32-year-old Englishman Robert Buckley died", "Robert Buckley")
+    found = _ages(a, b, c)
+    assert len(found) == 1
+    v = found[0]
+    assert (v.type, v.slot, v.story_id) == ("numeric", "age", "s1")
+    assert sorted(s.value for s in v.sides) == ["31-year-old", "32"]
+    assert sorted(v.article_ids) == ["a", "b", "c"]
+    assert 0 < v.confidence < 1 and v.confidence_reason
+
+
+def test_an_age_is_given_for_the_person_it_is_printed_with() -> None:
+    # The girl is eleven; the sniper's age is not given in this sentence.
+    girl = _claim(
+        "a:0", "a", "An 11-year-old girl was wounded by rooftop sniper Andrew Lopez", "Andrew Lopez"
+    )
+    sniper = _claim("b:0", "b", "Andrew Lopez, 20, is accused of firing from a rooftop", "Andrew Lopez")
+    assert _ages(girl, sniper) == []
+    # Same surname, different first names: two people.
+    brother = _claim(
+        "c:0", "c", "His half-brother, 17-year-old Kristian Lopez, was also arrested", "Kristian Lopez"
+    )
+    assert _ages(sniper, brother) == []
+    # The same age printed two ways is no conflict.
+    same = _claim("d:0", "d", "Police charged 20-year-old Andrew Lopez with attempted murder", "Andrew Lopez")
+    assert _ages(sniper, same) == []
+
+
+def test_an_earthquakes_magnitude_is_a_magnitude_not_a_count_of_quakes() -> None:
+    for text in ("a magnitude 7.6 quake struck", "a magnitude-7.6 earthquake", "the 7.6-magnitude quake"):
+        (q,) = extract_quantities(text)
+        assert (q.dimension, q.low) == ("magnitude", 7.6)
+    a = extract_quantities("a magnitude 7.6 quake")[0]
+    assert not figures.compatible(a, extract_quantities("a 7.7 magnitude quake")[0])
+    assert figures.compatible(a, extract_quantities("a 7.6-magnitude quake")[0])
+
+
+def test_a_main_quake_and_its_aftershock_are_not_one_magnitude() -> None:
+    a = _claim("a:0", "a", "A magnitude 7.6 quake struck off Papua on Sunday, the geological survey said")
+    b = _claim(
+        "b:0", "b", "A magnitude 7.4 aftershock struck off Papua on Sunday, the geological survey said"
+    )
+    c = _claim("c:0", "c", "A magnitude 7.4 quake struck off Papua on Sunday, the geological survey said")
+    assert figures.numeric_differences(a, b) == []
+    assert [d.slot for d in figures.numeric_differences(a, c)] == ["magnitude"]
+
+
+def test_a_figure_dated_to_another_year_is_of_another_event() -> None:
+    from newsprism.claims.times import extract_times
+
+    def dated(cid: str, article: str, text: str) -> Claim:
+        c = _claim(cid, article, text)
+        return Claim(
+            **{
+                **{f: getattr(c, f) for f in c.__dataclass_fields__},
+                "times": tuple(extract_times(text, 0, None)),
+            }
+        )
+
+    today = dated(
+        "a:0", "a", "A powerful 6.1 magnitude earthquake hit Aceh province on the island of Sumatra"
+    )
+    past = dated(
+        "b:0", "b", "An 8.7-magnitude earthquake also hit Aceh province on the island of Sumatra in May 2012"
+    )
+    same = dated("c:0", "c", "A powerful 5.9 magnitude earthquake hit Aceh province on the island of Sumatra")
+    assert figures.numeric_differences(today, past) == []
+    assert [d.slot for d in figures.numeric_differences(today, same)] == ["magnitude"]
