@@ -67,13 +67,14 @@ class _Writer:
         self.read = read
 
     def _built(self, kind: str, item: Any) -> list[Any]:
-        from newsprism.ingest import _build, read_input
+        from newsprism.ingest import build_result, read_input
         from newsprism.ingest.base import RawDocument, ReaderError
 
         if kind == "file":
-            return [_build(r) if isinstance(r, RawDocument) else r for r in read_input(item, self.read)]
+            return [build_result(r, self.read.given) if isinstance(r, RawDocument) else r
+                    for r in read_input(item, self.read)]
         if kind == "raw":
-            return [_build(item)]
+            return [build_result(item, self.read.given)]
         return [ReaderError(*item)]
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
