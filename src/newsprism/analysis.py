@@ -188,6 +188,8 @@ class AnalysisPipeline:
     stages: list[Stage]
     records: list[StageRecord]  # one per requested stage, in order; present ones say "ready"
     pipeline: Pipeline
+    # What it was built from: an engine running stages elsewhere builds its own copies from these.
+    options: PipelineOptions = field(default_factory=PipelineOptions)
 
     @property
     def present(self) -> list[str]:
@@ -260,7 +262,7 @@ def build_pipeline(
         stages.append(loaded)
         records.append(StageRecord(spec.name, spec.layer, "ready"))
         available |= set(loaded.provides)
-    return AnalysisPipeline(stages, records, Pipeline(stages, given=frozenset(provided)))
+    return AnalysisPipeline(stages, records, Pipeline(stages, given=frozenset(provided)), options)
 
 
 def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:
@@ -270,8 +272,19 @@ def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:
     return lambda done, total, unit: progress(f"{name}/{unit}", done, total)
 
 
+def _run_here(stage: Stage, batch: Batch) -> Batch:
+    return stage.run(batch)
+
+
+# How one stage runs over a batch: in this process, or (the Ray engine) partitioned on a cluster.
+StageRunner = Callable[[Stage, Batch], Batch]
+
+
 def run_stages(
-    assembled: AnalysisPipeline, batch: Batch, progress: ProgressHook | None = None
+    assembled: AnalysisPipeline,
+    batch: Batch,
+    progress: ProgressHook | None = None,
+    runner: StageRunner = _run_here,
 ) -> tuple[Batch, list[StageRecord]]:
     """Run each ready stage in order, timing it; a failure is recorded and its dependants skipped."""
     by_name = {s.name: s for s in assembled.stages}
@@ -296,7 +309,7 @@ def run_stages(
         t0 = time.perf_counter()
         try:
             with reporting(_step_hook(progress, stage.name)):
-                result = stage.run(batch)
+                result = runner(stage, batch)
             missing = sorted(set(stage.provides) - set(result.layers))
             if missing:
                 raise RuntimeError(f"stage did not provide {missing}")

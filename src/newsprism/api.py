@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsprism.analysis import AnalysisPipeline, PipelineOptions, build_pipeline, run_stages
+from newsprism.analysis import AnalysisPipeline, PipelineOptions, build_pipeline
+from newsprism.engines.base import EngineOptions, get_engine
 from newsprism.language import split_by_language
 from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
 from newsprism.model import Article
@@ -69,6 +70,8 @@ class AnalyzeOptions:
     # Characters of each article that analysis reads; the report says where a longer one was cut.
     # Lower only: reuse fingerprints and verification never read past ANALYSIS_MAX_CHARS.
     max_chars: int = ANALYSIS_MAX_CHARS
+    # Where the stages run: ``local`` (this process) or ``ray`` (a cluster; the ``ray`` extra).
+    engine: EngineOptions = field(default_factory=EngineOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +322,7 @@ def _run_analysis(
             if r["status"] == "ready":
                 r.update(status="skipped", reason=why_none)
         return Batch.of(()), records
-    batch, records = run_stages(assembled, Batch.of(articles), progress)
+    batch, records = get_engine(options.engine).run(assembled, Batch.of(articles), progress)
     return batch, [r.to_dict() for r in records]
 
 
@@ -427,7 +430,8 @@ def _analyze_stored(
     from newsprism.findings.report import stored_report
     from newsprism.findings.run import analyze_stories
 
-    done = analyze_stories(store, story_ids, options.pipeline, max_chars=options.max_chars, progress=progress)
+    done = analyze_stories(store, story_ids, options.pipeline, max_chars=options.max_chars, progress=progress,
+                           engine=options.engine)
     shown = done.story_ids + done.kept
     report = stored_report(store, shown, {**summary, "linked": done.linked, "kept": done.kept},
                            include_text=options.include_text,

@@ -27,7 +27,12 @@ from newsprism.cli.common import (
     stdout,
 )
 from newsprism.cli.findings import findings_renderables
-from newsprism.cli.ingest_cmd import read_options
+from newsprism.cli.ingest_cmd import (
+    EngineOption,
+    RayAddressOption,
+    engine_options,
+    read_options,
+)
 from newsprism.report.markdown import plural
 
 if TYPE_CHECKING:
@@ -141,14 +146,18 @@ def run_analyze(
     """The body shared by ``analyze`` and ``demo``: run, report, and exit with the right status.
     No ``inputs``: analyse the stored ``stories`` (all when ``None``) of the store ``db``."""
     from newsprism.api import analyze
+    from newsprism.engines.base import EngineError
     from newsprism.report import write_report
 
     check_output(output)
-    with progress_display(plain=not json_out) as progress:
-        if inputs:
-            report = analyze(inputs, db, options, progress=progress)
-        else:
-            report = _stored(db, stories, options, progress)
+    try:
+        with progress_display(plain=not json_out) as progress:
+            if inputs:
+                report = analyze(inputs, db, options, progress=progress)
+            else:
+                report = _stored(db, stories, options, progress)
+    except EngineError as exc:
+        raise fail(f"engine {options.engine.name}: {exc}") from exc
     inputs_section = report.get("inputs") or {}
     errors = inputs_section.get("errors") or []
     echo_input_errors((e["source"], e["reason"]) for e in errors)
@@ -204,6 +213,8 @@ def analyze(
     outlet: OutletOption = None,
     title: TitleOption = None,
     story: StoryOption = None,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Analyze the coverage in PATH…: who copied whom, stories, claims, agreements and conflicts.
 
@@ -223,4 +234,5 @@ def analyze(
         raise fail(f"--db {database_url(db)}: no store at {db}")
     read = read_options(field, fetch_links, allow_private, outlet, title)
     options = analyze_options(stage, embedder, read, judge)
+    options.engine = engine_options(engine, ray_address)
     run_analyze(paths, output, json_out, db, options, story)

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from newsprism import analysis
-from newsprism.analysis import AnalysisPipeline, PipelineOptions, StageRecord, build_pipeline, run_stages
+from newsprism.analysis import PipelineOptions, StageRecord, build_pipeline
+from newsprism.engines.base import EngineOptions, get_engine
 from newsprism.findings.build import layers_of, story_findings
 from newsprism.language import split_by_language
 from newsprism.limits import ANALYSIS_MAX_CHARS, analysis_view
@@ -141,12 +142,16 @@ def _batches(conn: Connection, stories: list[Story], max_chars: int) -> list[lis
     return out
 
 
+# Runs the assembled stages over one batch of stories (on the chosen engine).
+RunStages = Callable[[Batch], tuple[Batch, list[StageRecord]]]
+
+
 def _records(given: list[StageRecord], ran: list[StageRecord]) -> list[dict[str, Any]]:
     return [r.to_dict() for r in (*given, *ran)]
 
 
-def _run_batch(store: Store, assembled: AnalysisPipeline, stories: list[Story], max_chars: int,
-               progress: Progress | None, languages: frozenset[str]) -> tuple[list[dict[str, Any]], Any]:
+def _run_batch(store: Store, run: RunStages, stories: list[Story], max_chars: int,
+               languages: frozenset[str]) -> tuple[list[dict[str, Any]], Any]:
     ids = [a for s in stories for a in s.article_ids]
     with store.engine.connect() as conn:
         # Read a page of texts at a time and keep only what analysis reads of each.
@@ -162,7 +167,7 @@ def _run_batch(store: Store, assembled: AnalysisPipeline, stories: list[Story], 
     if reuse is not None:
         layers["reuse"] = reuse
         given.insert(0, StageRecord("reuse", "reuse", "ran", 0.0, "the reuse pairs stored by ingest"))
-    batch, ran = run_stages(assembled, Batch(tuple(articles), layers), progress)
+    batch, ran = run(Batch(tuple(articles), layers))
     return _records(given, ran), batch.layers
 
 
@@ -173,10 +178,12 @@ def analyze_stories(
     *,
     max_chars: int = ANALYSIS_MAX_CHARS,
     progress: Progress | None = None,
+    engine: EngineOptions | None = None,
 ) -> StoredAnalysis:
     """Analyse the named stories (ids or unambiguous prefixes; all active stories when ``None``) and
-    store their findings, reading at most ``max_chars`` of each article. Unlinked stored articles are
-    linked first. ``StoryNotFound`` names an id that matches no story."""
+    store their findings, reading at most ``max_chars`` of each article, on ``engine`` (local by
+    default). Unlinked stored articles are linked first. ``StoryNotFound`` names an id that matches
+    no story."""
     from newsprism import __version__
 
     options = options or PipelineOptions()
@@ -189,10 +196,15 @@ def analyze_stories(
         plan = _batches(conn, stories, BATCH_CHARS)
     _drop_retired(store)
     assembled = build_pipeline(_with_stages(options, stages), provided=FROM_STORE)
+    runner = get_engine(engine)
+
+    def run(batch: Batch) -> tuple[Batch, list[StageRecord]]:
+        return runner.run(assembled, batch, progress)
+
     for batch_stories in plan:
         max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
         records, layers = _run_batch(
-            store, assembled, batch_stories, max_chars, progress, options.compared_languages()
+            store, run, batch_stories, max_chars, options.compared_languages()
         )
         if any(r["status"] == "failed" for r in records):
             # A failed stage would store fewer findings than the story has: keep what is stored.

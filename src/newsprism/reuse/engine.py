@@ -4,7 +4,7 @@ typing, groups. ``ReuseStage`` and the benchmark call ``detect``; ``ReuseIndex``
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -205,8 +205,15 @@ def classify_all(
     return [classify(ev, ctx, options) for ev in evidence]
 
 
+# Verified evidence of the distinct texts: ``find_evidence`` here, or the Ray engine's equivalent.
+EvidenceFinder = Callable[[Sequence[Article], ReuseOptions, DetectStats], list[Evidence]]
+
+
 def detect(
-    articles: Sequence[Article], options: ReuseOptions | None = None, extra_pairs: Sequence[ReusePair] = ()
+    articles: Sequence[Article],
+    options: ReuseOptions | None = None,
+    extra_pairs: Sequence[ReusePair] = (),
+    finder: EvidenceFinder = find_evidence,
 ) -> tuple[ReuseResult, list[Evidence]]:
     """Everything but rewrites (which need an embedder; see ``newsprism.reuse.rewrite``)."""
     options = options or ReuseOptions()
@@ -214,7 +221,7 @@ def detect(
     reps, dups = exact_duplicates(articles)
     stats.distinct_texts = len(reps)
     markers: dict = {}  # direction cues from markers, shared by both typing passes
-    evidence = prune(find_evidence(reps, options, stats), options, markers)
+    evidence = prune(finder(reps, options, stats), options, markers)
     hasher = TokenHasher()
     rep_tokens: dict[str, Tokens] = {}
     for rep, dup in dups:

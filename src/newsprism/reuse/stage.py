@@ -9,7 +9,7 @@ from typing import Any
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.reuse.diff import revision_diff
-from newsprism.reuse.engine import detect
+from newsprism.reuse.engine import EvidenceFinder, detect, find_evidence
 from newsprism.reuse.graph import build_groups
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.result import ReuseResult
@@ -17,12 +17,16 @@ from newsprism.reuse.rewrite import detect_rewrites
 
 
 def analyze(
-    articles: Sequence[Article], options: ReuseOptions | None = None, embedder: Any = None
+    articles: Sequence[Article],
+    options: ReuseOptions | None = None,
+    embedder: Any = None,
+    finder: EvidenceFinder = find_evidence,
 ) -> ReuseResult:
     """Reuse over a set of articles. Rewrites need ``embedder`` (or options.rewrite with the default
-    embedder loaded on demand); without one they are skipped and a note says so."""
+    embedder loaded on demand); without one they are skipped and a note says so. ``finder`` verifies
+    candidate pairs (the Ray engine passes its distributed one)."""
     options = options or ReuseOptions()
-    result, evidence = detect(articles, options)
+    result, evidence = detect(articles, options, finder=finder)
     by_id = {a.id: a for a in articles}
     # Diffs run from the older version (the pair's source when known) to the newer.
     pairs = [

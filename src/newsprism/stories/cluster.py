@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,39 +93,79 @@ def _top_terms(m: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
     return m
 
 
-def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Each article's ``options.neighbours`` best others by the pair score on pruned profiles (i < j)."""
-    n = len(feats)
-    k = min(options.neighbours, n - 1)
-    if k <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    text = (_top_terms(feats.text, options.candidate_terms) * options.w_text).astype(np.float32)
-    names = (feats.names * options.w_names).astype(np.float32)
-    text_t, names_t = text.T.tocsr(), names.T.tocsr()
-    emb = feats.embeddings * options.w_embedding
-    lefts, rights = [], []
-    block = max(16, min(options.block_size, options.block_cells // n))  # bounds the dense block's memory
-    for start in range(0, n, block):
-        stop = min(start + block, n)
-        sims = emb[start:stop] @ feats.embeddings.T
-        sims += (text[start:stop] @ text_t).toarray() / options.w_text if options.w_text else 0.0
-        sims += (names[start:stop] @ names_t).toarray() / options.w_names if options.w_names else 0.0
-        sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        lefts.append(np.repeat(np.arange(start, stop), k))
-        rights.append(top.ravel())
+@dataclass(slots=True)
+class Profiles:
+    """What neighbour search multiplies: weighted pruned profiles and their transposes."""
+
+    text: sparse.csr_matrix
+    names: sparse.csr_matrix
+    text_t: sparse.csr_matrix
+    names_t: sparse.csr_matrix
+    emb: np.ndarray
+
+    @classmethod
+    def of(cls, feats: DocFeatures, options: StoryOptions) -> Profiles:
+        text = (_top_terms(feats.text, options.candidate_terms) * options.w_text).astype(np.float32)
+        names = (feats.names * options.w_names).astype(np.float32)
+        return cls(text, names, text.T.tocsr(), names.T.tocsr(), feats.embeddings * options.w_embedding)
+
+
+def neighbour_blocks(n: int, options: StoryOptions) -> list[tuple[int, int]]:
+    """Row blocks of the neighbour search; each is independent of the others."""
+    block = max(16, min(options.block_size, options.block_cells // max(n, 1)))  # bounds a block's memory
+    return [(start, min(start + block, n)) for start in range(0, n, block)]
+
+
+def block_neighbours(
+    prof: Profiles, feats: DocFeatures, options: StoryOptions, start: int, stop: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``start:stop``'s ``options.neighbours`` best others: (row, neighbour) arrays."""
+    k = min(options.neighbours, len(feats) - 1)
+    sims = prof.emb[start:stop] @ feats.embeddings.T
+    sims += (prof.text[start:stop] @ prof.text_t).toarray() / options.w_text if options.w_text else 0.0
+    sims += (prof.names[start:stop] @ prof.names_t).toarray() / options.w_names if options.w_names else 0.0
+    sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    return np.repeat(np.arange(start, stop), k), top.ravel()
+
+
+def merge_neighbours(
+    n: int, lefts: list[np.ndarray], rights: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Block results -> unique pairs ``i < j``."""
     left, right = np.concatenate(lefts), np.concatenate(rights)
     lo, hi = np.minimum(left, right), np.maximum(left, right)
     keys = np.unique(lo.astype(np.int64) * n + hi)
     return keys // n, keys % n
 
 
+def candidate_pairs(feats: DocFeatures, options: StoryOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's ``options.neighbours`` best others by the pair score on pruned profiles (i < j)."""
+    n = len(feats)
+    if min(options.neighbours, n - 1) <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    prof = Profiles.of(feats, options)
+    lefts, rights = [], []
+    for start, stop in neighbour_blocks(n, options):
+        left, right = block_neighbours(prof, feats, options, start, stop)
+        lefts.append(left)
+        rights.append(right)
+    return merge_neighbours(n, lefts, rights)
+
+
+CandidateFn = Callable[[DocFeatures, StoryOptions], tuple[np.ndarray, np.ndarray]]
+
+
 def build_graph(
-    feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None
+    feats: DocFeatures,
+    options: StoryOptions,
+    forced: list[tuple[int, int]] | None = None,
+    candidates: CandidateFn = candidate_pairs,
 ) -> Graph:
-    """Candidate pairs (plus the ``forced`` reuse links) with exact and sketch scores."""
+    """Candidate pairs (plus the ``forced`` reuse links) with exact and sketch scores. ``candidates``
+    finds the neighbour pairs (the Ray engine passes one that computes its row blocks in parallel)."""
     vecs = sketch(feats, options)
-    left, right = candidate_pairs(feats, options)
+    left, right = candidates(feats, options)
     n = len(feats)
     forced_keys = np.array(sorted({min(a, b) * n + max(a, b) for a, b in forced or [] if a != b}), np.int64)
     if len(forced_keys):
@@ -259,10 +300,13 @@ def _labels(parent: np.ndarray) -> np.ndarray:
 
 
 def cluster(
-    feats: DocFeatures, options: StoryOptions, forced: list[tuple[int, int]] | None = None
+    feats: DocFeatures,
+    options: StoryOptions,
+    forced: list[tuple[int, int]] | None = None,
+    candidates: CandidateFn = candidate_pairs,
 ) -> np.ndarray:
     """Story labels for every row of ``feats``; the result does not depend on the rows' order."""
     if len(feats) == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = build_graph(feats, options, forced)
+    graph = build_graph(feats, options, forced, candidates)
     return average_link(graph, options, forced)
