@@ -170,7 +170,9 @@ def test_offers_reported_from_two_bidders_are_not_one_figure() -> None:
 def test_a_figure_for_part_of_a_game_is_not_the_games_figure() -> None:
     # Both claims scope something; only different scopes tell the figures apart.
     half = _claim("a:0", "a", "In the second half, Okafor grabbed three rebounds and blocked five shots.")
-    run = _claim("b:0", "b", "During the closing 12-0 run, Okafor grabbed three rebounds and blocked two shots.")
+    run = _claim(
+        "b:0", "b", "During the closing 12-0 run, Okafor grabbed three rebounds and blocked two shots."
+    )
     other = _claim("c:0", "c", "In the second half, Okafor grabbed three rebounds and blocked two shots.")
     assert figures.numeric_differences(half, run) == []
     assert [d.slot for d in figures.numeric_differences(half, other)] == ["shot"]
@@ -186,10 +188,14 @@ def test_a_figure_followed_by_and_more_elsewhere_is_a_part_of_the_total() -> Non
 
 
 def test_counts_located_in_different_places_are_of_different_areas() -> None:
-    district = _placed("a:0", "a", "In Varna district, about 900 homes were damaged, officials said.", "Varna")
+    district = _placed(
+        "a:0", "a", "In Varna district, about 900 homes were damaged, officials said.", "Varna"
+    )
     # The town's claim names the district too: only where each figure is located tells them apart.
-    town = _placed("b:0", "b", "Some 40 homes were damaged in Rosica, the capital of Varna district, officials "
-                   "said.", "Rosica", "Varna")
+    town = _placed(
+        "b:0", "b", "Some 40 homes were damaged in Rosica, the capital of Varna district, officials said.",
+        "Rosica", "Varna",
+    )
     same = _placed("c:0", "c", "Some 40 homes were damaged in Varna district, officials said.", "Varna")
     assert figures.numeric_differences(district, town) == []
     assert [d.slot for d in figures.numeric_differences(district, same)] == ["home"]
