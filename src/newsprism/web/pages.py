@@ -17,6 +17,7 @@ from newsprism.report.html import report_context
 from newsprism.report.view import ReportView, _span_of
 from newsprism.web.app import wants_json
 from newsprism.web.data import StoryQuery, WebData, iso_date
+from newsprism.web.whats_new import COOKIE_MAX_AGE, visit_window, whats_new
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,7 +63,14 @@ def stories_page(
            "params": params, "outlets": _data(request).outlets(), "title": "Stories",
            "not_compared": _data(request).not_compared()}
     data["not_compared"] = ctx["not_compared"]
-    return _respond(request, "stories.html.j2", ctx, data)
+    since, cookies = visit_window(dict(request.cookies))
+    news = whats_new(_data(request).store, since) if since is not None else []
+    ctx.update(news=news, news_since=since.isoformat() if since else None)
+    data["new_since_last_visit"] = {"since": ctx["news_since"], "stories": [n.to_dict() for n in news]}
+    response = _respond(request, "stories.html.j2", ctx, data)
+    for name, value in cookies.items():
+        response.set_cookie(name, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax")
+    return response
 
 
 @router.get("/stories/{story_id}")
