@@ -28,6 +28,10 @@ class Part(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The dict this was parsed from (the same keys and values)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
 
 # -- articles and bookkeeping ---------------------------------------------------------------------
 
@@ -306,10 +310,6 @@ class Report(Part):
     claims: Claims | None = None
     alignment: Alignment | None = None
     verdicts: Verdicts | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report dict this was parsed from (the same keys and values)."""
-        return self.model_dump(mode="json", exclude_unset=True)
 
 
 def parse_report(report: Report | Mapping[str, Any]) -> Report:

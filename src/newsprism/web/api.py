@@ -163,7 +163,7 @@ def get_story(request: Request, story_id: Annotated[str, Path(max_length=64)]) -
     found = _data(request).story(story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
-    return StoryOut(story=found[0].to_dict(), report=found[1])
+    return StoryOut(story=found[0].to_dict(), report=found[1].to_dict())
 
 
 @router.get("/reports", response_model=Page)
@@ -271,7 +271,7 @@ def _analyze(request: Request, body: AnalyzeIn) -> dict[str, Any]:
     except ValueError as exc:  # an option the pipeline refuses, named in the message
         raise HTTPException(400, str(exc)) from exc
     found = _data(request).story(done.story_ids[0]) if done.story_ids else None
-    stages = found[1]["stages"] if found else {"ran": [], "absent": {}}
+    stages = found[1].stages.to_dict() if found else {"ran": [], "absent": {}}
     return {"analysis_id": None, "stages": stages,
             "stories": [{"id": s, "url": f"/stories/{s}", "api_url": f"/api/v1/stories/{s}"}
                         for s in done.story_ids],
