@@ -91,7 +91,7 @@ def test_sections_show_the_layers():
 
 def test_absent_layers_are_said_to_be_absent_not_faked():
     html, _ = _render(hostile=False, layers=False)
-    assert html.count("absent (stage not available)") >= 5
+    assert html.count("absent: stage not available") >= 5
     assert 'class="conflict"' not in html and "<svg" not in html
 
 
