@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from newsprism.model import display_name
+from newsprism.report.types import Report
 from newsprism.web.data import StoryQuery, WebData, iso_date
 from newsprism.web.tokens import TokenInfo, verify_token
 
@@ -41,7 +42,7 @@ class Page(BaseModel):
 
 class StoryOut(BaseModel):
     story: dict[str, Any]
-    report: dict[str, Any]
+    report: Report  # the typed report: its schema is documented here from the same types
 
 
 class IngestOut(BaseModel):
@@ -157,13 +158,14 @@ def list_stories(
     return Page(items=[r.to_dict() for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/stories/{story_id}", response_model=StoryOut)
+# Only the fields the report has: a field it leaves out is not sent as null.
+@router.get("/stories/{story_id}", response_model=StoryOut, response_model_exclude_unset=True)
 def get_story(request: Request, story_id: Annotated[str, Path(max_length=64)]) -> StoryOut:
     """One story and its report, read from its stored analysis."""
     found = _data(request).story(story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
-    return StoryOut(story=found[0].to_dict(), report=found[1].to_dict())
+    return StoryOut(story=found[0].to_dict(), report=found[1])
 
 
 @router.get("/reports", response_model=Page)
