@@ -12,6 +12,7 @@ import newsprism.analysis
 from newsprism.analysis import StageSpec
 from newsprism.cli.main import app
 from newsprism.pipeline import Batch
+from newsprism.report.types import Reuse
 from newsprism.store import Store
 
 runner = CliRunner()
@@ -178,11 +179,14 @@ def test_articles_list_and_show(kursk_dir: Path, tmp_path: Path) -> None:
 
 
 class SentenceCountLayer:
+    """A reuse layer (no pairs, no groups) that also counts each article's sentences."""
+
     def __init__(self, counts: dict[str, int]):
         self.counts = counts
 
     def to_dict(self) -> dict:
-        return {"per_article": [{"article_id": k, "n": v} for k, v in self.counts.items()]}
+        per_article = [{"article_id": k, "n": v} for k, v in self.counts.items()]
+        return Reuse(pairs=[], groups=[], per_article=per_article).to_dict()
 
 
 class SentenceCountStage:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from newsprism.report.html import content_security_policy, csp_hash, render_html
 from newsprism.report.json_report import build_report
+from newsprism.report.schema import ReportSchemaError
 from webfixtures import HOSTILE_TEXT, corpus, report_dict
 
 
@@ -88,7 +91,7 @@ def test_sections_show_the_layers():
 
 def test_absent_layers_are_said_to_be_absent_not_faked():
     html, _ = _render(hostile=False, layers=False)
-    assert html.count("absent (stage not available)") >= 5
+    assert html.count("absent: stage not available") >= 5
     assert 'class="conflict"' not in html and "<svg" not in html
 
 
@@ -102,19 +105,29 @@ def test_report_from_json_report_renders_with_stage_reasons():
     assert arts[0].text.split("\n")[0].replace("'", "&#39;") in html  # texts carried in the report
 
 
-def test_malformed_report_renders_instead_of_crashing():
-    assert "absent (stage not available)" in render_html({})
-    bad = {
-        "articles": [{"id": "x", "text": "abc <script>"}, {"id": 5}],
-        "reuse": {"pairs": [{"a": "x", "b": "zz", "passages": [{"a": [0, 999], "b": None}],
-                             "diff": {"entries": [{"op": "changed", "old": [5, 1]}]}}],
-                  "groups": [{"id": 1, "members": ["x", "q"]}]},
-        "stories": {"stories": [{"id": 1, "time_span": {"start": "2020"}, "article_ids": None}]},
-        "verdicts": {"fact_sheet": [{"evidence": [{"article_id": "x", "span": [1, 2]}, "junk"]}],
-                     "conflicts": [{"values": [{"value": None}, "str"]}], "actor_disputes": [{}],
-                     "single_source": [{"article_id": "nope", "span": [0, 1]}]},
-        "stages": {"timings": [1, 2], "absent": {"claims": None}},
-    }
-    html = render_html(bad)
-    assert "abc &lt;script&gt;" in html
-    assert 'href="#p-x-1-2"' in html and 'id="p-x-1-2"' in html
+def test_malformed_report_is_refused_naming_each_problem():
+    report = report_dict(corpus())
+    report["articles"][1]["id"] = 5
+    report["reuse"]["pairs"][0]["passages"][0]["b"] = None
+    report["verdicts"]["fact_sheet"][0]["evidence"].append("junk")
+    report["stages"]["absent"] = {"claims": None}
+    with pytest.raises(ReportSchemaError) as caught:
+        render_html(report)
+    assert caught.value.errors[:4] == [
+        "$.articles[1].id: Input should be a valid string",
+        "$.stages.absent.claims: Input should be a valid string",
+        "$.reuse.pairs[0].passages[0].b: Input should be a valid list",
+        "$.verdicts.fact_sheet[0].evidence[2]: Input should be a valid dictionary or instance of Evidence",
+    ], caught.value.errors
+    with pytest.raises(ReportSchemaError, match="does not match the schema"):
+        render_html({})
+
+
+def test_a_span_outside_its_article_is_quoted_without_a_link():
+    arts = corpus()
+    report = report_dict(arts)
+    fact = report["verdicts"]["fact_sheet"][0]
+    fact["evidence"][0] = {**fact["evidence"][0], "span": [5, 10**6]}
+    html = render_html(report, {a.id: a.text for a in arts})
+    assert f"p-{arts[0].id}-5-1000000" not in html
+    assert fact["evidence"][0]["text"] in html

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,14 +15,17 @@ from newsprism.ingest.build import build_article
 from newsprism.report import ReportFormatError, report_format, write_report
 from newsprism.report.json_report import LAYER_KEYS, ReportOptions, build_report, dumps
 from newsprism.report.markdown import SECTIONS, cell, render_markdown
-
-
-@dataclass
-class ToyReuse:
-    pairs: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {"pairs": self.pairs, "n_pairs": len(self.pairs)}
+from newsprism.report.schema import ReportSchemaError
+from newsprism.report.types import (
+    Conflict,
+    Evidence,
+    Reuse,
+    ReuseGroup,
+    ReusePair,
+    Side,
+    Verdict,
+    Verdicts,
+)
 
 
 def _article(text: str, url: str, outlet: str):
@@ -35,7 +38,8 @@ def report() -> dict:
     a = _article("The bridge reopened on Sunday. Repairs took 8 weeks.", "https://a.example/1",
                  "Ledger | Daily")
     b = _article("The bridge reopened Sunday after repairs.", "https://b.example/2", "Courier")
-    reuse = ToyReuse([{"a": a.id, "b": b.id, "type": "edited", "confidence": 0.91}])
+    reuse = Reuse(pairs=[ReusePair(a=a.id, b=b.id, type="edited", direction="a->b", confidence=0.91)],
+                  groups=[ReuseGroup(id="g1", members=[a.id, b.id], origin=a.id)])
     records = [
         {"name": "reuse", "layer": "reuse", "status": "ran", "seconds": 0.01},
         {"name": "claims", "layer": "claims", "status": "absent",
@@ -56,7 +60,8 @@ def test_report_sections(report: dict) -> None:
                 "n_sentences", "revision_of"):
         assert key in first
     assert first["n_sentences"] == 2 and first["origins"]["url"] == "read"
-    assert report["reuse"] == {"pairs": report["reuse"]["pairs"], "n_pairs": 1}
+    assert report["reuse"]["pairs"] == [{"a": first["id"], "b": report["articles"][1]["id"], "type": "edited",
+                                         "direction": "a->b", "confidence": 0.91}]
     assert "unrelated" not in report and not (set(LAYER_KEYS) - {"reuse"}) & set(report)
     stages = report["stages"]
     assert stages["ran"] == ["reuse"] and stages["timings"] == {"reuse": 0.01}
@@ -120,27 +125,25 @@ def test_layers_are_strict_json() -> None:
     json.loads(dumps(report), parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
 
 
-def test_generic_layer_renderer_shows_counts_and_items() -> None:
-    layer = {"n_claims": 2, "claims": [{"id": "c1", "text": "Two | three", "nested": {"x": 1}}, {"id": "c2"}],
-             "by_article": {"a": [1]}}
-    text = render_markdown({"articles": [], "claims": layer})
-    assert "## Claims" in text and "- n_claims: 2" in text
-    assert "### claims — 2 items" in text and "| c1 | Two \\| three |" in text
-    assert "- by_article: 1 entry, 1 item" in text
+def test_markdown_refuses_a_malformed_report_naming_the_place(report: dict) -> None:
+    report["reuse"]["pairs"][0].pop("direction")
+    with pytest.raises(ReportSchemaError, match=r"\$\.reuse\.pairs\[0\]\.direction: Field required"):
+        render_markdown(report)
 
 
 def test_verdicts_renderer_cites_outlets_and_offsets() -> None:
-    articles = [{"id": "aaaa1111", "outlet": "Wire"}, {"id": "bbbb2222", "outlet": "Post"}]
-    ev = {"article_id": "bbbb2222", "span": [10, 30], "text": "14,000 troops"}
-    verdicts = {
-        "independence_note": "reprints count once",
-        "fact_sheet": [{"text": "Two people died.", "article_ids": ["aaaa1111", "bbbb2222"],
-                        "n_independent_sources": 2, "evidence": [ev]}],
-        "conflicts": [{"text": "troop count", "article_ids": ["aaaa1111", "bbbb2222"],
-                       "values": [{"value": "14,000", "article_ids": ["bbbb2222"], "evidence": [ev]},
-                                  {"value": "12,000", "article_ids": ["aaaa1111"], "evidence": []}]}],
-        "actor_disputes": [], "single_source": [],
-    }
-    text = render_markdown({"articles": articles, "verdicts": verdicts})
+    wire = _article("Two people died. The army sent 12,000 troops.", "https://w.example/1", "Wire")
+    post = _article("Two people died, and 14,000 troops were sent.", "https://p.example/2", "Post")
+    ev = Evidence(article_id=post.id, span=[21, 34], text="14,000 troops")
+    verdicts = Verdicts(
+        independence_note="reprints count once",
+        fact_sheet=[Verdict(id="f1", text="Two people died.", article_ids=[wire.id, post.id],
+                            n_independent_sources=2, evidence=[ev])],
+        conflicts=[Conflict(id="c1", text="troop count", article_ids=[wire.id, post.id], evidence=[ev],
+                            values=[Side(value="14,000", article_ids=[post.id], evidence=[ev]),
+                                    Side(value="12,000", article_ids=[wire.id], evidence=[])])],
+        actor_disputes=[], single_source=[],
+    )
+    text = render_markdown(build_report([wire, post], {"verdicts": verdicts}, [], {}))
     assert "### Corroborated facts (1)" in text and "**Two people died.** — Wire, Post; 2 independent" in text
-    assert "  - 14,000 — Post" in text and "chars 10–30" in text and "### Disputes between actors (0)" in text
+    assert "  - 14,000 — Post" in text and "chars 21–34" in text and "### Disputes between actors (0)" in text

@@ -74,6 +74,22 @@ def test_story_page_html_and_json(env):
     assert c.get("/stories/missing").status_code == 404
 
 
+def test_the_api_sends_the_stored_report_as_the_pages_read_it(env):
+    c = env["client"]
+    api = c.get("/api/v1/stories/s1").json()["report"]
+    page = c.get("/stories/s1?format=json").json()["report"]
+    for report in (api, page):
+        report.pop("generated_at")
+    assert api == page
+    conflict = api["verdicts"]["conflicts"][0]
+    assert "update" not in conflict and "origin" not in conflict  # fields a report leaves out stay out
+    spec = c.get("/api/v1/openapi.json").json()
+    story_out = spec["components"]["schemas"]["StoryOut"]["properties"]["report"]
+    assert story_out == {"$ref": "#/components/schemas/Report"}
+    assert set(spec["components"]["schemas"]["Verdicts"]["required"]) == {
+        "fact_sheet", "conflicts", "actor_disputes", "single_source"}
+
+
 def test_article_page_highlights_reused_passages(env):
     c = env["client"]
     wire = env["arts"][0]

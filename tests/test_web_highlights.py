@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from newsprism.api import analyze
 from newsprism.demo import corpus_files
+from newsprism.report.types import parse_report
 from newsprism.store import Store
 from newsprism.web.app import create_app
 from newsprism.web.pages import verdict_claim_ids
@@ -44,7 +45,7 @@ def test_an_independent_report_is_not_underlined_throughout(demo_app) -> None:
 
 def test_only_reuse_and_verdict_claims_are_marked(demo_app) -> None:
     client, report, arts = demo_app
-    cited = verdict_claim_ids(report)
+    cited = verdict_claim_ids(parse_report(report))
     assert cited
     for a in arts:
         html = client.get(f"/articles/{a.id}").text

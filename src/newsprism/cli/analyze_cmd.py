@@ -34,6 +34,7 @@ from newsprism.cli.ingest_cmd import (
     read_options,
 )
 from newsprism.report.markdown import plural
+from newsprism.report.types import LAYERS, Part, Report, parse_report
 
 if TYPE_CHECKING:
     from newsprism.api import AnalyzeOptions
@@ -92,37 +93,37 @@ def check_output(output: Path | None) -> None:
         ) from exc
 
 
-def layer_counts(layer: Any) -> str:
+def layer_counts(layer: Part) -> str:
     """``"pairs: 3, groups: 2, n_claims: 121"``: a layer's list sizes and its ``n_*`` counts (named,
     not counted in prose, so one story is never "1 stories")."""
-    if not isinstance(layer, Mapping):
-        return "present"
-    parts = [f"{k}: {len(v)}" for k, v in layer.items() if isinstance(v, list)]
-    parts += [f"{k}: {v}" for k, v in layer.items() if k.startswith("n_") and isinstance(v, int | float)]
+    fields = layer.to_dict()
+    parts = [f"{k}: {len(v)}" for k, v in fields.items() if isinstance(v, list)]
+    parts += [f"{k}: {v}" for k, v in fields.items() if k.startswith("n_") and isinstance(v, int | float)]
     return ", ".join(parts) or "present"
 
 
-def print_summary(report: Mapping[str, Any]) -> None:
+def print_summary(report: Report | Mapping[str, Any]) -> None:
     console = stdout()
-    inputs = report.get("inputs") or {}
-    articles = articles_table(f"Articles ({len(report.get('articles') or [])})", report.get("articles") or [])
-    console.print(articles)
+    typed = parse_report(report)
+    articles = [a.to_dict() for a in typed.articles]
+    console.print(articles_table(f"Articles ({len(articles)})", articles))
     stages = Table(title="Stages")
     stages.add_column("stage", no_wrap=True)
     stages.add_column("status", no_wrap=True)
     stages.add_column("seconds", justify="right")
     stages.add_column("result", ratio=1)
-    for r in (report.get("stages") or {}).get("records") or []:
-        seconds = f"{r['seconds']:.2f}" if r.get("seconds") is not None else ""
-        result = layer_counts(report[r["layer"]]) if r["layer"] in report else (r.get("reason") or "")
-        stages.add_row(r["name"], r["status"], seconds, result)
+    for r in typed.stages.records:
+        seconds = f"{r.seconds:.2f}" if r.seconds is not None else ""
+        layer = getattr(typed, r.layer) if r.layer in LAYERS else None
+        result = layer_counts(layer) if layer is not None else (r.reason or "")
+        stages.add_row(r.name, r.status, seconds, result)
     console.print(stages)
-    for a in (report.get("languages") or {}).get("not_compared") or []:
-        console.print(f"{a['display_name']}: {a['reason']}", markup=False, highlight=False)
-    for finding in findings_renderables(report):
+    for a in typed.languages.not_compared if typed.languages else []:
+        console.print(f"{a.display_name}: {a.reason}", markup=False, highlight=False)
+    for finding in findings_renderables(typed):
         console.print(finding)
-    if inputs.get("failed"):
-        console.print(f"{plural(inputs['failed'], 'input')} failed; see the lines on stderr.")
+    if typed.inputs.failed:
+        console.print(f"{plural(typed.inputs.failed, 'input')} failed; see the lines on stderr.")
 
 
 def _stored(db: str, stories: list[str] | None, options: AnalyzeOptions, progress: Any) -> dict[str, Any]:

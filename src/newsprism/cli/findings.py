@@ -7,13 +7,14 @@ megabyte-long "sentence" cannot flood the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from newsprism.report.markdown import plural
+from newsprism.report.types import Report, Verdict, Verdicts
 
 TOP = 5
 MAX_TEXT = 160
@@ -28,17 +29,16 @@ def clip(value: Any, limit: int = MAX_TEXT) -> Text:
     return Text(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _outlets(report: Mapping[str, Any]) -> dict[str, str]:
-    return {str(a.get("id")): str(a.get("outlet") or a.get("outlet_domain") or str(a.get("id"))[:8])
-            for a in report.get("articles") or []}
+def _outlets(report: Report) -> dict[str, str]:
+    return {a.id: a.outlet or a.outlet_domain or a.id[:8] for a in report.articles}
 
 
-def _who(outlets: Mapping[str, str], ids: Sequence[Any]) -> str:
-    return ", ".join(dict.fromkeys(outlets.get(str(i), str(i)[:8]) for i in ids or []))
+def _who(outlets: Mapping[str, str], ids: Sequence[str]) -> str:
+    return ", ".join(dict.fromkeys(outlets.get(i, i[:8]) for i in ids))
 
 
-def _top(items: Sequence[Mapping[str, Any]], *keys: str) -> list[Mapping[str, Any]]:
-    return sorted(items, key=lambda v: tuple(-(v.get(k) or 0) for k in keys))[:TOP]
+def _top(items: Sequence[Verdict], key: Callable[[Verdict], tuple[float, ...]]) -> list[Verdict]:
+    return sorted(items, key=key)[:TOP]
 
 
 def _table(title: str, total: int, columns: Sequence[str]) -> Table:
@@ -50,52 +50,51 @@ def _table(title: str, total: int, columns: Sequence[str]) -> Table:
     return table
 
 
-def conflicts_table(items: Sequence[Mapping[str, Any]], outlets: Mapping[str, str]) -> Table:
+def _by_confidence(v: Verdict) -> tuple[float, ...]:
+    return (-(v.confidence or 0),)
+
+
+def conflicts_table(items: Sequence[Verdict], outlets: Mapping[str, str]) -> Table:
     table = _table("Conflicts between outlets", len(items), ("what", "values", "conf."))
-    for v in _top(items, "confidence"):
+    for v in _top(items, _by_confidence):
         values = Text("\n").join(
-            clip(f"{s.get('value')} — {_who(outlets, s.get('article_ids'))}", MAX_TEXT)
-            for s in v.get("values") or [])
-        table.add_row(clip(v.get("text")), values, f"{v.get('confidence') or 0:.2f}")
+            clip(f"{s.value} — {_who(outlets, s.article_ids)}", MAX_TEXT) for s in v.values)
+        table.add_row(clip(v.text), values, f"{v.confidence or 0:.2f}")
     return table
 
 
-def disputes_table(items: Sequence[Mapping[str, Any]], outlets: Mapping[str, str]) -> Table:
+def disputes_table(items: Sequence[Verdict], outlets: Mapping[str, str]) -> Table:
     table = _table("Disputes between actors", len(items), ("what", "who says what", "conf."))
-    for v in _top(items, "confidence"):
-        table.add_row(clip(v.get("text")), clip(v.get("reason"), MAX_TEXT * 2),
-                      f"{v.get('confidence') or 0:.2f}")
+    for v in _top(items, _by_confidence):
+        table.add_row(clip(v.text), clip(v.reason, MAX_TEXT * 2), f"{v.confidence or 0:.2f}")
     return table
 
 
-def facts_table(items: Sequence[Mapping[str, Any]], outlets: Mapping[str, str]) -> Table:
+def facts_table(items: Sequence[Verdict], outlets: Mapping[str, str]) -> Table:
     table = _table("Corroborated facts", len(items), ("fact", "sources", "outlets"))
-    for v in _top(items, "n_independent_sources", "confidence"):
-        ids = v.get("article_ids") or []
-        table.add_row(clip(v.get("text")), str(v.get("n_independent_sources") or 0),
-                      str(len({outlets.get(str(i), str(i)) for i in ids})))
+    for v in _top(items, lambda v: (-(v.n_independent_sources or 0), -(v.confidence or 0))):
+        table.add_row(clip(v.text), str(v.n_independent_sources or 0),
+                      str(len({outlets.get(i, i) for i in v.article_ids})))
     return table
 
 
-def findings_summary(verdicts: Mapping[str, Any]) -> str:
-    counts = verdicts.get("counts") or {}
-    parts = (plural(counts.get("fact_sheet", 0), "corroborated fact"),
-             plural(counts.get("conflicts", 0), "conflict"),
-             plural(counts.get("actor_disputes", 0), "dispute"),
-             plural(counts.get("single_source", 0), "single-source claim"))
+def findings_summary(verdicts: Verdicts) -> str:
+    parts = (plural(len(verdicts.fact_sheet), "corroborated fact"),
+             plural(len(verdicts.conflicts), "conflict"),
+             plural(len(verdicts.actor_disputes), "dispute"),
+             plural(len(verdicts.single_source), "single-source claim"))
     return "Findings: " + ", ".join(parts)
 
 
-def findings_renderables(report: Mapping[str, Any]) -> list[Table | Text]:
+def findings_renderables(report: Report) -> list[Table | Text]:
     """The findings to print after the stage table; nothing when the verdicts stage did not run."""
-    verdicts = report.get("verdicts")
-    if not isinstance(verdicts, Mapping):
+    verdicts = report.verdicts
+    if verdicts is None:
         return []
     outlets = _outlets(report)
     out: list[Table | Text] = [Text(findings_summary(verdicts), style="bold")]
-    for key, build in (("conflicts", conflicts_table), ("actor_disputes", disputes_table),
-                       ("fact_sheet", facts_table)):
-        items = [v for v in verdicts.get(key) or [] if isinstance(v, Mapping)]
+    for items, build in ((verdicts.conflicts, conflicts_table), (verdicts.actor_disputes, disputes_table),
+                         (verdicts.fact_sheet, facts_table)):
         if items:
             out.append(build(items, outlets))
     return out

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+from newsprism.report.types import ReportArticle, ReusePair
 
 NODE_W = 190
 NODE_H = 46
@@ -51,15 +52,13 @@ class Graph:
     node_h: int = NODE_H
 
 
-def edge_endpoints(pair: dict[str, Any]) -> tuple[str, str, bool]:
-    """(source, target, directed) for a reuse pair; ``direction`` names the flow, e.g. ``"a->b"``."""
-    a, b = str(pair.get("a")), str(pair.get("b"))
-    direction = str(pair.get("direction") or "").replace(" ", "").lower()
-    if direction in ("a->b", "a_to_b", "forward"):
-        return a, b, True
-    if direction in ("b->a", "b_to_a", "backward"):
-        return b, a, True
-    return a, b, False
+def edge_endpoints(pair: ReusePair) -> tuple[str, str, bool]:
+    """(source, target, directed) for a reuse pair; ``direction`` names the flow, ``"a->b"`` or ``"b->a"``."""
+    if pair.direction == "a->b":
+        return pair.a, pair.b, True
+    if pair.direction == "b->a":
+        return pair.b, pair.a, True
+    return pair.a, pair.b, False
 
 
 def _layers(ids: Sequence[str], edges: Sequence[Edge]) -> dict[str, int]:
@@ -111,28 +110,20 @@ def _route(edge: Edge, s: Node, t: Node, side: float) -> None:
         _curve(edge, (sx, sy), (side, gap), (side, ty), (t.x + NODE_W, ty))
 
 
-def layout(
-    articles: Sequence[dict[str, Any]], pairs: Sequence[dict[str, Any]], names: dict[str, str] | None = None
-) -> Graph:
-    """Place article nodes in rows and route reuse edges between them; ``names`` labels the nodes."""
-    names = names or {}
+def layout(articles: Sequence[ReportArticle], pairs: Sequence[ReusePair]) -> Graph:
+    """Place article nodes (labelled with their display names) in rows and route reuse edges between them."""
     graph = Graph()
-    order = sorted(articles, key=lambda a: (str(a.get("published") or "~"), str(a.get("id"))))
+    order = sorted(articles, key=lambda a: (a.published or "~", a.id))
     nodes = {
-        str(a["id"]): Node(
-            str(a["id"]),
-            _truncate(str(names.get(str(a["id"])) or a.get("outlet") or a["id"]), 26),
-            _truncate(str(a.get("published") or "date unknown")[:16].replace("T", " "), 24),
-        )
+        a.id: Node(a.id, _truncate(a.name, 26),
+                   _truncate((a.published or "date unknown")[:16].replace("T", " "), 24))
         for a in order
     }
     for p in pairs:
         source, target, directed = edge_endpoints(p)
         if source in nodes and target in nodes and source != target:
-            kind = str(p.get("type") or "reuse")
-            conf = p.get("confidence")
-            numeric = isinstance(conf, int | float) and not isinstance(conf, bool)
-            label = f"{kind} {conf:.2f}" if numeric else kind
+            kind = p.type or "reuse"
+            label = f"{kind} {p.confidence:.2f}" if p.confidence is not None else kind
             graph.edges.append(Edge(source, target, kind, directed, label))
     depth = _layers(list(nodes), graph.edges)
     linked = {e.source for e in graph.edges} | {e.target for e in graph.edges}

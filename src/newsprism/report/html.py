@@ -17,6 +17,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoad
 from markupsafe import Markup
 
 from newsprism.report import sections
+from newsprism.report.types import Report
 from newsprism.report.view import ReportView
 
 
@@ -58,14 +59,16 @@ def _assets() -> tuple[str, str]:
     return asset("report.css"), asset("report.js")
 
 
-def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> dict[str, Any]:
+def report_context(
+    report: Report | Mapping[str, Any], texts: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Everything the report body template needs; sections first so their highlights reach the articles."""
     view = ReportView(report, texts)
     facts = sections.fact_sheet(view)
     confl = sections.conflicts(view)
     disp = sections.disputes(view)
     ctx: dict[str, Any] = {
-        "report": report,
+        "report": view.report,
         "view": view,
         "stories": sections.stories(view),
         "reuse": sections.reuse(view),
@@ -76,15 +79,15 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
         "wording": sections.wording(view),
         "summary": sections.summary(facts, confl, disp),
         "timeline": sections.timeline(view),
-        "verdict_notes": _verdict_notes(view),
-        "timings": _timings(report),
+        "verdict_notes": _verdict_notes(view.report),
+        "timings": list(view.report.stages.timings.items()),
         "overview": _overview(view),
         "claims_base": None,  # the web app links claim groups to its own pages
-        **_languages(report),
+        **_languages(view.report),
     }
     ctx["article_views"] = [
-        {"article": a, "id": str(a.get("id")), "outlet": view.outlet(a.get("id")),
-         "segments": view.article_segments(str(a.get("id"))), "has_text": str(a.get("id")) in view.texts}
+        {"article": a, "id": a.id, "outlet": a.name, "segments": view.article_segments(a.id),
+         "has_text": a.id in view.texts}
         for a in view.articles
     ]
     return ctx
@@ -92,39 +95,26 @@ def report_context(report: Mapping[str, Any], texts: Mapping[str, str] | None = 
 
 def _overview(view: ReportView) -> dict[str, Any]:
     """What the article metadata alone says (outlets, dates), for a report without a stories layer."""
-    dates = sorted(str(a["published"])[:16].replace("T", " ") for a in view.articles if a.get("published"))
-    outlets = sorted({str(a["outlet"]) for a in view.articles if a.get("outlet")})
-    unknown = sum(1 for a in view.articles if not a.get("outlet"))
+    dates = sorted(a.published[:16].replace("T", " ") for a in view.articles if a.published)
+    outlets = sorted({a.outlet for a in view.articles if a.outlet})
+    unknown = sum(1 for a in view.articles if not a.outlet)
     return {"dates": [dates[0], dates[-1]] if dates else [], "outlets": outlets, "unknown_outlets": unknown}
 
 
-def _languages(report: Mapping[str, Any]) -> dict[str, Any]:
-    section = report.get("languages")
-    section = section if isinstance(section, Mapping) else {}
-    return {"compared_languages": list(section.get("compared") or []),
-            "not_compared": [a for a in section.get("not_compared") or [] if isinstance(a, Mapping)]}
+def _languages(report: Report) -> dict[str, Any]:
+    section = report.languages
+    return {"compared_languages": list(section.compared) if section else [],
+            "not_compared": list(section.not_compared) if section else []}
 
 
-def _timings(report: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    timings = (report.get("stages") or {}).get("timings") or {}
-    if isinstance(timings, Mapping):
-        return list(timings.items())
-    return [(str(t.get("name")), t.get("seconds")) for t in timings if isinstance(t, Mapping)]
+def _verdict_notes(report: Report) -> list[str]:
+    note = report.verdicts.independence_note if report.verdicts else None
+    return [note] if note else []
 
 
-def _verdict_notes(view: ReportView) -> list[str]:
-    layer = view.layer("verdicts") or {}
-    notes = layer.get("notes") or []
-    if isinstance(notes, str):
-        notes = [notes]
-    note = layer.get("independence_note") or layer.get("independence")
-    if isinstance(note, str):
-        notes = [*notes, note]
-    return [str(n) for n in notes]
-
-
-def render_html(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> str:
-    """Render a report dict (see ``report/schema.json``) as one self-contained HTML page.
+def render_html(report: Report | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> str:
+    """Render a report (typed, or a dict parsed against ``report/schema.json``) as one self-contained
+    HTML page.
 
     ``texts`` maps article id -> canonical text, used for quotes and the article view when the
     report itself does not carry article text.

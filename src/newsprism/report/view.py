@@ -1,31 +1,33 @@
-"""Report dict -> view model for the HTML report and the web story page.
+"""The typed report -> what the HTML report and the web pages show, computed once.
 
-The report is read defensively: a layer that is missing is shown as absent with its reason, and an
-evidence item without a usable span is shown without a link rather than guessed. Every quoted sentence
-comes from the article text at the cited offsets, so the page can always point at its evidence.
+``ReportView`` takes a ``Report`` (``report.types``; a report dict is parsed first, and refused with
+a clear error when it does not match the schema). A layer that is missing is shown as absent with
+its reason. Every quoted sentence comes from the article text at the cited offsets, so the page can
+always point at its evidence; an offset outside the text gives a quote without a link, never a guess.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsprism.model import display_name
 from newsprism.report.highlight import Mark, Segment, passage_anchor, quote_segments, segments
+from newsprism.report.types import LAYERS, Evidence, Report, ReportArticle, parse_report
 
-LAYERS = ("reuse", "stories", "claims", "alignment", "verdicts")
 ABSENT = "absent (stage not available)"
 KIND_TITLES = {
     "reuse": "passage shared with another article", "fact": "fact agreed by several sources",
     "conflict": "value in conflict with another outlet", "dispute": "claim disputed by another actor",
     "single": "claim only one source carries", "revision": "changed in a revision",
-    "value": "the value compared across outlets",
+    "value": "the value compared across outlets", "claim": "claim",
 }
 
 
 @dataclass(slots=True)
-class Evidence:
+class Quote:
+    """A cited passage as shown: its outlet, offsets, the quoted text and where it is in the article."""
+
     article_id: str
     outlet: str
     start: int | None
@@ -35,90 +37,62 @@ class Evidence:
     quote: list[Segment] = field(default_factory=list)
 
 
-def _first(d: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
-    for key in keys:
-        if isinstance(d, Mapping) and d.get(key) not in (None, ""):
-            return d[key]
-    return default
-
-
-def _span_of(d: Mapping[str, Any]) -> tuple[int, int] | None:
-    for key in ("span", "char_span", "offsets", "sentence_span"):
-        v = d.get(key)
-        if isinstance(v, list | tuple) and len(v) == 2 and all(isinstance(x, int) for x in v):
-            return int(v[0]), int(v[1])
-    if isinstance(d.get("start"), int) and isinstance(d.get("end"), int):
-        return int(d["start"]), int(d["end"])
-    return None
-
-
 class ReportView:
-    """Everything the templates need, computed once from a report dict and the article texts."""
+    """Everything the templates need, computed once from a typed report and the article texts."""
 
-    def __init__(self, report: Mapping[str, Any], texts: Mapping[str, str] | None = None):
-        self.report = report
-        self.articles: list[dict[str, Any]] = [dict(a) for a in report.get("articles") or []]
-        self.by_id = {str(a.get("id")): a for a in self.articles}
-        self.texts: dict[str, str] = {str(a["id"]): a["text"] for a in self.articles if a.get("text")}
+    def __init__(self, report: Report | Mapping[str, Any], texts: Mapping[str, str] | None = None):
+        self.report = parse_report(report)
+        self.articles: list[ReportArticle] = list(self.report.articles)
+        self.by_id = {a.id: a for a in self.articles}
+        self.texts: dict[str, str] = {a.id: a.text for a in self.articles if a.text}
         self.texts.update(texts or {})
         self.marks: dict[str, list[Mark]] = {}
-        stages = report.get("stages") or {}
-        self.absent: dict[str, str] = {}
-        for name, reason in (stages.get("absent") or {}).items():
-            self.absent[name] = str(reason) if reason else ABSENT
+        self.absent = {name: reason or ABSENT for name, reason in self.report.stages.absent.items()}
         for name in LAYERS:
-            if not isinstance(report.get(name), Mapping) and name not in self.absent:
+            if getattr(self.report, name) is None and name not in self.absent:
                 self.absent[name] = ABSENT
 
     # -- lookups --------------------------------------------------------------------------------
 
-    def layer(self, name: str) -> Mapping[str, Any] | None:
-        value = self.report.get(name)
-        return value if isinstance(value, Mapping) else None
-
     def outlet(self, article_id: str) -> str:
         """The article's display name (``newsprism.model.display_name``), the same on every surface."""
         a = self.by_id.get(str(article_id))
-        return display_name(a) if a else f"article {str(article_id)[:8]}"
+        return a.name if a else f"article {str(article_id)[:8]}"
 
-    def heading(self, article: Mapping[str, Any]) -> str:
+    def heading(self, article: ReportArticle) -> str:
         """The article's title, else the start of its text (marked as such)."""
-        if article.get("title"):
-            return str(article["title"])
-        text = self.texts.get(str(article.get("id")), "")
-        first = text.split("\n", 1)[0][:100]
+        if article.title:
+            return article.title
+        first = self.texts.get(article.id, "").split("\n", 1)[0][:100]
         return f"(no title) {first}…" if first else "(no title)"
 
     def absent_reason(self, name: str) -> str:
         reason = self.absent.get(name, ABSENT)
         return reason if reason.startswith("absent") else f"absent ({reason})"
 
-    def evidence(
-        self, item: Mapping[str, Any], kind: str, values: list[str] | None = None
-    ) -> Evidence | None:
+    def quote(self, article_id: str, span: Sequence[int] | None, kind: str, text: str = "",
+              values: Sequence[str] = ()) -> Quote:
         """One cited passage; registers a highlight so the article view has the anchor it links to."""
-        if not isinstance(item, Mapping):
-            return None
-        aid = _first(item, "article_id", "article")
-        if aid is None:
-            return None
-        aid = str(aid)
-        span = _span_of(item)
-        text = self.texts.get(aid, "")
-        quoted = str(_first(item, "text", "sentence", "quote", default=""))
+        article_text = self.texts.get(article_id, "")
         anchor = None
-        if span and text and 0 <= span[0] < span[1] <= len(text):
-            quoted = text[span[0] : span[1]]
-            anchor = passage_anchor(aid, *span)
-            self.marks.setdefault(aid, []).append(Mark(span[0], span[1], kind, KIND_TITLES.get(kind, kind)))
-        start, end = span if span else (None, None)
-        ev = Evidence(aid, self.outlet(aid), start, end, quoted, anchor)
-        ev.quote = quote_segments(quoted, values or [])
-        return ev
+        if span is not None and article_text and 0 <= span[0] < span[1] <= len(article_text):
+            text = article_text[span[0] : span[1]]
+            anchor = passage_anchor(article_id, span[0], span[1])
+            self.marks.setdefault(article_id, []).append(
+                Mark(span[0], span[1], kind, KIND_TITLES.get(kind, kind)))
+        start, end = (span[0], span[1]) if span is not None else (None, None)
+        return Quote(article_id, self.outlet(article_id), start, end, text, anchor,
+                     quote_segments(text, list(values)))
 
-    def mark_values(self, quote: Evidence, values: list[Evidence]) -> None:
+    def evidence(self, item: Evidence, kind: str, values: Sequence[str] = ()) -> Quote:
+        return self.quote(item.article_id, item.span, kind, item.text or "", values)
+
+    def evidence_list(self, items: Iterable[Evidence], kind: str, values: Sequence[str] = ()) -> list[Quote]:
+        return [self.evidence(item, kind, values) for item in items]
+
+    def mark_values(self, quote: Quote, values: list[Quote]) -> None:
         """Highlight, inside a quoted sentence, the value spans that fall within it."""
-        if quote.start is None:
+        if quote.start is None or quote.end is None:
             return
         marks = [Mark(v.start - quote.start, v.end - quote.start, "value") for v in values
                  if v.article_id == quote.article_id and v.start is not None and v.end is not None
@@ -128,18 +102,10 @@ class ReportView:
             for seg in quote.quote:
                 seg.anchors = []
 
-    def evidence_list(self, items: Any, kind: str, values: list[str] | None = None) -> list[Evidence]:
-        out = []
-        for item in items or []:
-            ev = self.evidence(item, kind, values)
-            if ev is not None:
-                out.append(ev)
-        return out
-
-    def chips(self, article_ids: Any) -> list[dict[str, Any]]:
+    def chips(self, article_ids: Iterable[str]) -> list[dict[str, Any]]:
         """One chip per outlet (two versions from one outlet make one chip, counted), linking to the first."""
         by_outlet: dict[str, dict[str, Any]] = {}
-        for aid in dict.fromkeys(str(a) for a in article_ids or []):
+        for aid in dict.fromkeys(article_ids):
             name = self.outlet(aid)
             chip = by_outlet.setdefault(name, {"id": aid, "outlet": name, "ids": []})
             chip["ids"].append(aid)

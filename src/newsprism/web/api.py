@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from newsprism.model import display_name
+from newsprism.report.types import Report
 from newsprism.web.data import StoryQuery, WebData, iso_date
 from newsprism.web.tokens import TokenInfo, verify_token
 
@@ -41,7 +42,7 @@ class Page(BaseModel):
 
 class StoryOut(BaseModel):
     story: dict[str, Any]
-    report: dict[str, Any]
+    report: Report  # the typed report: its schema is documented here from the same types
 
 
 class IngestOut(BaseModel):
@@ -157,7 +158,8 @@ def list_stories(
     return Page(items=[r.to_dict() for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/stories/{story_id}", response_model=StoryOut)
+# Only the fields the report has: a field it leaves out is not sent as null.
+@router.get("/stories/{story_id}", response_model=StoryOut, response_model_exclude_unset=True)
 def get_story(request: Request, story_id: Annotated[str, Path(max_length=64)]) -> StoryOut:
     """One story and its report, read from its stored analysis."""
     found = _data(request).story(story_id)
@@ -271,7 +273,7 @@ def _analyze(request: Request, body: AnalyzeIn) -> dict[str, Any]:
     except ValueError as exc:  # an option the pipeline refuses, named in the message
         raise HTTPException(400, str(exc)) from exc
     found = _data(request).story(done.story_ids[0]) if done.story_ids else None
-    stages = found[1]["stages"] if found else {"ran": [], "absent": {}}
+    stages = found[1].stages.to_dict() if found else {"ran": [], "absent": {}}
     return {"analysis_id": None, "stages": stages,
             "stories": [{"id": s, "url": f"/stories/{s}", "api_url": f"/api/v1/stories/{s}"}
                         for s in done.story_ids],

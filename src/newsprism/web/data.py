@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from newsprism.report.types import Report, parse_report
 from newsprism.store.findings import story_analyses, story_fact_groups
 from newsprism.store.store import Store
 
@@ -178,8 +179,9 @@ class WebData:
     def outlets(self) -> list[str]:
         return sorted({o for r in self.index().rows for o in r.outlets})
 
-    def story(self, story_id: str) -> tuple[StoryRow, dict[str, Any]] | None:
-        """One story and its report read from its stored findings (articles only before analysis)."""
+    def story(self, story_id: str) -> tuple[StoryRow, Report] | None:
+        """One story and its report read from its stored findings (articles only before analysis),
+        typed: the pages and the API render this one reading of what the store holds."""
         from newsprism.findings.report import stored_report
 
         row = self.index().by_key.get(story_id)
@@ -188,7 +190,7 @@ class WebData:
         report = stored_report(self.store, [story_id], include_text=False)
         if not report["articles"]:  # not analysed yet: its articles, and why nothing else is shown
             report = unanalysed_report(self.store, row)
-        return row, report
+        return row, parse_report(report)
 
     def group_story(self, group_id: str) -> str | None:
         """The story whose stored analysis holds fact group ``group_id``."""
@@ -199,14 +201,14 @@ class WebData:
     def stories_of_article(self, article_id: str) -> list[StoryRow]:
         return list(self.index().by_article.get(article_id, []))
 
-    def texts_for(self, report: Mapping[str, Any]) -> dict[str, str]:
+    def texts_for(self, report: Report) -> dict[str, str]:
         """Article texts for a report saved without them, read from the store."""
-        entries = {a["id"]: a for a in report.get("articles") or [] if not a.get("text")}
+        entries = {a.id: a for a in report.articles if not a.text}
         if not entries:
             return {}
         # An article analysed in part is shown in part: nothing the report cites lies past the cut.
-        cut = {i: a.get("analysis_truncated_at") for i, a in entries.items()}
-        return {a.id: a.text[: cut[a.id]] for a in self.store.get_articles(list(entries))}
+        stored = self.store.get_articles(list(entries))
+        return {a.id: a.text[: entries[a.id].analysis_truncated_at] for a in stored}
 
 
 def unanalysed_report(store: Store, row: StoryRow) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -14,7 +13,8 @@ from newsprism.model import display_name
 from newsprism.report import sections
 from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
-from newsprism.report.view import ReportView, _span_of
+from newsprism.report.types import Claim, ClaimGroup, GroupMember, Report
+from newsprism.report.view import ReportView
 from newsprism.web.app import wants_json
 from newsprism.web.data import StoryQuery, WebData, iso_date
 from newsprism.web.whats_new import COOKIE_MAX_AGE, visit_window, whats_new
@@ -81,35 +81,15 @@ def story_page(request: Request, story_id: str) -> Any:
         raise HTTPException(404, f"no story {story_id!r}")
     row, report = found
     if wants_json(request):
-        return JSONResponse({"story": row.to_dict(), "report": report})
+        return JSONResponse({"story": row.to_dict(), "report": report.to_dict()})
     ctx = report_context(report, data.texts_for(report))
     ctx.update(row=row, title=row.label, claims_base="/claims/")
     return _respond(request, "story.html.j2", ctx, None)
 
 
-def iter_claims(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """Every claim in the claims layer, whether listed flat or per article."""
-    layer = report.get("claims")
-    if isinstance(layer, list):
-        return [c for c in layer if isinstance(c, Mapping)]
-    if not isinstance(layer, Mapping):
-        return []
-    if isinstance(layer.get("claims"), list):
-        return [c for c in layer["claims"] if isinstance(c, Mapping)]
-    per_article = layer.get("articles")
-    if isinstance(per_article, Mapping):
-        return [c for items in per_article.values() if isinstance(items, list)
-                for c in items if isinstance(c, Mapping)]
-    return []
-
-
-def claims_of(report: Mapping[str, Any], article_id: str) -> list[dict[str, Any]]:
-    """The claims layer's items for one article that carry a usable span."""
-    out = []
-    for c in iter_claims(report):
-        if isinstance(c, Mapping) and str(c.get("article_id")) == article_id and _span_of(c):
-            out.append(dict(c))
-    return out
+def claims_of(report: Report, article_id: str) -> list[Claim]:
+    """The claims layer's items for one article."""
+    return list(report.claims.articles.get(article_id, [])) if report.claims else []
 
 
 def _article_view(request: Request, article_id: str) -> dict[str, Any]:
@@ -118,15 +98,14 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
     rows = data.stories_of_article(article.id)
-    texts = {article.id: article.text}
     marks: list[Mark] = []
     passages: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
     found = data.story(rows[0].story_id) if rows else None  # an article is in one story
-    report = found[1] if found is not None else None
-    if report is not None:
-        texts.update(data.texts_for(report))
-        view = ReportView(report, texts)
+    if found is not None:
+        report = found[1]
+        # The report's cut of the text (what analysis read) where it has one, else the whole text.
+        view = ReportView(report, {article.id: article.text, **data.texts_for(report)})
         reuse = sections.reuse(view)
         for name in ("fact_sheet", "conflicts", "disputes", "single_source"):
             getattr(sections, name)(view)  # each registers the highlights of the evidence it cites
@@ -134,14 +113,14 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
         # Single-source claims and claims without a verdict (most sentences) are listed, not marked.
         marks.extend(m for m in view.marks.get(article.id, []) if m.kind in PAGE_MARKS)
         passages = _passages_of(reuse, article.id)
-        claims = claims_of(report, article.id)
         cited = verdict_claim_ids(report)
-    for c in claims:
-        c["in_verdict"] = str(c.get("id")) in cited
-        if c["in_verdict"]:
-            s, e = _span_of(c)
-            marks.append(Mark(s, e, "claim", "claim a verdict rests on"))
-            c["anchor"] = passage_anchor(article.id, s, e)
+        for c in claims_of(report, article.id):
+            entry = {**c.to_dict(), "in_verdict": c.id in cited}
+            if entry["in_verdict"]:
+                s, e = c.span
+                marks.append(Mark(s, e, "claim", "claim a verdict rests on"))
+                entry["anchor"] = passage_anchor(article.id, s, e)
+            claims.append(entry)
     # The page shows what analysis reads (a 19 MB article made a 19 MB page); nothing an analysis
     # cites lies past that cut, and the JSON views keep the whole text.
     shown = analysis_view(article).text
@@ -152,18 +131,14 @@ def _article_view(request: Request, article_id: str) -> dict[str, Any]:
 
 
 PAGE_MARKS = frozenset({"reuse", "fact", "conflict", "dispute", "value"})
-VERDICT_LISTS = ("fact_sheet", "conflicts", "actor_disputes")
 
 
-def verdict_claim_ids(report: Mapping[str, Any]) -> set[str]:
+def verdict_claim_ids(report: Report) -> set[str]:
     """Ids of the claims cited as evidence by corroborated facts, conflicts and disputes."""
-    layer = report.get("verdicts")
-    if not isinstance(layer, Mapping):
+    if report.verdicts is None:
         return set()
-    items = [v for key in VERDICT_LISTS for v in layer.get(key) or [] if isinstance(v, Mapping)]
-    parts = [p for v in items for p in (v, *(v.get("values") or []), *(v.get("sides") or []))]
-    return {str(e["claim_id"]) for p in parts if isinstance(p, Mapping) for e in p.get("evidence") or []
-            if isinstance(e, Mapping) and e.get("claim_id")}
+    parts = [p for v in report.verdicts.cited() for p in (v, *v.values, *v.sides)]
+    return {e.claim_id for p in parts for e in p.evidence if e.claim_id}
 
 
 def _passages_of(reuse: dict[str, Any] | None, article_id: str) -> list[dict[str, Any]]:
@@ -173,8 +148,7 @@ def _passages_of(reuse: dict[str, Any] | None, article_id: str) -> list[dict[str
             continue
         mine, other = ("a", "b") if p["a"] == article_id else ("b", "a")
         for ps in p["passages"]:
-            if ps[mine] is not None and ps[other] is not None:
-                out.append({"pair": p, "mine": ps[mine], "other": ps[other]})
+            out.append({"pair": p, "mine": ps[mine], "other": ps[other]})
     return out
 
 
@@ -193,28 +167,26 @@ def article_page(request: Request, article_id: str) -> Any:
     return _respond(request, "article.html.j2", ctx, data)
 
 
-def claim_group(report: Mapping[str, Any], group_id: str) -> dict[str, Any] | None:
-    layer = report.get("alignment")
-    if not isinstance(layer, Mapping):
-        return None
-    for key in ("groups", "claim_groups", "clusters"):
-        for g in layer.get(key) or []:
-            if isinstance(g, Mapping) and str(g.get("id")) == group_id:
-                return dict(g)
-    return None
+def claim_group(report: Report, group_id: str) -> ClaimGroup | None:
+    groups = report.alignment.groups if report.alignment else []
+    return next((g for g in groups if g.id == group_id), None)
 
 
-def _group_members(report: Mapping[str, Any], group: Mapping[str, Any]) -> list[dict[str, Any]]:
-    by_id = {str(c.get("id")): c for c in iter_claims(report)}
-    members = group.get("members") or group.get("claims") or group.get("claim_ids") or []
+def _member_quotes(view: ReportView, members: list[GroupMember]) -> list[dict[str, Any]]:
+    """Each member claim of a group, quoted from its article; a member carries its claim's id and,
+    in reports that have them, its own offsets and text (else those of the claim it names)."""
+    claims = view.report.claims
+    by_id = {c.id: c for c in claims.all()} if claims else {}
     out = []
     for m in members:
-        if isinstance(m, Mapping):
-            claim = {**by_id.get(str(m.get("claim_id")), {}), **m}
-        else:
-            claim = by_id.get(str(m))
-        if claim:
-            out.append(dict(claim))
+        claim = by_id.get(m.claim_id)
+        article_id = m.article_id or (claim.article_id if claim else None)
+        if article_id is None:
+            continue
+        span = m.span or (claim.span if claim else None)
+        text = m.text or (claim.text if claim else "")
+        merged = {**(claim.to_dict() if claim else {}), **m.to_dict()}
+        out.append({"claim": merged, "evidence": view.quote(article_id, span, "claim", text)})
     return out
 
 
@@ -227,12 +199,7 @@ def claim_group_page(request: Request, group_id: str) -> Any:
     if found is None or group is None:
         raise HTTPException(404, f"no claim group {group_id!r} in the stored analyses")
     report = found[1]
-    view = ReportView(report, _data(request).texts_for(report))
-    members, responses = [], []
-    for out, key in ((members, "members"), (responses, "responses")):
-        for c in _group_members(report, {"members": group.get(key) or []} if key == "responses" else group):
-            ev = view.evidence(c, "claim")
-            if ev is not None:
-                out.append({"claim": c, "evidence": ev})
-    ctx = {"group": group, "members": members, "responses": responses, "title": f"Claim group {group_id}"}
-    return _respond(request, "claim_group.html.j2", ctx, {"story_id": story_id, "group": group})
+    view = ReportView(report, data.texts_for(report))
+    ctx = {"group": group, "members": _member_quotes(view, group.members),
+           "responses": _member_quotes(view, group.responses), "title": f"Claim group {group_id}"}
+    return _respond(request, "claim_group.html.j2", ctx, {"story_id": story_id, "group": group.to_dict()})
