@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import pathlib
 import shutil
 import tempfile
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -17,6 +18,8 @@ from newsprism.model import display_name
 from newsprism.report.types import Report
 from newsprism.web.data import StoryQuery, WebData, iso_date
 from newsprism.web.tokens import TokenInfo, verify_token
+
+_log = logging.getLogger(__name__)
 
 
 class Error(BaseModel):
@@ -54,6 +57,17 @@ class IngestOut(BaseModel):
     articles: list[dict[str, Any]]  # each with "link": "linked" or "pending" (stored, not yet linked)
     errors: list[dict[str, Any]]
     link_errors: list[dict[str, Any]] = []
+    # With ?analyze=now|background: the stories the new articles joined and what was done with them.
+    analysis: dict[str, Any] | None = None
+
+
+# After an ingest, the stories its new articles joined can be analysed again: not at all, within the
+# request (the response waits), or in the background after the response (a later read shows them).
+AnalyzeMode = Annotated[
+    Literal["no", "now", "background"],
+    Query(description="Re-analyse the stories the new articles joined: no, now (the response waits), "
+          "or background (after the response)."),
+]
 
 
 class ArticleIn(BaseModel):
@@ -188,20 +202,48 @@ def get_report(request: Request, analysis_id: str) -> dict[str, Any]:
     return report
 
 
-def _ingest(request: Request, inputs: list[str], names: dict[str, str] | None = None) -> dict[str, Any]:
+def _ingest(request: Request, inputs: list[str], names: dict[str, str] | None = None,
+            analyze: str = "no", tasks: BackgroundTasks | None = None) -> dict[str, Any]:
     from newsprism.api import IngestOptions, ingest
 
     options = IngestOptions(source_names=names or {})
-    return ingest(inputs, _data(request).store, options).to_dict()
+    report = ingest(inputs, _data(request).store, options)
+    out = report.to_dict()
+    if analyze == "now":
+        out["analysis"] = {"mode": "now", **_reanalyse(request, report)}
+    elif analyze == "background" and tasks is not None:
+        tasks.add_task(_reanalyse, request, report)
+        out["analysis"] = {"mode": "background", "story_ids": sorted(report.story_ids)}
+    return out
+
+
+def _reanalyse(request: Request, report: Any) -> dict[str, Any]:
+    """Analyse the stories an ingest changed and store their findings (in a request or after it)."""
+    from newsprism.analysis import PipelineOptions
+    from newsprism.api import AnalyzeOptions, analyze_changed
+
+    backends = request.app.state.options.analyze_backends or {}
+    options = AnalyzeOptions(pipeline=PipelineOptions(backends=dict(backends)))
+    try:
+        found = analyze_changed(_data(request).store, report, options)
+    except Exception:  # noqa: BLE001 - after the response nobody else would hear of the failure
+        _log.exception("re-analysis after ingest failed")
+        raise
+    failed = [r["name"] for r in found["stages"]["records"] if r["status"] == "failed"]
+    return {"story_ids": [st["id"] for st in found["stories"]["stories"]], "failed_stages": failed}
 
 
 @router.post("/articles", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
-async def post_articles(request: Request, body: ArticlesIn, _token: Token) -> Any:
+async def post_articles(
+    request: Request, body: ArticlesIn, _token: Token, tasks: BackgroundTasks, analyze: AnalyzeMode = "no"
+) -> Any:
     """Store JSON articles (``text`` required; metadata optional and marked as read)."""
     with tempfile.TemporaryDirectory(prefix="newsprism-api-") as tmp:
         path = pathlib.Path(tmp) / "articles.json"
         path.write_text(json.dumps([a.model_dump(exclude_none=True) for a in body.articles]), "utf-8")
-        return await run_in_threadpool(_ingest, request, [str(path)], {str(path): "api:articles"})
+        return await run_in_threadpool(
+            _ingest, request, [str(path)], {str(path): "api:articles"}, analyze, tasks
+        )
 
 
 def _safe_name(name: str | None) -> str:
@@ -232,17 +274,21 @@ async def ingest_files(
     request: Request,
     files: Annotated[list[UploadFile], File(description="article files", min_length=1, max_length=100)],
     _token: Token,
+    tasks: BackgroundTasks,
+    analyze: AnalyzeMode = "no",
 ) -> Any:
     """Ingest uploaded files (text, HTML, JSON, JSONL, CSV, feeds, WARC — detected as on the CLI).
 
     Articles and errors name each upload by the file name the client gave (sanitised)."""
     with tempfile.TemporaryDirectory(prefix="newsprism-api-") as tmp:
         names = await run_in_threadpool(_save_uploads, files, tmp)
-        return await run_in_threadpool(_ingest, request, list(names), names)
+        return await run_in_threadpool(_ingest, request, list(names), names, analyze, tasks)
 
 
 @router.post("/ingest/urls", response_model=IngestOut, status_code=201, responses=WRITE_ERRORS)
-async def ingest_urls(request: Request, body: UrlsIn, _token: Token) -> Any:
+async def ingest_urls(
+    request: Request, body: UrlsIn, _token: Token, tasks: BackgroundTasks, analyze: AnalyzeMode = "no"
+) -> Any:
     """Fetch and ingest URLs; private, loopback and link-local addresses are refused (SSRF guard)."""
     max_urls = request.app.state.options.max_urls
     if len(body.urls) > max_urls:
@@ -250,7 +296,7 @@ async def ingest_urls(request: Request, body: UrlsIn, _token: Token) -> Any:
     bad = [u for u in body.urls if not u.lower().startswith(("http://", "https://"))]
     if bad:
         raise HTTPException(400, f"only http(s) URLs can be ingested: {bad[:5]}")
-    return await run_in_threadpool(_ingest, request, list(body.urls))
+    return await run_in_threadpool(_ingest, request, list(body.urls), None, analyze, tasks)
 
 
 def _analyze(request: Request, body: AnalyzeIn) -> dict[str, Any]:
