@@ -187,8 +187,8 @@ def analyze_stories(
     from newsprism import __version__
 
     options = options or PipelineOptions()
-    stages = [s.name for s in analysis.STAGE_SPECS if s.name not in FROM_STORE
-              and (options.stages is None or s.name in options.stages)]
+    stages = [name for name in analysis.STAGES if name not in FROM_STORE
+              and (options.stages is None or name in options.stages)]
     result = StoredAnalysis(linked=link_pending(store) if story_ids is None else 0)
     with store.engine.connect() as conn:
         ids = resolve_story_ids(conn, story_ids)
