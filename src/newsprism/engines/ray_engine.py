@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ray
 import ray.data
 
-from newsprism.engines.base import EngineError, EngineOptions, ProgressHook
+from newsprism.engines.options import EngineError, EngineOptions, ProgressHook
 from newsprism.pipeline import Batch
 
 if TYPE_CHECKING:

@@ -107,7 +107,7 @@ def _reuse_layer(conn: Connection, articles: list[Article]) -> ReuseResult | Non
 
 def link_pending(store: Store) -> int:
     """Give every stored article without a story its story (and reuse index), as ``ingest`` does."""
-    from newsprism.api import IngestReport, _Linker
+    from newsprism.linking import IngestReport, Linker
 
     with store.engine.connect() as conn:
         linked = select(story_members.c.article_id)
@@ -115,7 +115,7 @@ def link_pending(store: Store) -> int:
                                 .order_by(articles_table.c.seq)).scalars())
     if not ids:
         return 0
-    linker, report = _Linker(store), IngestReport()
+    linker, report = Linker(store), IngestReport()
     for chunk in _chunks(ids):
         linker.link(store.get_articles(chunk), report)
     if report.link_errors:

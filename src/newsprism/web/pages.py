@@ -15,8 +15,8 @@ from newsprism.report import sections
 from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
 from newsprism.report.view import ReportView, _span_of
-from newsprism.web.app import wants_json
 from newsprism.web.data import StoryQuery, WebData, iso_date
+from newsprism.web.negotiate import wants_json
 
 router = APIRouter(include_in_schema=False)
 
