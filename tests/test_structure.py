@@ -118,3 +118,17 @@ def test_the_registry_hands_each_stage_the_shared_backends() -> None:
     assert built["reuse"].embedder is embedder and built["align"].embedder is embedder
     assert built["claims"].tagger.nlp is nlp
     assert built["stories"].embedder is None and built["verdicts"].judge is None  # not asked for
+
+
+# Paths docs/architecture.md names as examples of what a new engineer would write.
+DOC_EXAMPLES = {"src/newsprism/quotes/stage.py", "store/migrations/mNNNN_name.py"}
+
+
+def test_the_architecture_doc_names_files_that_exist() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w/.-]+\.(?:py|md))`", text)) | set(re.findall(r"\| `(\w+/)`", text))
+    files = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if ".git" not in p.parts]
+    folders = {f + "/" for f in files if (ROOT / f).is_dir()}
+    missing = sorted(n for n in named - DOC_EXAMPLES
+                     if not any(f == n or f.endswith("/" + n) for f in (*files, *folders)))
+    assert len(named) > 30 and not missing, missing
