@@ -216,7 +216,7 @@ def inspect_conflicts(ecb: Path, stories: str, embedder_name: str | None) -> dic
     keep = set(sorted(set(story_of.values()), key=lambda s: int(s[5:]))[lo:hi])
     arts = [a for a in arts if story_of[a.id] in keep and "reprint" not in (a.url or "")]
     batch = Batch.of(arts).with_layer("stories", GoldStories(story_of))
-    batch = ClaimsStage().run(batch)
+    batch = ClaimsStage(nlp=load_spacy(components=NER_ONLY)).run(batch)
     batch = AlignStage(embedder=get_embedder(embedder_name)).run(batch)
     verdicts = VerdictsStage().run(batch).layer("verdicts").to_dict()
     shown = [

@@ -22,8 +22,8 @@ import numpy as np
 
 from newsprism.align.pairs import PAIR_FEATURES, SameFactModel, StoryPairs
 from newsprism.align.score import features
+from newsprism.backends import Backends
 from newsprism.claims.stage import ClaimsStage
-from newsprism.engines.embedder import get_embedder
 from newsprism.evaluation.verdict_corpus import read_ecbplus, story_articles
 from newsprism.evaluation.verdict_gold import load_gold
 from newsprism.evaluation.verdict_score import MentionMap
@@ -38,9 +38,10 @@ def examples(gold: Path, data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray
     docs = read_ecbplus(data)
     per = {s.story: story_articles(s, docs) for s in stories}
     arts = [ga.article for s in stories for ga in per[s.story].values()]
-    claims = ClaimsStage().run(Batch.of(arts)).layer("claims")
+    backends = Backends()
+    claims = ClaimsStage(nlp=backends.nlp).run(Batch.of(arts)).layer("claims")
     texts = {a.id: a.text for a in arts}
-    embedder = get_embedder()
+    embedder = backends.embedder
     X, y, groups = [], [], []
     for s in stories:
         mm, facts_of = MentionMap(per[s.story]), s.facts_of()

@@ -169,7 +169,7 @@ def test_progress_reports_reading_and_stages(kursk_dir: Path, monkeypatch: pytes
     import newsprism.analysis
 
     specs = (StageSpec("count", __name__, "CountStage", "counted"),)
-    monkeypatch.setattr(newsprism.analysis, "STAGE_SPECS", specs)
+    monkeypatch.setattr(newsprism.analysis, "STAGES", {s.name: s for s in specs})
     events: list[tuple[str, int, int | None]] = []
     analyze([kursk_dir], progress=lambda phase, done, total: events.append((phase, done, total)))
     reads = [e for e in events if e[0] == "read"]
@@ -197,11 +197,10 @@ def test_ingest_links_incrementally(kursk_dir: Path, tmp_path: Path) -> None:
 
 
 def test_judge_reaches_the_verdicts_stage_only_when_asked() -> None:
-    from newsprism.analysis import STAGE_SPECS, Backends, load_stage
+    def verdicts_stage(options: PipelineOptions):  # noqa: ANN202 - a VerdictsStage
+        [ready] = build_pipeline(options, provided=("alignment",)).stages
+        return ready.build()
 
-    spec = next(s for s in STAGE_SPECS if s.name == "verdicts")
     judge = object()
-    asked = PipelineOptions(backends={"judge": judge})
-    assert load_stage(spec, asked, Backends(asked)).judge is judge
-    plain = PipelineOptions()
-    assert load_stage(spec, plain, Backends(plain)).judge is None
+    assert verdicts_stage(PipelineOptions(stages=["verdicts"], backends={"judge": judge})).judge is judge
+    assert verdicts_stage(PipelineOptions(stages=["verdicts"])).judge is None

@@ -204,7 +204,7 @@ class SentenceCountStage:
 def toy_stages(monkeypatch: pytest.MonkeyPatch) -> None:
     specs = (StageSpec("reuse", __name__, "SentenceCountStage", "reuse"),
              StageSpec("claims", "newsprism.no_such_module_for_tests", "ClaimsStage", "claims"))
-    monkeypatch.setattr(newsprism.analysis, "STAGE_SPECS", specs)
+    monkeypatch.setattr(newsprism.analysis, "STAGES", {s.name: s for s in specs})
 
 
 def test_analyze_writes_json_and_markdown(kursk_dir: Path, tmp_path: Path, toy_stages: None) -> None:

@@ -312,7 +312,7 @@ def test_failed_stage_keeps_the_stored_findings(tmp_path: Path, kursk_dir: Path,
     assert runner.invoke(app, ["analyze", str(kursk_dir), "--db", str(db), "--stage", "reuse"]).exit_code == 0
     before = _analysed_at(db)
     broken = (StageSpec("claims", __name__, "BrokenClaims", "claims"),)
-    monkeypatch.setattr(newsprism.analysis, "STAGE_SPECS", broken)
+    monkeypatch.setattr(newsprism.analysis, "STAGES", {s.name: s for s in broken})
     result = runner.invoke(app, ["analyze", "--db", str(db), "--json"])
     assert result.exit_code == 1
     assert "stage claims: failed: RuntimeError: claims model crashed" in result.stderr

@@ -47,6 +47,7 @@ class Handler(BaseHTTPRequestHandler):
             "/big-streamed": lambda: self._send(200, "text/html", b"<p>x</p>" * 4000, length=False),
             "/host": lambda: self._send(200, "text/plain", f"Host was {self.headers['Host']}.".encode()),
             "/feed.xml": lambda: self._send(200, "application/rss+xml", self.server.feed),  # type: ignore[attr-defined]
+            "/feeds.xml": lambda: self._send(200, "application/rss+xml", self.server.feeds),  # type: ignore[attr-defined]
         }
         if self.path == "/slow":
             time.sleep(2)
@@ -64,6 +65,11 @@ def server() -> Iterator[str]:
         "<description>Short teaser.</description></item>"
         f"<item><title>Gone</title><link>http://news.test:{port}/missing</link>"
         "<description>Teaser of a page that is gone.</description></item></channel></rss>"
+    ).encode()
+    httpd.feeds = (  # type: ignore[attr-defined]
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Feed of feeds</title>'
+        f"<item><title>More</title><link>http://news.test:{port}/feed.xml</link>"
+        "<description>Another feed's teaser.</description></item></channel></rss>"
     ).encode()
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -203,3 +209,11 @@ def test_feed_fetch_links(server: str) -> None:
     assert page.text.startswith("BOLOGNA, Italy — Torrential rain")  # the page replaced the teaser
     assert teaser.text == "Teaser of a page that is gone."  # kept when the page fetch fails
     assert [(e.source, e.reason) for e in errors] == [(f"http://news.test:{port}/missing", "HTTP status 404")]
+
+
+def test_feed_link_to_a_feed_is_not_followed(server: str) -> None:
+    """An entry's link is read as its article page only: a linked feed is reported, not read (its
+    entries are not this entry's article, and a feed linking to itself would never end)."""
+    (teaser,), (error,) = read(f"{server}/feeds.xml", fetch_links=True)
+    assert teaser.text == "Another feed's teaser."
+    assert error.source.endswith("/feed.xml") and "not an article page (application/rss+xml)" in error.reason

@@ -88,7 +88,7 @@ def _report(monkeypatch: pytest.MonkeyPatch, articles: list, **pipeline: object)
     import newsprism.analysis
 
     specs = (StageSpec("seen", __name__, "SeenStage", "seen"),)
-    monkeypatch.setattr(newsprism.analysis, "STAGE_SPECS", specs)
+    monkeypatch.setattr(newsprism.analysis, "STAGES", {s.name: s for s in specs})
     options = AnalyzeOptions(pipeline=PipelineOptions(**pipeline))  # type: ignore[arg-type]
     return analyze_articles(articles, options)
 

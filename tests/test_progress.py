@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.progress import Progress
 
-from newsprism.analysis import AnalysisPipeline, StageRecord, run_stages
+from newsprism.analysis import AnalysisPipeline, StageSpec, build_pipeline, run_stages
 from newsprism.cli.common import CliProgress, PlainProgress
-from newsprism.pipeline import Batch, Pipeline
+from newsprism.pipeline import Batch
 from newsprism.progress import step
 
 
@@ -30,15 +30,17 @@ class CountingStage:
         return batch.with_layer(self.name, len(batch.articles))
 
 
-def _pipeline(*stages: CountingStage) -> AnalysisPipeline:
-    records = [StageRecord(s.name, s.name, "ready") for s in stages]
-    return AnalysisPipeline(list(stages), records, Pipeline(list(stages)))
+def _pipeline(*stages: tuple[str, str]) -> AnalysisPipeline:
+    def spec(name: str, unit: str) -> StageSpec:
+        return StageSpec(name, __name__, "CountingStage", name, lambda cls, _o, _b: cls(name, unit))
+
+    return build_pipeline(specs=[spec(name, unit) for name, unit in stages])
 
 
 def test_ticks_inside_a_stage_reach_the_runner_hook() -> None:
     seen: list[tuple[str, int, int | None]] = []
     batch = Batch.of(())
-    _, records = run_stages(_pipeline(CountingStage("first"), CountingStage("second", "stories")), batch,
+    _, records = run_stages(_pipeline(("first", "items"), ("second", "stories")), batch,
                             lambda *tick: seen.append(tick))
     assert [r.status for r in records] == ["ran", "ran"]
     inner = [t for t in seen if "/" in t[0]]

@@ -23,8 +23,8 @@ _LAZY = {
     "Article": "newsprism.model",
     "Span": "newsprism.model",
     "Store": "newsprism.store",
-    "Pipeline": "newsprism.pipeline",
     "Batch": "newsprism.pipeline",
+    "Stage": "newsprism.pipeline",
     "ReadOptions": "newsprism.ingest.base",
     "analyze": "newsprism.api",
     "default_pipeline": "newsprism.api",
@@ -34,8 +34,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "AnalyzeOptions", "Article", "Batch", "IngestOptions", "IngestReport", "Pipeline", "ReadOptions",
-    "Span", "Store", "__version__", "analyze", "default_pipeline",
+    "AnalyzeOptions", "Article", "Batch", "IngestOptions", "IngestReport", "ReadOptions",
+    "Span", "Stage", "Store", "__version__", "analyze", "default_pipeline",
 ]
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     )
     from newsprism.ingest.base import ReadOptions
     from newsprism.model import Article, Span
-    from newsprism.pipeline import Batch, Pipeline
+    from newsprism.pipeline import Batch, Stage
     from newsprism.store import Store
 
 

@@ -1,46 +1,105 @@
-"""Assembling and running the analyze pipeline: reuse -> stories -> claims -> align -> verdicts.
+"""The stage runner: the registry of analyze stages and the loop that runs them.
 
-Each stage is imported by its contract path when the pipeline is built. A stage whose module cannot
-be imported or constructed is recorded as *absent* with the reason, and a stage whose input layer is
-missing is *skipped* with the reason; neither is ever replaced by a stand-in, so the report says
-exactly what was computed. A stage that raises while running is recorded as *failed* and the stages
-that do not depend on it still run.
+``STAGES`` maps each stage name to its ``StageSpec``: the module and class that implement it (the
+contract path, imported when a pipeline is built) and the factory that builds it from its options
+and the shared ``Backends`` (``newsprism.backends``: the one place models are loaded). A stage
+whose module cannot be imported is recorded as *absent* with the reason, and a stage whose input
+layer is missing is *skipped* with the reason; neither is ever replaced by a stand-in, so the report
+says exactly what was computed. A stage is built, its models loaded, just before it first runs, so
+a run with nothing to analyse loads no model. A stage that raises while being built or run is
+recorded as *failed* and the stages that do not depend on it still run.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsprism.backends import Backends, Models
 from newsprism.model import Article
-from newsprism.pipeline import ARTICLES, Batch, Pipeline, Stage
+from newsprism.pipeline import ARTICLES, Batch, Stage
 from newsprism.progress import StepHook, reporting
 
 ProgressHook = Callable[[str, int, int], None]
+# (stage class, its options from ``PipelineOptions.stage_options`` or None, the shared models) -> stage
+StageFactory = Callable[[type, Any, Backends], Stage]
+
+
+def _without_models(cls: type, options: Any, backends: Backends) -> Stage:
+    return cls(options) if options is not None else cls()
+
+
+def _reuse(cls: type, options: Any, backends: Backends) -> Stage:
+    from newsprism.reuse.options import ReuseOptions
+
+    options = options or ReuseOptions()
+    # Only rewrite detection embeds (paraphrased copies); exact reuse needs no model.
+    return cls(options, backends.embedder if options.rewrite else None)
+
+
+def _stories(cls: type, options: Any, backends: Backends) -> Stage:
+    from newsprism.stories.score import StoryOptions
+
+    options = options or StoryOptions()
+    # The chosen configuration gives lead embeddings no weight: then no model is loaded.
+    return cls(options, embedder=backends.embedder if options.w_embedding > 0 else None)
+
+
+def _claims(cls: type, options: Any, backends: Backends) -> Stage:
+    return cls(options, nlp=backends.nlp)
+
+
+def _align(cls: type, options: Any, backends: Backends) -> Stage:
+    return cls(options, embedder=backends.embedder)
+
+
+def _verdicts(cls: type, options: Any, backends: Backends) -> Stage:
+    return cls(options, judge=backends.judge)
 
 
 @dataclass(frozen=True, slots=True)
 class StageSpec:
-    """Where a stage lives (the contract between helpers) and the layer it provides."""
+    """A registered stage: its name, where it lives, the layer it provides and how it is built
+    (``factory``; None: its class called with its options alone, for a stage that needs no model)."""
 
     name: str
     module: str
     attr: str
     layer: str
+    factory: StageFactory | None = None
+
+    def load_class(self) -> type | StageRecord:
+        """The stage class, or an ``absent`` record saying why it could not be imported."""
+        try:
+            module = importlib.import_module(self.module)
+        except ImportError as exc:
+            reason = f"{self.module} not importable ({exc})"
+            return StageRecord(self.name, self.layer, "absent", reason=reason)
+        cls = getattr(module, self.attr, None)
+        if cls is None:
+            return StageRecord(self.name, self.layer, "absent", reason=f"{self.module} has no {self.attr}")
+        return cls
+
+    def build(self, cls: type, options: PipelineOptions, backends: Backends) -> Stage:
+        return (self.factory or _without_models)(cls, options.stage_options.get(self.name), backends)
 
 
-STAGE_SPECS: tuple[StageSpec, ...] = (
-    StageSpec("reuse", "newsprism.reuse.stage", "ReuseStage", "reuse"),
-    StageSpec("stories", "newsprism.stories.stage", "StoriesStage", "stories"),
-    StageSpec("claims", "newsprism.claims.stage", "ClaimsStage", "claims"),
-    StageSpec("align", "newsprism.align.stage", "AlignStage", "alignment"),
-    StageSpec("verdicts", "newsprism.verdicts.stage", "VerdictsStage", "verdicts"),
-)
-STAGE_NAMES = tuple(s.name for s in STAGE_SPECS)
+# The registry, in run order. To add a stage: write a class with ``name``, ``requires``,
+# ``provides`` and ``run(batch) -> batch`` (``newsprism.pipeline.Stage``) and register it here.
+STAGES: dict[str, StageSpec] = {
+    s.name: s
+    for s in (
+        StageSpec("reuse", "newsprism.reuse.stage", "ReuseStage", "reuse", _reuse),
+        StageSpec("stories", "newsprism.stories.stage", "StoriesStage", "stories", _stories),
+        StageSpec("claims", "newsprism.claims.stage", "ClaimsStage", "claims", _claims),
+        StageSpec("align", "newsprism.align.stage", "AlignStage", "alignment", _align),
+        StageSpec("verdicts", "newsprism.verdicts.stage", "VerdictsStage", "verdicts", _verdicts),
+    )
+}
+STAGE_NAMES = tuple(STAGES)
 
 
 @dataclass(slots=True)
@@ -66,70 +125,61 @@ class StageRecord:
 class PipelineOptions:
     """What to run and how. ``stage_options`` maps a stage name to its options dataclass instance."""
 
-    stages: Sequence[str] | None = None  # None: every stage in STAGE_SPECS
+    stages: Sequence[str] | None = None  # None: every registered stage
     embedder: str | None = None  # a sentence-transformers model name; None: the offline default
     # A pair judge (``offline``, ``nli``, ``chat``) that re-checks slot-light conflicts; None: no review.
     judge: str | None = None
     stage_options: dict[str, Any] = field(default_factory=dict)
-    backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp" objects (tests)
+    backends: dict[str, Any] = field(default_factory=dict)  # injected "embedder"/"nlp"/"judge" objects
     # Languages to compare; None: those the embedder, spaCy pipeline and judge named here all handle
     # (``newsprism.language.MODEL_LANGUAGES``). Articles in others are reported, not compared.
     languages: Sequence[str] | None = None
 
+    def models(self) -> Models:
+        """The models these options name (the spaCy pipeline is the claims stage's option)."""
+        spacy_model = getattr(self.stage_options.get("claims"), "spacy_model", None)
+        return Models(self.embedder, spacy_model, self.judge)
+
     def compared_languages(self) -> frozenset[str]:
         from newsprism.language import compared_languages
 
-        claims = self.stage_options.get("claims")
-        spacy_model = getattr(claims, "spacy_model", None)
-        models = [self.embedder, spacy_model] + ([self.judge] if self.judge else [])
-        return compared_languages(models, self.languages)
+        models = self.models()
+        names = [models.embedder, models.spacy_model] + ([models.judge] if models.judge else [])
+        return compared_languages(names, self.languages)
 
 
-class _Deferred:
-    """Stands for a backend until first use, then forwards every attribute to it."""
+@dataclass
+class ReadyStage:
+    """A stage whose inputs some earlier stage (or the batch) provides. It is built, loading its
+    models, when it first runs and then kept, so later batches reuse it."""
 
-    def __init__(self, load: Callable[[], Any]):
-        self._load = load
-        self._target: Any = None
+    spec: StageSpec
+    cls: type
+    options: PipelineOptions
+    backends: Backends
+    built: Stage | None = None
 
-    def __getattr__(self, attr: str) -> Any:
-        if self._target is None:
-            self._target = self._load()
-        return getattr(self._target, attr)
+    @property
+    def name(self) -> str:
+        return self.spec.name
 
+    @property
+    def requires(self) -> frozenset[str]:
+        return frozenset(getattr(self.built or self.cls, "requires", ()))
 
-class Backends:
-    """Model backends shared by the stages of one pipeline, loaded on first request.
+    @property
+    def provides(self) -> frozenset[str]:
+        return frozenset(getattr(self.built or self.cls, "provides", ()))
 
-    Sharing one embedder means a sentence embedded for claims is not embedded again for alignment.
-    """
+    @property
+    def stage_options(self) -> Any:
+        """The stage's own options as given (None: its defaults); the Ray engine ships these."""
+        return self.options.stage_options.get(self.name)
 
-    def __init__(self, options: PipelineOptions):
-        self._options = options
-        self._loaded: dict[str, Any] = dict(options.backends)
-
-    def get(self, name: str) -> Any:
-        if name not in self._loaded:
-            # A stage that only might embed (stories with embedding weight 0, reuse without a rewrite
-            # candidate) gets a handle; the model loads when something is first encoded.
-            lazy = name == "embedder"
-            self._loaded[name] = _Deferred(lambda: self._load(name)) if lazy else self._load(name)
-        return self._loaded[name]
-
-    def _load(self, name: str) -> Any:
-        if name == "embedder":
-            from newsprism.engines.embedder import get_embedder
-
-            return get_embedder(self._options.embedder)
-        if name == "nlp":
-            from newsprism.engines.nlp import load_spacy
-
-            return load_spacy()
-        if name == "judge":
-            from newsprism.verdicts.judges import get_judge
-
-            return get_judge(self._options.judge)
-        raise KeyError(f"unknown backend {name!r}")
+    def build(self) -> Stage:
+        if self.built is None:
+            self.built = self.spec.build(self.cls, self.options, self.backends)
+        return self.built
 
 
 def _error_text(exc: BaseException) -> str:
@@ -137,59 +187,15 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def _construct(spec: StageSpec, cls: type, options: PipelineOptions, backends: Backends) -> Stage:
-    params = inspect.signature(cls).parameters
-    args: list[Any] = []
-    if spec.name in options.stage_options:
-        args.append(options.stage_options[spec.name])
-    kwargs: dict[str, Any] = {}
-    for backend in ("embedder", "nlp", "judge"):
-        param = params.get(backend)
-        if param is None:
-            continue
-        if backend == "judge":
-            # A judge reviews only when asked for: it costs a transformer pass per reviewed pair.
-            if options.judge or backend in options.backends:
-                kwargs[backend] = backends.get(backend)
-            continue
-        # The embedder is always shared (one cache); spaCy only when the stage cannot load its own.
-        if backend == "embedder" or param.default is inspect.Parameter.empty or backend in options.backends:
-            kwargs[backend] = backends.get(backend)
-    return cls(*args, **kwargs)
-
-
-def import_stage(spec: StageSpec) -> type | StageRecord:
-    """The stage class, or an ``absent`` record saying why it could not be imported."""
-    try:
-        module = importlib.import_module(spec.module)
-    except ImportError as exc:
-        return StageRecord(spec.name, spec.layer, "absent", reason=f"{spec.module} not importable ({exc})")
-    cls = getattr(module, spec.attr, None)
-    if cls is None:
-        return StageRecord(spec.name, spec.layer, "absent", reason=f"{spec.module} has no {spec.attr}")
-    return cls
-
-
-def load_stage(spec: StageSpec, options: PipelineOptions, backends: Backends) -> Stage | StageRecord:
-    """The constructed stage, or an ``absent`` record saying why it could not be had."""
-    cls = import_stage(spec)
-    if isinstance(cls, StageRecord):
-        return cls
-    try:
-        return _construct(spec, cls, options, backends)
-    except Exception as exc:  # noqa: BLE001 - any failure to build a stage makes it absent, with why
-        return StageRecord(spec.name, spec.layer, "absent", reason=f"could not construct: {_error_text(exc)}")
-
-
 @dataclass
 class AnalysisPipeline:
-    """The stages that could be assembled, the records of those that could not, and a runner."""
+    """The stages that can run, the records of those that cannot, and what they were built from."""
 
-    stages: list[Stage]
+    stages: list[ReadyStage]
     records: list[StageRecord]  # one per requested stage, in order; present ones say "ready"
-    pipeline: Pipeline
     # What it was built from: an engine running stages elsewhere builds its own copies from these.
     options: PipelineOptions = field(default_factory=PipelineOptions)
+    backends: Backends = field(default_factory=Backends)
 
     @property
     def present(self) -> list[str]:
@@ -205,31 +211,12 @@ class AnalysisPipeline:
         return run_stages(self, Batch.of(articles), progress)
 
 
-def _missing_requirements(stage: Any, available: set[str], why: dict[str, str]) -> str | None:
-    missing = sorted(set(getattr(stage, "requires", ())) - available)
+def _missing_requirements(cls: type, available: set[str], why: dict[str, str]) -> str | None:
+    missing = sorted(set(getattr(cls, "requires", ())) - available)
     if not missing:
         return None
     reasons = [f"layer {m!r} unavailable ({why.get(m, 'no stage provides it')})" for m in missing]
     return "; ".join(reasons)
-
-
-def _resolve(
-    spec: StageSpec, options: PipelineOptions, backends: Backends, available: set[str], why: dict[str, str]
-) -> Stage | StageRecord:
-    # A class that declares its inputs is checked before it is built, so a stage that cannot run
-    # never loads its models.
-    cls = import_stage(spec)
-    if isinstance(cls, StageRecord):
-        return cls
-    reason = _missing_requirements(cls, available, why)
-    if reason:
-        return StageRecord(spec.name, spec.layer, "skipped", reason=reason)
-    stage = load_stage(spec, options, backends)
-    if isinstance(stage, StageRecord):
-        return stage
-    # An instance may declare different inputs than its class (options can add some).
-    reason = _missing_requirements(stage, available, why)
-    return StageRecord(spec.name, spec.layer, "skipped", reason=reason) if reason else stage
 
 
 def build_pipeline(
@@ -237,32 +224,37 @@ def build_pipeline(
     specs: Sequence[StageSpec] | None = None,
     provided: Sequence[str] = (),
 ) -> AnalysisPipeline:
-    """Import and construct the requested stages; keep those whose inputs some earlier stage provides
-    or the batch will hold already (``provided``: layers read from the store)."""
+    """The requested stages (all registered ones by default) whose inputs some earlier stage
+    provides or the batch will hold already (``provided``: layers read from the store). Nothing is
+    built and no model is loaded here: that happens when a stage first runs."""
     options = options or PipelineOptions()
-    specs = STAGE_SPECS if specs is None else specs
+    specs = list(STAGES.values()) if specs is None else list(specs)
     names = [spec.name for spec in specs]
     wanted = list(options.stages) if options.stages is not None else names
     unknown = sorted(set(wanted) - set(names))
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; known: {names}")
-    backends = Backends(options)
+    backends = Backends(options.models(), options.backends)
     available, why = {ARTICLES, *provided}, {}
-    stages: list[Stage] = []
+    stages: list[ReadyStage] = []
     records: list[StageRecord] = []
     for spec in specs:
         if spec.name not in wanted:
             why[spec.layer] = f"stage {spec.name} not selected"
             continue
-        loaded = _resolve(spec, options, backends, available, why)
-        if isinstance(loaded, StageRecord):
-            records.append(loaded)
-            why[spec.layer] = f"stage {spec.name} {loaded.status}"
+        cls = spec.load_class()
+        reason = None if isinstance(cls, StageRecord) else _missing_requirements(cls, available, why)
+        if isinstance(cls, StageRecord) or reason:
+            record = cls if isinstance(cls, StageRecord) else StageRecord(spec.name, spec.layer, "skipped",
+                                                                          reason=reason)
+            records.append(record)
+            why[spec.layer] = f"stage {spec.name} {record.status}"
             continue
-        stages.append(loaded)
+        ready = ReadyStage(spec, cls, options, backends)
+        stages.append(ready)
         records.append(StageRecord(spec.name, spec.layer, "ready"))
-        available |= set(loaded.provides)
-    return AnalysisPipeline(stages, records, Pipeline(stages, given=frozenset(provided)), options)
+        available |= ready.provides
+    return AnalysisPipeline(stages, records, options, backends)
 
 
 def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:
@@ -272,19 +264,19 @@ def _step_hook(progress: ProgressHook | None, name: str) -> StepHook | None:
     return lambda done, total, unit: progress(f"{name}/{unit}", done, total)
 
 
-def _run_here(stage: Stage, batch: Batch) -> Batch:
-    return stage.run(batch)
+def run_here(ready: ReadyStage, batch: Batch) -> Batch:
+    return ready.build().run(batch)
 
 
 # How one stage runs over a batch: in this process, or (the Ray engine) partitioned on a cluster.
-StageRunner = Callable[[Stage, Batch], Batch]
+StageRunner = Callable[[ReadyStage, Batch], Batch]
 
 
 def run_stages(
     assembled: AnalysisPipeline,
     batch: Batch,
     progress: ProgressHook | None = None,
-    runner: StageRunner = _run_here,
+    runner: StageRunner = run_here,
 ) -> tuple[Batch, list[StageRecord]]:
     """Run each ready stage in order, timing it; a failure is recorded and its dependants skipped."""
     by_name = {s.name: s for s in assembled.stages}
@@ -300,7 +292,7 @@ def run_stages(
         if progress:
             progress(stage.name, done, total)
         done += 1
-        lost = sorted(set(stage.requires) & set(failed))
+        lost = sorted(stage.requires & set(failed))
         if lost:
             reason = "; ".join(f"layer {name!r} unavailable ({failed[name]})" for name in lost)
             out.append(StageRecord(stage.name, record.layer, "skipped", reason=reason))
@@ -310,7 +302,7 @@ def run_stages(
         try:
             with reporting(_step_hook(progress, stage.name)):
                 result = runner(stage, batch)
-            missing = sorted(set(stage.provides) - set(result.layers))
+            missing = sorted(stage.provides - set(result.layers))
             if missing:
                 raise RuntimeError(f"stage did not provide {missing}")
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others' results

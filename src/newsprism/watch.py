@@ -22,7 +22,8 @@ from typing import Any
 from newsprism.api import IngestOptions, IngestReport, ingest_items
 from newsprism.ingest import build_result, is_url, iter_inputs
 from newsprism.ingest.base import ReaderError
-from newsprism.ingest.url_reader import Validators, fetch, read_fetched
+from newsprism.ingest.url_reader import Validators, fetch
+from newsprism.ingest.web_reader import read_fetched
 
 
 @dataclass

@@ -25,7 +25,6 @@ class AlignOptions:
     # Pairs kept apart but at least this likely the same fact are passed on: verdicts compare their
     # values (on strong pairs) and keep claims another report may state off the single-source list.
     near_threshold: float = 0.1
-    embedder: str | None = None  # used only when no embedder is injected
 
 
 def story_membership(layer: Any, article_ids: list[str]) -> dict[str, str]:
@@ -74,17 +73,9 @@ class AlignStage:
     requires = frozenset({"claims", "stories"})
     provides = frozenset({"alignment"})
 
-    def __init__(self, options: AlignOptions | None = None, embedder: Any | None = None):
+    def __init__(self, options: AlignOptions | None = None, *, embedder: Any):
         self.options = options or AlignOptions()
-        self._embedder = embedder
-
-    @property
-    def embedder(self) -> Any:
-        if self._embedder is None:
-            from newsprism.engines.embedder import get_embedder
-
-            self._embedder = get_embedder(self.options.embedder)
-        return self._embedder
+        self.embedder = embedder
 
     def run(self, batch: Batch) -> Batch:
         claims: ClaimsResult = batch.layer("claims")

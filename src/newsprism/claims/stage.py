@@ -30,25 +30,13 @@ class ClaimsStage:
     requires = frozenset({"articles"})
     provides = frozenset({"claims"})
 
-    def __init__(self, options: ClaimsOptions | None = None, nlp: Any | None = None):
+    def __init__(self, options: ClaimsOptions | None = None, *, nlp: Any):
+        """``nlp``: a spaCy pipeline with NER (``Backends.nlp`` loads the one the options name)."""
         self.options = options or ClaimsOptions()
-        self._nlp = nlp
-        self._tagger: EntityTagger | None = None
-
-    @property
-    def tagger(self) -> EntityTagger:
-        if self._tagger is None:
-            if self._nlp is None:
-                from newsprism.engines.nlp import NER_ONLY, load_spacy
-
-                self._nlp = load_spacy(self.options.spacy_model, components=NER_ONLY)
-            self._tagger = EntityTagger(
-                self._nlp,
-                self.options.ner_batch_size,
-                self.options.skip_uncapitalised,
-                processes=self.options.ner_processes,
-            )
-        return self._tagger
+        self.tagger = EntityTagger(
+            nlp, self.options.ner_batch_size, self.options.skip_uncapitalised,
+            processes=self.options.ner_processes,
+        )
 
     def run(self, batch: Batch) -> Batch:
         opts = self.options.extract

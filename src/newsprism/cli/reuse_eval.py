@@ -36,9 +36,9 @@ def reuse(
         raise fail(f"{data}: expected articles.jsonl and gold.jsonl in this folder")
     embedder = None
     if rewrites:
-        from newsprism.engines.embedder import get_embedder
+        from newsprism.backends import Backends
 
-        embedder = get_embedder()
+        embedder = Backends().embedder
     report = evaluate(data, embedder=embedder, limit_stories=stories)
     if json_out:
         echo_json(report)

@@ -139,9 +139,9 @@ def eval_stories(
     options = StoryOptions()
     embedder = None
     if options.w_embedding > 0:
-        from newsprism.engines.embedder import get_embedder
+        from newsprism.backends import Backends
 
-        embedder = get_embedder()
+        embedder = Backends().embedder
     try:
         report = evaluate_file(data, label, options, embedder, no_dates)
     except ValueError as exc:

@@ -8,31 +8,13 @@ stage code partitioned the way each algorithm allows and is tested to give the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from newsprism.engines.options import ENGINE_NAMES, EngineError, EngineOptions, ProgressHook
 
 if TYPE_CHECKING:
     from newsprism.analysis import AnalysisPipeline, StageRecord
     from newsprism.pipeline import Batch
-
-ProgressHook = Callable[[str, int, int], None]
-ENGINE_NAMES = ("local", "ray")
-
-
-class EngineError(RuntimeError):
-    """The engine cannot run here (Ray not installed, cluster unreachable): a setup error."""
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    """``name``: local or ray. ``address``: a Ray cluster (``auto``, ``ray://host:port``, ``host:port``);
-    None starts a private local Ray with ``num_cpus`` CPUs and ``object_store_mb`` of object store."""
-
-    name: str = "local"
-    address: str | None = None
-    num_cpus: int | None = None
-    object_store_mb: int = 500
 
 
 class Engine(Protocol):

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import ray
 import ray.data
 
-from newsprism.engines.base import EngineError, EngineOptions, ProgressHook
-from newsprism.pipeline import Batch, Stage
+from newsprism.engines.options import EngineError, EngineOptions, ProgressHook
+from newsprism.pipeline import Batch
 
 if TYPE_CHECKING:
-    from newsprism.analysis import AnalysisPipeline, StageRecord
+    from newsprism.analysis import AnalysisPipeline, ReadyStage, StageRecord
 
 
 def check_reachable(address: str) -> None:
@@ -102,35 +102,39 @@ class RayEngine:
 
 
 class _Runner:
-    """Sends each stage to its Ray implementation; align also computes the verdicts per story."""
+    """Sends each stage to its Ray implementation; align also computes the verdicts per story.
+
+    Stages that run on actors are not built here (their models load on the actors, from the
+    pipeline's ``Models``); the others are built and run here, with the pipeline's ``Backends``.
+    """
 
     def __init__(self, assembled: AnalysisPipeline, cpus: int):
         self.assembled = assembled
         self.cpus = cpus
         self.story_parts: list | None = None
 
-    def _spec(self, align: Any) -> Any:
+    def _spec(self, align: ReadyStage) -> Any:
         from newsprism.engines.ray_story import StorySpec
 
         verdicts = next((s for s in self.assembled.stages if s.name == "verdicts"), None)
-        options = self.assembled.options
-        return StorySpec(
-            align.options, verdicts.options if verdicts is not None else None, options.embedder, options.judge
-        )
+        verdicts_options = verdicts.stage_options if verdicts is not None else None
+        models = self.assembled.backends.models
+        return StorySpec(align.stage_options, verdicts is not None, verdicts_options, models)
 
-    def __call__(self, stage: Stage, batch: Batch) -> Batch:
+    def __call__(self, stage: ReadyStage, batch: Batch) -> Batch:
         from newsprism.engines import ray_stages, ray_story
 
         name = stage.name
         if name == "claims":
-            return ray_stages.run_claims(stage, batch, self.cpus)
+            models = self.assembled.backends.models
+            return ray_stages.run_claims(stage.stage_options, batch, self.cpus, models)
         if name == "reuse":
-            return ray_stages.run_reuse(stage, batch, self.cpus, self.assembled.options.embedder)
+            return ray_stages.run_reuse(stage.stage_options, batch, self.cpus, self.assembled.backends)
         if name == "stories":
-            return ray_stages.run_stories(stage, batch, self.cpus)
+            return ray_stages.run_stories(stage.build(), batch, self.cpus)
         if name == "align":
             self.story_parts = ray_story.run_story_stages(batch, self._spec(stage), self.cpus)
             return batch.with_layer("alignment", ray_story.merge_alignment(batch, self.story_parts))
         if name == "verdicts" and self.story_parts is not None:
             return batch.with_layer("verdicts", ray_story.merge_verdicts(self.story_parts))
-        return stage.run(batch)
+        return stage.build().run(batch)

@@ -19,7 +19,7 @@ import pickle
 from collections.abc import Iterator
 from typing import Any
 
-from newsprism.engines.base import EngineOptions
+from newsprism.engines.options import EngineOptions
 from newsprism.engines.ray_engine import ray_session
 from newsprism.engines.ray_stages import pool
 
@@ -119,14 +119,15 @@ def ray_ingest(inputs: list[str], db: Any, options: Any, engine: EngineOptions, 
     """``newsprism.api.ingest`` with building and storing on Ray; returns its ``IngestReport``."""
     import ray.data
 
-    from newsprism.api import IngestedArticle, IngestReport, InputError, _Linker, open_store
+    from newsprism.api import open_store
+    from newsprism.linking import IngestedArticle, IngestReport, InputError, Linker
     from newsprism.store.store import database_url
 
     url = db if isinstance(db, str) and "://" in db else database_url(db)
     report = IngestReport()
     entries: list[tuple[int, Any]] = []
     with ray_session(engine) as cpus, open_store(url) as store:
-        linker = _Linker(store) if options.link else None
+        linker = Linker(store) if options.link else None
         for window in _windows(work_units([os.fspath(i) for i in inputs], options.read)):
             ds = ray.data.from_items(window).map_batches(
                 _Writer, fn_constructor_args=(url, options.read), batch_size=BATCH_ITEMS,

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.backends import Backends, Models
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 
@@ -44,10 +45,10 @@ def _ordered(ds: Any, column: str) -> list[Any]:
 
 
 class _ClaimsActor:
-    def __init__(self, options: Any):
+    def __init__(self, options: Any, models: Models):
         from newsprism.claims.stage import ClaimsStage
 
-        self.stage = ClaimsStage(options)  # spaCy loads on the first batch, once per actor
+        self.stage = ClaimsStage(options, nlp=Backends(models).nlp)  # spaCy loads once per actor
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         articles = [pickle.loads(b) for b in batch["article"]]
@@ -61,13 +62,14 @@ class _ClaimsActor:
         return {"i": batch["i"], "claims": out}
 
 
-def run_claims(stage: Any, batch: Batch, cpus: int) -> Batch:
+def run_claims(options: Any, batch: Batch, cpus: int, models: Models) -> Batch:
+    """``options``: the claims stage's (None: its defaults); ``models``: what the actors load."""
     import ray.data
 
     from newsprism.claims.model import ClaimsResult
 
     ds = ray.data.from_items(_article_rows(batch.articles)).map_batches(
-        _ClaimsActor, fn_constructor_args=(stage.options,), batch_size=32, batch_format="numpy",
+        _ClaimsActor, fn_constructor_args=(options, models), batch_size=32, batch_format="numpy",
         compute=pool(cpus),
     )
     result = ClaimsResult()
@@ -77,17 +79,15 @@ def run_claims(stage: Any, batch: Batch, cpus: int) -> Batch:
             result.errors[article.id] = error
         for k, v in timings.items():
             result.timings[k] = result.timings.get(k, 0.0) + v
-    return batch.with_layer(stage.name, result)
+    return batch.with_layer("claims", result)
 
 
 # -- reuse ----------------------------------------------------------------------------------------
 
 
 class _EmbedActor:
-    def __init__(self, name: str | None):
-        from newsprism.engines.embedder import get_embedder
-
-        self.embedder = get_embedder(name)
+    def __init__(self, models: Models):
+        self.embedder = Backends(models).embedder
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         vecs = np.asarray(self.embedder.encode(list(batch["text"])), dtype=np.float32)
@@ -96,23 +96,23 @@ class _EmbedActor:
 
 @dataclass
 class Precomputed:
-    """An embedder answering from vectors computed on the cluster, the rest from ``fallback``."""
+    """An embedder answering from vectors computed on the cluster, the rest from the embedder of
+    ``fallback`` (loaded here only if some text was not computed there)."""
 
     vectors: dict[str, np.ndarray]
-    fallback: Any
+    fallback: Backends
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
         if missing:
-            self.vectors.update(zip(missing, np.asarray(self.fallback.encode(missing)), strict=True))
+            more = np.asarray(self.fallback.embedder.encode(missing))
+            self.vectors.update(zip(missing, more, strict=True))
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
         return np.stack([self.vectors[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def sentence_vectors(
-    articles: Sequence[Article], embedder_name: str | None, cpus: int
-) -> dict[str, np.ndarray]:
+def sentence_vectors(articles: Sequence[Article], models: Models, cpus: int) -> dict[str, np.ndarray]:
     """Embeddings of every sentence that rewrite detection reads, computed on an actor pool."""
     import ray.data
 
@@ -123,24 +123,27 @@ def sentence_vectors(
     if not texts:
         return {}
     ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)]).map_batches(
-        _EmbedActor, fn_constructor_args=(embedder_name,), batch_size=256, batch_format="numpy",
+        _EmbedActor, fn_constructor_args=(models,), batch_size=256, batch_format="numpy",
         compute=pool(cpus),
     )
     return dict(zip(texts, _ordered(ds, "vec"), strict=True))
 
 
-def run_reuse(stage: Any, batch: Batch, cpus: int, embedder_name: str | None) -> Batch:
+def run_reuse(options: Any, batch: Batch, cpus: int, backends: Backends) -> Batch:
+    """``options``: the reuse stage's (None: its defaults); ``backends``: the pipeline's."""
     from newsprism.engines.ray_reuse import ray_evidence
+    from newsprism.reuse.options import ReuseOptions
     from newsprism.reuse.stage import analyze
 
-    embedder = stage.embedder
-    if stage.options.rewrite:
-        embedder = Precomputed(sentence_vectors(batch.articles, embedder_name, cpus), embedder)
+    options = options or ReuseOptions()
+    embedder = None
+    if options.rewrite:
+        embedder = Precomputed(sentence_vectors(batch.articles, backends.models, cpus), backends)
 
     def finder(reps: Sequence[Article], options: Any, stats: Any) -> list:
         return ray_evidence(reps, options, stats, cpus)
 
-    return batch.with_layer("reuse", analyze(batch.articles, stage.options, embedder, finder))
+    return batch.with_layer("reuse", analyze(batch.articles, options, embedder, finder))
 
 
 # -- stories --------------------------------------------------------------------------------------
@@ -190,7 +193,7 @@ def run_stories(stage: Any, batch: Batch, cpus: int) -> Batch:
     t0 = time.perf_counter()
     articles = list(batch.articles)
     reuse = batch.layers.get("reuse")
-    embeddings = lead_embeddings(articles, stage._get_embedder(), stage.options)
+    embeddings = lead_embeddings(articles, stage.embedder, stage.options)
     feats, idf = featurize(articles, embeddings)
 
     def candidates(f: Any, o: Any) -> tuple[np.ndarray, np.ndarray]:

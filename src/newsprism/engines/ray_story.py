@@ -16,34 +16,29 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.backends import Backends, Models
 from newsprism.pipeline import Batch
 
 
 @dataclass(frozen=True)
 class StorySpec:
-    """What a story actor builds its stages from (options travel; models load on the actor)."""
+    """What a story actor builds its stages from (options and model names travel; models load on
+    the actor). Options None: the stage's defaults."""
 
     align: Any
-    verdicts: Any | None  # VerdictsOptions, or None when the verdicts stage does not run
-    embedder: str | None
-    judge: str | None
+    run_verdicts: bool
+    verdicts: Any | None
+    models: Models
 
 
 class _StoryActor:
     def __init__(self, spec: StorySpec):
         from newsprism.align.stage import AlignStage
-        from newsprism.engines.embedder import get_embedder
         from newsprism.verdicts.stage import VerdictsStage
 
-        self.align = AlignStage(spec.align, get_embedder(spec.embedder))
-        self.verdicts = None
-        if spec.verdicts is not None:
-            judge = None
-            if spec.judge:
-                from newsprism.verdicts.judges import get_judge
-
-                judge = get_judge(spec.judge)
-            self.verdicts = VerdictsStage(spec.verdicts, judge)
+        backends = Backends(spec.models)
+        self.align = AlignStage(spec.align, embedder=backends.embedder)
+        self.verdicts = VerdictsStage(spec.verdicts, judge=backends.judge) if spec.run_verdicts else None
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         results = [pickle.dumps(self._story(str(sid), pickle.loads(blob)))

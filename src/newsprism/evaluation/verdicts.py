@@ -7,11 +7,11 @@ the gold's own grouping, so the figures measure verdicts, not story clustering.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from newsprism.analysis import STAGE_SPECS, Backends, PipelineOptions, load_stage
+from newsprism.analysis import PipelineOptions, build_pipeline, run_stages
 from newsprism.evaluation.verdict_corpus import GoldArticle, read_ecbplus, story_articles
 from newsprism.evaluation.verdict_gold import GoldStory, load_gold
 from newsprism.evaluation.verdict_score import (
@@ -50,15 +50,12 @@ class GoldStoriesLayer:
 
 
 def _analyse(articles: list[Any], story_of: dict[str, str], options: PipelineOptions) -> Batch:
-    backends = Backends(options)
+    assembled = build_pipeline(replace(options, stages=STAGES), provided=("stories",))
     batch = Batch.of(articles).with_layer("stories", GoldStoriesLayer(story_of))
-    for spec in STAGE_SPECS:
-        if spec.name not in STAGES:
-            continue
-        stage = load_stage(spec, options, backends)
-        if not hasattr(stage, "run"):
-            raise RuntimeError(f"stage {spec.name} unavailable: {getattr(stage, 'reason', stage)}")
-        batch = stage.run(batch)
+    batch, records = run_stages(assembled, batch)
+    for r in records:
+        if r.status != "ran":
+            raise RuntimeError(f"stage {r.name} {r.status}: {r.reason}")
     return batch
 
 

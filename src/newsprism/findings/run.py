@@ -107,7 +107,7 @@ def _reuse_layer(conn: Connection, articles: list[Article]) -> ReuseResult | Non
 
 def link_pending(store: Store) -> int:
     """Give every stored article without a story its story (and reuse index), as ``ingest`` does."""
-    from newsprism.api import IngestReport, _Linker
+    from newsprism.linking import IngestReport, Linker
 
     with store.engine.connect() as conn:
         linked = select(story_members.c.article_id)
@@ -115,7 +115,7 @@ def link_pending(store: Store) -> int:
                                 .order_by(articles_table.c.seq)).scalars())
     if not ids:
         return 0
-    linker, report = _Linker(store), IngestReport()
+    linker, report = Linker(store), IngestReport()
     for chunk in _chunks(ids):
         linker.link(store.get_articles(chunk), report)
     if report.link_errors:
@@ -187,8 +187,8 @@ def analyze_stories(
     from newsprism import __version__
 
     options = options or PipelineOptions()
-    stages = [s.name for s in analysis.STAGE_SPECS if s.name not in FROM_STORE
-              and (options.stages is None or s.name in options.stages)]
+    stages = [name for name in analysis.STAGES if name not in FROM_STORE
+              and (options.stages is None or name in options.stages)]
     result = StoredAnalysis(linked=link_pending(store) if story_ids is None else 0)
     with store.engine.connect() as conn:
         ids = resolve_story_ids(conn, story_ids)

@@ -22,8 +22,8 @@ from newsprism.ingest.html_reader import read_html
 from newsprism.ingest.names import display_path
 from newsprism.ingest.records import normalize_field_map, read_json, read_jsonl
 from newsprism.ingest.text_reader import read_text
-from newsprism.ingest.url_reader import read_url
 from newsprism.ingest.warc_reader import read_warc
+from newsprism.ingest.web_reader import read_url
 from newsprism.model import Article, Origin
 
 __all__ = [

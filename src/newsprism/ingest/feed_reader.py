@@ -2,7 +2,8 @@
 
 With ``fetch_links`` each entry's linked page is fetched through the URL reader (with all of its
 address checks) and the page's article replaces the feed's usually shortened text; when the fetch
-fails, the error is reported and the entry's own text is kept.
+fails, or the link is not an article page (another feed), the error is reported and the entry's own
+text is kept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import feedparser
 from newsprism.ingest.base import RawDocument, ReaderError, ReadOptions, ReadResult
 from newsprism.ingest.decode import guarded, read_capped, sniff_binary
 from newsprism.ingest.html_reader import fragment_to_text
+from newsprism.ingest.url_reader import PAGE_TYPES, fetch, read_page
 
 
 def _entry_text(entry: Any) -> str:
@@ -54,21 +56,30 @@ def _entry_raw(entry: Any, source: str, outlet: str | None) -> RawDocument:
     )
 
 
-def _fetched(raw: RawDocument, options: ReadOptions) -> Iterator[ReadResult]:
-    from newsprism.ingest.url_reader import read_url  # the URL reader reads feeds too
+def _linked_page(url: str, options: ReadOptions) -> ReadResult:
+    try:
+        page = fetch(url, options)
+    except ReaderError as exc:
+        return exc
+    if page.content_type not in PAGE_TYPES:
+        # A link to another feed is not the entry's article; following it could also loop.
+        return ReaderError(url, f"linked page is not an article page ({page.content_type})")
+    return read_page(url, page)
 
-    page_ok = False
-    for result in read_url(raw.url or "", options):
-        if isinstance(result, RawDocument):
-            page_ok = True
-            # The feed's metadata is the publisher's own; the page fills what the feed lacks.
-            for name in ("title", "outlet", "byline", "published", "external_id"):
-                if getattr(raw, name) is not None:
-                    setattr(result, name, getattr(raw, name))
-            result.format = "feed"
-            result.url = raw.url
+
+def _fetched(raw: RawDocument, options: ReadOptions) -> Iterator[ReadResult]:
+    result = _linked_page(raw.url or "", options)
+    if isinstance(result, RawDocument):
+        # The feed's metadata is the publisher's own; the page fills what the feed lacks.
+        for name in ("title", "outlet", "byline", "published", "external_id"):
+            if getattr(raw, name) is not None:
+                setattr(result, name, getattr(raw, name))
+        result.format = "feed"
+        result.url = raw.url
         yield result
-    if not page_ok and raw.text.strip():
+        return
+    yield result
+    if raw.text.strip():
         yield raw
 
 

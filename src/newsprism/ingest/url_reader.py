@@ -5,6 +5,8 @@ it resolves to must be public (no loopback, private, link-local, multicast, rese
 unspecified address, IPv4-mapped IPv6 included) unless ``allow_private``. The connection then
 goes to the checked address itself (TLS still verifies the host name via SNI), so a second DNS
 answer cannot swap in an internal address between check and connect.
+
+``read_page`` reads a fetched HTML or text page; ``web_reader`` reads any URL (pages and feeds).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import httpx
 
 from newsprism.ingest.base import ReaderError, ReadOptions, ReadResult
 from newsprism.ingest.compressed import inflate_capped
+from newsprism.ingest.decode import decode_bytes
+from newsprism.ingest.html_reader import declared_charset, html_to_raw
+from newsprism.ingest.text_reader import raw_from_text
 
 Resolver = Callable[[str, int], list[str]]
 ALLOWED_TYPES = (
@@ -33,6 +38,8 @@ ALLOWED_TYPES = (
     "application/atom+xml",
     "application/rdf+xml",
 )
+# Content read as an article page; the rest of ``ALLOWED_TYPES`` is read as a feed.
+PAGE_TYPES = ("text/plain", "text/html", "application/xhtml+xml")
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -281,35 +288,20 @@ def fetch(
     raise ReaderError(source, f"too many redirects (more than {options.max_redirects})")
 
 
-def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
-    """Fetch a URL and read it as the page, feed or text it turns out to be."""
-    try:
-        page = fetch(url, options)
-    except ReaderError as exc:
-        yield exc
-        return
-    yield from read_fetched(url, page, options)
-
-
-def read_fetched(url: str, page: Fetched, options: ReadOptions) -> Iterator[ReadResult]:
-    """Read a fetched page as the page, feed or text it turns out to be."""
-    # Imported here: the feed reader fetches linked pages through this module.
-    from newsprism.ingest.decode import decode_bytes
-    from newsprism.ingest.feed_reader import parse_feed
-    from newsprism.ingest.html_reader import declared_charset, html_to_raw
-    from newsprism.ingest.text_reader import raw_from_text
-
+def read_page(url: str, page: Fetched) -> ReadResult:
+    """The article of a fetched HTML or plain-text page (``PAGE_TYPES``), or why it has none."""
     try:
         declared = page.charset or declared_charset(page.body)
         if page.content_type == "text/plain":
             raw = raw_from_text(decode_bytes(page.body, url, declared=declared), url)
             raw.url = raw.url or page.url
-            yield raw
-        elif page.content_type in ("text/html", "application/xhtml+xml"):
-            yield html_to_raw(decode_bytes(page.body, url, declared=declared), url, url=page.url)
-        else:
-            yield from parse_feed(url, page.body, options)
+            return raw
+        return html_to_raw(decode_bytes(page.body, url, declared=declared), url, url=page.url)
     except ReaderError as exc:
-        yield exc
+        return exc
     except Exception as exc:  # noqa: BLE001 - a reader must turn every failure into a ReaderError
-        yield ReaderError(url, f"unreadable URL: {type(exc).__name__}: {exc}"[:300])
+        return unreadable(url, exc)
+
+
+def unreadable(url: str, exc: Exception) -> ReaderError:
+    return ReaderError(url, f"unreadable URL: {type(exc).__name__}: {exc}"[:300])

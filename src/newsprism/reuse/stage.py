@@ -22,10 +22,12 @@ def analyze(
     embedder: Any = None,
     finder: EvidenceFinder = find_evidence,
 ) -> ReuseResult:
-    """Reuse over a set of articles. Rewrites need ``embedder`` (or options.rewrite with the default
-    embedder loaded on demand); without one they are skipped and a note says so. ``finder`` verifies
-    candidate pairs (the Ray engine passes its distributed one)."""
+    """Reuse over a set of articles. Rewrite detection (``options.rewrite``) needs ``embedder``;
+    without it rewrites are not looked for and a note says so. ``finder`` verifies candidate pairs
+    (the Ray engine passes its distributed one)."""
     options = options or ReuseOptions()
+    if options.rewrite and embedder is None:
+        raise ValueError("rewrite detection needs an embedder (or ReuseOptions(rewrite=False))")
     result, evidence = detect(articles, options, finder=finder)
     by_id = {a.id: a for a in articles}
     # Diffs run from the older version (the pair's source when known) to the newer.
@@ -37,10 +39,6 @@ def analyze(
     ]
     notes = list(result.notes)
     if options.rewrite:
-        if embedder is None:
-            from newsprism.engines.embedder import get_embedder
-
-            embedder = get_embedder()
         related = {frozenset((p.a, p.b)) for p in pairs}
         exact = {
             frozenset((ev.a.id, ev.b.id)): max(ev.alignment.coverage_a, ev.alignment.coverage_b)

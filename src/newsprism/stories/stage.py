@@ -13,9 +13,9 @@ from newsprism.stories.score import StoryOptions
 class StoriesStage:
     """Groups a batch's articles into stories (one event each).
 
-    The embedder is used only when ``options.w_embedding`` > 0; the configuration chosen on ECB+ gives
-    lead embeddings no weight (they pull two similar events of one topic together), so by default no
-    model is loaded.
+    The embedder is used (and required) only when ``options.w_embedding`` > 0; the configuration
+    chosen on ECB+ gives lead embeddings no weight (they pull two similar events of one topic
+    together), so by default no model is needed.
     """
 
     name = "stories"
@@ -24,20 +24,15 @@ class StoriesStage:
 
     def __init__(self, options: StoryOptions | None = None, embedder: Any = None):
         self.options = options or StoryOptions()
-        self._embedder = embedder
-
-    def _get_embedder(self) -> Any:
-        if self._embedder is None and self.options.w_embedding > 0:
-            from newsprism.engines.embedder import get_embedder
-
-            self._embedder = get_embedder()
-        return self._embedder
+        if embedder is None and self.options.w_embedding > 0:
+            raise ValueError("stories with w_embedding > 0 need an embedder")
+        self.embedder = embedder
 
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
         articles = list(batch.articles)
         reuse = batch.layers.get("reuse")
-        embeddings = lead_embeddings(articles, self._get_embedder(), self.options)
+        embeddings = lead_embeddings(articles, self.embedder, self.options)
         clustering = cluster_articles(articles, embeddings, self.options, reuse)
         result = build_result(articles, clustering, reuse)
         result.stats["seconds"] = round(time.perf_counter() - t0, 4)

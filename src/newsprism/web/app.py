@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsprism.report.html import asset, csp_hash, make_environment
 from newsprism.store import Store
 from newsprism.web.data import WebData
+from newsprism.web.negotiate import wants_json
 from newsprism.web.security import SecurityMiddleware, page_policy
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -49,14 +50,6 @@ class Assets:
         script = asset("report.js")
         self.style, self.script = Markup(style), Markup(script)
         self.csp = page_policy(csp_hash(style), csp_hash(script))
-
-
-def wants_json(request: Request) -> bool:
-    fmt = request.query_params.get("format")
-    if fmt:
-        return fmt == "json"
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def error_body(status: int, detail: Any) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from newsprism.report.highlight import Mark, passage_anchor, segments
 from newsprism.report.html import report_context
 from newsprism.report.types import Claim, ClaimGroup, GroupMember, Report
 from newsprism.report.view import ReportView
-from newsprism.web.app import wants_json
 from newsprism.web.data import StoryQuery, WebData, iso_date
+from newsprism.web.negotiate import wants_json
 from newsprism.web.whats_new import COOKIE_MAX_AGE, visit_window, whats_new
 
 router = APIRouter(include_in_schema=False)
