@@ -262,3 +262,28 @@ def test_large_clusters_need_a_stricter_cohesion_bar():
     assert sorted(np.bincount(average_link(big, options)).tolist()) == [8, 8]
     relaxed = StoryOptions(cohesion_ratio=0.4, cohesion_ratio_large=0.5, cohesion_min_size=7)
     assert len(set(average_link(big, relaxed).tolist())) == 1
+
+
+def test_key_names_do_not_depend_on_the_hash_seed():
+    """Tied names are ordered the same in every process (string hashing is seeded per process)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from newsprism.ingest.base import RawDocument\n"
+        "from newsprism.ingest.build import build_article\n"
+        "from newsprism.stories.result import _key_names\n"
+        "t = ['Okafor met Lindqvist in Varna. Brandt, Moreau, Ishida, Castell and Novak spoke.',\n"
+        "     'Lindqvist met Okafor. Novak, Castell, Ishida, Moreau and Brandt agreed.']\n"
+        "arts = [build_article(RawDocument(text=x, source=str(i), format='text')) for i, x in enumerate(t)]\n"
+        "print(_key_names(arts))\n"
+    )
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
+        outs.add(done.stdout)
+    assert len(outs) == 1, outs

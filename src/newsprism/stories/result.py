@@ -91,7 +91,9 @@ def _key_names(members: Sequence[Article], limit: int = 5) -> tuple[str, ...]:
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
     for a in members:
-        for name in set(names_of(f"{a.title or ''}\n{a.text[:3000]}")):
+        # In order of appearance, not a set's order: ties of ``most_common`` then break the same
+        # way in every process (a set of strings iterates by the per-process hash seed).
+        for name in dict.fromkeys(names_of(f"{a.title or ''}\n{a.text[:3000]}")):
             if not name.startswith("#"):
                 counts[name] += 1
     need = 2 if len(members) > 1 else 1
