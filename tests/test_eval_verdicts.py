@@ -182,7 +182,7 @@ def test_a_sentence_stating_several_facts_is_matched_alike_under_every_hash_seed
     """Exact counts are scored on the fact a finding is matched to; with ties the match must not
     depend on set order, which changes with the hash seed of each run."""
     found = set()
-    for seed in ("1", "2", "3"):
+    for seed in ("1", "4", "5", "6"):  # under the old set order: f0, f2, f3, f5
         env = {**os.environ, "PYTHONHASHSEED": seed}
         out = subprocess.run(
             [sys.executable, "-c", _TIED], env=env, capture_output=True, text=True, check=True
