@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,6 +164,31 @@ def test_disputes_facts_and_single_source_are_scored_on_sentences():
     assert (pure.right, pure.total) == (1, 2) and (counts.right, counts.total) == (1, 2)
     single = score_single(s, res, mm)
     assert (single.right, single.total) == (1, 2)  # a skipped sentence states no fact
+
+
+_TIED = """
+from newsprism.evaluation.verdict_gold import Mention, parse_story
+from newsprism.evaluation.verdict_score import _matched_fact
+mentions = [["a", 0], ["b", 0]]
+facts = [{"id": f"f{n}", "summary": "x", "mentions": mentions, "independent_sources": 2} for n in range(6)]
+raw = {"story": "s", "corpus": "ecbplus", "split": "dev", "articles": ["a", "b"], "copies": []}
+raw["facts"] = facts
+fact, share = _matched_fact(parse_story(raw), [{Mention("a", 0)}, {Mention("b", 0)}])
+print(fact.id, share)
+"""
+
+
+def test_a_sentence_stating_several_facts_is_matched_alike_under_every_hash_seed():
+    """Exact counts are scored on the fact a finding is matched to; with ties the match must not
+    depend on set order, which changes with the hash seed of each run."""
+    found = set()
+    for seed in ("1", "4", "5", "6"):  # under the old set order: f0, f2, f3, f5
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _TIED], env=env, capture_output=True, text=True, check=True
+        )
+        found.add(out.stdout.strip())
+    assert found == {"f0 1.0"}
 
 
 def test_value_words_read_figures_without_separators():

@@ -3,6 +3,11 @@ single-source items, and the claim-level cues they rest on (no models)."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from newsprism.align.model import AlignmentResult
+from newsprism.align.pairs import StoryPairs
+from newsprism.align.score import features
 from newsprism.claims.attribution import find_attribution
 from newsprism.claims.clauses import negation_cues
 from newsprism.claims.extract import _is_claim
@@ -10,6 +15,7 @@ from newsprism.claims.model import Attribution, Claim, Entity, Marker
 from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
 from newsprism.verdicts import compare, disputes, figures, single
+from newsprism.verdicts.decide import VerdictOptions
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import count_sources
 
@@ -196,24 +202,108 @@ def test_rewording_a_quote_is_wording_unless_a_figure_or_negation_changes():
 # -- single-source items -------------------------------------------------------------------------
 
 
+def _orlevan(start: int = 0) -> Entity:
+    return Entity(Span(start, start + 7), "Orlevan", "GPE", "orlevan")
+
+
+DAM = (Entity(Span(4, 14), "Tollen Dam", "FAC", "tollen dam"),)
+
+
+def _single(claims: dict[str, Claim], cid: str) -> Verdict:
+    c = claims[cid]
+    return Verdict(
+        f"s:{cid}",
+        "g",
+        "s",
+        "single-source",
+        c.text,
+        [c.article_id],
+        1,
+        [Evidence(c.article_id, (0, 1), c.text, cid)],
+    )
+
+
 def test_single_source_list_drops_fragments_supported_claims_and_repeats():
     claims = {
-        "a:0": claim("a:0", "a", "Orlevan closed its schools on Tuesday and the rail line stopped"),
+        "a:0": claim(
+            "a:0",
+            "a",
+            "Orlevan closed its schools on Tuesday and the rail line stopped",
+            entities=(_orlevan(),),
+        ),
         "a:1": claim("a:1", "a", "Several others were taken to hospital with hypothermia", sentence_index=2),
         "a:2": claim("a:2", "a", "Rail line stopped"),
-        "a:3": claim("a:3", "a", "Orlevan closed its schools on Tuesday", sentence_index=3),
+        "a:3": claim(
+            "a:3", "a", "Orlevan closed its schools on Tuesday", sentence_index=3, entities=(_orlevan(),)
+        ),
     }
-
-    def item(cid: str) -> Verdict:
-        c = claims[cid]
-        return Verdict(
-            f"s:{cid}", "g", "s", "single-source", c.text, ["a"], 1, [Evidence("a", (0, 1), c.text, cid)]
-        )
-
     near = [("a:1", "b:0", 0.35)]
     other = {**claims, "b:0": claim("b:0", "b", "Others were treated in hospital for hypothermia")}
-    kept = single.select([item(c) for c in claims], other, near, lambda a: a, min_words=6, max_support=0.2)
+    alignment = AlignmentResult(claims=other, near=near)
+    kept = single.select([_single(claims, c) for c in claims], alignment, lambda a: a, VerdictOptions())
     assert [v.id for v in kept] == ["s:a:0"]
+
+
+def _story(claims: list[Claim], vectors: list[list[float]]) -> AlignmentResult:
+    """One story whose claims carry the given (hand-made) sentence vectors."""
+    emb = np.array(vectors, dtype=np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    sp = StoryPairs.build(emb, [features(c, c.text) for c in claims])
+    by_id = {c.id: c for c in claims}
+    return AlignmentResult(claims=by_id, story_pairs={"s": (tuple(by_id), sp)})
+
+
+def test_single_source_needs_no_report_of_the_story_stating_it():
+    """The aligner never paired the two engineer sentences (no near pair), yet another report words
+    the same fact: it is not said by one source only. A copy of the same report does not count."""
+    claims = [
+        claim(
+            "a:0",
+            "a",
+            "Engineers arrived in Orlevan on Tuesday to examine the breach",
+            entities=(_orlevan(15),),
+        ),
+        claim(
+            "a:1",
+            "a",
+            "The Tollen Dam was built in 1968 to hold back a reservoir",
+            sentence_index=4,
+            entities=DAM,
+        ),
+        claim(
+            "b:0", "b", "A team of inspectors reached the flooded town of Orlevan", entities=(_orlevan(42),)
+        ),
+        claim(
+            "c:1",
+            "c",
+            "The Tollen Dam was built in 1968 to hold back a reservoir",
+            sentence_index=4,
+            entities=DAM,
+        ),
+    ]
+    alignment = _story(claims, [[1, 0.2, 0], [0, 0, 1], [0.9, 0.3, 0], [0, 0, 1]])
+    copies = {"c": "a"}
+    found = single.select(
+        [_single(alignment.claims, c) for c in ("a:0", "a:1")],
+        alignment,
+        lambda a: copies.get(a, a),
+        VerdictOptions(),
+    )
+    assert [v.id for v in found] == ["s:a:1"]
+    # Counted as separate reports, the reprint states the dam's age too.
+    assert not single.select([_single(alignment.claims, "a:1")], alignment, lambda a: a, VerdictOptions())
+
+
+def test_single_source_items_are_checkable_statements():
+    ok = claim("a:0", "a", "The Tollen Dam was built in 1968 to hold back a reservoir", entities=DAM)
+    assert single.checkable(ok)
+    for text, kw in (
+        ("Was the Tollen Dam built in 1968 to hold back a reservoir?", {}),
+        ("You should never trust a dam built in 1968 to hold water", {}),
+        ("The dam may have been weakened by the storms of 1968", {"hedges": (Marker(Span(8, 11), "may"),)}),
+        ("Others were taken to hospital with injuries and hypothermia", {"entities": ()}),
+    ):
+        assert not single.checkable(claim("a:1", "a", text, **{"entities": DAM, **kw})), text
 
 
 # -- claim cues ----------------------------------------------------------------------------------

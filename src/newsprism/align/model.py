@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsprism.align.pairs import StoryPairs
 from newsprism.claims.model import Claim
 
 
@@ -63,6 +64,10 @@ class AlignmentResult:
     # same fact: (claim a, claim b, P(same fact)). Verdicts compare their values too, so a figure one
     # outlet gives differently is found even where the two claims differ too much to be grouped.
     near: list[tuple[str, str, float]] = field(default_factory=list)
+    # Per story, its aligned claim ids (in row order) and the vectors and features they were scored
+    # with: verdicts look for a would-be single-source claim in every other report of its story, not
+    # only among the nearest neighbours the grouping scored. Not serialised.
+    story_pairs: dict[str, tuple[tuple[str, ...], StoryPairs]] = field(default_factory=dict)
 
     def pair_prob(self) -> dict[tuple[str, str], float]:
         """P(same fact) of every scored pair, both orders."""

@@ -109,9 +109,10 @@ class AlignStage:
         for n, (sid, idx) in enumerate(sorted(by_story.items()), 1):
             step(n, len(by_story), "stories")
             try:
-                groups, near = self._story_groups(sid, idx, plain, contents, emb)
+                groups, near, sp = self._story_groups(sid, idx, plain, contents, emb)
                 result.groups.extend(groups)
                 result.near.extend(near)
+                result.story_pairs[sid] = (tuple(plain[i].id for i in idx), sp)
             except Exception as exc:  # noqa: BLE001 - one story failing must not lose the others
                 result.errors[sid] = f"alignment failed for story {sid}: {exc!r}"
         result.groups.extend(
@@ -137,8 +138,8 @@ class AlignStage:
 
     def _story_groups(
         self, sid: str, idx: list[int], plain: list[Claim], contents: list[str], emb: np.ndarray
-    ) -> tuple[list[ClaimGroup], list[tuple[str, str, float]]]:
-        """The story's groups, and the likely same-fact pairs the grouping kept apart."""
+    ) -> tuple[list[ClaimGroup], list[tuple[str, str, float]], StoryPairs]:
+        """The story's groups, the likely same-fact pairs the grouping kept apart, and the pair state."""
         arts = [plain[i].article_id for i in idx]
         sp = StoryPairs.build(emb[idx], [features(plain[i], contents[i]) for i in idx])
         groups, probs = group_claims(sp, arts, self.options.grouping)
@@ -169,4 +170,4 @@ class AlignStage:
                     link_scores=link,
                 )
             )
-        return out, near
+        return out, near, sp

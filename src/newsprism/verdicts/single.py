@@ -1,21 +1,45 @@
 """What only one source says: the facts one independent report states and no other report does.
 
-A claim is kept off the list when another independent report may state it too (the aligner scored
-the two as likely the same fact, even if not surely enough to group them), when it is a fragment
-too short to be a fact, or when it repeats another item of its article (a headline restated in the
-lead). What is left is ranked by importance: early in its article, naming people, places and
-figures, attributed to a named source.
+Listing a claim as said by one source only is itself a claim, that no other report states it, and a
+wrong one misleads more than a missing one. So a claim is listed only when the evidence for that is
+good:
+
+- no claim of another independent report of its story may state it: the aligner's pair model, the
+  sentence embeddings and shared content words are each checked against *every* claim of every other
+  report of the story (not only the nearest neighbours the grouping scored), and any of them coming
+  close keeps the claim off the list;
+- it is a checkable statement: not a fragment too short to be a fact, not a question, not hedged
+  ("reportedly", "may"), and specific (a figure, a date, a name or a quotation), since a vague
+  sentence is the kind another report words differently;
+- it does not repeat another item of its article (a headline restated in the lead).
+
+What is left is ranked by importance: early in its article, naming people, places and figures,
+attributed to a named source.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
+
+from newsprism.align.model import AlignmentResult
+from newsprism.align.pairs import StoryPairs, shipped_model
 from newsprism.claims.model import Claim
+from newsprism.verdicts.decide import VerdictOptions
 from newsprism.verdicts.model import Verdict
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+# Pair-model scores per claim: its closest claims of other reports by raw and by story-centred cosine
+# (the model's two strongest features), so the cost per claim stays bounded in a large story.
+_TOP = 16
+# The writer speaking in the first or second person, or advising: a column's view, not a report.
+_OPINION = re.compile(
+    r"\b(?:I|I'm|I've|I'd|we|we're|we've|our|us|my|me|you|your|you're|should|shouldn't|must|hopefully)\b",
+    re.IGNORECASE,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -31,13 +55,76 @@ def importance(c: Claim) -> float:
     return round(min(score / 1.9, 1.0), 3)
 
 
-def _supported(
-    v: Verdict,
-    near: dict[str, list[tuple[str, float]]],
-    report_of: Callable[[str], str],
-    claims: dict[str, Claim],
-    floor: float,
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class Support:
+    """How close another independent report comes to stating a claim: the highest P(same fact),
+    sentence cosine and share of the claim's content words among its claims."""
+
+    prob: float = 0.0
+    cosine: float = 0.0
+    overlap: float = 0.0
+
+    def plausible(self, opts: VerdictOptions) -> bool:
+        return (
+            self.prob >= opts.single_source_max_support
+            or self.cosine >= opts.single_source_max_cosine
+            or self.overlap >= opts.single_source_max_overlap
+        )
+
+
+class _StoryIndex:
+    """Finds a claim's closest claims in the other reports of its story."""
+
+    def __init__(self, alignment: AlignmentResult, report_of: Callable[[str], str]):
+        self._stories = alignment.story_pairs
+        self._claims = alignment.claims
+        self._report_of = report_of
+        self._rows: dict[str, tuple[str, int]] = {
+            cid: (sid, n) for sid, (ids, _) in self._stories.items() for n, cid in enumerate(ids)
+        }
+        self._reports: dict[str, np.ndarray] = {}
+
+    def _reports_of(self, sid: str) -> np.ndarray:
+        if sid not in self._reports:
+            ids = self._stories[sid][0]
+            self._reports[sid] = np.array(
+                [self._report_of(self._claims[c].article_id) for c in ids], dtype=object
+            )
+        return self._reports[sid]
+
+    def support(self, claim_id: str) -> Support | None:
+        """None when the claim was not aligned (a story of one article: nothing to compare with)."""
+        if claim_id not in self._rows:
+            return None
+        sid, i = self._rows[claim_id]
+        sp: StoryPairs = self._stories[sid][1]
+        reports = self._reports_of(sid)
+        others = np.flatnonzero(reports != reports[i])
+        if not len(others):
+            return Support()
+        cos = sp.emb[others] @ sp.emb[i]
+        centred = sp.centred[others] @ sp.centred[i]
+        top = {int(others[k]) for sims in (cos, centred) for k in np.argsort(-sims)[:_TOP]}
+        model = shipped_model()
+        prob = max(model.prob(sp.features(min(i, j), max(i, j))) for j in top)
+        mine = sp.feats[i].tokens
+        overlap = (
+            max((len(mine & sp.feats[j].tokens) / len(mine) for j in others), default=0.0) if mine else 0.0
+        )
+        return Support(prob, float(cos.max()), overlap)
+
+
+def checkable(c: Claim) -> bool:
+    """A statement a reader could check on its own: asserted, not asked or hedged, not the writer's
+    own view, and naming something specific (a figure, a date, a name, a quotation)."""
+    if "?" in c.text or c.hedges:
+        return False
+    if c.attribution.is_outlet and not c.quotes and _OPINION.search(c.text):
+        return False
+    return bool(c.quantities or c.times or c.entities or c.quotes)
+
+
+def _near_support(v: Verdict, near: dict[str, list[tuple[str, float]]], report_of, claims, floor) -> bool:
     for e in v.evidence:
         if e.claim_id is None:
             continue
@@ -49,38 +136,57 @@ def _supported(
     return False
 
 
-def select(
-    items: Sequence[Verdict],
-    claims: dict[str, Claim],
-    near: Sequence[tuple[str, str, float]],
-    report_of: Callable[[str], str],
-    min_words: int,
-    max_support: float,
-) -> list[Verdict]:
-    """The single-source items worth listing, most important first."""
-    by_claim: dict[str, list[tuple[str, float]]] = {}
-    for a, b, p in near:
-        by_claim.setdefault(a, []).append((b, p))
-        by_claim.setdefault(b, []).append((a, p))
-    kept: list[Verdict] = []
-    for v in items:
-        if len(_words(v.text)) < min_words or _supported(v, by_claim, report_of, claims, max_support):
-            continue
-        kept.append(v)
-    # A headline restated in the lead: keep the longer wording once per article.
+def _listable(v: Verdict, index: _StoryIndex, claims: dict[str, Claim], opts: VerdictOptions) -> bool:
+    """Every claim behind the item is checkable and no other report comes close to stating it."""
+    ids = [e.claim_id for e in v.evidence if e.claim_id in claims]
+    if not ids or not all(checkable(claims[c]) for c in ids):
+        return False
+    for cid in ids:
+        found = index.support(cid)
+        if found is not None and found.plausible(opts):
+            return False
+    return True
+
+
+def _distinct(kept: list[Verdict]) -> list[Verdict]:
+    """A headline restated in the lead: keep the longer wording once per article."""
     texts = {v.id: " ".join(_words(v.text)) for v in kept}
     out = []
     for v in kept:
         arts = set(v.article_ids)
         mine = texts[v.id]
-        if any(
+        if not any(
             o is not v and arts & set(o.article_ids) and mine in texts[o.id] and len(texts[o.id]) > len(mine)
             for o in kept
         ):
-            continue
+            out.append(v)
+    return out
+
+
+def select(
+    items: Sequence[Verdict],
+    alignment: AlignmentResult,
+    report_of: Callable[[str], str],
+    opts: VerdictOptions,
+) -> list[Verdict]:
+    """The single-source items worth listing, most important first."""
+    claims = alignment.claims
+    near: dict[str, list[tuple[str, float]]] = {}
+    for a, b, p in alignment.near:
+        near.setdefault(a, []).append((b, p))
+        near.setdefault(b, []).append((a, p))
+    index = _StoryIndex(alignment, report_of)
+    kept = [
+        v
+        for v in items
+        if len(_words(v.text)) >= opts.single_source_min_words
+        and not _near_support(v, near, report_of, claims, opts.single_source_max_support)
+        and _listable(v, index, claims, opts)
+    ]
+    out = _distinct(kept)
+    for v in out:
         first = next((claims[e.claim_id] for e in v.evidence if e.claim_id in claims), None)
         if first is not None:
             v.confidence = importance(first)
             v.confidence_reason = "importance: position in the article, figures, names, a named source"
-        out.append(v)
     return sorted(out, key=lambda v: (-v.confidence, v.id))

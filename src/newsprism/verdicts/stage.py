@@ -145,14 +145,7 @@ class VerdictsStage:
         )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
-        result.single_source = single.select(
-            result.single_source,
-            alignment.claims,
-            alignment.near,
-            report_of,
-            opts.single_source_min_words,
-            opts.single_source_max_support,
-        )
+        result.single_source = single.select(result.single_source, alignment, report_of, opts)
         if self.judge is not None:
             try:
                 result.conflicts, result.dismissed = self._review(result.conflicts)
