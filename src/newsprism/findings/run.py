@@ -90,7 +90,48 @@ def stored_pairs(conn: Connection, ids: Sequence[str]) -> list[ReusePair] | None
     return pairs
 
 
-def _reuse_layer(conn: Connection, articles: list[Article]) -> ReuseResult | None:
+# Finds paraphrased rewrites among one story's articles (``reuse.rewrite.detect_rewrites`` with the
+# pipeline's embedder): ingest's index finds shared text only, a rewrite shares meaning.
+FindRewrites = Callable[[list[Article], set[frozenset[str]]], list[ReusePair]]
+
+
+def _rewrite_finder(options: PipelineOptions, assembled: Any) -> FindRewrites | None:
+    """Rewrite detection as the batch reuse stage does it, unless its options turn it off or no
+    stage that reads reuse (align) runs: then no model is loaded for it."""
+    from newsprism.reuse.options import ReuseOptions
+    from newsprism.reuse.rewrite import detect_rewrites
+
+    reuse_options = options.stage_options.get("reuse") or ReuseOptions()
+    if not reuse_options.rewrite or "align" not in assembled.present:
+        return None
+    return lambda articles, related: detect_rewrites(articles, assembled.backends.embedder, reuse_options,
+                                                     related)
+
+
+def _with_rewrites(pairs: list[ReusePair], stories: list[Story], articles: list[Article],
+                   find: FindRewrites | None) -> list[ReusePair]:
+    """The stored pairs plus the rewrites found within each story (never across stories)."""
+    if find is None:
+        return pairs
+    related = {frozenset((p.a, p.b)) for p in pairs}
+    by_id = {a.id: a for a in articles}
+    found = []
+    for story in stories:
+        members = [by_id[a] for a in story.article_ids if a in by_id]
+        if len(members) > 1:
+            found += find(members, related)
+    return pairs + found
+
+
+def _recounted(story: Story, reuse: ReuseResult) -> Story:
+    """The story's independent sources by the analysis's reuse groups (rewrites included), so the
+    stored count is the one its findings were judged with."""
+    groups = {reuse.group_of.get(a, a) for a in story.article_ids}
+    return replace(story, n_independent_sources=len(groups), independent_basis="reuse")
+
+
+def _reuse_layer(conn: Connection, articles: list[Article], stories: list[Story],
+                 find: FindRewrites | None) -> ReuseResult | None:
     pairs = stored_pairs(conn, [a.id for a in articles])
     if pairs is None:
         return None
@@ -101,8 +142,10 @@ def _reuse_layer(conn: Connection, articles: list[Article]) -> ReuseResult | Non
                                        for (sa, ea), (sb, eb) in p.passages
                                        if sa < read[p.a] and sb < read[p.b]))
              for p in pairs]
+    pairs = _with_rewrites(pairs, stories, articles, find)
     groups, group_of = build_groups(articles, pairs)
-    return ReuseResult(tuple(pairs), tuple(groups), group_of, ("reuse pairs as stored by ingest",), {})
+    note = "reuse pairs as stored by ingest" + ("; rewrites found within each story" if find else "")
+    return ReuseResult(tuple(pairs), tuple(groups), group_of, (note,), {})
 
 
 def link_pending(store: Store) -> int:
@@ -151,7 +194,7 @@ def _records(given: list[StageRecord], ran: list[StageRecord]) -> list[dict[str,
 
 
 def _run_batch(store: Store, run: RunStages, stories: list[Story], max_chars: int,
-               languages: frozenset[str]) -> tuple[list[dict[str, Any]], Any]:
+               languages: frozenset[str], find: FindRewrites | None) -> tuple[list[dict[str, Any]], Any]:
     ids = [a for s in stories for a in s.article_ids]
     with store.engine.connect() as conn:
         # Read a page of texts at a time and keep only what analysis reads of each.
@@ -160,7 +203,9 @@ def _run_batch(store: Store, run: RunStages, stories: list[Story], max_chars: in
         articles.sort(key=lambda a: order[a.id])  # story order, so every run sees the same batch
         # Articles in a language the models do not handle are listed by the report, never judged.
         articles, _ = split_by_language(articles, languages)
-        reuse = _reuse_layer(conn, articles)
+        reuse = _reuse_layer(conn, articles, stories, find)
+    if reuse is not None:
+        stories = [_recounted(s, reuse) for s in stories]
     layer = StoriesResult(tuple(stories), {a: s.id for s in stories for a in s.article_ids})
     layers: dict[str, Any] = {"stories": layer}
     given = [StageRecord("stories", "stories", "ran", 0.0, "the store's persistent stories")]
@@ -197,6 +242,7 @@ def analyze_stories(
     _drop_retired(store)
     assembled = build_pipeline(_with_stages(options, stages), provided=FROM_STORE)
     runner = get_engine(engine)
+    find = _rewrite_finder(options, assembled)
 
     def run(batch: Batch) -> tuple[Batch, list[StageRecord]]:
         return runner.run(assembled, batch, progress)
@@ -204,7 +250,7 @@ def analyze_stories(
     for batch_stories in plan:
         max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
         records, layers = _run_batch(
-            store, run, batch_stories, max_chars, options.compared_languages()
+            store, run, batch_stories, max_chars, options.compared_languages(), find
         )
         if any(r["status"] == "failed" for r in records):
             # A failed stage would store fewer findings than the story has: keep what is stored.
@@ -213,7 +259,7 @@ def analyze_stories(
             continue
         if not result.kept:
             result.records = records
-        for s in batch_stories:
+        for s in layers["stories"].stories:  # as analysed: independent sources recounted
             _save(store, story_findings(s, layers_of(layers, records, max_chars), __version__), result)
         result.story_ids += [s.id for s in batch_stories]
     return result

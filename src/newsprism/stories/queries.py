@@ -90,6 +90,11 @@ def _with_analysis(conn: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
         a = found.get(r["id"])
         r["analysis"] = None if a is None else {
             **summary_dict(a), "stale": sorted(a.article_ids) != sorted(r["article_ids"])}
+        if a is not None and not r["analysis"]["stale"]:
+            # The analysis also counts paraphrased rewrites as copies: its count is the one every
+            # surface shows once the story is analysed (ingest's count stands until then).
+            r["n_independent_sources"] = a.n_independent_sources
+            r["independent_basis"] = a.independent_basis
     return rows
 
 
