@@ -123,6 +123,7 @@ class Pool:
     def __init__(self, docs: list[Doc], rng: random.Random):
         self.docs, self.rng = docs, rng
         self.uses = dict.fromkeys((d.id for d in docs), 0)
+        self.before: dict[str, int] = {}
 
     def _free(self, docs: list[Doc]) -> list[Doc]:
         least = min((self.uses[d.id] for d in docs), default=MAX_USES)
@@ -136,8 +137,13 @@ class Pool:
         if alone:
             free = [d for d in free if self.uses[d.id] == 0] or free
         doc = self.rng.choice(free)
+        self.before[doc.id] = self.uses[doc.id]
         self.uses[doc.id] = MAX_USES if alone else self.uses[doc.id] + 1
         return doc
+
+    def release(self, doc: Doc) -> None:
+        """Undo the last pick of ``doc`` (a source that turned out to have no passage to lift)."""
+        self.uses[doc.id] = self.before.pop(doc.id)
 
     def two(self, alone_second: bool = False) -> tuple[Doc, Doc]:
         multi = [d for d in self.docs if d.story == "kursk"]
@@ -147,10 +153,10 @@ class Pool:
         return a, b
 
 
-def _unique_run(rng: random.Random, src: Doc, others: list[Doc], k: int) -> list[str]:
+def _unique_run(rng: random.Random, src: Doc, others: list[Doc], k: int) -> list[str] | None:
     """``k`` consecutive units of ``src`` (at least ``MIN_LIFT_WORDS`` words) that no other original
     holds (real reports of one event share wire sentences: a passage two originals carry has no single
-    source to find)."""
+    source to find); None when there is none."""
     units = src.units
     starts = list(range(max(1, len(units) - k + 1)))
     rng.shuffle(starts)
@@ -159,7 +165,26 @@ def _unique_run(rng: random.Random, src: Doc, others: list[Doc], k: int) -> list
         run = units[start : start + k]
         if len(" ".join(run).split()) >= MIN_LIFT_WORDS and not _grams(" ".join(run)) & seen:
             return run
-    return units[starts[0] : starts[0] + k]
+    return None
+
+
+def _lift(rng: random.Random, pool: Pool, host: Doc, src: Doc) -> tuple[Doc, list[str]]:
+    """The source of a partial's lifted passage and the passage. When the drawn source has no run
+    that no other original holds (two wire versions of one report share nearly every sentence),
+    another free original is drawn: a passage that two originals carry has no single source, and the
+    gold would name one of them by chance."""
+    k = rng.choice((1, 2, 2, 3, 4))
+    tried = {host.id}
+    while True:
+        tried.add(src.id)
+        lifted = _unique_run(rng, src, [d for d in pool.docs if d.id != src.id], k)
+        if lifted is not None:
+            return src, lifted
+        pool.release(src)
+        rest = [d for d in pool.docs if d.id not in tried and (d.story != host.story or src.story == host.story)]
+        if not pool._free(rest):
+            raise SystemExit(f"no original left with a {k}-unit passage that no other original holds")
+        src = pool.one(rest, alone=True)
 
 
 def _grams(text: str, n: int = 8) -> set[tuple[str, ...]]:
@@ -198,8 +223,7 @@ def derive(kind: str, rng: random.Random, pool: Pool, n: int) -> tuple[Doc, list
         return doc, [_pair(doc, a, "merged"), _pair(doc, b, "merged")]
     if kind == "partial":
         host, src = pool.two(alone_second=True)
-        others = [d for d in pool.docs if d.id != src.id]
-        lifted = _unique_run(rng, src, others, rng.choice((1, 2, 2, 3, 4)))
+        src, lifted = _lift(rng, pool, host, src)
         paras = [list(p) for p in host.paragraphs]
         at = rng.randrange(1, max(2, len(paras)))
         if rng.random() < 0.5:
