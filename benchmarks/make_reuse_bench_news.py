@@ -125,7 +125,7 @@ class Pool:
         self.uses = dict.fromkeys((d.id for d in docs), 0)
         self.before: dict[str, int] = {}
 
-    def _free(self, docs: list[Doc]) -> list[Doc]:
+    def free(self, docs: list[Doc]) -> list[Doc]:
         least = min((self.uses[d.id] for d in docs), default=MAX_USES)
         return [d for d in docs if self.uses[d.id] == least < MAX_USES]
 
@@ -133,7 +133,7 @@ class Pool:
         """An original with the fewest uses; ``alone``: one no other derived article draws on (the
         source of a lifted passage: were it copied too, which of the two the passage came from
         would be a guess)."""
-        free = self._free(among or self.docs)
+        free = self.free(among or self.docs)
         if alone:
             free = [d for d in free if self.uses[d.id] == 0] or free
         doc = self.rng.choice(free)
@@ -147,7 +147,7 @@ class Pool:
 
     def two(self, alone_second: bool = False) -> tuple[Doc, Doc]:
         multi = [d for d in self.docs if d.story == "kursk"]
-        among = multi if self.rng.random() < SAME_STORY_SHARE and len(self._free(multi)) >= 2 else None
+        among = multi if self.rng.random() < SAME_STORY_SHARE and len(self.free(multi)) >= 2 else None
         a = self.one(among)
         b = self.one([d for d in among or self.docs if d.story != a.story or among], alone_second)
         return a, b
@@ -174,15 +174,15 @@ def _lift(rng: random.Random, pool: Pool, host: Doc, src: Doc) -> tuple[Doc, lis
     another free original is drawn: a passage that two originals carry has no single source, and the
     gold would name one of them by chance."""
     k = rng.choice((1, 2, 2, 3, 4))
-    tried = {host.id}
+    tried, same_story = {host.id}, src.story == host.story
     while True:
         tried.add(src.id)
         lifted = _unique_run(rng, src, [d for d in pool.docs if d.id != src.id], k)
         if lifted is not None:
             return src, lifted
         pool.release(src)
-        rest = [d for d in pool.docs if d.id not in tried and (d.story != host.story or src.story == host.story)]
-        if not pool._free(rest):
+        rest = [d for d in pool.docs if d.id not in tried and (d.story != host.story or same_story)]
+        if not pool.free(rest):
             raise SystemExit(f"no original left with a {k}-unit passage that no other original holds")
         src = pool.one(rest, alone=True)
 
