@@ -123,8 +123,9 @@ class Pool:
     def __init__(self, docs: list[Doc], rng: random.Random):
         self.docs, self.rng = docs, rng
         self.uses = dict.fromkeys((d.id for d in docs), 0)
+        self.before: dict[str, int] = {}
 
-    def _free(self, docs: list[Doc]) -> list[Doc]:
+    def free(self, docs: list[Doc]) -> list[Doc]:
         least = min((self.uses[d.id] for d in docs), default=MAX_USES)
         return [d for d in docs if self.uses[d.id] == least < MAX_USES]
 
@@ -132,25 +133,30 @@ class Pool:
         """An original with the fewest uses; ``alone``: one no other derived article draws on (the
         source of a lifted passage: were it copied too, which of the two the passage came from
         would be a guess)."""
-        free = self._free(among or self.docs)
+        free = self.free(among or self.docs)
         if alone:
             free = [d for d in free if self.uses[d.id] == 0] or free
         doc = self.rng.choice(free)
+        self.before[doc.id] = self.uses[doc.id]
         self.uses[doc.id] = MAX_USES if alone else self.uses[doc.id] + 1
         return doc
 
+    def release(self, doc: Doc) -> None:
+        """Undo the last pick of ``doc`` (a source that turned out to have no passage to lift)."""
+        self.uses[doc.id] = self.before.pop(doc.id)
+
     def two(self, alone_second: bool = False) -> tuple[Doc, Doc]:
         multi = [d for d in self.docs if d.story == "kursk"]
-        among = multi if self.rng.random() < SAME_STORY_SHARE and len(self._free(multi)) >= 2 else None
+        among = multi if self.rng.random() < SAME_STORY_SHARE and len(self.free(multi)) >= 2 else None
         a = self.one(among)
         b = self.one([d for d in among or self.docs if d.story != a.story or among], alone_second)
         return a, b
 
 
-def _unique_run(rng: random.Random, src: Doc, others: list[Doc], k: int) -> list[str]:
+def _unique_run(rng: random.Random, src: Doc, others: list[Doc], k: int) -> list[str] | None:
     """``k`` consecutive units of ``src`` (at least ``MIN_LIFT_WORDS`` words) that no other original
     holds (real reports of one event share wire sentences: a passage two originals carry has no single
-    source to find)."""
+    source to find); None when there is none."""
     units = src.units
     starts = list(range(max(1, len(units) - k + 1)))
     rng.shuffle(starts)
@@ -159,7 +165,26 @@ def _unique_run(rng: random.Random, src: Doc, others: list[Doc], k: int) -> list
         run = units[start : start + k]
         if len(" ".join(run).split()) >= MIN_LIFT_WORDS and not _grams(" ".join(run)) & seen:
             return run
-    return units[starts[0] : starts[0] + k]
+    return None
+
+
+def _lift(rng: random.Random, pool: Pool, host: Doc, src: Doc) -> tuple[Doc, list[str]]:
+    """The source of a partial's lifted passage and the passage. When the drawn source has no run
+    that no other original holds (two wire versions of one report share nearly every sentence),
+    another free original is drawn: a passage that two originals carry has no single source, and the
+    gold would name one of them by chance."""
+    k = rng.choice((1, 2, 2, 3, 4))
+    tried, same_story = {host.id}, src.story == host.story
+    while True:
+        tried.add(src.id)
+        lifted = _unique_run(rng, src, [d for d in pool.docs if d.id != src.id], k)
+        if lifted is not None:
+            return src, lifted
+        pool.release(src)
+        rest = [d for d in pool.docs if d.id not in tried and (d.story != host.story or same_story)]
+        if not pool.free(rest):
+            raise SystemExit(f"no original left with a {k}-unit passage that no other original holds")
+        src = pool.one(rest, alone=True)
 
 
 def _grams(text: str, n: int = 8) -> set[tuple[str, ...]]:
@@ -198,8 +223,7 @@ def derive(kind: str, rng: random.Random, pool: Pool, n: int) -> tuple[Doc, list
         return doc, [_pair(doc, a, "merged"), _pair(doc, b, "merged")]
     if kind == "partial":
         host, src = pool.two(alone_second=True)
-        others = [d for d in pool.docs if d.id != src.id]
-        lifted = _unique_run(rng, src, others, rng.choice((1, 2, 2, 3, 4)))
+        src, lifted = _lift(rng, pool, host, src)
         paras = [list(p) for p in host.paragraphs]
         at = rng.randrange(1, max(2, len(paras)))
         if rng.random() < 0.5:

@@ -73,3 +73,39 @@ def test_two_quotes_joined_by_a_bare_attribution_are_not() -> None:
             + quote + " The plan was welcomed by unions, who had campaigned for two years against the "
             "closures, and by the owners of shops in the villages along the valley road.", "b")
     assert analyze([a, b], OPTS).pairs == ()
+
+
+STATEMENT = (
+    "\u201cWe will reopen every rural line that was closed during the cuts, and we will do it before the "
+    "first snow falls on the valley,\u201d"
+)
+
+
+def test_a_quoted_statement_lifted_into_a_host_is_found() -> None:
+    """The lift is wholly one quoted statement: no word of it counts as evidence, but the derived
+    article is the host's whole text plus that statement, which another article holds."""
+    source = art(SOURCE_LEAD + " " + STATEMENT + " the minister told the regional assembly. The "
+                 "budget will be published in full on Friday, and the unions will study it over the "
+                 "weekend before they give their answer to the plan.", "s")
+    host = art(HOST, "h")
+    derived = art(HOST + "\n\n" + STATEMENT, "d")
+    pairs = {frozenset((p.a, p.b)): p for p in analyze([source, host, derived], OPTS).pairs}
+    assert frozenset((derived.id, source.id)) in pairs
+    assert pairs[frozenset((derived.id, source.id))].type == "partial"
+    assert frozenset((derived.id, host.id)) in pairs
+
+
+def test_a_shared_quote_beside_a_host_without_filling_its_gap_is_not_reuse() -> None:
+    """An original whose first half another article copies (a host inside it) and an independent
+    report quoting the same statement in the original's own second half: the quote lies beside the
+    host's text but is a small part of the gap, so it is no second source."""
+    tail = (" Drivers who left during the cuts will be offered their jobs back on the old terms. "
+            + STATEMENT + " the minister said in the capital.")
+    original = art(HOST + tail, "o")
+    truncated = art(HOST, "t")
+    report = art("A regional authority promised that buses would return after months of cuts to rural "
+                 "lines. " + STATEMENT + " a spokeswoman for the transport ministry told reporters. "
+                 "Unions welcomed the plan, which they had campaigned for during two years.", "r")
+    pairs = {frozenset((p.a, p.b)) for p in analyze([original, truncated, report], OPTS).pairs}
+    assert frozenset((original.id, truncated.id)) in pairs
+    assert frozenset((original.id, report.id)) not in pairs

@@ -46,6 +46,10 @@ class Evidence:
     lifted: int = 0
     # Below the acceptance bar on its own; kept only when context explains it (see engine).
     weak: bool = False
+    # Weak, with no lifted unit at all, only a long shared passage (``gap_passages``: quoted speech,
+    # a sentence cut short): kept only where it fills the gap a host leaves, not merely beside one
+    # (see engine.resolve_weak).
+    fill_only: bool = False
 
 
 def sentence_spans(article: Article) -> list[tuple[int, int]]:
@@ -166,6 +170,17 @@ def bridged_quotes(al: Alignment, qa: np.ndarray, qb: np.ndarray, max_bridge: in
     )
 
 
+def gap_passages(al: Alignment, min_tokens: int) -> int:
+    """Passages of at least ``min_tokens`` shared words, quoted or not (0: off). A lift that is wholly
+    one quoted statement (with or without its attribution) holds no lifted unit, and on its own it is
+    no evidence: independent reports quote one statement alike, framing words included (reuse-bench's
+    hard negatives share quoted passages of 30-98 words). It counts only where the context shows a
+    lift, an article that is another's whole text plus this passage (engine.resolve_weak)."""
+    if min_tokens <= 0:
+        return 0
+    return sum(1 for p in al.passages if p.shared >= min_tokens)
+
+
 def _within(tokens: Tokens, end: int) -> Tokens:
     n = int(np.searchsorted(tokens.ends, end, side="right"))
     return Tokens(tokens.ids[:n], tokens.starts[:n], tokens.ends[:n])
@@ -203,8 +218,15 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
     unquoted = int(min((al.mask_a & ~qa).sum(), (al.mask_b & ~qb).sum()))
     whole = max(al.coverage_a, al.coverage_b) >= options.short_whole_coverage
     bridged = bridged_quotes(al, qa, qb, options.quote_bridge_tokens)
+    # Without a lifted unit, a long shared passage (quoted speech) still makes a pair that only a
+    # host's gap can keep (engine.resolve_weak).
+    fill_only = (
+        Evidence(a, b, ta, tb, al, unquoted, weak=True, fill_only=True)
+        if gap_passages(al, options.gap_passage_tokens) >= options.min_weak_lifted
+        else None
+    )
     if not whole and unquoted < options.min_weak_tokens and not bridged:
-        return None
+        return fill_only
     n = options.lifted_min_tokens
     lifted = max(lifted_sentences(a, ta, al.mask_a, qa, n), lifted_sentences(b, tb, al.mask_b, qb, n))
     strong = whole or lifted >= options.min_lifted
@@ -215,7 +237,7 @@ def verify(a: Article, ta: Tokens, b: Article, tb: Tokens, options: ReuseOptions
             (a, ta, al.mask_a & ~qa), (b, tb, al.mask_b & ~qb), al, options.anchor_tokens
         )
         if anchored + bridged < options.min_weak_lifted:
-            return None
+            return fill_only
     return Evidence(a, b, ta, tb, al, unquoted, weak=not strong, lifted=lifted)
 
 

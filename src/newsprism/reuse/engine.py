@@ -99,6 +99,25 @@ def find_evidence(reps: Sequence[Article], options: ReuseOptions, stats: DetectS
     return evidence
 
 
+def _explains_gap(mask: np.ndarray, covered: np.ndarray, fill_only: bool, options: ReuseOptions) -> bool:
+    """Whether a weak pair's shared text ``mask`` on an article explains the gap its hosts'
+    text ``covered`` leaves there (see ``resolve_weak``)."""
+    shared = int(mask.sum())
+    outside = mask & ~covered
+    n_out = int(outside.sum())
+    fills = (
+        options.weak_gap_fill
+        and n_out >= options.min_weak_tokens
+        and n_out >= options.weak_gap_fill * int((~covered).sum())
+    )
+    # A pair without a lifted unit (quoted speech, which independent reports share) explains the gap
+    # only by filling it, not by lying beside the host's text: that let four independent reports of
+    # reuse-bench through, sharing a quote with an article whose cut-short copy was the "host".
+    if not fill_only and shared and n_out >= options.weak_outside_share * shared:
+        return True
+    return bool(fills)
+
+
 def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Evidence]:
     """Keep a weak pair only where its shared text fills the gap left in an article by a host
     text that lies wholly inside it: the lifted passage of a partial. Shared text that a stronger
@@ -126,15 +145,7 @@ def resolve_weak(evidence: Sequence[Evidence], options: ReuseOptions) -> list[Ev
             if not others or not any(host for _, host in others):
                 continue
             covered = np.logical_or.reduce([m for m, host in others if host])
-            shared = int(mask.sum())
-            outside = int((mask & ~covered).sum())
-            gap = int((~covered).sum())
-            fills = (
-                options.weak_gap_fill
-                and outside >= options.min_weak_tokens
-                and outside >= options.weak_gap_fill * gap
-            )
-            if shared and (outside >= options.weak_outside_share * shared or fills):
+            if _explains_gap(mask, covered, ev.fill_only, options):
                 kept.append(replace(ev, weak=False))
                 break
     return kept

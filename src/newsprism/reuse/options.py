@@ -48,6 +48,10 @@ class ReuseOptions:
     # A passage holding two quotes and the words between them ('"…," said X. "…"', at most this
     # many words) in both texts counts as a lifted unit for a weak pair (0: off).
     quote_bridge_tokens: int = 20
+    # Without any lifted unit, a shared passage of at least this many words, quoted speech included,
+    # makes a weak pair kept only where it fills the gap a host leaves (candidates.gap_passages; 0: off;
+    # 8-15 keep the same pairs on both benches, 20 loses news lifts of 17-18 words).
+    gap_passage_tokens: int = 12
     # A weak pair is kept beside a host lying wholly inside the article (``weak_host_inside``)
     # when this share of its shared text lies outside the host's, or when that text fills this
     # share of the gap the host leaves (see engine.resolve_weak).
