@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsprism import api
-from newsprism.stories.queries import list_stories
 from newsprism.store import Store
+from newsprism.stories.queries import list_stories
 
 pytestmark = pytest.mark.models
 
