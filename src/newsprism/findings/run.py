@@ -211,7 +211,7 @@ def _run_batch(store: Store, run: RunStages, stories: list[Story], max_chars: in
     given = [StageRecord("stories", "stories", "ran", 0.0, "the store's persistent stories")]
     if reuse is not None:
         layers["reuse"] = reuse
-        given.insert(0, StageRecord("reuse", "reuse", "ran", 0.0, "the reuse pairs stored by ingest"))
+        given.insert(0, StageRecord("reuse", "reuse", "ran", 0.0, reuse.notes[0]))
     batch, ran = run(Batch(tuple(articles), layers))
     return _records(given, ran), batch.layers
 
