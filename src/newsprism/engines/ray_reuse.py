@@ -22,6 +22,7 @@ import numpy as np
 from newsprism.model import Article
 from newsprism.reuse.candidates import CandidateFinder, Evidence, verify
 from newsprism.reuse.engine import CHUNK, DetectStats
+from newsprism.reuse.lsh import cap_per_query
 from newsprism.reuse.options import ReuseOptions
 from newsprism.reuse.tokens import TokenHasher, Tokens
 
@@ -106,21 +107,6 @@ def _buckets_batch(batch: dict[str, np.ndarray], layout: list, fanout: int) -> d
     return {"q": pairs[0], "h": pairs[1]}
 
 
-def _cap_per_query(q: np.ndarray, h: np.ndarray, fanout: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each query article's ``fanout`` candidates sharing most keys, as ``BandIndex.query``."""
-    if q.shape[0] == 0:
-        return q, h
-    width = np.int64(max(int(h.max()), int(q.max())) + 1)
-    code, hits = np.unique(q * width + h, return_counts=True)
-    q, h = code // width, code % width
-    order = np.lexsort((-hits, q))
-    q, h = q[order], h[order]
-    starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
-    rank = np.arange(q.shape[0]) - np.repeat(starts, np.diff(np.r_[starts, q.shape[0]]))
-    keep = rank < fanout
-    return q[keep], h[keep]
-
-
 def candidate_pairs(reps: Sequence[Article], options: ReuseOptions, cpus: int, stats: DetectStats):
     """Candidate (lo, hi) pairs of ``reps`` indices, in the local engine's verification order."""
     import ray.data
@@ -152,7 +138,7 @@ def candidate_pairs(reps: Sequence[Article], options: ReuseOptions, cpus: int, s
 def ordered_pairs(q: np.ndarray, h: np.ndarray, fanout: int) -> tuple[np.ndarray, np.ndarray]:
     """All buckets' (query, member) rows -> the (lo, hi) pairs the local engine verifies, in its
     order: chunk by chunk (the query's chunk), each chunk's pairs by (lo, hi)."""
-    q, h = _cap_per_query(q, h, fanout)
+    q, h = cap_per_query(q, h, fanout)
     lo, hi = np.minimum(q, h), np.maximum(q, h)
     pairs = np.unique(np.stack([q // CHUNK, lo, hi], axis=1), axis=0)  # sorted by chunk, lo, hi
     return pairs[:, 1], pairs[:, 2]

@@ -61,14 +61,20 @@ class BandIndex:
             return empty, empty
         q, h = np.concatenate(out_q), np.concatenate(out_h)
         keep = q != h
-        q, h = q[keep], h[keep]
-        width = np.int64(max(int(h.max(initial=0)), int(q.max(initial=0))) + 1)
-        code, hits = np.unique(q * width + h, return_counts=True)
-        q, h = code // width, code % width
-        # At most max_fanout candidates per query article: those sharing the most band keys.
-        order = np.lexsort((-hits, q))
-        q, h = q[order], h[order]
-        starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
-        rank = np.arange(q.shape[0]) - np.repeat(starts, np.diff(np.r_[starts, q.shape[0]]))
-        keep = rank < self.max_fanout
-        return q[keep], h[keep]
+        return cap_per_query(q[keep], h[keep], self.max_fanout)
+
+
+def cap_per_query(q: np.ndarray, h: np.ndarray, fanout: int) -> tuple[np.ndarray, np.ndarray]:
+    """(query, hit) pairs, one per distinct pair, at most ``fanout`` per query article: those sharing
+    the most band keys (a pair met under k keys appears k times in the input)."""
+    if q.shape[0] == 0:
+        return q, h
+    width = np.int64(max(int(h.max()), int(q.max())) + 1)
+    code, hits = np.unique(q * width + h, return_counts=True)
+    q, h = code // width, code % width
+    order = np.lexsort((-hits, q))
+    q, h = q[order], h[order]
+    starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
+    rank = np.arange(q.shape[0]) - np.repeat(starts, np.diff(np.r_[starts, q.shape[0]]))
+    keep = rank < fanout
+    return q[keep], h[keep]
