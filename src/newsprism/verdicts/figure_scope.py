@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from newsprism.claims.model import Claim, Quantity
+from newsprism.verdicts.compare import _content_text
 
 # A claim about part of a game, a period or a count ("during the deciding run", "in the second
 # half", "since October", "so far"): the phrase itself, so that two different parts differ.
@@ -80,10 +81,7 @@ def different_wholes(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
 
 def _content(c: Claim) -> str:
     """The claim without its attribution ("ESPN is reporting that ..." -> "..."), "that" dropped."""
-    start = max(0, c.content_span.start - c.span.start)
-    end = max(start, c.content_span.end - c.span.start)
-    text = c.text[start:end] or c.text
-    return re.sub(r"^\W*that\s+", "", text)
+    return re.sub(r"^\W*that\s+", "", _content_text(c))
 
 
 # A named subject opening a clause, "the" allowed: "the Boston Red Sox have made", "the Nationals have".
