@@ -171,3 +171,28 @@ def test_he_said_goes_to_the_person_named_last_unless_a_source_spoke_since(ruler
     quoted = by_text["\u201cWe never agreed,\u201d he told reporters."]
     assert quoted.person == "peskov"  # the source who just spoke, named in the same sentence as before
     assert by_text["She added nothing."].person == "peskov"  # no person named since Peskov
+
+
+def test_a_late_anaphoric_denial_may_answer_the_lead_claim(ruler_nlp):
+    """"Dismissed the statement" five sentences after the lead: the nearest claims are Putin's later
+    remarks, but the lead's claim is a candidate too, so the other outlets' denials (which answer
+    the lead) decide it, and the report holds one dispute, not a second one about the wrong words."""
+    text = (
+        "Russia's top general Gerasimov claimed that all Ukrainian troops had been expelled from Kursk. "
+        "Peskov said Gerasimov briefed the president in a meeting. "
+        "Putin said the incursion had completely failed. "
+        "Peskov added that the operation opened the way for further successes on the front. "
+        "He said the president thanked the commanders in a statement. "
+        "Ukraine's General Staff dismissed the statement as false."
+    )
+    layer = ClaimsStage(nlp=ruler_nlp).run(Batch.of([article(text, 9)])).layer("claims")
+    denial = next(c for c in layer.all() if c.response_to)
+    lead = next(c for c in layer.all() if c.sentence_index == 0)
+    assert denial.response_candidates[-1] == lead.id
+    assert denial.response_to != lead.id  # alone, the nearest claim is still what it answers
+
+    arts, batch = run_all(ruler_nlp, docs=[*DOCS, text])
+    alignment = batch.layer("alignment")
+    late = next(c for c in alignment.claims.values() if c.article_id == arts[-1].id and c.response_to)
+    home = next(g for g in alignment.groups if late.id in g.responses)
+    assert any(alignment.claims[c].article_id != arts[-1].id for c in home.claim_ids)

@@ -262,15 +262,22 @@ MAX_RESPONSE_TARGETS = 5
 
 
 def _response_targets(ctx: _Context, attribution: Attribution, sentence_index: int, window: int) -> list[str]:
+    def answerable(c: Claim) -> bool:
+        if c.response_to or c.attribution.is_outlet or c.attribution.stance in ("denies", "disputes"):
+            return False
+        return not (attribution.actor and c.attribution.actor == attribution.actor)
+
     out = []
     for c in reversed(ctx.claims):
         if sentence_index - c.sentence_index > window or len(out) >= MAX_RESPONSE_TARGETS:
             break
-        if c.response_to or c.attribution.is_outlet or c.attribution.stance in ("denies", "disputes"):
-            continue
-        if attribution.actor and c.attribution.actor == attribution.actor:
-            continue
-        out.append(c.id)
+        if answerable(c):
+            out.append(c.id)
+    # The lead's claim comes last, whatever the distance: a news report opens with the claim the
+    # story is about, and a later "dismissed the statement" answers it when other outlets' denials
+    # answer that same claim (the aligner's vote decides; alone, the nearest claim still wins).
+    lead = [c for c in ctx.claims if c.sentence_index == ctx.claims[0].sentence_index] if ctx.claims else []
+    out += [c.id for c in lead if c.id not in out and answerable(c)]
     return out
 
 
