@@ -142,3 +142,56 @@ def test_ray_ingest_links_as_local_ingest_does(local_ray, tmp_path):
     assert out["local"]["reuse_pairs"] > 0
     for key in ("reuse_pairs", "stories", "article_ids"):
         assert out["ray"][key] == out["local"][key]
+
+
+def _stored_findings(db: Path) -> dict:
+    """Every stored finding row, without the time of analysis (and its change log)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        verdicts = sorted(conn.execute(
+            "SELECT id, story_id, section, label, type, text, n_independent_sources, confidence,"
+            " article_ids, detail FROM story_verdicts").fetchall())
+        analyses = sorted(conn.execute(
+            "SELECT story_id, article_ids, n_independent_sources, n_claims, n_fact_groups, n_corroborated,"
+            " n_conflicts, n_disputes, n_single_source FROM story_analyses").fetchall())
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                  for t in ("story_claims", "story_fact_groups", "story_reuse_links")}
+    return {"verdicts": verdicts, "analyses": analyses, "counts": counts}
+
+
+def test_stored_stories_analysed_by_ray_tasks_store_what_local_stores(local_ray, tmp_path, kursk_dir,
+                                                                      monkeypatch):
+    """``analyze --db --engine ray``: story tasks read their stories and write their findings; the
+    rows equal the local engine's, and a second run (as a retried task would) stores them once."""
+    import shutil
+
+    from newsprism.demo import corpus_files
+    from newsprism.findings import run as stored_run
+    from newsprism.findings.run import _task_plan
+    from newsprism.store import Store
+    from newsprism.stories.queries import resolve_story_ids, story_objects
+
+    base = tmp_path / "base.db"
+    with corpus_files() as paths:
+        done = runner.invoke(app, ["ingest", "--db", str(base), str(Path(paths[0]).parent), str(kursk_dir)])
+    assert done.exit_code == 0, done.output
+    local, on_ray = tmp_path / "local.db", tmp_path / "ray.db"
+    shutil.copy(base, local)
+    shutil.copy(base, on_ray)
+    with Store.open(on_ray) as store, store.engine.connect() as conn:
+        stories = story_objects(conn, resolve_story_ids(conn, None))
+        assert len(_task_plan(store, stories, 2)) >= 2  # more than one task does the work
+    assert runner.invoke(app, ["analyze", "--db", str(local), "--json"]).exit_code == 0
+
+    def driver_analysis(*args, **kwargs):
+        raise AssertionError("the driver analysed stories itself")
+
+    monkeypatch.setattr(stored_run, "_analyse_here", driver_analysis)
+    for _ in range(2):
+        result = runner.invoke(app, ["analyze", "--db", str(on_ray), "--engine", "ray", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["inputs"]["stories"]
+    expected = _stored_findings(local)
+    assert expected["verdicts"] and expected["counts"]["story_claims"]
+    assert _stored_findings(on_ray) == expected

@@ -50,7 +50,7 @@ def test_analyze_into_store_and_again_adds_nothing(db_url, kursk_dir: Path, embe
     assert all(first.values()), first  # every table got rows: claims, groups, verdicts, reuse links
     assert report_errors(report) == []
     [story] = report["stories"]["stories"]
-    assert len(report["verdicts"]["conflicts"]) == 1 and len(report["verdicts"]["actor_disputes"]) == 2
+    assert len(report["verdicts"]["conflicts"]) == 1 and len(report["verdicts"]["actor_disputes"]) == 1
 
     again = analyze_stored(db_url, None, options)  # no PATH: what is stored
     assert _ids(db_url) == first

@@ -3,9 +3,9 @@
 Every write here is idempotent, because a Ray task can run twice (a node lost mid-task, a retried
 actor call): articles are keyed by their content id, so a second ``add_articles`` of the same batch
 reports duplicates and inserts nothing; an ingest error already recorded with the same source and
-reason is not recorded again. Analysis results are stored by the driver after the stages, one
-transaction per story (``newsprism.findings.run``, keyed by stable ids); findings written from the
-story tasks would belong here, as one more function of this kind.
+reason is not recorded again. Stored stories' findings are written by the story tasks through
+``newsprism.findings.run.analyse_batch``, the one write path of stored analysis on either engine:
+one transaction per story that replaces what the story had, so a retried task stores them once.
 """
 
 from __future__ import annotations

@@ -216,6 +216,34 @@ def _run_batch(store: Store, run: RunStages, stories: list[Story], max_chars: in
     return _records(given, ran), batch.layers
 
 
+@dataclass
+class BatchOutcome:
+    """One batch of stories analysed (and, unless a stage failed, its findings stored)."""
+
+    story_ids: list[str]
+    records: list[dict[str, Any]]
+    rows: dict[str, int] = field(default_factory=dict)
+    failed: bool = False
+
+
+def analyse_batch(store: Store, run: RunStages, stories: list[Story], options: PipelineOptions,
+                  max_chars: int, find: FindRewrites | None) -> BatchOutcome:
+    """Analyse one batch of stories and store each story's findings (one transaction per story,
+    replacing what it had: a batch analysed twice stores the same rows once). The one write path of
+    stored analysis, wherever the batch runs (here, or a Ray task: ``engines.ray_stored``)."""
+    from newsprism import __version__
+
+    records, layers = _run_batch(store, run, stories, max_chars, options.compared_languages(), find)
+    ids = [s.id for s in stories]
+    if any(r["status"] == "failed" for r in records):
+        # A failed stage would store fewer findings than the story has: keep what is stored.
+        return BatchOutcome(ids, records, failed=True)
+    out = BatchOutcome(ids, records)
+    for s in layers["stories"].stories:  # as analysed: independent sources recounted
+        _save(store, story_findings(s, layers_of(layers, records, max_chars), __version__), out.rows)
+    return out
+
+
 def analyze_stories(
     store: Store,
     story_ids: Sequence[str] | None = None,
@@ -229,48 +257,105 @@ def analyze_stories(
     store their findings, reading at most ``max_chars`` of each article, on ``engine`` (local by
     default). Unlinked stored articles are linked first. ``StoryNotFound`` names an id that matches
     no story."""
-    from newsprism import __version__
-
     options = options or PipelineOptions()
     stages = [name for name in analysis.STAGES if name not in FROM_STORE
               and (options.stages is None or name in options.stages)]
+    options = _with_stages(options, stages)
+    max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
     result = StoredAnalysis(linked=link_pending(store) if story_ids is None else 0)
     with store.engine.connect() as conn:
         ids = resolve_story_ids(conn, story_ids)
         stories = story_objects(conn, ids)
-        plan = _batches(conn, stories, BATCH_CHARS)
     _drop_retired(store)
-    assembled = build_pipeline(_with_stages(options, stages), provided=FROM_STORE)
+    if engine is not None and _on_story_tasks(store, engine):
+        from newsprism.engines.ray_stored import run_story_tasks, worker_url
+
+        args = (worker_url(store.engine.url), options, max_chars)
+        outcomes = run_story_tasks(engine, lambda cpus: _task_plan(store, stories, cpus), StoryTask, args,
+                                   progress)
+    else:
+        outcomes = _analyse_here(store, stories, options, max_chars, engine, progress)
+    for done in outcomes:
+        if done.failed:
+            result.kept += done.story_ids
+            result.records = done.records  # a failure's records are the ones reported
+            continue
+        if not result.kept:
+            result.records = done.records
+        for name, n in done.rows.items():
+            result.rows[name] = result.rows.get(name, 0) + n
+        result.story_ids += done.story_ids
+    return result
+
+
+def _on_story_tasks(store: Store, engine: EngineOptions) -> bool:
+    """Ray runs whole batches of stories as tasks that read and write the store themselves, where
+    every node can reach it: PostgreSQL, or a SQLite file when Ray is private to this machine. (A
+    SQLite store with a remote cluster keeps the driver reading and writing, stages on Ray.)"""
+    if engine.name != "ray":
+        return False
+    return store.engine.dialect.name != "sqlite" or engine.address is None
+
+
+# Batches per CPU for story tasks: enough that a slow batch does not leave the other CPUs idle at
+# the end; and the smallest batch worth a task, in characters of analysed text.
+TASKS_PER_CPU = 4
+MIN_TASK_CHARS = 16 << 10
+
+
+def _task_plan(store: Store, stories: list[Story], cpus: int) -> list[list[str]]:
+    """Story ids in batches for story tasks: finer than the local engine cuts them, so every CPU
+    gets work (results do not depend on the batching: each story is analysed on its own)."""
+    if not stories:
+        return []
+    ids = [a for s in stories for a in s.article_ids]
+    with store.engine.connect() as conn:
+        chars = sum(int(conn.execute(select(func.sum(func.length(articles_table.c.text)))
+                                     .where(articles_table.c.id.in_(c))).scalar_one() or 0)
+                    for c in _chunks(ids))
+        budget = min(BATCH_CHARS, max(MIN_TASK_CHARS, chars // (TASKS_PER_CPU * max(1, cpus))))
+        return [[s.id for s in part] for part in _batches(conn, stories, budget) if part]
+
+
+class StoryTask:
+    """A batch of stored stories analysed where it runs (a Ray actor): reads them from the store by
+    their ids, analyses them and stores their findings. Built once per actor (models loaded once)."""
+
+    def __init__(self, url: str, options: PipelineOptions, max_chars: int):
+        self.store = Store.open(url)
+        self.assembled = build_pipeline(options, provided=FROM_STORE)
+        self.find = _rewrite_finder(options, self.assembled)
+        self.options, self.max_chars = options, max_chars
+
+    def __call__(self, story_ids: list[str]) -> BatchOutcome:
+        with self.store.engine.connect() as conn:
+            stories = story_objects(conn, story_ids)
+        return analyse_batch(self.store, self._run, stories, self.options, self.max_chars, self.find)
+
+    def _run(self, batch: Batch) -> tuple[Batch, list[StageRecord]]:
+        return analysis.run_stages(self.assembled, batch)
+
+
+def _analyse_here(store: Store, stories: list[Story], options: PipelineOptions, max_chars: int,
+                  engine: EngineOptions | None, progress: Progress | None) -> list[BatchOutcome]:
+    with store.engine.connect() as conn:
+        plan = _batches(conn, stories, BATCH_CHARS)
+    assembled = build_pipeline(options, provided=FROM_STORE)
     runner = get_engine(engine)
     find = _rewrite_finder(options, assembled)
 
     def run(batch: Batch) -> tuple[Batch, list[StageRecord]]:
         return runner.run(assembled, batch, progress)
 
-    for batch_stories in plan:
-        max_chars = min(max_chars, ANALYSIS_MAX_CHARS)
-        records, layers = _run_batch(
-            store, run, batch_stories, max_chars, options.compared_languages(), find
-        )
-        if any(r["status"] == "failed" for r in records):
-            # A failed stage would store fewer findings than the story has: keep what is stored.
-            result.kept += [s.id for s in batch_stories]
-            result.records = records  # a failure's records are the ones reported
-            continue
-        if not result.kept:
-            result.records = records
-        for s in layers["stories"].stories:  # as analysed: independent sources recounted
-            _save(store, story_findings(s, layers_of(layers, records, max_chars), __version__), result)
-        result.story_ids += [s.id for s in batch_stories]
-    return result
+    return [analyse_batch(store, run, part, options, max_chars, find) for part in plan]
 
 
-def _save(store: Store, found: StoryFindings, result: StoredAnalysis) -> None:
+def _save(store: Store, found: StoryFindings, rows: dict[str, int]) -> None:
     with store.transaction() as conn:
         save_story_findings(conn, found)
-    for name, rows in (("claims", found.claims), ("fact_groups", found.fact_groups),
-                       ("verdicts", found.verdicts), ("reuse_links", found.reuse_links)):
-        result.rows[name] = result.rows.get(name, 0) + len(rows)
+    for name, stored in (("claims", found.claims), ("fact_groups", found.fact_groups),
+                         ("verdicts", found.verdicts), ("reuse_links", found.reuse_links)):
+        rows[name] = rows.get(name, 0) + len(stored)
 
 
 def _with_stages(options: PipelineOptions, stages: list[str]) -> PipelineOptions:
