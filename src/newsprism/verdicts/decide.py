@@ -20,6 +20,8 @@ from newsprism.claims.model import Claim
 from newsprism.verdicts import compare, figures
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import describe, dispute_confidence, opposed, positions
+from newsprism.verdicts.figure_support import describe as describe_figures
+from newsprism.verdicts.figure_support import figure_support
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import SourceCount, count_sources
 
@@ -333,6 +335,13 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
         label = "single-origin"
     strength = "strong" if group.score >= 0.75 else "weak" if group.score < 0.6 else "fair"
     confidence = 0.5 if len(ids) < 2 else round(min(0.95, 0.4 + 0.55 * group.score), 2)
+    why = f"{strength} grouping: every pair of claims scores {group.score:.2f} or more"
+    reason = count.describe()
+    if count.reports >= 2:
+        figures = figure_support(members, ctx.report_of)
+        members = figures.members  # worded by the member whose figures the others share
+        note = describe_figures(figures)
+        reason = f"{reason}; {note}" if note else reason
     return Verdict(
         f"{label}:{group.id}",
         group.id,
@@ -342,13 +351,9 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
         ids,
         count.sources,
         [_claim_evidence(ctx, c) for c in members][: opts.max_evidence],
-        reason=count.describe(),
+        reason=reason,
         confidence=confidence,
-        confidence_reason=(
-            f"{strength} grouping: every pair of claims scores {group.score:.2f} or more"
-            if len(ids) > 1
-            else "one report states this"
-        ),
+        confidence_reason=why if len(ids) > 1 else "one report states this",
         n_reports=count.reports,
         origin=count.origin,
     )

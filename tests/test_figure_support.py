@@ -1,0 +1,73 @@
+"""A fact is worded by the member whose figures the other reports also give (verdicts.figure_support)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.align.model import ClaimGroup
+from newsprism.claims.model import Attribution, Claim
+from newsprism.claims.quantities import extract_quantities
+from newsprism.model import Span
+from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
+from newsprism.verdicts.figure_support import describe, figure_support, supports
+
+
+def _claim(cid: str, article: str, text: str) -> Claim:
+    return Claim(
+        cid, article, 0, Span(0, len(text)), Span(0, len(text)), text,
+        Attribution("the outlet", "outlet", "asserts"),
+        quantities=tuple(extract_quantities(text)),
+    )
+
+
+def _q(text: str):
+    [q] = extract_quantities(text)
+    return q
+
+
+@pytest.mark.parametrize(
+    ("other", "figure", "backs"),
+    [
+        ("250 people", "at least 247 people", True),
+        ("at least 250 people", "at least 247 people", True),
+        ("at least 120 people", "at least 247 people", False),  # fits the bound, says less
+        ("at least 35 people", "37 people", False),
+        ("dozens of people", "37 people", False),  # vague: fits, backs nothing
+        ("about 1,300 people", "1,300 people", True),
+        ("36 people", "37 people", False),
+    ],
+)
+def test_what_backs_a_figure(other: str, figure: str, backs: bool) -> None:
+    assert supports(_q(other), _q(figure)) is backs
+
+
+TEXTS = {
+    "nydn": "At least 247 were dead when a 6.2-magnitude earthquake hit central Italy.",
+    "tech": "A 6.2 magnitude earthquake devastates central Italy and kills 37 people.",
+    "usat": "Dozens are missing after the magnitude-6.2 earthquake in central Italy.",
+}
+
+
+def test_the_fact_is_worded_by_the_member_whose_figures_are_backed() -> None:
+    members = [_claim(f"{a}:c0", a, t) for a, t in TEXTS.items()]
+    found = figure_support(members, lambda a: a)
+    assert found.members[0].article_id == "usat"
+    assert sorted(text for _, text in found.unshared) == ["37 people", "At least 247"]
+    assert "At least 247 (nydn)" in (describe(found) or "")
+
+
+def test_a_figure_two_copies_of_one_report_print_is_not_backed_by_the_copy() -> None:
+    members = [_claim("a:c0", "a", TEXTS["nydn"]), _claim("b:c0", "b", TEXTS["nydn"])]
+    one_report = figure_support(members, lambda a: "wire")
+    assert [text for _, text in one_report.unshared] == ["At least 247", "6.2-magnitude"]  # once each
+    assert figure_support(members, lambda a: a).unshared == []
+
+
+def test_the_fact_sheet_names_what_only_some_reports_give() -> None:
+    members = [_claim(f"{a}:c0", a, t) for a, t in TEXTS.items()]
+    ctx = GroupContext({c.id: c for c in members}, dict(TEXTS), lambda a: a)
+    group = ClaimGroup("s:g0", "s", tuple(c.id for c in members), tuple(TEXTS), score=0.9)
+    [fact] = decide(group, ctx, VerdictOptions())
+    assert fact.label == "corroborated" and fact.text == TEXTS["usat"]
+    assert "figures only some reports give: At least 247 (nydn), 37 people (tech)" in fact.reason
+    assert fact.evidence[0].article_id == "usat"
