@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -128,9 +128,16 @@ def eval_stories(
         bool,
         typer.Option("--no-dates", help="Remove every date from the rows' text and metadata first."),
     ] = False,
+    topic_label: Annotated[
+        str,
+        typer.Option(
+            "--topic-label", help="The row key holding the gold topic (scored when all rows have it)."
+        ),
+    ] = "topic",
     json_out: JsonOption = False,
 ) -> None:
-    """B-cubed precision, recall, F1 and ARI of story clustering (ids and labels never read to cluster)."""
+    """B-cubed precision, recall, F1 and ARI of story clustering, and of the topics grouping the stories
+    (ids and labels never read to cluster)."""
     from newsprism.stories.evaluate import evaluate_file
     from newsprism.stories.score import StoryOptions
 
@@ -143,7 +150,7 @@ def eval_stories(
 
         embedder = Backends().embedder
     try:
-        report = evaluate_file(data, label, options, embedder, no_dates)
+        report = evaluate_file(data, label, options, embedder, no_dates, topic_label)
     except ValueError as exc:
         raise fail(str(exc), EXIT_INPUT_FAILED) from exc
     if json_out:
@@ -154,6 +161,17 @@ def eval_stories(
         f"{data}: {report['n_items']} rows, {report['n_clusters']} clusters "
         f"({report['n_gold_clusters']} gold)"
     )
+    _print_scores(out, report)
+    topics = report.get("topics")
+    if topics is None:
+        out.print(f"  topics: not scored (not every row has a {topic_label!r} field)", markup=False)
+        return
+    out.print(f"Topics ({topic_label!r}): {topics['n_clusters']} found ({topics['n_gold_clusters']} gold)",
+              markup=False)
+    _print_scores(out, topics)
+
+
+def _print_scores(out: Any, scores: dict[str, Any]) -> None:
     for key in ("precision", "recall", "f1"):
-        out.print(f"  B-cubed {key:<10} {report[key]:.4f}")
-    out.print(f"  ARI               {report['ari']:.4f}")
+        out.print(f"  B-cubed {key:<10} {scores[key]:.4f}")
+    out.print(f"  ARI               {scores['ari']:.4f}")
