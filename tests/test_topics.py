@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import delete, func, inspect, select, update
 
 from newsprism.model import Article
 from newsprism.store import Store, make_engine
@@ -99,6 +99,14 @@ def partition(mapping: dict[str, str]) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
+def rename(store: Store, old: str, new: str) -> None:
+    with store.transaction() as conn:
+        row = dict(conn.execute(select(topics).where(topics.c.id == old)).one()._mapping)
+        conn.execute(topics.insert().values(**{**row, "id": new}))
+        conn.execute(update(topic_members).where(topic_members.c.topic_id == old).values(topic_id=new))
+        conn.execute(delete(topics).where(topics.c.id == old))
+
+
 def test_topic_ids_stable_across_rebuilds_and_incremental_additions(tmp_path: Path):
     store = Store.open(tmp_path / "s.db")
     first = arts("reid", REID) + arts("quake", QUAKE)
@@ -108,6 +116,10 @@ def test_topic_ids_stable_across_rebuilds_and_incremental_additions(tmp_path: Pa
     assert len(set(built.values())) == 2 and built["reid0"] != built["quake0"]
     StoryStore(store).rebuild()
     assert topic_of_article(store) == built  # a rerun names every topic the same
+    rename(store, built["quake0"], "tquake")  # a name the rebuild would not choose by itself
+    built = topic_of_article(store)
+    StoryStore(store).rebuild()
+    assert topic_of_article(store) == built and built["quake0"] == "tquake"  # kept, not renamed
 
     rehab, budget = arts("lohan", LOHAN), arts("budget", BUDGET)
     store.add_articles(rehab + budget)
