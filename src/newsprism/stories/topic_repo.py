@@ -10,7 +10,7 @@ transaction's ``rev`` (the stories' counter), so other writers catch up as they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,13 +19,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from newsprism.stories.cluster import SKETCH_NAME_DIMS, SKETCH_TEXT_DIMS
-from newsprism.stories.index import Assignment, Profile, StoryIndex
+from newsprism.stories.index import Assignment, Profile, StoryIndex, group_profiles
 from newsprism.stories.reconcile import reconcile
 from newsprism.stories.tables import stories, topic_members, topics
 from newsprism.stories.topics import TopicOptions, cluster_topics, story_rows, topic_id
 
 
-def _fresh_topic_namer(taken: set[str]) -> Any:
+def _fresh_topic_namer(taken: set[str]) -> Callable[[Sequence[str]], str]:
+    """Names for a rebuild's new topics, never one an old or earlier new topic holds (as for stories)."""
+
     def name(members: Sequence[str]) -> str:
         first, attempt = min(members), 0
         while topic_id(first, attempt) in taken:
@@ -75,18 +77,16 @@ class TopicKeeper:
         old = dict(conn.execute(select(topic_members.c.story_id, topic_members.c.topic_id)).all())
         rec = reconcile(clusters, old, _fresh_topic_namer(set(old.values())))
         conn.execute(delete(topic_members))
+        # Each topic's centroid as an incremental index holding the same stories would have it.
         feats = story_rows(profiles, emb_dims)
-        index = StoryIndex(self.options.story_options(), 1, emb_dims)
-        sketches = index.sketcher(feats)
+        sums = group_profiles(self.options.story_options(), feats, list(groups.values()))
         existing = set(conn.execute(select(topics.c.id)).scalars())
         now = datetime.now(UTC)
-        for tid, members in zip(rec.ids, groups.values(), strict=True):
-            profile = index.doc_profile(feats, members[0])
-            for i in members[1:]:
-                profile = index._combine(profile, index.doc_profile(feats, i))
+        for tid, members, (profile, sketch_sum) in zip(rec.ids, groups.values(), sums, strict=True):
+            # The largest story's label names the topic.
             biggest = min(members, key=lambda i: (-rows[i].n_articles, rows[i].id))
             values = dict(label=rows[biggest].label, status="active", updated_at=now, rev=rev,
-                          profile=profile.to_bytes(sketches[members].sum(axis=0)), profile_size=len(members))
+                          profile=profile.to_bytes(sketch_sum), profile_size=len(members))
             if tid in existing:
                 conn.execute(update(topics).where(topics.c.id == tid).values(**values))
             else:
