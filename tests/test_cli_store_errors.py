@@ -35,8 +35,8 @@ def test_the_commands_with_db_are_the_known_ones() -> None:
     # A new command with --db joins the checks below by itself; this says which exist today.
     assert set(db_commands()) == {
         "ingest", "analyze", "articles list", "articles show", "stories list", "stories show",
-        "stories build", "serve", "tokens create", "tokens revoke", "tokens list", "search", "watch",
-        "export"}
+        "stories topics", "stories build", "serve", "tokens create", "tokens revoke", "tokens list", "search",
+        "watch", "export"}
 
 
 def _args(name: str, arguments: list, inputs: Path) -> list[str]:
@@ -55,7 +55,8 @@ def test_every_db_command_refuses_a_bad_store_in_one_line(name, tmp_path, monkey
         assert "s3cret" not in err, (why, err)
 
 
-READS = ["articles list", "articles show", "stories list", "stories show", "stories build", "serve",
+READS = ["articles list", "articles show", "stories list", "stories show", "stories topics", "stories build",
+         "serve",
          "tokens list", "tokens revoke", "search"]
 
 

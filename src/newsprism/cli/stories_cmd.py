@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from newsprism.cli.common import EXIT_INPUT_FAILED, DbOption, JsonOption, echo_json, fail, stdout
@@ -15,7 +16,8 @@ app = typer.Typer(help="Stories: groups of articles reporting one event.", no_ar
 
 def _story_table(title: str, rows: list[dict]) -> Table:
     table = Table(title=title)
-    for name in ("id", "label", "articles", "independent", "outlets", "span", "conflicts", "analysed"):
+    columns = ("id", "label", "articles", "independent", "outlets", "span", "conflicts", "analysed", "topic")
+    for name in columns:
         table.add_column(name, overflow="fold")
     for r in rows:
         span = r["time_span"]
@@ -28,7 +30,7 @@ def _story_table(title: str, rows: list[dict]) -> Table:
             analysed = a["analysed_at"][:16].replace("T", " ") + (" (stale)" if a["stale"] else "")
         table.add_row(
             r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span,
-            conflicts, analysed,
+            conflicts, analysed, r.get("topic_id") or "",
         )
     return table
 
@@ -53,6 +55,9 @@ def _analysis_lines(a: dict | None) -> list[str]:
 def list_cmd(
     limit: Annotated[int, typer.Option(min=1, help="How many stories.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="Only the stories of this topic (an id: `stories topics`).")
+    ] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -61,11 +66,39 @@ def list_cmd(
     from newsprism.stories.queries import list_stories
 
     with open_store(db, create=False) as store:
-        rows, total = list_stories(store, limit=limit, offset=offset)
+        rows, total = list_stories(store, limit=limit, offset=offset, topic=topic)
     if json_out:
-        echo_json({"total": total, "offset": offset, "stories": rows})
+        echo_json({"total": total, "offset": offset, "topic": topic, "stories": rows})
         return
-    stdout().print(_story_table(f"Stories {offset + 1}–{offset + len(rows)} of {total}", rows))
+    title = f"Stories {offset + 1}–{offset + len(rows)} of {total}"
+    if topic is not None:
+        # Labels are article text: escaped, so a headline's "[...]" is never read as Rich markup.
+        title += f" in topic {escape(topic)}" + (f": {escape(rows[0]['topic_label'])}" if rows else "")
+    stdout().print(_story_table(title, rows))
+
+
+@app.command("topics")
+def topics_cmd(
+    limit: Annotated[int, typer.Option(min=1, help="How many topics.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Stored topics (groups of stories about one subject), most stories first."""
+    from newsprism.api import open_store
+    from newsprism.stories.queries import list_topics
+
+    with open_store(db, create=False) as store:
+        rows, total = list_topics(store, limit=limit, offset=offset)
+    if json_out:
+        echo_json({"total": total, "offset": offset, "topics": rows})
+        return
+    table = Table(title=f"Topics {offset + 1}–{offset + len(rows)} of {total} (stories list --topic ID)")
+    for name in ("id", "label", "stories", "articles"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], escape(r["label"]), str(r["n_stories"]), str(r["n_articles"]))
+    stdout().print(table)
 
 
 @app.command("show")
@@ -128,9 +161,16 @@ def eval_stories(
         bool,
         typer.Option("--no-dates", help="Remove every date from the rows' text and metadata first."),
     ] = False,
+    topic_label: Annotated[
+        str,
+        typer.Option(
+            "--topic-label", help="The row key holding the gold topic (scored when all rows have it)."
+        ),
+    ] = "topic",
     json_out: JsonOption = False,
 ) -> None:
-    """B-cubed precision, recall, F1 and ARI of story clustering (ids and labels never read to cluster)."""
+    """B-cubed precision, recall, F1 and ARI of story clustering, and of the topics grouping the stories
+    (ids and labels never read to cluster)."""
     from newsprism.stories.evaluate import evaluate_file
     from newsprism.stories.score import StoryOptions
 
@@ -143,7 +183,7 @@ def eval_stories(
 
         embedder = Backends().embedder
     try:
-        report = evaluate_file(data, label, options, embedder, no_dates)
+        report = evaluate_file(data, label, options, embedder, no_dates, topic_label)
     except ValueError as exc:
         raise fail(str(exc), EXIT_INPUT_FAILED) from exc
     if json_out:
@@ -154,6 +194,17 @@ def eval_stories(
         f"{data}: {report['n_items']} rows, {report['n_clusters']} clusters "
         f"({report['n_gold_clusters']} gold)"
     )
+    _print_scores(out, report)
+    topics = report.get("topics")
+    if topics is None:
+        out.print(f"  topics: not scored (not every row has a {topic_label!r} field)", markup=False)
+        return
+    out.print(f"Topics ({topic_label!r}): {topics['n_clusters']} found ({topics['n_gold_clusters']} gold)",
+              markup=False)
+    _print_scores(out, topics)
+
+
+def _print_scores(out: Any, scores: dict[str, Any]) -> None:
     for key in ("precision", "recall", "f1"):
-        out.print(f"  B-cubed {key:<10} {report[key]:.4f}")
-    out.print(f"  ARI               {report['ari']:.4f}")
+        out.print(f"  B-cubed {key:<10} {scores[key]:.4f}")
+    out.print(f"  ARI               {scores['ari']:.4f}")

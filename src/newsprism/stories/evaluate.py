@@ -94,17 +94,30 @@ def load_rows(path: Path, label_key: str) -> tuple[list[dict[str, Any]], list[Ha
     return rows, gold
 
 
+def _scores(predicted: list[Any], gold: list[Hashable]) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score
+
+    out = bcubed(predicted, gold).to_dict()
+    out["ari"] = round(float(adjusted_rand_score([str(g) for g in gold], predicted)), 4)
+    return out
+
+
 def evaluate_file(
-    path: Path, label_key: str, options: Any = None, embedder: Any = None, no_dates: bool = False
+    path: Path,
+    label_key: str,
+    options: Any = None,
+    embedder: Any = None,
+    no_dates: bool = False,
+    topic_key: str | None = "topic",
 ) -> dict[str, Any]:
     """Cluster the rows of ``path`` from their text alone and score against ``label_key``.
 
     ``no_dates`` first removes every absolute date from the rows' text and title and drops their date
-    fields (``stories.undate``), to measure clustering where dates cannot help.
+    fields (``stories.undate``), to measure clustering where dates cannot help. When every row carries
+    ``topic_key``, the stories' topics (``stories.topics``, grouped as a batch build stores them) are
+    scored against it too, under ``"topics"``.
     """
     import time
-
-    from sklearn.metrics import adjusted_rand_score
 
     from newsprism.stories.engine import cluster_articles, lead_embeddings
     from newsprism.stories.score import StoryOptions
@@ -119,17 +132,25 @@ def evaluate_file(
     arts = [article_from_row(row, i) for i, row in enumerate(rows)]
     embeddings = lead_embeddings(arts, embedder, options)
     t1 = time.perf_counter()
-    labels = cluster_articles(arts, embeddings, options).labels
+    clustering = cluster_articles(arts, embeddings, options)
+    labels = clustering.labels
     t2 = time.perf_counter()
-    report = bcubed(labels.tolist(), gold).to_dict()
+    report = _scores(labels.tolist(), gold)
+    topic_gold = [row.get(topic_key) for row in rows] if topic_key else []
+    if topic_key and all(g is not None for g in topic_gold):
+        from newsprism.stories.topics import TopicOptions, topics_of_articles
+
+        topics = topics_of_articles(clustering.feats, labels, options, TopicOptions())
+        report["topics"] = {**_scores(topics.tolist(), topic_gold), "label": topic_key}
+    t3 = time.perf_counter()
     report.update(
         {
-            "ari": round(float(adjusted_rand_score([str(g) for g in gold], labels.tolist())), 4),
             "data": str(path),
             "label": label_key,
             "dates_removed": no_dates,
             "embedding_seconds": round(t1 - t0, 3),
             "clustering_seconds": round(t2 - t1, 3),
+            "topic_seconds": round(t3 - t2, 3),
         }
     )
     return report

@@ -245,3 +245,19 @@ class StoryIndex:
                 )
                 self.drop(self.ids[other])
         return Assignment(target, score, opened=False, merged=merged)
+
+
+def group_profiles(
+    options: StoryOptions, feats: DocFeatures, groups: list[list[int]]
+) -> list[tuple[Profile, np.ndarray]]:
+    """Each group's summed profile and sketch, as a batch build stores them and as an index built
+    by adding the same rows one by one would hold them (topics are clustered from these)."""
+    index = StoryIndex(options, 1, feats.embeddings.shape[1])
+    sketches = index.sketcher(feats)
+    out = []
+    for members in groups:
+        profile = index.doc_profile(feats, members[0])
+        for i in members[1:]:
+            profile = index._combine(profile, index.doc_profile(feats, i))
+        out.append((profile, sketches[members].sum(axis=0)))
+    return out

@@ -14,7 +14,7 @@ from newsprism.store import Store
 from newsprism.store.findings import analysis_summaries, summary_dict
 from newsprism.store.tables import articles
 from newsprism.stories.result import Story
-from newsprism.stories.tables import stories, story_events, story_members
+from newsprism.stories.tables import stories, story_events, story_members, topic_members, topics
 
 
 class StoryNotFound(LookupError):
@@ -98,20 +98,59 @@ def _with_analysis(conn: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
-def list_stories(store: Store, *, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """Active stories, largest first, with outlets and independent-source counts."""
+def _with_topics(conn: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each summary with its topic's id and label (``None`` for a story stored before topics)."""
+    found: dict[str, Any] = {}
+    ids = [r["id"] for r in rows]
+    for i in range(0, len(ids), 500):
+        query = (select(topic_members.c.story_id, topics.c.id, topics.c.label)
+                 .join(topics, topics.c.id == topic_members.c.topic_id)
+                 .where(topic_members.c.story_id.in_(ids[i : i + 500])))
+        found.update({r.story_id: r for r in conn.execute(query)})
+    for r in rows:
+        t = found.get(r["id"])
+        r["topic_id"], r["topic_label"] = (t.id, t.label) if t is not None else (None, None)
+    return rows
+
+
+def list_stories(
+    store: Store, *, limit: int = 50, offset: int = 0, topic: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Active stories, largest first, with outlets, independent-source counts and their topic;
+    ``topic`` keeps only the stories of that topic (by id)."""
     with store.engine.connect() as conn:
-        active = stories.c.status == "active"
-        total = conn.execute(select(func.count()).select_from(stories).where(active)).scalar_one()
+        where = [stories.c.status == "active"]
+        if topic is not None:
+            where.append(stories.c.id.in_(select(topic_members.c.story_id)
+                                          .where(topic_members.c.topic_id == topic)))
+        total = conn.execute(select(func.count()).select_from(stories).where(*where)).scalar_one()
         rows = conn.execute(
             select(stories)
-            .where(active)
+            .where(*where)
             .order_by(stories.c.n_articles.desc(), stories.c.id)
             .limit(limit)
             .offset(offset)
         ).all()
         members = _members(conn, [r.id for r in rows])
-        return _with_analysis(conn, [_summary(r, members.get(r.id, []), conn) for r in rows]), total
+        summaries = [_summary(r, members.get(r.id, []), conn) for r in rows]
+        return _with_topics(conn, _with_analysis(conn, summaries)), total
+
+
+def list_topics(store: Store, *, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Active topics, most stories first: id, label, how many active stories and articles they hold."""
+    live = (select(topic_members.c.topic_id, func.count().label("n_stories"),
+                   func.sum(stories.c.n_articles).label("n_articles"))
+            .join(stories, stories.c.id == topic_members.c.story_id)
+            .where(stories.c.status == "active")
+            .group_by(topic_members.c.topic_id).subquery())
+    query = (select(topics.c.id, topics.c.label, topics.c.updated_at, live.c.n_stories, live.c.n_articles)
+             .join(live, live.c.topic_id == topics.c.id).where(topics.c.status == "active"))
+    with store.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = conn.execute(query.order_by(live.c.n_stories.desc(), live.c.n_articles.desc(), topics.c.id)
+                            .limit(limit).offset(offset)).all()
+    return [{"id": r.id, "label": r.label, "n_stories": int(r.n_stories), "n_articles": int(r.n_articles),
+             "updated_at": _iso(r.updated_at)} for r in rows], total
 
 
 def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -124,7 +163,7 @@ def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
         if row is None:
             return None
         members = _members(conn, [row.id]).get(row.id, [])
-        out = _with_analysis(conn, [_summary(row, members, conn)])[0]
+        out = _with_topics(conn, _with_analysis(conn, [_summary(row, members, conn)]))[0]
         out["articles"] = [
             {
                 "id": m.id,

@@ -28,11 +28,13 @@ from newsprism.store.tables import articles as articles_table
 from newsprism.stories.cluster import SKETCH_NAME_DIMS, SKETCH_TEXT_DIMS
 from newsprism.stories.engine import Clustering, cluster_articles, lead_embeddings
 from newsprism.stories.features import Idf, featurize, lead_of
-from newsprism.stories.index import Assignment, Profile, StoryIndex
+from newsprism.stories.index import Assignment, Profile, StoryIndex, group_profiles
 from newsprism.stories.reconcile import StoryEvent, reconcile
 from newsprism.stories.result import story_id, summarize
 from newsprism.stories.score import StoryOptions
 from newsprism.stories.tables import stories, story_events, story_members, story_state
+from newsprism.stories.topic_repo import TopicKeeper
+from newsprism.stories.topics import TopicOptions
 
 STATE_KEY = "features"
 
@@ -120,10 +122,17 @@ def _load_state(conn: Connection) -> tuple[Idf, int] | None:
 class StoryStore:
     """Story persistence over a ``Store``. Holds the loaded centroid index between ``add`` calls."""
 
-    def __init__(self, store: Store, options: StoryOptions | None = None, embedder: Any = None):
+    def __init__(
+        self,
+        store: Store,
+        options: StoryOptions | None = None,
+        embedder: Any = None,
+        topic_options: TopicOptions | None = None,
+    ):
         self.store = store
         self.options = options or StoryOptions()
         self.embedder = embedder
+        self.topics = TopicKeeper(topic_options)  # the topics grouping these stories, kept alongside
         self._index: StoryIndex | None = None
         self._idf: Idf | None = None
         self._token: datetime | None = None  # the state (features) the index was loaded with
@@ -172,9 +181,11 @@ class StoryStore:
                     )
                 self._write_events(conn, rec.events)
                 _save_state(conn, clustering.idf, clustering.feats.embeddings.shape[1])
+                self.topics.rebuild(conn, clustering.feats.embeddings.shape[1], rev)
                 self._place_late(conn, {a.id for a in articles})
         finally:
             self._index = None  # loaded again, with the new features, on the next add
+            self.topics.reset()
         return RebuildReport(len(articles), len(rows), rec.events)
 
     def _place_late(self, conn: Connection, snapshot: set[str]) -> None:
@@ -191,14 +202,10 @@ class StoryStore:
     ) -> None:
         articles, clustering, rows, ids = plan
         now = datetime.now(UTC)
-        index = StoryIndex(self.options, 1, clustering.feats.embeddings.shape[1])
-        sketches = index.sketcher(clustering.feats)
+        profiles = group_profiles(self.options, clustering.feats, rows)
         conn.execute(delete(story_members))
         existing = set(conn.execute(select(stories.c.id)).scalars())
-        for sid, members in zip(ids, rows, strict=True):
-            profile = index.doc_profile(clustering.feats, members[0])
-            for i in members[1:]:
-                profile = index._combine(profile, index.doc_profile(clustering.feats, i))
+        for sid, members, (profile, sketch_sum) in zip(ids, rows, profiles, strict=True):
             story = summarize([articles[i] for i in members], clustering.feats.text[members], None)
             values = dict(
                 label=story.label,
@@ -207,7 +214,7 @@ class StoryStore:
                 updated_at=now,
                 first_published=_when(profile.t_min),
                 last_published=_when(profile.t_max),
-                profile=profile.to_bytes(sketches[members].sum(axis=0)),
+                profile=profile.to_bytes(sketch_sum),
                 rev=rev,
             )
             if sid in existing:
@@ -295,6 +302,7 @@ class StoryStore:
                 placed = self._place(conn, articles, embeddings)
         except BaseException:
             self._index = None  # it may hold placements that were rolled back
+            self.topics.reset()
             raise
         return self._assignments(articles, placed)
 
@@ -327,6 +335,7 @@ class StoryStore:
             assignment = index.add(_free_story_id(conn, article.id), feats, row)
             self._write_assignment(conn, (index, article, assignment), rev)
             placed[article.id] = assignment
+        self.topics.place(conn, index, list(placed.values()), (self._token, index.emb_dims, rev))
         self._rev = rev
         return placed
 

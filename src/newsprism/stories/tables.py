@@ -67,3 +67,33 @@ story_state = Table(
     Column("value", LargeBinary, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Topics: looser groups of stories (``stories/topics.py``); ids stable as story ids are.
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("label", Text, nullable=False),
+    # "active", or "merged" / "split" / "emptied" once its stories went to other topics or away.
+    Column("status", String(20), nullable=False, default="active"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # Summed story-row profiles (as ``stories.profile``) and how many stories were summed into it:
+    # the divisor of the mean score, not the live count (a story merged away leaves its evidence).
+    Column("profile", LargeBinary),
+    Column("profile_size", Integer, nullable=False),
+    Column("rev", Integer, nullable=False, server_default="0"),  # as ``stories.rev``
+    Index("ix_topics_status", "status"),
+    Index("ix_topics_rev", "rev"),
+)
+
+topic_members = Table(
+    "topic_members",
+    metadata,
+    Column("story_id", String(32), ForeignKey("stories.id"), primary_key=True),
+    Column("topic_id", String(32), ForeignKey("topics.id"), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("how", String(20), nullable=False),  # "batch" or "incremental"
+    Column("score", Float),  # mean score with the topic when the story joined incrementally
+    Index("ix_topic_members_topic_id", "topic_id"),
+)

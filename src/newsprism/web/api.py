@@ -167,9 +167,19 @@ def list_stories(
     since: IsoDate = None,
     until: IsoDate = None,
     has_conflicts: bool | None = None,
+    topic: Annotated[str | None, Query(max_length=64, description="A topic id: only its stories")] = None,
 ) -> Page:
-    rows, total = _data(request).stories(StoryQuery(q, outlet, since, until, has_conflicts, limit, offset))
+    query = StoryQuery(q, outlet, since, until, has_conflicts, limit, offset, topic)
+    rows, total = _data(request).stories(query)
     return Page(items=[r.to_dict() for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/topics", response_model=Page)
+def list_topics(request: Request, limit: Limit = 20, offset: Offset = 0) -> Page:
+    """Topics: groups of stories about one subject, most stories first (filter stories with ?topic=)."""
+    found = _data(request).topics()
+    return Page(items=[t.to_dict() for t in found[offset : offset + limit]], total=len(found), limit=limit,
+                offset=offset)
 
 
 # Only the fields the report has: a field it leaves out is not sent as null.

@@ -35,6 +35,8 @@ class StoryRow:
     updated_at: str | None
     analysed_at: str | None  # None: not analysed yet (no findings to show)
     stale: bool = False  # articles joined or left since the analysis
+    topic_id: str | None = None  # the topic grouping it (None: stored before topics, until linked again)
+    topic_label: str | None = None
 
     @property
     def key(self) -> str:
@@ -68,6 +70,20 @@ class StoryQuery:
     has_conflicts: bool | None = None
     limit: int = 20
     offset: int = 0
+    topic: str | None = None  # a topic id: only its stories
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """A topic as the pages and the API list it: counted from the same story rows they show."""
+
+    topic_id: str
+    label: str
+    n_stories: int
+    n_articles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(slots=True)
@@ -87,7 +103,7 @@ def _row(s: Mapping[str, Any]) -> StoryRow:
         start=s["time_span"]["start"], end=s["time_span"]["end"], n_articles=s["n_articles"],
         n_independent_sources=s["n_independent_sources"], n_conflicts=a["n_conflicts"] if a else 0,
         updated_at=s["updated_at"], analysed_at=a["analysed_at"] if a else None,
-        stale=bool(a and a["stale"]),
+        stale=bool(a and a["stale"]), topic_id=s.get("topic_id"), topic_label=s.get("topic_label"),
     )
 
 
@@ -100,13 +116,15 @@ class WebData:
         self._lock = threading.Lock()
 
     def _index_key(self) -> tuple[Any, ...]:
-        from newsprism.stories.tables import stories
+        from newsprism.stories.tables import stories, topics
 
         with self.store.engine.connect() as conn:
             mark = conn.execute(
                 select(func.count(), func.max(stories.c.rev), func.max(stories.c.updated_at))).one()
             done = conn.execute(select(func.count(), func.max(story_analyses.c.analysed_at))).one()
-        return (*(str(x) for x in mark), *(str(x) for x in done))
+            grouped = conn.execute(
+                select(func.count(), func.max(topics.c.rev), func.max(topics.c.updated_at))).one()
+        return (*(str(x) for x in mark), *(str(x) for x in done), *(str(x) for x in grouped))
 
     def index(self) -> _Index:
         key = self._index_key()
@@ -145,6 +163,8 @@ class WebData:
             rows = (r for r in rows if (r.start or r.end or "~") <= query.until)
         if query.has_conflicts is not None:
             rows = (r for r in rows if (r.n_conflicts > 0) == query.has_conflicts)
+        if query.topic:
+            rows = (r for r in rows if r.topic_id == query.topic)
         matched = list(rows)
         return matched[query.offset : query.offset + query.limit], len(matched)
 
@@ -175,6 +195,16 @@ class WebData:
     def not_compared_reason(self, article_id: str) -> str | None:
         entry = self.index().not_compared.get(article_id)
         return str(entry.get("reason")) if entry else None
+
+    def topics(self) -> list[TopicRow]:
+        """The topics of the listed stories, most stories first; a topic's label is its stored label."""
+        grouped: dict[str, list[StoryRow]] = {}
+        for r in self.index().rows:
+            if r.topic_id is not None:
+                grouped.setdefault(r.topic_id, []).append(r)
+        out = [TopicRow(tid, rows[0].topic_label or "", len(rows), sum(r.n_articles for r in rows))
+               for tid, rows in grouped.items()]
+        return sorted(out, key=lambda t: (-t.n_stories, -t.n_articles, t.topic_id))
 
     def outlets(self) -> list[str]:
         return sorted({o for r in self.index().rows for o in r.outlets})

@@ -51,16 +51,18 @@ def stories_page(
     since: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
     until: Annotated[str | None, Query(max_length=40), AfterValidator(iso_date)] = None,
     has_conflicts: str | None = Query(None, max_length=5), page: int = Query(1, ge=1, le=100000),
+    topic: str | None = Query(None, max_length=64),
 ) -> Any:
     size = request.app.state.options.page_size
     query = StoryQuery(q or None, outlet or None, since or None, until or None, _tristate(has_conflicts),
-                       size, (page - 1) * size)
+                       size, (page - 1) * size, topic or None)
     rows, total = _data(request).stories(query)
     data = {"items": [r.to_dict() for r in rows], "total": total, "page": page, "page_size": size}
     params = {k: v for k, v in {"q": q, "outlet": outlet, "since": since, "until": until,
-                                "has_conflicts": has_conflicts}.items() if v}
+                                "has_conflicts": has_conflicts, "topic": topic}.items() if v}
     ctx = {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // size)),
-           "params": params, "outlets": _data(request).outlets(), "title": "Stories",
+           "params": params, "outlets": _data(request).outlets(), "topics": _data(request).topics(),
+           "title": "Stories",
            "not_compared": _data(request).not_compared()}
     data["not_compared"] = ctx["not_compared"]
     since, cookies = visit_window(dict(request.cookies))
