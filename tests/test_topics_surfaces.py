@@ -76,3 +76,18 @@ def test_api_and_page_read_the_stored_topics_escaped(db: Path):
         assert "<script>window.__pwned" not in page.text and "&lt;script&gt;" in page.text
         assert f'<option value="{rehab}" selected>' in page.text and f"topic={rehab}" in page.text
         assert c.get("/stories", params={"format": "json", "topic": rehab}).json()["total"] == 2
+
+
+def test_story_labels_and_outlets_are_printed_as_written(db: Path):
+    """A story's label comes from its articles: the Rich tables of ``stories list/show`` must not read
+    it as markup (it would vanish into styling, or fail to parse)."""
+    from newsprism.stories.tables import stories
+
+    runner = CliRunner()
+    with Store.open(db) as store, store.transaction() as conn:
+        conn.execute(update(stories).values(label=HOSTILE))
+    listed = runner.invoke(cli, ["stories", "list", "--db", str(db)], env={"COLUMNS": "400"})
+    assert listed.exit_code == 0 and "[bold red]loud[/]" in listed.output
+    first = json.loads(runner.invoke(cli, ["stories", "list", "--db", str(db), "--json"]).output)["stories"][0]
+    shown = runner.invoke(cli, ["stories", "show", first["id"], "--db", str(db)], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0 and "[bold red]loud[/]" in shown.output

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from newsprism.cli.common import EXIT_INPUT_FAILED, DbOption, JsonOption, echo_json, fail, stdout
 
@@ -28,9 +29,10 @@ def _story_table(title: str, rows: list[dict]) -> Table:
         analysed = "never"
         if a:
             analysed = a["analysed_at"][:16].replace("T", " ") + (" (stale)" if a["stale"] else "")
+        # Labels and outlet names come from the articles: Text cells are never read as markup.
         table.add_row(
-            r["id"], r["label"], str(r["n_articles"]), indep, ", ".join(r["outlets"][:4]), shown_span,
-            conflicts, analysed, r.get("topic_id") or "",
+            r["id"], Text(r["label"]), str(r["n_articles"]), indep, Text(", ".join(r["outlets"][:4])),
+            shown_span, conflicts, analysed, r.get("topic_id") or "",
         )
     return table
 
@@ -126,7 +128,8 @@ def show_cmd(
     for name in ("id", "published", "outlet", "title", "how"):
         articles.add_column(name, overflow="fold")
     for a in story["articles"]:
-        articles.add_row(a["id"], (a["published"] or "")[:10], a["outlet"] or "", a["title"] or "", a["how"])
+        published = (a["published"] or "")[:10]
+        articles.add_row(a["id"], published, Text(a["outlet"] or ""), Text(a["title"] or ""), a["how"])
     out.print(articles)
     for e in story["events"]:
         out.print(f"{e['at'][:19]} {e['kind']}: {', '.join(e['from_ids'])} -> {', '.join(e['to_ids'])}")
