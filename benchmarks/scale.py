@@ -15,6 +15,11 @@ local Ray with K CPUs. Per stage it reports wall seconds and CPU seconds of the 
 (driver, raylet, workers: read from /proc between stage boundaries), and each process's peak
 resident memory (VmHWM). Then: the Ray overhead at one CPU (ray-1 / local-1 wall, per stage) and
 the scaling efficiency (ray-1 / ray-2 wall, per stage; 2.0 is linear).
+
+``--stored`` measures stored-story analysis instead (``analyze --db``): the corpus is ingested once
+into a SQLite store (not timed), and each configuration analyses a copy of it, the Ray engine as
+story tasks that read and write the store themselves (``engines/ray_stored.py``). Those stages run
+inside the tasks, so only the whole run's wall and CPU seconds are reported.
 """
 
 from __future__ import annotations
@@ -155,11 +160,58 @@ def run_one(engine: str, cpus: int, n: int, stages: list[str], ecb: Path) -> dic
     }
 
 
+def stored_template(ecb: Path, n: int) -> Path:
+    """A SQLite store holding the corpus, ingested and linked once for every configuration."""
+    import tempfile
+
+    from newsprism.api import IngestOptions, ingest
+
+    folder = Path(tempfile.mkdtemp(prefix="np-scale-"))
+    rows = folder / "corpus.jsonl"
+    with rows.open("w", encoding="utf-8") as out:
+        for a in corpus(ecb, n):
+            row = {"text": a.text, "title": a.title, "url": a.url or f"https://ex.org/{a.id}"}
+            out.write(json.dumps(row) + "\n")
+    db = folder / "template.db"
+    ingest([rows], db, IngestOptions())
+    return db
+
+
+def run_stored(engine: str, cpus: int, template: Path) -> dict:
+    import shutil
+    import tempfile
+
+    from newsprism.analysis import PipelineOptions
+    from newsprism.engines.base import EngineOptions
+    from newsprism.findings.run import analyze_stories
+    from newsprism.store import Store
+
+    db = Path(tempfile.mkdtemp(prefix="np-scale-run-")) / "store.db"
+    shutil.copy(template, db)
+    with TreeMeter() as meter, Store.open(db) as store:
+        t0, c0 = time.perf_counter(), meter.sample()
+        done = analyze_stories(store, None, PipelineOptions(),
+                               engine=EngineOptions(engine, num_cpus=cpus, object_store_mb=500))
+        wall, cpu = time.perf_counter() - t0, meter.sample() - c0
+    peaks = sorted(((v[1] / 1024, v[2]) for v in meter.last.values()), reverse=True)
+    workers = [p for p, name in peaks if name.startswith("ray::")]
+    return {
+        "engine": engine, "cpus": cpus, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+        "stages": {"stored": {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}},
+        "stories": len(done.story_ids), "rows": done.rows,
+        "driver_peak_mb": round(meter.last[os.getpid()][1] / 1024, 1),
+        "worker_peak_mb_max": round(max(workers), 1) if workers else None,
+        "workers": len(workers),
+    }
+
+
 def _child(config: str, args: argparse.Namespace) -> dict:
     engine, cpus = config.split("-")
     cores = ",".join(str(c) for c in range(int(cpus)))
     cmd = ["taskset", "-c", cores, sys.executable, __file__, "--child", config, "--n", str(args.n),
            "--stages", args.stages, "--ecb", str(args.ecb)]
+    if args.template:
+        cmd += ["--template", str(args.template)]
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -188,12 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--configs", default="local-1,ray-1,ray-2")
     ap.add_argument("--stages", default="reuse,stories,claims,align,verdicts")
     ap.add_argument("--ecb", type=Path, default=DEFAULT_ECB)
+    ap.add_argument("--stored", action="store_true", help="time analyze --db on a stored corpus")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--template", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         engine, cpus = args.child.split("-")
-        print(json.dumps(run_one(engine, int(cpus), args.n, args.stages.split(","), args.ecb)))
+        if args.template:
+            print(json.dumps(run_stored(engine, int(cpus), args.template)))
+        else:
+            print(json.dumps(run_one(engine, int(cpus), args.n, args.stages.split(","), args.ecb)))
         return 0
+    if args.stored:
+        args.template = stored_template(args.ecb, args.n)
     results = {}
     for config in args.configs.split(","):
         results[config] = _child(config, args)
