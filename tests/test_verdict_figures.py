@@ -199,3 +199,13 @@ def test_counts_located_in_different_places_are_of_different_areas() -> None:
     same = _placed("c:0", "c", "Some 40 homes were damaged in Varna district, officials said.", "Varna")
     assert figures.numeric_differences(district, town) == []
     assert [d.slot for d in figures.numeric_differences(district, same)] == ["home"]
+
+
+def test_a_mothers_children_are_one_count_whether_or_not_the_noun_is_printed() -> None:
+    a = _claim("a:0", "a", "Mother of 13 Dana Reyes shot outside a Queens school", "Dana Reyes")
+    b = _claim("b:0", "b", "Dana Reyes, a mother of 12, was shot outside a Queens school", "Dana Reyes")
+    same = _claim(
+        "c:0", "c", "Dana Reyes, mother of 13 children, was shot outside a Queens school", "Dana Reyes"
+    )
+    assert [d.slot for d in figures.numeric_differences(a, b)] == ["child"]
+    assert figures.numeric_differences(a, same) == []
