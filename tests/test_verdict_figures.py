@@ -29,6 +29,11 @@ OUTLET = Attribution("outlet", "outlet", "asserts")
         ("an estimated $1 million", "more than $1 million", True),
         ("six miles", "10 kilometers", True),  # converted units within rounding
         ("0 people", "0 people", True),
+        ("almost 90%", "93.87 percent", False),  # "almost" comes from below: not above the figure
+        ("nearly 1,300 people", "1,320 people", False),
+        ("almost 90%", "88 percent", True),
+        ("almost 90%", "90 per cent", True),
+        ("about 90%", "93.87 percent", True),
     ],
 )
 def test_printed_values_are_compatible_only_within_their_rounding(a: str, b: str, same: bool) -> None:

@@ -56,9 +56,13 @@ def interval(q: Quantity) -> tuple[float, float]:
     f = _factor(q)
     tol_lo = max(_rounding(q.low), q.low * APPROX_TOLERANCE if q.approx else 0.0) * f
     tol_hi = 0.0
-    if not math.isinf(q.high):
+    if not (math.isinf(q.high) or _BELOW.intersection(q.qualifiers)):
         tol_hi = max(_rounding(q.high), q.high * APPROX_TOLERANCE if q.approx else 0.0) * f
     return q.si_low - tol_lo, q.si_high + tol_hi
+
+
+# "nearly 90%", "almost 1,300": approached from below, so the value is not above the printed one.
+_BELOW = frozenset({"nearly", "almost"})
 
 
 _TIME_ZONES = frozenset("gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist jst".split())
