@@ -34,6 +34,10 @@ OUTLET = Attribution("outlet", "outlet", "asserts")
         ("almost 90%", "88 percent", True),
         ("almost 90%", "90 per cent", True),
         ("about 90%", "93.87 percent", True),
+        ("at least 3,200 residents", "at least 4,100 residents", False),  # two tallies of one count
+        ("at least 1,300 people", "at least 1,250 people", True),  # within rounding
+        ("at least five people", "at least 5 people", True),
+        ("more than 40 people", "more than 50 people", True),  # floors, not tallies
     ],
 )
 def test_printed_values_are_compatible_only_within_their_rounding(a: str, b: str, same: bool) -> None:

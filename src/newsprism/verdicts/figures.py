@@ -115,12 +115,25 @@ def comparable(a: Quantity, b: Quantity) -> bool:
     return ka == kb or (a.dimension == b.dimension != "count" and not (a.head and b.head))
 
 
+# "at least 12 killed": a tally of those confirmed so far, not a mere floor.
+_TALLY = frozenset({"at least", "no fewer than"})
+
+
+def _tally(q: Quantity) -> tuple[float, float] | None:
+    """Two tallies ("at least 3,200" vs "at least 4,100 residents") are two counts of one thing, so
+    they compare by their printed floors, each within its rounding."""
+    if not (_TALLY.intersection(q.qualifiers) and math.isinf(q.high)):
+        return None
+    tol = _rounding(q.low) * _factor(q)
+    return q.si_low - tol, q.si_low + tol
+
+
 def compatible(a: Quantity, b: Quantity) -> bool:
     """Overlapping ranges. Two single values whose rounding ranges only touch are two printed values
     at one precision ("7.4" vs "7.5", "12.5" halfway), not one value rounded two ways; a bound that
     reaches a value ("at least 12" and "12") is compatible with it."""
-    a_lo, a_hi = interval(a)
-    b_lo, b_hi = interval(b)
+    ta, tb = _tally(a), _tally(b)
+    (a_lo, a_hi), (b_lo, b_hi) = (ta, tb) if ta and tb else (interval(a), interval(b))
     lo, hi = max(a_lo, b_lo), min(a_hi, b_hi)
     if lo > hi:
         return False
