@@ -238,3 +238,12 @@ def test_abbreviation_plurals_count_one_thing():
 def test_a_falling_dashed_pair_is_a_record_or_score_not_a_range():
     assert extract_quantities("Klitschko (52-3) beat Rahman (45-7-2) 3-1") == []
     assert one("had deployed 10,000-12,000 of its troops").low == 10000
+
+
+def test_n_time_counts_titles_of_the_noun_that_follows():
+    assert [(q.low, q.head) for q in extract_quantities("the two-time Olympic champion won")] == [
+        (2, "champion")
+    ]
+    assert one("former 3-Time Heavyweight Champion, Hasim Rahman").head == "champion"
+    assert one("he was hit three times in the chest").head == "time"
+

@@ -256,6 +256,7 @@ def _masked(start: int, end: int, masks: Sequence[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in masks)
 
 
+_TIMES = re.compile(r"-times?\b", re.IGNORECASE)
 # Nouns that say what the number after them counts when no counted noun follows (or only a name):
 # "a mother of 12" has 12 children, "a city of population 167,000" 167,000 people.
 _RELATIONAL = re.compile(
@@ -285,7 +286,11 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     lo, hi = bounds
     unit, dim, factor, end = _unit(text, m)
     head, mods = None, ()
-    if unit is None or dim == "duration":
+    times = _TIMES.match(text, end) if unit is None else None
+    if times:  # "a two-time Olympic champion": two titles, counted as champion
+        head, mods, end = _head(text, times.end())
+        mods = ("time", *mods)
+    elif unit is None or dim == "duration":
         head, mods, head_end = _head(text, end)
         implied = _implied_head(text, m.start()) if unit is None else None
         if implied and not (head and text[end:head_end].strip()[:1].islower()):
