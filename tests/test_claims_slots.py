@@ -236,7 +236,7 @@ def test_abbreviation_plurals_count_one_thing():
 
 
 def test_a_falling_dashed_pair_is_a_record_or_score_not_a_range():
-    assert extract_quantities("Klitschko (52-3) beat Rahman (45-7-2) 3-1") == []
+    assert extract_quantities("Klitschko (52-3) beat Rahman (45-7-2) 3-1 for an 8-8 record") == []
     assert one("had deployed 10,000-12,000 of its troops").low == 10000
 
 
@@ -246,4 +246,17 @@ def test_n_time_counts_titles_of_the_noun_that_follows():
     ]
     assert one("former 3-Time Heavyweight Champion, Hasim Rahman").head == "champion"
     assert one("he was hit three times in the chest").head == "time"
+
+
+def test_the_counted_noun_ends_at_an_irregular_plural_and_skips_an_owner():
+    assert one("about 900 people some said").text == "about 900 people"
+    assert one("2.5 million people eligible cast ballots").head == "people"
+    q = one("three of the city's hospitals")
+    assert (q.head, q.qualifiers) == ("hospital", ("city",))
+
+
+def test_a_year_naming_a_singular_thing_is_a_time_not_a_count():
+    assert extract_quantities("in the 2007 season he drove a 2008 GMC Sierra to 1800 Pitkin Ave") == []
+    assert one("2000 people came").head == "people"
+    assert one("about 2010 votes").head == "vote"
 

@@ -218,3 +218,10 @@ def test_a_mothers_children_are_one_count_whether_or_not_the_noun_is_printed() -
     )
     assert [d.slot for d in figures.numeric_differences(a, b)] == ["child"]
     assert figures.numeric_differences(a, same) == []
+
+
+def test_spelled_ages_are_ages_and_clock_times_are_not_counts() -> None:
+    age = extract_quantities("Twenty-year-old Lopez fired")[0]
+    assert figures.quantity_kind(age) == "age"
+    clock = extract_quantities("struck at 2248 GMT Tuesday")[0]
+    assert figures.quantity_kind(clock) is None

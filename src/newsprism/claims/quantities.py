@@ -147,8 +147,8 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
             hi = _value(m.group(b)) if m.group(b) else lo
             if lo is None or hi is None:
                 return None
-            if b == "n2" and hi < lo and _DASH.fullmatch(m.string[m.end(a) : m.start(b)]):
-                return None  # a printed range rises; "52-3" falling is a record or a score
+            if b == "n2" and hi <= lo and _DASH.fullmatch(m.string[m.end(a) : m.start(b)]):
+                return None  # a printed range rises; "52-3" or "8-8" is a record or a score
             return (min(lo, hi), max(lo, hi))
     return None
 
@@ -193,13 +193,17 @@ def _dash_glued(word: str) -> str | None:
     spaces around a dash prints it: "167,000 people-remained", "ten patches-making", "defeats-and"."""
     noun, _, rest = word.partition("-")
     nxt = rest.split("-")[0].lower()
-    plural = noun.lower() in _IRREGULAR_PLURALS or bool(_PLURAL.fullmatch(noun.lower()))
-    if noun and nxt and (nxt in _STOP or (plural and _ends_head(nxt, True))):
+    if noun and nxt and (nxt in _STOP or (_is_plural(noun.lower()) and _ends_head(nxt, True))):
         return noun
     return None
 
 
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _is_plural(word: str) -> bool:
+    return word in _IRREGULAR_PLURALS or bool(_PLURAL.fullmatch(word))
 
 
 def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
@@ -221,10 +225,12 @@ def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
         if not w or _ends_head(raw.lower(), bool(words)):
             break
         word = raw.lower()
-        words.append((raw, w.end()))
+        possessive = _POSSESSIVE.search(raw)
+        # "three of the city's hospitals": the owner narrows the noun that follows it.
+        words.append((raw[: possessive.start()] if possessive else raw, w.end()))
         cursor = w.end()
-        if _PLURAL.fullmatch(word) and word not in _S_MODIFIERS:
-            break  # a plural noun ends the compound: "288 candidates run", "31 fire trucks"
+        if _is_plural(word) and word not in _S_MODIFIERS:
+            break  # a plural noun ends the compound: "288 candidates run", "900 people some"
     if not words or len(words[-1][0].strip("'’-")) < 2:
         return None, (), pos
     mods = tuple(w.lower() for w, _ in words[:-1])
@@ -298,8 +304,9 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
         elif unit is None:
             end = max(end, head_end)
     raw_number = (m.group("n1") or "").strip()
-    if unit is None and head is None and _YEAR.match(raw_number) and not m.group("n2"):
-        return None  # a bare year is a time, not a quantity
+    if unit is None and _YEAR.match(raw_number) and not m.group("n2") and not m.group("qual"):
+        if head is None or not _is_plural(text[m.end() : end].split()[-1].lower()):
+            return None  # a year, bare or naming a singular thing ("the 2007 season"), is a time
     qual = m.group("qual")
     lo, hi, approx = _apply_qualifier(qual, lo, hi)
     approx = approx or bool(m.group("vague"))

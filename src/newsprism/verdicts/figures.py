@@ -67,14 +67,14 @@ _BELOW = frozenset({"nearly", "almost"})
 
 _TIME_ZONES = frozenset("gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist jst".split())
 
-_AGE = re.compile(r"\d+\s*-?\s*years?\s*-?\s*old|\baged?\s+\d", re.IGNORECASE)
+_AGE = re.compile(r"(?:\d+|\b[a-z]+)\s*-?\s*years?\s*-?\s*old|\baged?\s+\d", re.IGNORECASE)
 
 
 def quantity_kind(q: Quantity) -> str | None:
     """What a quantity measures: a count of a head noun, or a dimension (per head when it has one,
     so "a 30-mile chase" and "50 miles north" are not the same measure)."""
-    if q.head in _TIME_ZONES:
-        return None  # "0300 GMT" is a clock time, not a count of GMTs
+    if q.head in _TIME_ZONES or _TIME_ZONES.intersection(q.qualifiers):
+        return None  # "0300 GMT", "2248 GMT Tuesday" are clock times, not counts of GMTs
     if _AGE.search(q.text):
         return "age"  # "a 12-year-old" is someone's age, not a duration of twelve years
     if q.dimension == "count":
