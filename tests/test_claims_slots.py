@@ -206,3 +206,57 @@ def test_partitives_and_clock_times_are_not_counts():
     text = "Gray was hit by three of the seven bullets at 4:00 p.m. and again at 23: 51"
     masks = [(t.span.start, t.span.end) for t in extract_times(text)]
     assert [(q.low, q.head) for q in extract_quantities(text, 0, masks)] == [(7, "bullet")]
+
+
+def test_relational_nouns_say_what_the_number_counts():
+    # "a mother of 12" has 12 children; a name after the number is who, not what is counted.
+    assert [(q.low, q.head) for q in extract_quantities("Brooklyn Mother of 13 Zurana Horton shot")] == [
+        (13, "child")
+    ]
+    assert [(q.text, q.head) for q in extract_quantities("Horton, a mother of 12, was shot")] == [
+        ("12", "child")
+    ]
+    assert one("Horton was the mother of 12 children.").head == "child"
+    assert one("a father of two daughters").head == "daughter"  # a counted noun that follows wins
+    assert one("the city of population 167,000, where").head == "people"
+    assert one("a city of 160,000 people").head == one("over 230 million population").head == "people"
+
+
+def test_a_dash_glued_to_the_next_word_does_not_hide_the_counted_noun():
+    # Text that lost the spaces around a dash: "home to 167,000 people-remained wary".
+    assert one("home to 167,000 people-remained wary").head == "people"
+    assert one("re-release a total of ten patches-making it the worst").head == "patch"
+    assert one("only three defeats-and his 16th").head == "defeat"
+    assert extract_quantities("40 well-armed soldiers")[0].head != "well"  # a compound, not a glued dash
+
+
+def test_abbreviation_plurals_count_one_thing():
+    heads = extract_quantities("Klitschko (46 KOs) and Bowe (33 KO's) and Thompson (24 KO)")
+    assert [(q.low, q.head) for q in heads] == [(46, "ko"), (33, "ko"), (24, "ko")]
+
+
+def test_a_falling_dashed_pair_is_a_record_or_score_not_a_range():
+    assert extract_quantities("Klitschko (52-3) beat Rahman (45-7-2) 3-1 for an 8-8 record") == []
+    assert one("had deployed 10,000-12,000 of its troops").low == 10000
+
+
+def test_n_time_counts_titles_of_the_noun_that_follows():
+    assert [(q.low, q.head) for q in extract_quantities("the two-time Olympic champion won")] == [
+        (2, "champion")
+    ]
+    assert one("former 3-Time Heavyweight Champion, Hasim Rahman").head == "champion"
+    assert one("he was hit three times in the chest").head == "time"
+
+
+def test_the_counted_noun_ends_at_an_irregular_plural_and_skips_an_owner():
+    assert one("about 900 people some said").text == "about 900 people"
+    assert one("2.5 million people eligible cast ballots").head == "people"
+    q = one("three of the city's hospitals")
+    assert (q.head, q.qualifiers) == ("hospital", ("city",))
+
+
+def test_a_year_naming_a_singular_thing_is_a_time_not_a_count():
+    assert extract_quantities("in the 2007 season he drove a 2008 GMC Sierra to 1800 Pitkin Ave") == []
+    assert one("2000 people came").head == "people"
+    assert one("about 2010 votes").head == "vote"
+

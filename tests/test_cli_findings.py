@@ -44,8 +44,9 @@ def printed(report: dict, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_the_summary_shows_conflicts_disputes_and_facts(demo_report, monkeypatch) -> None:
     text = printed(demo_report, monkeypatch)
-    assert "Findings: 7 corroborated facts, 1 conflict, 1 dispute" in text
-    assert "Conflicts between outlets (1)" in text and "5.4 metres" in text and "4.5 metres" in text
+    assert "Findings: 7 corroborated facts, 2 conflicts, 1 dispute" in text
+    assert "Conflicts between outlets (2)" in text and "5.4 metres" in text and "4.5 metres" in text
+    assert "at least 4,100 residents" in text and "at least 3,200 residents" in text
     assert "Disputes between actors (1)" in text and "Skarnvale Hydro" in text
     assert "Corroborated facts (top 5 of 7)" in text and "Kettle Row" in text
     assert "1 stories" not in text
@@ -71,7 +72,7 @@ def test_demo_prints_findings_and_json_stays_clean() -> None:
     assert "Conflicts between outlets" in plain.stdout and "Corroborated facts" in plain.stdout
     as_json = subprocess.run([*cli, "--json"], capture_output=True, text=True, timeout=600, env=_env())
     assert as_json.returncode == 0, as_json.stderr
-    assert json.loads(as_json.stdout)["verdicts"]["counts"]["conflicts"] == 1
+    assert json.loads(as_json.stdout)["verdicts"]["counts"]["conflicts"] == 2
     # stderr is a pipe here: plain lines, no bar; with --json only failing inputs would be there
     assert "stage 1/5: reuse" in plain.stderr and "stage 5/5: verdicts" in plain.stderr
     assert as_json.stderr.strip() == ""

@@ -29,6 +29,15 @@ OUTLET = Attribution("outlet", "outlet", "asserts")
         ("an estimated $1 million", "more than $1 million", True),
         ("six miles", "10 kilometers", True),  # converted units within rounding
         ("0 people", "0 people", True),
+        ("almost 90%", "93.87 percent", False),  # "almost" comes from below: not above the figure
+        ("nearly 1,300 people", "1,320 people", False),
+        ("almost 90%", "88 percent", True),
+        ("almost 90%", "90 per cent", True),
+        ("about 90%", "93.87 percent", True),
+        ("at least 3,200 residents", "at least 4,100 residents", False),  # two tallies of one count
+        ("at least 1,300 people", "at least 1,250 people", True),  # within rounding
+        ("at least five people", "at least 5 people", True),
+        ("more than 40 people", "more than 50 people", True),  # floors, not tallies
     ],
 )
 def test_printed_values_are_compatible_only_within_their_rounding(a: str, b: str, same: bool) -> None:
@@ -199,3 +208,20 @@ def test_counts_located_in_different_places_are_of_different_areas() -> None:
     same = _placed("c:0", "c", "Some 40 homes were damaged in Varna district, officials said.", "Varna")
     assert figures.numeric_differences(district, town) == []
     assert [d.slot for d in figures.numeric_differences(district, same)] == ["home"]
+
+
+def test_a_mothers_children_are_one_count_whether_or_not_the_noun_is_printed() -> None:
+    a = _claim("a:0", "a", "Mother of 13 Dana Reyes shot outside a Queens school", "Dana Reyes")
+    b = _claim("b:0", "b", "Dana Reyes, a mother of 12, was shot outside a Queens school", "Dana Reyes")
+    same = _claim(
+        "c:0", "c", "Dana Reyes, mother of 13 children, was shot outside a Queens school", "Dana Reyes"
+    )
+    assert [d.slot for d in figures.numeric_differences(a, b)] == ["child"]
+    assert figures.numeric_differences(a, same) == []
+
+
+def test_spelled_ages_are_ages_and_clock_times_are_not_counts() -> None:
+    age = extract_quantities("Twenty-year-old Lopez fired")[0]
+    assert figures.quantity_kind(age) == "age"
+    clock = extract_quantities("struck at 2248 GMT Tuesday")[0]
+    assert figures.quantity_kind(clock) is None

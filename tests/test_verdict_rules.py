@@ -119,6 +119,11 @@ def test_calling_a_claim_false_is_a_denial_and_one_side_cannot_dispute_itself():
     assert disputes.opposed(disputes.positions([said, false], [], {})) is not None
     spokesman = claim("c:0", "c", "Those reports are false", official("Russia"))
     assert disputes.opposed(disputes.positions([said, spokesman], [], {})) is None
+    # Lying somewhere is not lying: "found the driver lying in the roadway" denies nothing.
+    lying = claim("d:0", "d", "Officers found the man lying in the roadway near Kursk", official("Ukraine"))
+    assert disputes.opposed(disputes.positions([said, lying], [], {})) is None
+    liar = claim("e:0", "e", "Moscow is lying about Kursk", official("Ukraine"))
+    assert disputes.opposed(disputes.positions([said, liar], [], {})) is not None
 
 
 def test_two_disputes_of_the_same_actors_on_one_proposition_merge():

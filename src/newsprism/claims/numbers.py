@@ -163,7 +163,7 @@ def unit_by_canonical(canonical: str) -> tuple[str, str, float] | None:
 # Head nouns that count the same thing, so "troops" and "soldiers" compare.
 _HEAD_CLASSES = (
     "troop soldier serviceman servicemen force personnel fighter combatant",
-    "people person civilian resident individual",
+    "people person civilian resident individual population",
     "death fatality dead killed",
     "drone uav",
     "missile rocket",

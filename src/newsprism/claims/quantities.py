@@ -86,8 +86,9 @@ _DOLLARS = {
 _NUM = rf"(?:{_MONEY}\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 
+# Not after "letters-" ("COVID-19") nor after "digits-" (the "2" of a record "45-7-2").
 _QUANTITY = re.compile(
-    rf"(?<![\w.,])(?<![A-Za-z]-)(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?<![\w.,])(?<![A-Za-z\d]-)(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_NUM})"
     rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_NUM})"
     rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_NUM}))?"
@@ -146,8 +147,13 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
             hi = _value(m.group(b)) if m.group(b) else lo
             if lo is None or hi is None:
                 return None
+            if b == "n2" and hi <= lo and _DASH.fullmatch(m.string[m.end(a) : m.start(b)]):
+                return None  # a printed range rises; "52-3" or "8-8" is a record or a score
             return (min(lo, hi), max(lo, hi))
     return None
+
+
+_DASH = re.compile(r"\s*[-–—]\s*")
 
 
 def _apply_qualifier(qual: str | None, lo: float, hi: float) -> tuple[float, float, bool]:
@@ -168,6 +174,38 @@ _S_MODIFIERS = frozenset(
 )
 
 
+# An abbreviation's plural, with or without an apostrophe: "46 KOs", "47 KO's", "12 MPs".
+_ABBREV_PLURAL = re.compile(r"(?P<stem>[A-Z]{2,})['’]?s")
+
+
+def _ends_head(word: str, after_head: bool) -> bool:
+    """A word that cannot be (part of) the counted noun: a function word or a verb form."""
+    return (
+        word in _STOP
+        or (word.endswith("ed") and len(word) > 3)
+        or (after_head and word.endswith("ing"))
+        or bool(_VERBISH.fullmatch(word))
+    )
+
+
+def _dash_glued(word: str) -> str | None:
+    """The noun of a plural glued by a dash to the next clause's first word, as text that lost the
+    spaces around a dash prints it: "167,000 people-remained", "ten patches-making", "defeats-and"."""
+    noun, _, rest = word.partition("-")
+    nxt = rest.split("-")[0].lower()
+    if noun and nxt and (nxt in _STOP or (_is_plural(noun.lower()) and _ends_head(nxt, True))):
+        return noun
+    return None
+
+
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _is_plural(word: str) -> bool:
+    return word in _IRREGULAR_PLURALS or bool(_PLURAL.fullmatch(word))
+
+
 def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
     """The counted noun after a number: up to three words, stopping at a function word."""
     m = _OF_DET.match(text, pos)
@@ -175,19 +213,24 @@ def _head(text: str, pos: int) -> tuple[str | None, tuple[str, ...], int]:
     words: list[tuple[str, int]] = []
     while len(words) < 3:
         w = _WORD.match(text, cursor)
-        word = w.group("w").lower() if w else ""
-        if (
-            not w
-            or word in _STOP
-            or (word.endswith("ed") and len(word) > 3)
-            or (words and word.endswith("ing"))
-            or (_VERBISH.fullmatch(word))
-        ):
+        raw = w.group("w") if w else ""
+        glued = _dash_glued(raw) if "-" in raw else None
+        if glued:
+            words.append((glued, w.start("w") + len(glued)))  # type: ignore[union-attr]
             break
-        words.append((w.group("w"), w.end()))
+        abbrev = _ABBREV_PLURAL.fullmatch(raw)
+        if abbrev:
+            words.append((abbrev.group("stem"), w.end()))  # type: ignore[union-attr]
+            break
+        if not w or _ends_head(raw.lower(), bool(words)):
+            break
+        word = raw.lower()
+        possessive = _POSSESSIVE.search(raw)
+        # "three of the city's hospitals": the owner narrows the noun that follows it.
+        words.append((raw[: possessive.start()] if possessive else raw, w.end()))
         cursor = w.end()
-        if _PLURAL.fullmatch(word) and word not in _S_MODIFIERS:
-            break  # a plural noun ends the compound: "288 candidates run", "31 fire trucks"
+        if _is_plural(word) and word not in _S_MODIFIERS:
+            break  # a plural noun ends the compound: "288 candidates run", "900 people some"
     if not words or len(words[-1][0].strip("'’-")) < 2:
         return None, (), pos
     mods = tuple(w.lower() for w, _ in words[:-1])
@@ -219,6 +262,24 @@ def _masked(start: int, end: int, masks: Sequence[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in masks)
 
 
+_TIMES = re.compile(r"-times?\b", re.IGNORECASE)
+# Nouns that say what the number after them counts when no counted noun follows (or only a name):
+# "a mother of 12" has 12 children, "a city of population 167,000" 167,000 people.
+_RELATIONAL = re.compile(
+    r"\b(?:(?P<child>(?:grand)?(?:mother|father|parent|mom|mum|dad)s?\s+of)"
+    r"|(?P<people>population(?:\s+of)?))\s+$",
+    re.IGNORECASE,
+)
+_RELATIONAL_HEAD = {"child": "children", "people": "people"}
+
+
+def _implied_head(text: str, start: int) -> str | None:
+    m = _RELATIONAL.search(text, max(0, start - 40), start)
+    if m is None:
+        return None
+    return next(_RELATIONAL_HEAD[k] for k, v in m.groupdict().items() if v)
+
+
 _PARTITIVE = re.compile(rf"\s+of\s+(?:the|its|their|his|her|those|these)\s+{_NUM}\b", re.IGNORECASE)
 
 
@@ -231,13 +292,21 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     lo, hi = bounds
     unit, dim, factor, end = _unit(text, m)
     head, mods = None, ()
-    if unit is None or dim == "duration":
+    times = _TIMES.match(text, end) if unit is None else None
+    if times:  # "a two-time Olympic champion": two titles, counted as champion
+        head, mods, end = _head(text, times.end())
+        mods = ("time", *mods)
+    elif unit is None or dim == "duration":
         head, mods, head_end = _head(text, end)
-        if unit is None:
+        implied = _implied_head(text, m.start()) if unit is None else None
+        if implied and not (head and text[end:head_end].strip()[:1].islower()):
+            head, mods = implied, ()  # "a mother of 12", "Mother of 13 Zurana Horton": children
+        elif unit is None:
             end = max(end, head_end)
     raw_number = (m.group("n1") or "").strip()
-    if unit is None and head is None and _YEAR.match(raw_number) and not m.group("n2"):
-        return None  # a bare year is a time, not a quantity
+    if unit is None and _YEAR.match(raw_number) and not m.group("n2") and not m.group("qual"):
+        if head is None or not _is_plural(text[m.end() : end].split()[-1].lower()):
+            return None  # a year, bare or naming a singular thing ("the 2007 season"), is a time
     qual = m.group("qual")
     lo, hi, approx = _apply_qualifier(qual, lo, hi)
     approx = approx or bool(m.group("vague"))

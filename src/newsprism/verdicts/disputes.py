@@ -21,7 +21,8 @@ from newsprism.verdicts.model import Side, Verdict
 
 _FALSITY = re.compile(
     r"\b(?:not true|untrue|false(?:hood)?s?|baseless|groundless|unfounded|fabricat\w+|fake|propaganda|"
-    r"nonsense|lies|lying|no truth|wishful thinking|do(?:es)? not correspond to (?:the )?reality|"
+    r"nonsense|(?:lies|lying)(?!\s+(?:in|on|at|down|near|under|beside|across|face|dead|unconscious)\b)|"
+    r"no truth|wishful thinking|do(?:es)? not correspond to (?:the )?reality|"
     r"not (?:correspond|consistent) with (?:the )?(?:facts|reality)|categorically|incorrect|inaccurate|"
     r"misleading|disinformation|misinformation)\b",
     re.IGNORECASE,

@@ -56,21 +56,25 @@ def interval(q: Quantity) -> tuple[float, float]:
     f = _factor(q)
     tol_lo = max(_rounding(q.low), q.low * APPROX_TOLERANCE if q.approx else 0.0) * f
     tol_hi = 0.0
-    if not math.isinf(q.high):
+    if not (math.isinf(q.high) or _BELOW.intersection(q.qualifiers)):
         tol_hi = max(_rounding(q.high), q.high * APPROX_TOLERANCE if q.approx else 0.0) * f
     return q.si_low - tol_lo, q.si_high + tol_hi
 
 
+# "nearly 90%", "almost 1,300": approached from below, so the value is not above the printed one.
+_BELOW = frozenset({"nearly", "almost"})
+
+
 _TIME_ZONES = frozenset("gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist jst".split())
 
-_AGE = re.compile(r"\d+\s*-?\s*years?\s*-?\s*old|\baged?\s+\d", re.IGNORECASE)
+_AGE = re.compile(r"(?:\d+|\b[a-z]+)\s*-?\s*years?\s*-?\s*old|\baged?\s+\d", re.IGNORECASE)
 
 
 def quantity_kind(q: Quantity) -> str | None:
     """What a quantity measures: a count of a head noun, or a dimension (per head when it has one,
     so "a 30-mile chase" and "50 miles north" are not the same measure)."""
-    if q.head in _TIME_ZONES:
-        return None  # "0300 GMT" is a clock time, not a count of GMTs
+    if q.head in _TIME_ZONES or _TIME_ZONES.intersection(q.qualifiers):
+        return None  # "0300 GMT", "2248 GMT Tuesday" are clock times, not counts of GMTs
     if _AGE.search(q.text):
         return "age"  # "a 12-year-old" is someone's age, not a duration of twelve years
     if q.dimension == "count":
@@ -111,12 +115,25 @@ def comparable(a: Quantity, b: Quantity) -> bool:
     return ka == kb or (a.dimension == b.dimension != "count" and not (a.head and b.head))
 
 
+# "at least 12 killed": a tally of those confirmed so far, not a mere floor.
+_TALLY = frozenset({"at least", "no fewer than"})
+
+
+def _tally(q: Quantity) -> tuple[float, float] | None:
+    """Two tallies ("at least 3,200" vs "at least 4,100 residents") are two counts of one thing, so
+    they compare by their printed floors, each within its rounding."""
+    if not (_TALLY.intersection(q.qualifiers) and math.isinf(q.high)):
+        return None
+    tol = _rounding(q.low) * _factor(q)
+    return q.si_low - tol, q.si_low + tol
+
+
 def compatible(a: Quantity, b: Quantity) -> bool:
     """Overlapping ranges. Two single values whose rounding ranges only touch are two printed values
     at one precision ("7.4" vs "7.5", "12.5" halfway), not one value rounded two ways; a bound that
     reaches a value ("at least 12" and "12") is compatible with it."""
-    a_lo, a_hi = interval(a)
-    b_lo, b_hi = interval(b)
+    ta, tb = _tally(a), _tally(b)
+    (a_lo, a_hi), (b_lo, b_hi) = (ta, tb) if ta and tb else (interval(a), interval(b))
     lo, hi = max(a_lo, b_lo), min(a_hi, b_hi)
     if lo > hi:
         return False
