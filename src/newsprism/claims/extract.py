@@ -22,6 +22,7 @@ from newsprism.claims.clauses import (
     quote_mask,
     split_clauses,
 )
+from newsprism.claims.counters import counter_targets
 from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
@@ -349,6 +350,10 @@ def _claim(
         if not targets:
             return None
         claim = _with_response(claim, targets)
+    elif la is not None:
+        # A counter-statement keeps its own fact and names the claims it may answer.
+        counters = counter_targets(ctx.claims, claim, ctx.article.text)
+        claim = replace(claim, response_candidates=tuple(counters))
     return claim
 
 
