@@ -7,7 +7,7 @@ import spacy
 
 from newsprism.claims.actors import countries_in
 from newsprism.claims.attribution import find_attribution
-from newsprism.claims.model import Attribution, Claim
+from newsprism.claims.model import Attribution, Claim, Quote
 from newsprism.claims.stage import ClaimsStage
 from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
@@ -185,3 +185,42 @@ def test_south_sudan_is_not_sudan():
         "South Sudan",
         "Sudan",
     ]
+
+
+def test_a_verb_glued_to_the_closing_quote_mark_is_read():
+    found = find_attribution("___ ____ __ ___ ___ _______ __ ____ _said Flynn's father, Herbert Flynn.")
+    assert found is not None and (found.verb, found.source) == ("said", "Flynn's father")
+
+
+def _quotation(cid: str, a: Attribution) -> Claim:
+    text = "She deserved it."
+    return Claim(
+        cid,
+        cid,
+        0,
+        Span(0, len(text)),
+        Span(0, len(text)),
+        text,
+        a,
+        quotes=(Quote(Span(0, len(text)), text),),
+    )
+
+
+OWN_VOICE = Attribution("outlet", "outlet", "asserts")
+
+
+def test_outlets_printing_one_quotation_report_its_speaker_not_themselves():
+    claims = [
+        _quotation("a", _said("Herbert Flynn", "person", "flynn")),
+        _quotation("b", OWN_VOICE),
+        _quotation("c", OWN_VOICE),
+    ]
+    count = count_sources(claims, lambda a: a)
+    assert (count.sources, count.origin) == (1, "Herbert Flynn")
+
+
+def test_unattributed_quotations_are_one_unnamed_speaker_but_own_reporting_counts():
+    quoted = [_quotation("a", OWN_VOICE), _quotation("b", OWN_VOICE)]
+    assert count_sources(quoted, lambda a: a).sources == 1
+    reported = [_claim("a", OWN_VOICE), _claim("b", OWN_VOICE)]
+    assert count_sources(reported, lambda a: a).sources == 2

@@ -28,7 +28,12 @@ _STANCE_VERBS = {
     "countered",
 }
 _STANCE_OF = {v: stance for stance, verbs in _STANCE_VERBS.items() for v in verbs.split("|")}
-_VERB_RE = re.compile(r"\b(" + "|".join(sorted(_STANCE_OF, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Bounded by letters, not by \b: a masked quote mark ("_") glued to the verb ('got, "said Flynn') is
+# a word character to \b.
+_VERB_RE = re.compile(
+    r"(?<![A-Za-z0-9])(" + "|".join(sorted(_STANCE_OF, key=len, reverse=True)) + r")(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 _DENY = "denied|rejected|dismissed|refuted|disputed|contested"
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.]+)", re.IGNORECASE)
 _ANAPHOR_NOUN = (

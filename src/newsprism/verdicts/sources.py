@@ -125,10 +125,29 @@ def _merge_names(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str
     return out
 
 
+def _quoted(c: Claim) -> bool:
+    """The claim's content is one quotation: somebody's words, whether or not the outlet says whose."""
+    lo, hi = c.content_span.start, c.content_span.end
+    return any(q.span.start <= lo + 2 and hi - 2 <= q.span.end for q in c.quotes)
+
+
+def _merge_quotes(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """Outlets printing the same quotation report one speaker's words, not their own: an unattributed
+    quotation is the speaker the fact's other quotations name, when they name one; else all the
+    unattributed quotations are one (unnamed) speaker."""
+    speakers = {keys[c.id] for c in claims if c.id in keys and _quoted(c)}
+    speaker = next(iter(speakers)) if len(speakers) == 1 else "quote:unattributed"
+    out = dict(keys)
+    for c in claims:
+        if c.id not in keys and c.attribution.is_outlet and _quoted(c):
+            out[c.id] = speaker
+    return out
+
+
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
     keys = {c.id: k for c in claims if (k := source_key(c))}
-    keys = _merge_names(_merge_roles(keys, claims), claims)
+    keys = _merge_quotes(_merge_names(_merge_roles(keys, claims), claims), claims)
     attributed = {keys[c.id] for c in claims if c.id in keys}
     own_voice = {report_of(c.article_id) for c in claims if c.id not in keys}
     reports = {report_of(c.article_id) for c in claims}
