@@ -79,24 +79,6 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "asserts",
         ),
         ('"I thought it was a brick but it was a bullet," Armstead testified.', "Armstead", "asserts"),
-        # a name with its role or age set off by commas
-        (
-            "Hengky Tewu, a hospital director, said a 10-year-old girl was killed at home.",
-            "Hengky Tewu, a hospital director",
-            "asserts",
-        ),
-        ("Armstead, 32, testified that she took refuge inside a corner bodega.", "Armstead", "asserts"),
-        # the speaker, not the outlet relaying the speaker
-        (
-            "____ ___ __ __ _________ _____ _ Judge Vincent Del Giudice said, according to the Post.",
-            "Judge Vincent Del Giudice",
-            "asserts",
-        ),
-        (
-            "The fire spread fast through the block, according to the fire service.",
-            "the fire service",
-            "asserts",
-        ),
         # the subject after a time adverbial, not its first word
         (
             "Last week, Khartoum submitted a complaint to the Security Council, accusing South Sudan of "
@@ -128,7 +110,6 @@ def test_an_accusation_keeps_the_accused_and_the_charge_as_its_content():
         "Meanwhile, Putin, said the talks would go on.",
         "In Kyiv, officials, said the war goes on.",
         "A second mother who testified was shot in her arm.",
-        "In 1999, 17, said nothing at all about it.",
     ],
 )
 def test_no_source_where_nobody_speaks(text):
