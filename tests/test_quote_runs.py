@@ -70,3 +70,30 @@ def test_a_stray_quotation_mark_does_not_swallow_the_article(ruler_nlp) -> None:
     )
     claims = _claims(ruler_nlp, text)
     assert all(c.attribution.is_outlet for c in claims if "Traffic" in c.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a whole-sentence quotation after the speaker's quote
+        "\u201cHe was pretty shook up for a long while,\u201d said Earley. \u201cHe tried to provide "
+        "first aid for her.\u201d",
+        # a quotation over two sentences, neither naming a speaker, after the speaker's quote
+        "\u201cHe was pretty shook up for a long while,\u201d Earley said. \u201cHe did all he could. "
+        "He tried to provide first aid for her.\u201d",
+    ],
+)
+def test_a_quotation_with_no_speaker_goes_on_with_the_last_one(ruler_nlp, text: str) -> None:
+    claims = _claims(ruler_nlp, text)
+    aid = next(c for c in claims if "first aid" in c.text)
+    assert aid.attribution.person == "earley"
+
+
+def test_a_quotation_after_the_outlets_own_voice_stays_unattributed(ruler_nlp) -> None:
+    claims = _claims(
+        ruler_nlp,
+        "\u201cHe was pretty shook up for a long while,\u201d said Earley. The driver was arrested at the "
+        "scene. \u201cHe tried to provide first aid for her.\u201d",
+    )
+    aid = next(c for c in claims if "first aid" in c.text)
+    assert aid.attribution.is_outlet

@@ -202,6 +202,8 @@ def test_rewording_a_quote_is_wording_unless_a_figure_or_negation_changes():
     assert compare.meaning_change([("complete", "full"), ("our enemy", "the enemy")]) is None
     assert compare.meaning_change([("will", "will not")]) is not None
     assert compare.meaning_change([("14000", "12000")]) is not None
+    # a figure reworded as a vague word ("one minute or two" / "a moment or two") is a rewording
+    assert compare.meaning_change([("1 minute", "a moment")]) is None
 
 
 # -- single-source items -------------------------------------------------------------------------

@@ -52,6 +52,7 @@ Afghanistan|Afghan|Kabul
 Taiwan|Taiwanese|Taipei
 Vatican|Holy See|Vatican City
 Sudan|Sudanese|Khartoum
+South Sudan|South Sudanese|Juba
 Ethiopia|Ethiopian|Addis Ababa
 Nigeria|Nigerian|Abuja
 Kenya|Kenyan|Nairobi

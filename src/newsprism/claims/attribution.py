@@ -16,8 +16,11 @@ from newsprism.claims.clauses import _VERBISH
 _STANCE_VERBS = {
     "asserts": "said|says|say|saying|told|tells|tell|telling|added|adds|adding|stated|wrote|writes|announced|"
     "announces|announcing|reported|reporting|posted|noted|explained|declared|insisted|warned|argued|"
-    "briefed|informed|estimated",
-    "claims": "claimed|claiming|alleged|alleges|alleging|contended|maintained|asserted|asserts",
+    "briefed|informed|estimated|testified|testifies|testifying|argues",
+    # An accusation asserts what the accused did: "X has accused Y of ignoring warnings".
+    "claims": "claimed|claiming|alleged|alleges|allege|alleging|contended|contends|contend|maintained|"
+    "asserted|asserts|accused|accuses|accusing|blamed|blames|blaming|put the blame on|puts the blame on|"
+    "laid the blame on|lays the blame on",
     "denies": "denied|denies|deny|denying|rejected|rejects|rejecting|dismissed|dismisses|dismissing|refuted|"
     "refutes|refuting",
     "confirms": "confirmed|confirms|confirming|acknowledged|acknowledges|admitted|admits|conceded|verified",
@@ -25,7 +28,12 @@ _STANCE_VERBS = {
     "countered",
 }
 _STANCE_OF = {v: stance for stance, verbs in _STANCE_VERBS.items() for v in verbs.split("|")}
-_VERB_RE = re.compile(r"\b(" + "|".join(sorted(_STANCE_OF, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Bounded by letters, not by \b: a masked quote mark ("_") glued to the verb ('got, "said Flynn') is
+# a word character to \b.
+_VERB_RE = re.compile(
+    r"(?<![A-Za-z0-9])(" + "|".join(sorted(_STANCE_OF, key=len, reverse=True)) + r")(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 _DENY = "denied|rejected|dismissed|refuted|disputed|contested"
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.]+)", re.IGNORECASE)
 _ANAPHOR_NOUN = (
@@ -51,8 +59,8 @@ _TRAILING_ADVERBS = re.compile(
     re.IGNORECASE,
 )
 _LEADING_JUNK = re.compile(
-    r"^\s*(?:and|but|while|as|so|then|however|meanwhile|although|though|because|after|before|when|if|since|"
-    r"until|once)\s+",
+    r"^\s*(?:(?:and|but|while|as|so|then|however|meanwhile|although|though|because|after|before|when|if|since|"
+    r"until|once|today|yesterday|tonight|now|later|earlier)\s+)+",
     re.IGNORECASE,
 )
 _PREPOSITIONS = frozenset(
@@ -89,20 +97,29 @@ def _strip_range(text: str, a: int, b: int, chars: str = " ,;:.—–-\"'“”"
     return a, b
 
 
+_COMPOUND_MODIFIER = re.compile(r"[\w.]+-[a-z]+ed\b")
+
+
 def _valid_source(src: str) -> bool:
     words = src.split()
     if not words or len(words) > 9 or "_" in src:
         return False
     if len(words) == 1 and words[0].lower() in _PRONOUNS:
         return True
-    if _VERBISH.search(src.replace("’s", "").replace("'s", "")) and not re.search(r"[A-Z]\w*ed\b", src):
+    if words[-1].lower() in ("who", "which", "that", "whom"):
+        return False  # "A second mother who testified": the verb belongs to a relative clause
+    # Hyphenated modifiers ("New York-based", "Kremlin-backed") describe the source, they are no verb.
+    plain = _COMPOUND_MODIFIER.sub("", src.replace("’s", "").replace("'s", ""))
+    if _VERBISH.search(plain) and not re.search(r"[A-Z]\w*ed\b", src):
         return False
     return any(w[0].isupper() for w in words) or bool(
         re.search(
             r"\b(?:officials?|authorit(?:y|ies)|sources?|spokes\w+|ministry|military|army|police|government|"
             r"governor|analysts?|experts?|intelligence|agenc\w+|residents?|witnesses|observers|leaders?|media|"
             r"prosecutors?|investigators?|commanders?|staff|office|forces|defen[cs]es|ministers?|president|general|"
-            r"chief|secretary|director|ambassador|envoy|mayor|premier|chancellor|spokes\w+|police|statement|post)\b",
+            r"chief|secretary|director|ambassador|envoy|mayor|premier|chancellor|spokes\w+|police|statement|post|"
+            r"company|firm|operator|utility|judge|lawyers?|attorneys?|prosecution|forecasters|meteorologists|"
+            r"weather service|coroner|sheriff)\b",
             src,
             re.IGNORECASE,
         )
@@ -126,11 +143,15 @@ def _extend_list(masked: str, a: int) -> int:
     return a
 
 
+# Words opening a time adverbial: "Last week, Khartoum ..." has Khartoum as its subject, not "Last".
+_TIME_OPENERS = frozenset("last this next earlier later yesterday today overnight meanwhile".split())
+
+
 def _subject(masked: str) -> tuple[int, int] | None:
     """The clause subject after any leading adverbial ("In a statement, Putin ...")."""
     start = 0
     first = masked.split(None, 1)[0].lower() if masked.strip() else ""
-    if first in _PREPOSITIONS and "," in masked:
+    if (first in _PREPOSITIONS or first in _TIME_OPENERS) and "," in masked:
         start = masked.index(",") + 1
     m = _SUBJECT.match(masked, len(masked) - len(masked[start:].lstrip()))
     return (m.start(), m.end()) if m else None
@@ -138,6 +159,10 @@ def _subject(masked: str) -> tuple[int, int] | None:
 
 def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     after = masked[end:]
+    if is_accusation(verb):
+        # The accused and the charge are the content: "blamed Skarnvale Hydro, the company that runs
+        # the dam": that "that" is a relative pronoun, it opens no reported clause.
+        return (end, len(masked)) if len(after.split()) >= 2 else None
     that = _THAT.search(after, 0, 160)
     if that and len(after[: that.start()].split()) <= 8:
         return end + that.end(), len(masked)
@@ -154,6 +179,14 @@ def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
 _INVERTED_SOURCE = re.compile(
     r"\s*((?:(?:Mr|Mrs|Ms|Dr|Sgt|Lt|Gen|Col|Capt|Cpt|Det|Gov|Sen|Rep|Prof|Insp|Cpl|Maj|Adm|Supt|Cmdr|Atty|Gen)\.\s*"
     r"|[^,;.])+)"
+)
+# "accused of murder", "blamed for the delay": a participle naming the accused, not an accuser speaking.
+_ACCUSATION = re.compile(r"^(?:accus|blam|puts? the blame|la(?:id|ys) the blame)", re.IGNORECASE)
+_ACCUSED_PARTICIPLE = re.compile(r"^(?:accused|blamed)$", re.IGNORECASE)
+_PARTICIPLE_OBJECT = re.compile(r"\s+(?:of|for|by|in)\b", re.IGNORECASE)
+# "the accused", "two accused gangbangers": the participle used as an adjective.
+_ADJECTIVE_BEFORE = re.compile(
+    r"\b(?:the|a|an|his|her|their|two|three|four|five|several|\d+)\s+$", re.IGNORECASE
 )
 _NEGATED_VERB = re.compile(r"(?:\bnot|\bnever|n[’']t|\bcannot|\bno one)\s*(?:\w+\s+)?$", re.IGNORECASE)
 
@@ -172,15 +205,44 @@ def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
     b = a + len(pre_clean.rstrip())
     a, b = _strip_range(masked, a, b)
     if a >= b:
-        return None
+        return _appositive_source(masked, bound) if not pre.strip() else None
     if bound >= 0 and masked[bound] == "," and " and " in masked[a:b]:
         a = _extend_list(masked, a)
     return (a, b) if _valid_source(masked[a:b]) else None
 
 
+def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
+    """The source set off by commas right before its verb: "Simpson's attorney, Warren Gotcher, argued"
+    and "The provincial governor, Annika Sollberg, put the blame on". Only at the clause start, so
+    that "In Orlevan, residents, ..." is not read as a speaker."""
+    if comma < 0 or masked[comma] != ",":
+        return None
+    prev = masked.rfind(",", 0, comma)
+    if prev < 0:
+        return None
+    name = _strip_range(masked, prev + 1, comma)
+    role = _strip_range(masked, 0, prev)
+    words = masked[role[0] : role[1]].split()
+    # A role is a common noun phrase ("his lawyer"), not an adverbial ("Meanwhile", "In Kyiv").
+    if not (0 < len(words) <= 5) or words[0].lower() in _PREPOSITIONS or _LEADING_JUNK.match(words[0] + " "):
+        return None
+    if not any(w.islower() for w in words[1:] + words[:1]) or _VERBISH.search(
+        " ".join(words).replace("’s", "").replace("'s", "")
+    ):
+        return None
+    text = masked[name[0] : name[1]]
+    if not _valid_source(text) or not all(w[:1].isupper() for w in text.split()):
+        return None
+    return role[0], name[1]
+
+
 def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
     verb = m.group(1)
     stance = _STANCE_OF[verb.lower()]
+    if _ACCUSED_PARTICIPLE.match(verb) and (
+        _PARTICIPLE_OBJECT.match(masked, m.end()) or _ADJECTIVE_BEFORE.search(masked, 0, m.start())
+    ):
+        return None
     src = _source_before(masked, m.start())
     inverted = False
     if src is None:
@@ -210,6 +272,12 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
             content = (0, max(cut, 0)) if cut > 0 else (0, len(masked))
     content = _strip_range(masked, *content, chars=" ,;:—–-")
     return LocalAttribution(masked[src[0] : src[1]], src, verb, m.span(1), stance, content, response)
+
+
+def is_accusation(verb: str) -> bool:
+    """ "accused", "put the blame on": the content names the accused and the charge, often with no
+    finite verb of its own ("accused Skarnvale Hydro of ignoring warnings")."""
+    return _ACCUSATION.match(verb) is not None
 
 
 def find_attribution(masked: str) -> LocalAttribution | None:

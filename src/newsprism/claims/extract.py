@@ -7,7 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from newsprism.claims.actors import affiliation, countries_in, country_of, person_key
-from newsprism.claims.attribution import APPOSITIVE_RESPONSE, LocalAttribution, find_attribution
+from newsprism.claims.attribution import (
+    APPOSITIVE_RESPONSE,
+    LocalAttribution,
+    find_attribution,
+    is_accusation,
+)
 from newsprism.claims.clauses import (
     _VERBISH,
     LocalQuote,
@@ -17,6 +22,7 @@ from newsprism.claims.clauses import (
     quote_mask,
     split_clauses,
 )
+from newsprism.claims.counters import counter_targets
 from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
@@ -70,8 +76,11 @@ class _Context:
     # after "Zelensky spoke with Trump." is Zelensky even though nobody was quoted yet.
     subject: Entity | None = None
     subject_si: int = -1
-    # The latest organisation named ("Skarnvale Hydro"): what "the company" later refers to.
+    # The latest organisation named ("Skarnvale Hydro") and its sentence: what "the company" right
+    # after it refers to.
     organisation: Entity | None = None
+    organisation_si: int = -1
+    si: int = 0  # the sentence being read
     claims: list[Claim] = field(default_factory=list)
 
     def antecedent(self, pronoun: str) -> Attribution | None:
@@ -103,16 +112,28 @@ _DEFINITE_BODY = re.compile(
 )
 
 
+# A business is "the company", "the firm" or "the operator" interchangeably; other bodies keep their noun.
+_BUSINESS = "company|firm|operator|utility|manufacturer|retailer|airline|bank|publisher|studio|network"
+_NAME = r"((?:[A-Z][\w&.'’-]*\s+){0,4}[A-Z][\w&.'’-]*)"
+# How long "the company" reaches back to the organisation last named when no appositive names it.
+ORGANISATION_REACH = 1
+
+
 def _named_as(ctx: _Context, noun: str, before: int) -> str | None:
-    """The name an earlier appositive gave the noun: "Skarnvale Hydro, the company that runs the dam"
-    names "the company"; otherwise the latest organisation the article named."""
-    pattern = re.compile(
-        rf"((?:[A-Z][\w&.'’-]*\s+){{0,4}}[A-Z][\w&.'’-]*),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b"
-    )
-    found = list(pattern.finditer(ctx.article.text, 0, before))
+    """The name the article gave the noun, only where the text says so: an appositive after the name
+    ("Skarnvale Hydro, the company that runs the dam") or before it ("the dam's operator, Skarnvale
+    Hydro"); otherwise an organisation named in this or the previous sentence."""
+    nouns = _BUSINESS if noun in _BUSINESS.split("|") else re.escape(noun)
+    det = r"(?:the|a|an|its|their|[\w’']+['’]s)\s+(?:[\w-]+\s+){0,2}"
+    after = re.compile(rf"{_NAME},\s+{det}(?:{nouns})\b")
+    before_name = re.compile(rf"\b{det}(?:{nouns}),\s+{_NAME}(?=[,.;]|\s+(?:said|says|has|had|was|is)\b)")
+    found = [
+        (m.start(), m.group(1)) for p in (after, before_name) for m in p.finditer(ctx.article.text, 0, before)
+    ]
     if found:
-        return found[-1].group(1)
-    return ctx.organisation.text if ctx.organisation is not None else None
+        return max(found)[1]
+    recent = ctx.organisation is not None and ctx.si - ctx.organisation_si <= ORGANISATION_REACH
+    return ctx.organisation.text if recent and ctx.organisation is not None else None
 
 
 def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) -> Attribution:
@@ -299,7 +320,8 @@ def _claim(
         c_lo, c_hi = lo + la.content[0], lo + la.content[1]
         attribution = _source(ctx, la, offset + lo, ents)
     content = sentence[c_lo:c_hi]
-    if c_hi <= c_lo or (not (la and la.response) and not _is_claim(content, opts.min_content_words)):
+    exempt = la is not None and (la.response or is_accusation(la.verb))
+    if c_hi <= c_lo or (not exempt and not _is_claim(content, opts.min_content_words)):
         return None
     src_span = attribution.source_span
     times = extract_times(sentence[lo:hi], offset + lo, ctx.ref)
@@ -335,7 +357,22 @@ def _claim(
         if not targets:
             return None
         claim = _with_response(claim, targets)
+    elif la is not None:
+        # A counter-statement keeps its own fact and names the claims it may answer.
+        counters = counter_targets(ctx.claims, claim, ctx.article.text)
+        claim = replace(claim, response_candidates=tuple(counters))
     return claim
+
+
+def _names_a_source(a: Attribution) -> bool:
+    """A source later "he" or "it" can stand for: not the outlet, a pronoun or an unresolved "the company"."""
+    return (
+        not a.is_outlet and a.source.lower() not in _PRONOUNS and not _DEFINITE_BODY.match(a.source.strip())
+    )
+
+
+def _in_quote(e: Entity, offset: int, quotes: list[LocalQuote]) -> bool:
+    return any(offset + q.start <= e.span.start and e.span.end <= offset + q.end for q in quotes)
 
 
 def _with_response(claim: Claim, targets: list[str]) -> Claim:
@@ -369,6 +406,7 @@ def extract_claims(
     for si, ((offset, sentence), local) in enumerate(zip(sentences, sentence_entities, strict=True)):
         if not sentence.strip():
             continue
+        ctx.si = si
         ents = _entities(sentence, offset, local)
         quotes = find_quotes(sentence, open_at_start=runs.open)
         first_claim = len(ctx.claims)
@@ -383,13 +421,15 @@ def extract_claims(
             if claim is None:
                 continue
             ctx.claims.append(claim)
-            if not claim.attribution.is_outlet and claim.attribution.source.lower() not in _PRONOUNS:
+            if _names_a_source(claim.attribution):
                 ctx.last, ctx.last_si = claim.attribution, si
         runs.sentence(offset, quotes, first_claim)
         orgs = [e for e in ents if e.label == "ORG"]
         if orgs:
-            ctx.organisation = orgs[-1]
-        named = [e for e in ents if e.label == "PERSON"]
+            ctx.organisation, ctx.organisation_si = orgs[-1], si
+        # Someone named inside a quotation is spoken about, not the one speaking: the "she" of
+        # "“Skarnvale Hydro was warned ...,” she told members" is not Skarnvale Hydro.
+        named = [e for e in ents if e.label == "PERSON" and not _in_quote(e, offset, quotes)]
         if named:
             ctx.subject, ctx.subject_si = named[0], si
     return ctx.claims

@@ -28,6 +28,10 @@ class QuoteRuns:
     _pending: list[int] = field(default_factory=list)  # outlet-voiced claims inside the open quote
     _speaker: Attribution | None = None  # named where the quote opened
     _open_for: int = 0  # sentences the quote has been open
+    # The named speaker of the previous sentence's quote: a quotation that follows it with no speaker
+    # of its own is the same speaker going on ("“I was stopped,” he said. “I don't think ...”").
+    _previous: Attribution | None = None
+    _run_previous: Attribution | None = None  # ``_previous`` when the open quote began
 
     @property
     def open(self) -> bool:
@@ -38,6 +42,7 @@ class QuoteRuns:
         ``first_claim``: index in ``claims`` of its first claim."""
         new = range(first_claim, len(self.claims))
         speaker = next((self.claims[i].attribution for i in new if _named(self.claims[i])), None)
+        previous, self._previous = self._previous, None
         if self.open:
             cont = quotes[0] if quotes and quotes[0].start == 0 else None
             if cont is None:  # the quote did not go on: a stray mark
@@ -45,21 +50,38 @@ class QuoteRuns:
             else:
                 self._pending += [i for i in new if self._inside(i, offset, cont)]
                 if cont.closed:
-                    self._close(speaker or self._speaker)
+                    self._previous = speaker or self._speaker or self._run_previous
+                    self._close(self._previous)
                 elif self._open_for >= MAX_RUN_SENTENCES:
                     self._reset()
                 else:
                     self._open_for += 1
                     return
+        elif speaker is None and previous is not None and self._whole_quote(new, offset, quotes):
+            # A sentence that is one whole quotation, right after a quote of a named speaker.
+            for i in new:
+                self.claims[i] = replace(self.claims[i], attribution=previous)
+            self._previous = previous
+        if speaker is not None and quotes:
+            self._previous = speaker
         last = quotes[-1] if quotes else None
         if last is not None and not last.closed and not (self.open and last is quotes[0]):
             self._speaker = speaker
+            self._run_previous = previous if speaker is None and last.start <= 1 else None
             self._pending = [i for i in new if self._inside(i, offset, last)]
             self._open_for = 1
 
     def _inside(self, i: int, offset: int, q: LocalQuote) -> bool:
         c = self.claims[i]
         return c.attribution.is_outlet and c.content_span.start >= offset + q.start - 1
+
+    def _whole_quote(self, new: range, offset: int, quotes: list[LocalQuote]) -> bool:
+        if not new or not quotes or quotes[0].start > 1 or not quotes[0].closed:
+            return False
+        q = quotes[0]
+        return all(
+            self._inside(i, offset, q) and self.claims[i].content_span.end <= offset + q.end + 1 for i in new
+        )
 
     def _close(self, speaker: Attribution | None) -> None:
         if speaker is not None:
@@ -68,7 +90,7 @@ class QuoteRuns:
         self._reset()
 
     def _reset(self) -> None:
-        self._pending, self._speaker, self._open_for = [], None, 0
+        self._pending, self._speaker, self._open_for, self._run_previous = [], None, 0, None
 
 
 def _named(c: Claim) -> bool:

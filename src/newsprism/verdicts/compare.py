@@ -191,12 +191,17 @@ def wording_changes(a: list[str], b: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def _figures(words: set[str]) -> set[str]:
+    return {w for w in words if any(ch.isdigit() for ch in w)}
+
+
 def meaning_change(changes: list[tuple[str, str]]) -> str | None:
     """Why a quote's rewording changes what it says: a figure, a negation or an opposite word differs.
     Anything else (a synonym, a dropped word, another translation) keeps the meaning."""
     for old, new in changes:
         wa, wb = set(old.split()), set(new.split())
-        if {w for w in wa ^ wb if any(ch.isdigit() for ch in w)}:
+        # Both sides give a figure and they differ; "one minute" reworded "a moment" changes no figure.
+        if _figures(wa - wb) and _figures(wb - wa):
             return f"a figure differs ({old or '-'} / {new or '-'})"
         if (wa ^ wb) & NEGATIONS:
             return f"a negation differs ({old or '-'} / {new or '-'})"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsprism.align.stage import _attach_responses
 from newsprism.claims.actors import person_key
 from newsprism.claims.model import Claim
 from newsprism.verdicts.model import Side, Verdict
@@ -71,6 +72,14 @@ def side_of(c: Claim) -> tuple[str, str] | None:
     return f"name:{person_key(bare)}", source
 
 
+def counter_responses(claims: Sequence[Claim], group_of: dict[str, str]) -> dict[str, list[str]]:
+    """Group id -> the counter-statements (claims/counters.py) answering one of its claims: the group
+    the other articles' counters point to, then the nearest; never the counter's own group."""
+    counters = [c for c in claims if c.response_candidates and not c.response_to]
+    attached = _attach_responses(counters, group_of)
+    return {g: [c for c in ids if group_of.get(c) != g] for g, ids in attached.items()}
+
+
 def _denial_kind(c: Claim, texts: dict[str, str]) -> str | None:
     if c.response_to:
         return "reported denial"
@@ -84,11 +93,14 @@ def _denial_kind(c: Claim, texts: dict[str, str]) -> str | None:
 
 def positions(members: Sequence[Claim], responses: Sequence[Claim], texts: dict[str, str]) -> list[Position]:
     out = []
+    member_ids = {c.id for c in members}
     for c in [*members, *responses]:
         side = side_of(c)
         if side is None:
             continue
         how = _denial_kind(c, texts)
+        if how is None and c.id not in member_ids and c.response_candidates:
+            how = "contradicts"  # a counter-statement attached to the claim it answers
         if how is not None:
             out.append(Position(c, side[0], side[1], True, how))
         elif c.attribution.stance in _CLAIM_STANCES and not c.negated and c in members:

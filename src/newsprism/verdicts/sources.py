@@ -13,18 +13,29 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from newsprism.claims.actors import country_of
+from newsprism.claims.actors import country_of, person_key
 from newsprism.claims.model import Claim
 
 # Words that name what kind of source someone is; "her publicist" and "publicist Harlan Boll" share
 # the role, so a nameless role is taken to be the named one of the same role in the same fact.
 _ROLE = re.compile(
     r"\b(publicist|spokes(?:wo)?man|spokesperson|representative|rep|lawyer|attorney|agent|manager|"
-    r"police|sheriff|coroner|prosecutors?|governor|mayor|ministry|military|army|commander|president|"
+    r"police|sheriff|coroner|prosecutors?|governor|mayor|ministry|military|army|commander|president|judge|"
     r"family|officials?|authorities|company|firm|statement)\b",
     re.IGNORECASE,
 )
 _DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|our)\s+", re.IGNORECASE)
+# Nameless sources that are one institution whatever the outlet calls it: "weather officials",
+# "forecasters" and "the provincial weather service" are the one weather service of the story.
+_INSTITUTIONS = (
+    (re.compile(r"\b(?:weather|forecasters?|meteorolog\w*|met office)\b"), "weather service"),
+    (
+        re.compile(r"\b(?:fire ?fighters?|fire (?:department|service|officials?|brigade|crews?))\b"),
+        "fire service",
+    ),
+    (re.compile(r"\b(?:prosecutors?|prosecution|district attorney(?:['’]s office)?)\b"), "prosecution"),
+    (re.compile(r"\b(?:coroner|medical examiner)(?:['’]s office)?\b"), "coroner"),
+)
 _NAMELESS = frozenset({"officials", "authorities", "sources", "source", "analysts", "experts", "reports"})
 
 
@@ -68,6 +79,9 @@ def source_key(c: Claim) -> str | None:
         return f"country:{country.lower()}"
     if text in _NAMELESS:
         return f"vague:{a.actor.lower()}" if a.actor else None
+    institution = next((name for pattern, name in _INSTITUTIONS if pattern.search(text)), None)
+    if institution:
+        return f"body:{(a.actor or '').lower()}:{institution}"
     return f"body:{(a.actor or '').lower()}:{_body_head(text)}"
 
 
@@ -98,10 +112,42 @@ def _merge_roles(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str
     return out
 
 
+def _merge_names(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """One named body read as a person in one article and as an organisation in another ("Skarnvale
+    Hydro denies" tagged a person, "the company said" resolved to the organisation): one source."""
+    people = {k.removeprefix("person:") for k in keys.values() if k.startswith("person:")}
+    out = dict(keys)
+    for c in claims:
+        k = keys.get(c.id)
+        name = c.attribution.source
+        if k and k.startswith("body::") and name[:1].isupper() and person_key(name) in people:
+            out[c.id] = f"person:{person_key(name)}"
+    return out
+
+
+def _quoted(c: Claim) -> bool:
+    """The claim's content is one quotation: somebody's words, whether or not the outlet says whose."""
+    lo, hi = c.content_span.start, c.content_span.end
+    return any(q.span.start <= lo + 2 and hi - 2 <= q.span.end for q in c.quotes)
+
+
+def _merge_quotes(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """Outlets printing the same quotation report one speaker's words, not their own: an unattributed
+    quotation is the speaker the fact's other quotations name, when they name one; else all the
+    unattributed quotations are one (unnamed) speaker."""
+    speakers = {keys[c.id] for c in claims if c.id in keys and _quoted(c)}
+    speaker = next(iter(speakers)) if len(speakers) == 1 else "quote:unattributed"
+    out = dict(keys)
+    for c in claims:
+        if c.id not in keys and c.attribution.is_outlet and _quoted(c):
+            out[c.id] = speaker
+    return out
+
+
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
     keys = {c.id: k for c in claims if (k := source_key(c))}
-    keys = _merge_roles(keys, claims)
+    keys = _merge_quotes(_merge_names(_merge_roles(keys, claims), claims), claims)
     attributed = {keys[c.id] for c in claims if c.id in keys}
     own_voice = {report_of(c.article_id) for c in claims if c.id not in keys}
     reports = {report_of(c.article_id) for c in claims}

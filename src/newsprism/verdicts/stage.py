@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsprism.align.model import AlignmentResult
@@ -120,8 +120,11 @@ class VerdictsStage:
             alignment.article_meta,
             alignment.pair_prob(),
         )
-        for n, group in enumerate(alignment.groups, 1):
+        counters = disputes.counter_responses(list(alignment.claims.values()), alignment.group_of())
+        for n, aligned in enumerate(alignment.groups, 1):
             step(n, len(alignment.groups), "claim groups")
+            extra = tuple(counters.get(aligned.id, ()))
+            group = replace(aligned, responses=aligned.responses + extra) if extra else aligned
             try:
                 verdicts = decide(group, ctx, self.options.decide)
             except Exception as exc:  # noqa: BLE001 - one odd group must not lose the rest

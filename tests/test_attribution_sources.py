@@ -1,0 +1,226 @@
+"""Who a claim is attributed to, so that a fact every outlet takes from one primary source counts once."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from newsprism.claims.actors import countries_in
+from newsprism.claims.attribution import find_attribution
+from newsprism.claims.model import Attribution, Claim, Quote
+from newsprism.claims.stage import ClaimsStage
+from newsprism.ingest.base import RawDocument
+from newsprism.ingest.build import build_article
+from newsprism.model import Span
+from newsprism.pipeline import Batch
+from newsprism.verdicts.sources import count_sources, source_key
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [{"label": "PERSON", "pattern": p} for p in ("Annika Sollberg", "Sollberg", "Skarnvale Hydro")]
+        + [{"label": "ORG", "pattern": p} for p in ("Civil Protection Service",)]
+    )
+    return nlp
+
+
+def _claims(nlp, text: str, n: int = 1) -> list[Claim]:
+    art = build_article(
+        RawDocument(text=text, source=f"mem://{n}", format="text", url=f"https://ex{n}.org/a")
+    )
+    return ClaimsStage(nlp=nlp).run(Batch.of([art])).layer("claims").all()
+
+
+def _about(claims: list[Claim], word: str) -> Claim:
+    return next(c for c in claims if word in c.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "stance"),
+    [
+        # accusations assert what the accused did
+        (
+            "Governor Annika Sollberg has accused Skarnvale Hydro, which operates the dam, of ignoring "
+            "warnings.",
+            "Governor Annika Sollberg",
+            "claims",
+        ),
+        (
+            "The provincial governor, Annika Sollberg, put the blame on Skarnvale Hydro, the company that "
+            "runs the dam.",
+            "The provincial governor, Annika Sollberg",
+            "claims",
+        ),
+        ("Prosecutors allege that Simpson shot Flynn twice in the head.", "Prosecutors", "claims"),
+        # the source set off by commas before its verb
+        (
+            "Simpson's attorney, Warren Gotcher, argued that no witnesses could place Simpson at the scene.",
+            "Simpson's attorney, Warren Gotcher",
+            "asserts",
+        ),
+        # a body named by what it is, after an adverbial
+        (
+            "In a statement, the company said every inspection had found the dam sound.",
+            "the company",
+            "asserts",
+        ),
+        (
+            "That happened last week, but today the company announced it has a patch ready.",
+            "the company",
+            "asserts",
+        ),
+        # a hyphenated modifier is no verb
+        (
+            "New York-based Human Rights Watch said in an assessment that Turkmenistan had made progress.",
+            "New York-based Human Rights Watch",
+            "asserts",
+        ),
+        ('"I thought it was a brick but it was a bullet," Armstead testified.', "Armstead", "asserts"),
+        # the subject after a time adverbial, not its first word
+        (
+            "Last week, Khartoum submitted a complaint to the Security Council, accusing South Sudan of "
+            "supplying missiles to insurgents.",
+            "Khartoum",
+            "claims",
+        ),
+    ],
+)
+def test_the_source_of_a_clause(text, source, stance):
+    found = find_attribution(text)
+    assert found is not None and (found.source, found.stance) == (source, stance)
+
+
+def test_an_accusation_keeps_the_accused_and_the_charge_as_its_content():
+    text = (
+        "The provincial governor, Annika Sollberg, put the blame on Skarnvale Hydro, the company that "
+        "runs the dam."
+    )
+    found = find_attribution(text)
+    assert found is not None and text[found.content[0] : found.content[1]].startswith("Skarnvale Hydro")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Simpson, accused of killing Flynn, sat in court all day.",
+        "Two accused gangbangers went on trial Wednesday for killing a mother.",
+        "Meanwhile, Putin, said the talks would go on.",
+        "In Kyiv, officials, said the war goes on.",
+        "A second mother who testified was shot in her arm.",
+    ],
+)
+def test_no_source_where_nobody_speaks(text):
+    assert find_attribution(text) is None
+
+
+def test_the_company_is_the_body_the_text_calls_so_not_the_latest_organisation(nlp):
+    claims = _claims(
+        nlp,
+        "The Civil Protection Service said 4,000 people had left their homes. Governor Annika Sollberg said "
+        "the dam's operator, Skarnvale Hydro, had ignored repeated warnings from inspectors. Skarnvale Hydro "
+        "denied the accusation. In a statement, the company said every inspection had found the dam sound.",
+    )
+    assert _about(claims, "every inspection").attribution.source == "Skarnvale Hydro"
+
+
+def test_the_company_named_nowhere_stays_unresolved(nlp):
+    claims = _claims(
+        nlp,
+        "The Civil Protection Service said 4,000 people had left their homes. Rescue crews worked through "
+        "the night in boats. Water reached the second floor of many houses. In a statement, the company "
+        "said every inspection had found the dam sound.",
+    )
+    assert _about(claims, "every inspection").attribution.source == "the company"
+
+
+def test_an_accusation_is_a_claim_even_without_a_finite_verb(nlp):
+    claims = _claims(
+        nlp,
+        "Governor Annika Sollberg has accused Skarnvale Hydro, which operates the dam, of ignoring warnings.",
+    )
+    assert [c.attribution.person for c in claims] == ["sollberg"]
+
+
+def test_a_name_inside_a_quote_is_not_who_she_is(nlp):
+    claims = _claims(
+        nlp,
+        "Annika Sollberg repeated the accusation in the assembly on Tuesday. \u201cSkarnvale Hydro was "
+        "warned about seepage in the eastern wall in 2024. It did not act,\u201d she told members.",
+    )
+    assert {c.attribution.person for c in claims if "warned" in c.text or "act" in c.text} == {"sollberg"}
+
+
+def _said(source: str, kind: str = "organisation", person: str | None = None) -> Attribution:
+    return Attribution(source, kind, "asserts", "said", Span(0, 1), Span(1, 2), None, person)
+
+
+def _claim(cid: str, a: Attribution) -> Claim:
+    text = "140 millimetres of rain fell in the 24 hours before the breach"
+    return Claim(cid, cid, 0, Span(0, len(text)), Span(0, len(text)), text, a)
+
+
+def test_one_weather_service_whatever_the_outlet_calls_it():
+    claims = [
+        _claim("a", _said("Weather officials", "officials")),
+        _claim("b", _said("forecasters", "officials")),
+        _claim("c", _said("the provincial weather service")),
+    ]
+    assert len({source_key(c) for c in claims}) == 1
+    assert count_sources(claims, lambda a: a).sources == 1
+
+
+def test_a_body_read_as_a_person_and_as_an_organisation_is_one_source():
+    claims = [
+        _claim("a", _said("Skarnvale Hydro", "person", "hydro")),
+        _claim("b", _said("Skarnvale Hydro")),
+    ]
+    assert count_sources(claims, lambda a: a).sources == 1
+
+
+def test_south_sudan_is_not_sudan():
+    assert [c for c, _, _ in countries_in("South Sudan President Salva Kiir and Khartoum")] == [
+        "South Sudan",
+        "Sudan",
+    ]
+
+
+def test_a_verb_glued_to_the_closing_quote_mark_is_read():
+    found = find_attribution("___ ____ __ ___ ___ _______ __ ____ _said Flynn's father, Herbert Flynn.")
+    assert found is not None and (found.verb, found.source) == ("said", "Flynn's father")
+
+
+def _quotation(cid: str, a: Attribution) -> Claim:
+    text = "She deserved it."
+    return Claim(
+        cid,
+        cid,
+        0,
+        Span(0, len(text)),
+        Span(0, len(text)),
+        text,
+        a,
+        quotes=(Quote(Span(0, len(text)), text),),
+    )
+
+
+OWN_VOICE = Attribution("outlet", "outlet", "asserts")
+
+
+def test_outlets_printing_one_quotation_report_its_speaker_not_themselves():
+    claims = [
+        _quotation("a", _said("Herbert Flynn", "person", "flynn")),
+        _quotation("b", OWN_VOICE),
+        _quotation("c", OWN_VOICE),
+    ]
+    count = count_sources(claims, lambda a: a)
+    assert (count.sources, count.origin) == (1, "Herbert Flynn")
+
+
+def test_unattributed_quotations_are_one_unnamed_speaker_but_own_reporting_counts():
+    quoted = [_quotation("a", OWN_VOICE), _quotation("b", OWN_VOICE)]
+    assert count_sources(quoted, lambda a: a).sources == 1
+    reported = [_claim("a", OWN_VOICE), _claim("b", OWN_VOICE)]
+    assert count_sources(reported, lambda a: a).sources == 2
