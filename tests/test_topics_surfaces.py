@@ -88,6 +88,7 @@ def test_story_labels_and_outlets_are_printed_as_written(db: Path):
         conn.execute(update(stories).values(label=HOSTILE))
     listed = runner.invoke(cli, ["stories", "list", "--db", str(db)], env={"COLUMNS": "400"})
     assert listed.exit_code == 0 and "[bold red]loud[/]" in listed.output
-    first = json.loads(runner.invoke(cli, ["stories", "list", "--db", str(db), "--json"]).output)["stories"][0]
+    listing = runner.invoke(cli, ["stories", "list", "--db", str(db), "--json"]).output
+    first = json.loads(listing)["stories"][0]
     shown = runner.invoke(cli, ["stories", "show", first["id"], "--db", str(db)], env={"COLUMNS": "400"})
     assert shown.exit_code == 0 and "[bold red]loud[/]" in shown.output
