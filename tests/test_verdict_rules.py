@@ -313,6 +313,20 @@ def test_single_source_items_are_checkable_statements():
         assert not single.checkable(claim("a:1", "a", text, **{"entities": DAM, **kw})), text
 
 
+def test_a_credit_or_dateline_line_is_not_a_statement():
+    from newsprism.claims.times import extract_times
+
+    def dated(text: str) -> Claim:
+        return claim("a:1", "a", text, times=tuple(extract_times(text, 0, None)), entities=DAM)
+
+    for credit in ("Reuters Sep 18, 2013, 02.16PM IST", "WASHINGTON, DC, April 28, 2009",
+                   "FOR IMMEDIATE RELEASE July 13, 2009"):
+        assert not single.checkable(dated(credit)), credit
+    titled = "The Tollen Dam Opened On July 13, 1968 In Orlevan Province"
+    for statement in ("He died on July 13, 2009", titled, "He was 77."):
+        assert single.checkable(dated(statement)), statement
+
+
 # -- claim cues ----------------------------------------------------------------------------------
 
 

@@ -114,10 +114,27 @@ class _StoryIndex:
         return Support(prob, float(cos.max()), overlap)
 
 
+# A credit or dateline line: "Reuters Sep 18, 2013, 02.16PM IST" is a date and a few names, not a
+# statement; a claim of that shape (a time, then only capitalised words, at most this many) is not one.
+CREDIT_MAX_WORDS = 4
+
+
+def credit_line(c: Claim) -> bool:
+    if not c.times:
+        return False
+    text = list(c.text)
+    for t in c.times:
+        for i in range(max(t.span.start - c.span.start, 0), min(t.span.end - c.span.start, len(text))):
+            text[i] = " "
+    words = [w for w in _WORD.findall("".join(text)) if not w.isdigit()]
+    return len(words) <= CREDIT_MAX_WORDS and not any(w[0].islower() for w in words)
+
+
 def checkable(c: Claim) -> bool:
     """A statement a reader could check on its own: asserted, not asked or hedged, not the writer's
-    own view, and naming something specific (a figure, a date, a name, a quotation)."""
-    if "?" in c.text or c.hedges:
+    own view, not a credit line, and naming something specific (a figure, a date, a name, a
+    quotation)."""
+    if "?" in c.text or c.hedges or credit_line(c):
         return False
     if c.attribution.is_outlet and not c.quotes and _OPINION.search(c.text):
         return False
