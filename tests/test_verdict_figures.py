@@ -111,7 +111,8 @@ def test_an_age_is_given_for_the_person_it_is_printed_with() -> None:
 
 
 def test_an_earthquakes_magnitude_is_a_magnitude_not_a_count_of_quakes() -> None:
-    for text in ("a magnitude 7.6 quake struck", "a magnitude-7.6 earthquake", "the 7.6-magnitude quake"):
+    for text in ("a magnitude 7.6 quake struck", "a magnitude-7.6 earthquake", "the 7.6-magnitude quake",
+                 "the quake registered 7.6 on the Richter scale", "it was 7.6 on the moment magnitude scale"):
         (q,) = extract_quantities(text)
         assert (q.dimension, q.low) == ("magnitude", 7.6)
     a = extract_quantities("a magnitude 7.6 quake")[0]

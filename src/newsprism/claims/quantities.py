@@ -351,11 +351,12 @@ def _split_tail(text: str, start: int) -> bool:
 
 
 # An earthquake's magnitude: "magnitude 7.6", "magnitude-7.6", "7.6-magnitude", "measuring 7.6 on the
-# Richter scale". Read as a magnitude, not as a count of quakes ("7.6 quake").
+# Richter scale", "registered 7.4 on the Richter scale", "7.2 on the moment magnitude scale". Read as a
+# magnitude, not as a count of quakes ("7.6 quake").
 _MAGNITUDE = re.compile(
     r"\bmagnitude[-\s]+(?:of\s+)?(?P<a>\d(?:\.\d)?)(?![\d.,]\d)"
     r"|(?<![\d.,])(?P<b>\d(?:\.\d)?)[-\s]*(?:-\s*)?magnitude\b"
-    r"|\bmeasur(?:ed|ing)\s+(?P<c>\d(?:\.\d)?)\s+on\s+the\s+richter",
+    r"|(?<![\d.,])(?P<c>\d(?:\.\d)?)\s+on\s+the\s+(?:richter|(?:moment[-\s]+)?magnitude)\b",
     re.IGNORECASE,
 )
 
