@@ -166,13 +166,17 @@ def link_pending(store: Store) -> int:
     return len(ids)
 
 
-def _batches(conn: Connection, stories: list[Story], max_chars: int) -> list[list[Story]]:
-    """Stories cut into runs whose analysed text adds up to at most ``max_chars`` (a larger one alone)."""
+def _analysed_chars(conn: Connection, stories: list[Story]) -> dict[str, int]:
+    """Characters analysis reads of each member article (its text, at most ``ANALYSIS_MAX_CHARS``)."""
     least = func.min if conn.dialect.name == "sqlite" else func.least  # SQLite's two-argument min
     size = least(func.length(articles_table.c.text), ANALYSIS_MAX_CHARS)
     ids = [a for s in stories for a in s.article_ids]
-    chars = {r[0]: r[1] for c in _chunks(ids)
-             for r in conn.execute(select(articles_table.c.id, size).where(articles_table.c.id.in_(c)))}
+    return {r[0]: r[1] for c in _chunks(ids)
+            for r in conn.execute(select(articles_table.c.id, size).where(articles_table.c.id.in_(c)))}
+
+
+def _batches(stories: list[Story], chars: dict[str, int], max_chars: int) -> list[list[Story]]:
+    """Stories cut into runs whose analysed text adds up to at most ``max_chars`` (a larger one alone)."""
     out: list[list[Story]] = []
     used = 0
     for s in stories:
@@ -308,13 +312,11 @@ def _task_plan(store: Store, stories: list[Story], cpus: int) -> list[list[str]]
     gets work (results do not depend on the batching: each story is analysed on its own)."""
     if not stories:
         return []
-    ids = [a for s in stories for a in s.article_ids]
     with store.engine.connect() as conn:
-        chars = sum(int(conn.execute(select(func.sum(func.length(articles_table.c.text)))
-                                     .where(articles_table.c.id.in_(c))).scalar_one() or 0)
-                    for c in _chunks(ids))
-        budget = min(BATCH_CHARS, max(MIN_TASK_CHARS, chars // (TASKS_PER_CPU * max(1, cpus))))
-        return [[s.id for s in part] for part in _batches(conn, stories, budget) if part]
+        chars = _analysed_chars(conn, stories)
+    share = sum(chars.values()) // (TASKS_PER_CPU * max(1, cpus))
+    budget = min(BATCH_CHARS, max(MIN_TASK_CHARS, share))
+    return [[s.id for s in part] for part in _batches(stories, chars, budget) if part]
 
 
 class StoryTask:
@@ -339,7 +341,7 @@ class StoryTask:
 def _analyse_here(store: Store, stories: list[Story], options: PipelineOptions, max_chars: int,
                   engine: EngineOptions | None, progress: Progress | None) -> list[BatchOutcome]:
     with store.engine.connect() as conn:
-        plan = _batches(conn, stories, BATCH_CHARS)
+        plan = _batches(stories, _analysed_chars(conn, stories), BATCH_CHARS)
     assembled = build_pipeline(options, provided=FROM_STORE)
     runner = get_engine(engine)
     find = _rewrite_finder(options, assembled)

@@ -12,6 +12,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 
+def fresh_namer(taken: set[str], make_id: Callable[[str, int], str]) -> Callable[[Sequence[str]], str]:
+    """Names for a rebuild's new clusters (of articles or of stories): ``make_id`` of their first
+    member, never an id an old group (possibly the heir of another cluster) or an earlier new cluster
+    holds, or two clusters would share one id and one row."""
+
+    def name(members: Sequence[str]) -> str:
+        first, attempt = min(members), 0
+        while make_id(first, attempt) in taken:
+            attempt += 1
+        taken.add(make_id(first, attempt))
+        return make_id(first, attempt)
+
+    return name
+
+
 @dataclass(slots=True)
 class StoryEvent:
     kind: str  # "merge": several old stories now one; "split": one old story now several

@@ -11,7 +11,7 @@ incrementally, so no article loses its story to a rebuild running beside an inge
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +29,7 @@ from newsprism.stories.cluster import SKETCH_NAME_DIMS, SKETCH_TEXT_DIMS
 from newsprism.stories.engine import Clustering, cluster_articles, lead_embeddings
 from newsprism.stories.features import Idf, featurize, lead_of
 from newsprism.stories.index import Assignment, Profile, StoryIndex, group_profiles
-from newsprism.stories.reconcile import StoryEvent, reconcile
+from newsprism.stories.reconcile import StoryEvent, fresh_namer, reconcile
 from newsprism.stories.result import story_id, summarize
 from newsprism.stories.score import StoryOptions
 from newsprism.stories.tables import stories, story_events, story_members, story_state
@@ -83,21 +83,6 @@ def _story_of(conn: Connection, ids: list[str], chunk: int = 500) -> dict[str, s
         query = select(story_members.c.article_id, story_members.c.story_id)
         out.update(conn.execute(query.where(story_members.c.article_id.in_(ids[i : i + chunk]))).all())
     return out
-
-
-def _fresh_namer(taken: set[str]) -> Callable[[Sequence[str]], str]:
-    """Names for a rebuild's new clusters: after their first article, never an id that an old story
-    (possibly the heir of another cluster) or an earlier new cluster holds, or two clusters would
-    share one id and one story row."""
-
-    def name(members: Sequence[str]) -> str:
-        first, attempt = min(members), 0
-        while story_id(first, attempt) in taken:
-            attempt += 1
-        taken.add(story_id(first, attempt))
-        return story_id(first, attempt)
-
-    return name
 
 
 def _free_story_id(conn: Connection, article_id: str) -> str:
@@ -171,7 +156,7 @@ class StoryStore:
             with self.store.transaction() as conn:
                 rev = _next_rev(conn)
                 old = {r.article_id: r.story_id for r in conn.execute(select(story_members))}
-                rec = reconcile(clusters, old, _fresh_namer(set(old.values())))
+                rec = reconcile(clusters, old, fresh_namer(set(old.values()), story_id))
                 self._write_rebuild(conn, (articles, clustering, rows, rec.ids), rev)
                 for sid, status in rec.retired.items():
                     conn.execute(

@@ -10,7 +10,7 @@ transaction's ``rev`` (the stories' counter), so other writers catch up as they 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,22 +20,9 @@ from sqlalchemy.engine import Connection
 
 from newsprism.stories.cluster import SKETCH_NAME_DIMS, SKETCH_TEXT_DIMS
 from newsprism.stories.index import Assignment, Profile, StoryIndex, group_profiles
-from newsprism.stories.reconcile import reconcile
+from newsprism.stories.reconcile import fresh_namer, reconcile
 from newsprism.stories.tables import stories, topic_members, topics
 from newsprism.stories.topics import TopicOptions, cluster_topics, story_rows, topic_id
-
-
-def _fresh_topic_namer(taken: set[str]) -> Callable[[Sequence[str]], str]:
-    """Names for a rebuild's new topics, never one an old or earlier new topic holds (as for stories)."""
-
-    def name(members: Sequence[str]) -> str:
-        first, attempt = min(members), 0
-        while topic_id(first, attempt) in taken:
-            attempt += 1
-        taken.add(topic_id(first, attempt))
-        return topic_id(first, attempt)
-
-    return name
 
 
 def _free_topic_id(conn: Connection, story_id: str) -> str:
@@ -75,7 +62,7 @@ class TopicKeeper:
             groups.setdefault(label, []).append(i)
         clusters = [[rows[i].id for i in g] for g in groups.values()]
         old = dict(conn.execute(select(topic_members.c.story_id, topic_members.c.topic_id)).all())
-        rec = reconcile(clusters, old, _fresh_topic_namer(set(old.values())))
+        rec = reconcile(clusters, old, fresh_namer(set(old.values()), topic_id))
         conn.execute(delete(topic_members))
         # Each topic's centroid as an incremental index holding the same stories would have it.
         feats = story_rows(profiles, emb_dims)
