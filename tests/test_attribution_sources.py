@@ -79,6 +79,13 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "asserts",
         ),
         ('"I thought it was a brick but it was a bullet," Armstead testified.', "Armstead", "asserts"),
+        # the name first, then its role set off by commas
+        (
+            "Lena Ortiz, the mayor of Calvera, told the Associated Press that rescue teams were trying to "
+            "reach all 40 hamlets.",
+            "Lena Ortiz, the mayor of Calvera",
+            "asserts",
+        ),
         # the subject after a time adverbial, not its first word
         (
             "Last week, Khartoum submitted a complaint to the Security Council, accusing South Sudan of "
@@ -109,6 +116,7 @@ def test_an_accusation_keeps_the_accused_and_the_charge_as_its_content():
         "Two accused gangbangers went on trial Wednesday for killing a mother.",
         "Meanwhile, Putin, said the talks would go on.",
         "In Kyiv, officials, said the war goes on.",
+        "Meanwhile, the mayor of Calvera, said the war goes on.",
         "A second mother who testified was shot in her arm.",
     ],
 )
@@ -224,3 +232,20 @@ def test_unattributed_quotations_are_one_unnamed_speaker_but_own_reporting_count
     assert count_sources(quoted, lambda a: a).sources == 1
     reported = [_claim("a", OWN_VOICE), _claim("b", OWN_VOICE)]
     assert count_sources(reported, lambda a: a).sources == 2
+
+
+def test_an_unnamed_speaker_is_not_shown_as_the_outlet():
+    quoted = [_quotation("a", OWN_VOICE), _quotation("b", OWN_VOICE)]
+    assert count_sources(quoted, lambda a: a).origin == "one quotation, speaker not named"
+
+
+def test_one_quotation_given_to_two_speakers_is_one_utterance():
+    # Outlets print the same words but name different speakers: they disagree on the attribution,
+    # they are not two independent sources.
+    claims = [
+        _quotation("a", _said("A.J. Smith", "person", "smith")),
+        _quotation("b", _said("A.J. Butler", "person", "butler")),
+        _quotation("c", OWN_VOICE),
+    ]
+    count = count_sources(claims, lambda a: a)
+    assert (count.sources, count.origin) == (1, "one quotation, attributed to A.J. Butler / A.J. Smith")

@@ -97,3 +97,15 @@ def test_a_quotation_after_the_outlets_own_voice_stays_unattributed(ruler_nlp) -
     )
     aid = next(c for c in claims if "first aid" in c.text)
     assert aid.attribution.is_outlet
+
+
+def test_a_quotation_after_a_short_named_one_is_the_same_speakers(ruler_nlp) -> None:
+    # The first quotation is too short to be a claim; its speaker still speaks the next one. NER
+    # (here a ruler that knows only Earley) misses the name: the title before it names the person.
+    claims = _claims(
+        ruler_nlp,
+        "The storm hit the valley overnight. \u201cHalf the town is gone,\u201d Calvera Mayor Lena Ortiz "
+        "said Wednesday. \u201cHouses are no longer there.\u201d",
+    )
+    houses = next(c for c in claims if "Houses" in c.text)
+    assert houses.attribution.person == "ortiz"

@@ -213,8 +213,9 @@ def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
 
 def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
     """The source set off by commas right before its verb: "Simpson's attorney, Warren Gotcher, argued"
-    and "The provincial governor, Annika Sollberg, put the blame on". Only at the clause start, so
-    that "In Orlevan, residents, ..." is not read as a speaker."""
+    and "The provincial governor, Annika Sollberg, put the blame on", or the name first: "Sergio
+    Pirozzi, the mayor of Amatrice, told". Only at the clause start, so that "In Orlevan, residents,
+    ..." is not read as a speaker."""
     if comma < 0 or masked[comma] != ",":
         return None
     prev = masked.rfind(",", 0, comma)
@@ -222,6 +223,8 @@ def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
         return None
     name = _strip_range(masked, prev + 1, comma)
     role = _strip_range(masked, 0, prev)
+    if _NAME_THEN_ROLE.match(masked[name[0] : name[1]]):
+        return _name_before_role(masked, role, name)
     words = masked[role[0] : role[1]].split()
     # A role is a common noun phrase ("his lawyer"), not an adverbial ("Meanwhile", "In Kyiv").
     if not (0 < len(words) <= 5) or words[0].lower() in _PREPOSITIONS or _LEADING_JUNK.match(words[0] + " "):
@@ -234,6 +237,23 @@ def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
     if not _valid_source(text) or not all(w[:1].isupper() for w in text.split()):
         return None
     return role[0], name[1]
+
+
+# The role after a name: a lower-case noun phrase with its determiner ("the mayor of Amatrice",
+# "a spokesman for the ministry", "its chief executive").
+_NAME_THEN_ROLE = re.compile(r"^(?:the|a|an|its|his|her|their)\s+[a-z]")
+
+
+def _name_before_role(masked: str, name: tuple[int, int], role: tuple[int, int]) -> tuple[int, int] | None:
+    """ "NAME, the ROLE, verb": the name is the whole clause start, capitalised and no adverbial."""
+    words = masked[name[0] : name[1]].split()
+    if not (0 < len(words) <= 5) or words[0].lower() in _PREPOSITIONS | _TIME_OPENERS:
+        return None
+    if _LEADING_JUNK.match(words[0] + " ") or not all(w[:1].isupper() for w in words):
+        return None
+    if len(masked[role[0] : role[1]].split()) > 8 or not _valid_source(" ".join(words)):
+        return None
+    return name[0], role[1]
 
 
 def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:

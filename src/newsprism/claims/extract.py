@@ -45,6 +45,18 @@ _PERSON_TITLE = re.compile(
     r"prime minister|official)\b",
     re.IGNORECASE,
 )
+# A capitalised title before a name names that person even where NER missed the name: "Amatrice
+# Mayor Sergio Pirozzi", "Prime Minister Benjamin Netanyahu".
+_TITLED_NAME = re.compile(
+    r"\b(?:General|Gen\.|Commander|Chief|President|Minister|Spokes\w+|Governor|Gov\.|Secretary|Director|"
+    r"Ambassador|Envoy|Leader|Mayor|Premier|Chancellor|King|Sen\.|Senator|Rep\.|Judge)\s+"
+    r"((?:[A-Z][\w’'.-]*\s+){0,2}[A-Z][\w’'-]+)$"
+)
+# Words that continue a title rather than name a person: "Chief Executive", "Secretary General".
+_ROLE_WORDS = frozenset(
+    "executive officer general minister secretary director justice council office ministry spokesperson "
+    "spokesman spokeswoman commander chief".split()
+)
 _VAGUE_SOURCE = re.compile(
     r"\b(?:officials?|authorities|sources?|analysts?|experts?|intelligence|agencies|"
     r"observers|residents|witnesses|media|reports?)\b",
@@ -162,6 +174,9 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
     actor = ", ".join(countries) or None
     if not persons and person_key(src) in ctx.people:
         persons = [Entity(span, src, "PERSON", person_key(src))]
+    titled = _TITLED_NAME.search(src) if not persons else None
+    if titled and titled.group(1).split()[-1].lower() not in _ROLE_WORDS:
+        persons = [Entity(span, titled.group(1), "PERSON", person_key(titled.group(1)))]
     if persons:
         kind = "person"
         actor = actor or ctx.affiliation(person_key(persons[-1].text))
@@ -411,6 +426,7 @@ def extract_claims(
         quotes = find_quotes(sentence, open_at_start=runs.open)
         first_claim = len(ctx.claims)
         masked = quote_mask(sentence, quotes)
+        heard = None  # the speaker of a quotation too short to be a claim of its own
         for piece in _pieces(masked, 0):
             la = (
                 _appositive_attribution(masked, piece)
@@ -419,11 +435,13 @@ def extract_claims(
             )
             claim = _claim(ctx, si, sentence, offset, piece, la, ents, quotes, opts)
             if claim is None:
+                if la is not None and not la.response and quotes:
+                    heard = heard or _source(ctx, la, offset + piece.start, ents)
                 continue
             ctx.claims.append(claim)
             if _names_a_source(claim.attribution):
                 ctx.last, ctx.last_si = claim.attribution, si
-        runs.sentence(offset, quotes, first_claim)
+        runs.sentence(offset, quotes, first_claim, heard)
         orgs = [e for e in ents if e.label == "ORG"]
         if orgs:
             ctx.organisation, ctx.organisation_si = orgs[-1], si

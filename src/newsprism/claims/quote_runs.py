@@ -37,11 +37,17 @@ class QuoteRuns:
     def open(self) -> bool:
         return self._open_for > 0
 
-    def sentence(self, offset: int, quotes: list[LocalQuote], first_claim: int) -> None:
+    def sentence(
+        self, offset: int, quotes: list[LocalQuote], first_claim: int, heard: Attribution | None = None
+    ) -> None:
         """``offset``: the sentence's start in the article; ``quotes``: its quotes (local offsets);
-        ``first_claim``: index in ``claims`` of its first claim."""
+        ``first_claim``: index in ``claims`` of its first claim; ``heard``: the speaker of a quotation
+        in the sentence too short to be a claim (“Half the town is gone,” the mayor said.), who still
+        speaks the quotation that follows."""
         new = range(first_claim, len(self.claims))
         speaker = next((self.claims[i].attribution for i in new if _named(self.claims[i])), None)
+        if speaker is None and heard is not None and _named_attribution(heard):
+            speaker = heard
         previous, self._previous = self._previous, None
         if self.open:
             cont = quotes[0] if quotes and quotes[0].start == 0 else None
@@ -95,5 +101,8 @@ class QuoteRuns:
 
 def _named(c: Claim) -> bool:
     """A speaker who can stand for the quote: a name, or a pronoun resolved to one."""
-    a = c.attribution
+    return _named_attribution(c.attribution)
+
+
+def _named_attribution(a: Attribution) -> bool:
     return not a.is_outlet and (a.person is not None or a.source.lower() not in _PRONOUNS)

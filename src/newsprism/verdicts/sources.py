@@ -144,18 +144,33 @@ def _merge_quotes(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, st
     return out
 
 
+def _speaker_names(claims: Sequence[Claim], keys: dict[str, str]) -> list[str]:
+    """The longest name each speaker goes by; unattributed quotations carry the outlet's own
+    attribution, and the outlet is not their speaker."""
+    names: dict[str, str] = {}
+    for c in claims:
+        k = keys.get(c.id)
+        if k and not c.attribution.is_outlet and len(c.attribution.source) > len(names.get(k, "")):
+            names[k] = c.attribution.source
+    return sorted(names.values())
+
+
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
     keys = {c.id: k for c in claims if (k := source_key(c))}
     keys = _merge_quotes(_merge_names(_merge_roles(keys, claims), claims), claims)
-    attributed = {keys[c.id] for c in claims if c.id in keys}
-    own_voice = {report_of(c.article_id) for c in claims if c.id not in keys}
     reports = {report_of(c.article_id) for c in claims}
     outlets = len({c.article_id for c in claims})
+    names = _speaker_names(claims, keys)
+    if len(claims) > 1 and all(_quoted(c) for c in claims):
+        # One quotation printed by every outlet is one utterance, whoever each outlet says spoke it;
+        # outlets naming different speakers disagree on the attribution, they are not two sources.
+        origin = names[0] if len(names) == 1 else "one quotation, attributed to " + " / ".join(names)
+        return SourceCount(1, len(reports), origin if names else "one quotation, speaker not named", outlets)
+    attributed = {keys[c.id] for c in claims if c.id in keys}
+    own_voice = {report_of(c.article_id) for c in claims if c.id not in keys}
     sources = max(1, min(len(attributed) + len(own_voice), len(reports)))
     origin = None
     if len(attributed) == 1 and not own_voice:
-        key = next(iter(attributed))
-        names = [c.attribution.source for c in claims if keys.get(c.id) == key]
-        origin = max(names, key=len)
+        origin = names[0] if names else "one quotation, speaker not named"
     return SourceCount(sources, len(reports), origin, outlets)
