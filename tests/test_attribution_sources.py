@@ -86,6 +86,11 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "Lena Ortiz, the mayor of Calvera",
             "asserts",
         ),
+        (
+            "However, Lena Ortiz, the mayor of Calvera, disputed the ministry's claim that the road was open.",
+            "Lena Ortiz, the mayor of Calvera",
+            "disputes",
+        ),
         # the subject after a time adverbial, not its first word
         (
             "Last week, Khartoum submitted a complaint to the Security Council, accusing South Sudan of "

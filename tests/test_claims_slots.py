@@ -193,6 +193,11 @@ def test_split_coordinated_clauses():
     assert len(split_clauses(names)) == 1
     listing = "Six people were injured, including an 88-year-old woman and an 11-year-old girl, he said."
     assert len(split_clauses(listing)) == 1
+    # the subject of a reported clause, coordinated after the reporting verb
+    subject = "The mayor said local staff and visiting families had been screened for weapons."
+    assert len(split_clauses(subject)) == 1
+    reported = "Police said they arrested two men and the suspects were charged on Monday."
+    assert len(split_clauses(reported)) == 2
 
 
 def test_unclosed_and_continued_quotes():

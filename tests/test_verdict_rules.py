@@ -206,6 +206,16 @@ def test_rewording_a_quote_is_wording_unless_a_figure_or_negation_changes():
     assert compare.meaning_change([("1 minute", "a moment")]) is None
 
 
+def test_a_negation_moved_by_a_rewording_keeps_the_meaning():
+    wa = compare._words("I can assure you the country had no role in it whatsoever")
+    wb = compare._words("I can assure you that there was no involvement by the country")
+    changes = compare.wording_changes(wa, wb)
+    assert compare.meaning_change(changes) is not None  # read edit by edit, "no" looks added
+    assert compare.negation_count(wa) == compare.negation_count(wb) == 1
+    assert compare.meaning_change(changes, negations_kept=True) is None
+    assert compare.negation_count(compare._words("We didn't go and won't go")) == 2
+
+
 # -- single-source items -------------------------------------------------------------------------
 
 

@@ -337,3 +337,30 @@ def test_capitalised_headline_words_are_not_people():
     assert all(v.label != "conflicting" for v in run(named))
     every = VerdictOptions(conflict_types=ALL_TYPES)
     assert [v.type for v in run(named, opts=every) if v.label == "conflicting"] == ["entity"]
+
+
+def test_an_outlet_printing_both_figures_is_on_neither_side():
+    # Article a prints the other side's figure too, from another source: a reports the disagreement
+    # between its sources, it does not disagree with b.
+    members = [
+        claim("a:0", "a", "A civil defence chief said 300 people were killed in the blast at the hospital"),
+        claim("b:0", "b", "The health ministry said 500 people were killed in the blast at the hospital"),
+    ]
+    elsewhere = claim("a:1", "a", "A health ministry official said 500 were killed")
+    group = ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9)
+    probs = {("a:0", "b:0"): 0.9, ("b:0", "a:0"): 0.9}
+
+    def conflicts(claims):
+        ctx = GroupContext({c.id: c for c in claims}, {}, lambda a: a, pair_prob=probs)
+        return [v for v in decide(group, ctx, VerdictOptions()) if v.label == "conflicting"]
+
+    assert len(conflicts(members)) == 1
+    assert conflicts([*members, elsewhere]) == []
+
+
+def test_a_figures_own_head_says_what_it_counts():
+    from newsprism.verdicts.figures import outcome
+
+    c = claim("a:0", "a", "Quake kills 24 dead and over 200 injured in the province")
+    dead = next(x for x in c.quantities if x.low == 24)
+    assert outcome(c, dead) == "dead"

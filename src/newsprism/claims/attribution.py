@@ -224,7 +224,12 @@ def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
     name = _strip_range(masked, prev + 1, comma)
     role = _strip_range(masked, 0, prev)
     if _NAME_THEN_ROLE.match(masked[name[0] : name[1]]):
-        return _name_before_role(masked, role, name)
+        # The name is the segment before the role; an opener before it ("However, John Ging, the
+        # top UN official, said") is no part of it.
+        opener = masked.rfind(",", 0, prev)
+        if opener >= 0 and len(masked[:opener].split()) > 4:
+            return None
+        return _name_before_role(masked, _strip_range(masked, opener + 1, prev), name)
     words = masked[role[0] : role[1]].split()
     # A role is a common noun phrase ("his lawyer"), not an adverbial ("Meanwhile", "In Kyiv").
     if not (0 < len(words) <= 5) or words[0].lower() in _PREPOSITIONS or _LEADING_JUNK.match(words[0] + " "):

@@ -69,9 +69,18 @@ _VERBISH = re.compile(
 _BOUNDARY = re.compile(r";\s+|,\s+(?:but|while|whereas|and|although|though)\s+|\s+(?:but|and)\s+|\s+[—–]\s+")
 
 
+# Reporting verbs after which "X and Y ..." is one reported clause with a coordinated subject.
+_REPORTING = frozenset("said says told announced added stated reported".split())
+
+
 def _is_clause(left: str, right: str) -> bool:
-    """A conjunction joins two clauses when each side has a verb and the right has its own subject."""
-    if not _VERBISH.search(left):
+    """A conjunction joins two clauses when each side has a verb and the right has its own subject.
+    Not where the left ends in a reporting verb and a bare noun phrase: in "Ging said UN staff and
+    Palestinian families had been screened" the staff and the families are one subject."""
+    verbs = list(_VERBISH.finditer(left))
+    if not verbs:
+        return False
+    if verbs[-1].group(0).lower() in _REPORTING and len(left[verbs[-1].end() :].split()) <= 5:
         return False
     if not _SUBJECT_START.match(right):
         return False

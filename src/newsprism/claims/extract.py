@@ -435,8 +435,13 @@ def extract_claims(
             )
             claim = _claim(ctx, si, sentence, offset, piece, la, ents, quotes, opts)
             if claim is None:
-                if la is not None and not la.response and quotes:
-                    heard = heard or _source(ctx, la, offset + piece.start, ents)
+                if la is not None and not la.response:
+                    # A clause too short to be a claim still names who speaks: a later "he" or a
+                    # following quotation is that speaker's.
+                    said = _source(ctx, la, offset + piece.start, ents)
+                    heard = (heard or said) if quotes else heard
+                    if _names_a_source(said):
+                        ctx.last, ctx.last_si = said, si
                 continue
             ctx.claims.append(claim)
             if _names_a_source(claim.attribution):

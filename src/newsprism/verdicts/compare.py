@@ -195,15 +195,24 @@ def _figures(words: set[str]) -> set[str]:
     return {w for w in words if any(ch.isdigit() for ch in w)}
 
 
-def meaning_change(changes: list[tuple[str, str]]) -> str | None:
+def negation_count(words: list[str]) -> int:
+    """Negations in a quote's words (``_words`` splits "didn't" into "didn", "t")."""
+    return sum(w in NEGATIONS for w in words) + sum(
+        w == "t" and i > 0 and words[i - 1].endswith("n") for i, w in enumerate(words)
+    )
+
+
+def meaning_change(changes: list[tuple[str, str]], negations_kept: bool = False) -> str | None:
     """Why a quote's rewording changes what it says: a figure, a negation or an opposite word differs.
-    Anything else (a synonym, a dropped word, another translation) keeps the meaning."""
+    Anything else (a synonym, a dropped word, another translation) keeps the meaning.
+    ``negations_kept``: both quotes hold as many negations, so one that shows up in an edit was moved
+    ("had no role in it" / "there was no involvement"), not added or dropped."""
     for old, new in changes:
         wa, wb = set(old.split()), set(new.split())
         # Both sides give a figure and they differ; "one minute" reworded "a moment" changes no figure.
         if _figures(wa - wb) and _figures(wb - wa):
             return f"a figure differs ({old or '-'} / {new or '-'})"
-        if (wa ^ wb) & NEGATIONS:
+        if not negations_kept and (wa ^ wb) & NEGATIONS:
             return f"a negation differs ({old or '-'} / {new or '-'})"
         if any(ANTONYMS.get(w, frozenset()) & wb for w in wa):
             return f"an opposite word is used ({old} / {new})"
@@ -253,7 +262,8 @@ def quote_differences(a: Claim, b: Claim, low: float = 0.5) -> list[Difference]:
                 # weren't"): edits that only move it say the same thing.
                 changes = [(x, y) for x, y in changes if (set(x.split()) ^ set(y.split())) - _NEGATION_MOVES]
             if changes:
-                changed = meaning_change(changes) and _one_speaker(a, b)
+                kept = negation_count(wa) == negation_count(wb)
+                changed = meaning_change(changes, kept) and _one_speaker(a, b)
                 out.append(
                     Difference(
                         "quote wording" if changed else "wording",

@@ -10,13 +10,15 @@ sources), single-origin (several reports, one primary source) or single-source (
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
 from newsprism.align.model import ClaimGroup
 from newsprism.claims.model import Claim
+from newsprism.model import Span
 from newsprism.verdicts import compare, figures
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import describe, dispute_confidence, opposed, positions
@@ -227,6 +229,52 @@ def sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
     return sorted(out, key=lambda s: len(s.article_ids))
 
 
+def _prints_figure(ctx: GroupContext, article_id: str, value: SlotValue) -> bool:
+    """Does the article print this figure too, for the same outcome, anywhere in its claims?"""
+    claim = ctx.claims[value.claim_id]
+    q = next(x for x in claim.quantities if x.span == value.span)
+    wanted = figures.outcome(claim, q)
+    for c in ctx.claims.values():
+        if c.article_id != article_id:
+            continue
+        for x in c.quantities:
+            # The printed figure, a bound or not ("at least 500" prints 500); "dozens" prints none.
+            if x.dimension != q.dimension or x.low != q.low:
+                continue
+            if x.high != q.high and not (math.isinf(x.high) or math.isinf(q.high)):
+                continue
+            if x.head and q.head and x.head != q.head:
+                continue
+            got = figures.outcome(c, x)
+            if got and wanted and got != wanted:
+                continue
+            # The same figure about another player or place ("Carter had 12 points" beside
+            # "Jones had 14 points") is not the other side's value.
+            if not (figures.different_subjects(c, claim) or figures.different_places(c, claim)):
+                return True
+    return False
+
+
+def _without_both_sided(sides: list[Side], ctx: GroupContext) -> list[Side]:
+    """An outlet printing the other side's figure too ("a civil defence chief said 300 were killed and
+    a health ministry official said 500 were killed") reports the disagreement between its sources;
+    it is not on one side of it, so it is taken off its side (and a side left with no outlet goes)."""
+    values = [[v for v in s.evidence if v.role == "value"] for s in sides]
+    out = []
+    for i, side in enumerate(sides):
+        others = [
+            SlotValue(e.claim_id or "", e.article_id, e.text, Span(*e.span), "")
+            for j, vs in enumerate(values)
+            if j != i
+            for e in vs
+        ]
+        keep = [a for a in side.article_ids if not any(_prints_figure(ctx, a, v) for v in others)]
+        if keep:
+            evidence = [e for e in side.evidence if e.article_id in keep]
+            out.append(replace(side, article_ids=keep, evidence=evidence, value=evidence[0].text))
+    return out
+
+
 def _numeric_members(diffs: list[Difference], members: list[Claim]) -> list[Difference]:
     """Pseudo-differences placing every other member's value of the disputed measure on a side:
     a member compatible with one side is listed with it (its evidence counts), never left out."""
@@ -292,6 +340,8 @@ def _conflicts(
         if kind == "numeric":
             diffs = diffs + _numeric_members(diffs, members)
         sides = sides_for(diffs, ctx)
+        if kind == "numeric":
+            sides = _without_both_sided(sides, ctx)
         if len(sides) < 2:
             continue
         ids = sorted({a for s in sides for a in s.article_ids})

@@ -257,7 +257,9 @@ def outcome(c: Claim, q: Quantity) -> str | None:
     rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
     before = c.text[:rel_start].lower().split()[-3:]
     after = c.text[rel_end:].lower().split()[:4]
-    for word in [*after, *reversed(before)]:
+    # The figure's own head first: in "24 dead and over 200 injured" the 24 are dead.
+    own = [w for w in q.text.lower().split() if not any(ch.isdigit() for ch in w)]
+    for word in [*own, *after, *reversed(before)]:
         for stem, kind in _OUTCOME_OF.items():
             if word.startswith(stem):
                 return kind
