@@ -87,7 +87,8 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "asserts",
         ),
         (
-            "However, Lena Ortiz, the mayor of Calvera, disputed the ministry's claim that the road was open.",
+            "However, Lena Ortiz, the mayor of Calvera, disputed the ministry's claim that the road was "
+            "open.",
             "Lena Ortiz, the mayor of Calvera",
             "disputes",
         ),
