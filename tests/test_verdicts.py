@@ -116,6 +116,21 @@ def test_actor_dispute_is_not_an_outlet_conflict():
     assert d.note == "reported consistently"
 
 
+def _accusing(actor: str) -> Attribution:
+    return Attribution(f"{actor} officials", "officials", "claims", "accused", Span(0, 1), Span(1, 2), actor)
+
+
+@pytest.mark.parametrize(("denier", "disputed"), [("Ukraine", False), ("United States", True)])
+def test_an_accusation_is_disputed_only_by_the_accused(denier: str, disputed: bool):
+    # Russia accuses the United States; Ukraine denying its own part answers another proposition.
+    claims = [
+        claim("a:0", "a", "the United States of being behind the drone attack", _accusing("Russia")),
+        claim("b:0", "b", "Officials denied that their country did it", said(denier, "denies")),
+    ]
+    verdicts = run(claims)
+    assert ("disputed" in [v.label for v in verdicts]) is disputed
+
+
 def test_polarity_conflict_in_outlet_voice():
     neg = claim("b:0", "b", "There would be no second meeting", negations=(Marker(Span(15, 17), "no"),))
     verdicts = run([claim("a:0", "a", "There would be a second meeting"), neg])

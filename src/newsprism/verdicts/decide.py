@@ -21,7 +21,7 @@ from newsprism.claims.model import Claim
 from newsprism.model import Span
 from newsprism.verdicts import compare, figures
 from newsprism.verdicts.compare import Difference, SlotValue
-from newsprism.verdicts.disputes import describe, dispute_confidence, opposed, positions
+from newsprism.verdicts.disputes import answered, describe, dispute_confidence, opposed, positions
 from newsprism.verdicts.figure_support import describe as describe_figures
 from newsprism.verdicts.figure_support import figure_support
 from newsprism.verdicts.model import Evidence, Side, Verdict
@@ -120,6 +120,9 @@ def _dispute(
     if found is None:
         return None
     claims, denials = found
+    claims = answered(claims, denials, ctx.texts)
+    if not claims:
+        return None
     sides: dict[tuple[str, bool], Side] = {}
     for p in [*claims, *denials]:
         side = sides.setdefault(
@@ -139,12 +142,15 @@ def _dispute(
     reason, note = describe(ordered)
     all_ids = sorted({a for s in ordered for a in s.article_ids})
     confidence, why = dispute_confidence(claims, denials)
+    # Shown by the fullest statement of the claim ("Peskov accused the US of being behind the attack"),
+    # not a headline's fragment ("U.S. for Embarrassing Drone 'Attack'").
+    fullest = max((p.claim for p in claims), key=lambda c: (len(_content(ctx, c).split()), -len(c.id)))
     return Verdict(
         f"dispute:{group.id}",
         group.id,
         group.story_id,
         "disputed",
-        ordered[0].value,
+        fullest.text,
         all_ids,
         ctx.sources(members).sources,
         [e for s in ordered for e in s.evidence],

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsprism.align.stage import _attach_responses
-from newsprism.claims.actors import person_key
+from newsprism.claims.actors import countries_in, person_key
+from newsprism.claims.attribution import is_accusation
 from newsprism.claims.model import Claim
 from newsprism.verdicts.model import Side, Verdict
 
@@ -129,6 +130,37 @@ def opposed(ps: Sequence[Position]) -> tuple[list[Position], list[Position]] | N
     )
 
 
+def _content(c: Claim, texts: dict[str, str]) -> str:
+    return texts.get(c.article_id, "")[c.content_span.start : c.content_span.end] or c.text
+
+
+def _accused(p: Position, texts: dict[str, str]) -> str | None:
+    """The country an accusation names as the culprit: "accused the U.S. of being responsible"."""
+    verb = p.claim.attribution.verb
+    if not verb or not is_accusation(verb):
+        return None
+    found = countries_in(_content(p.claim, texts)[:40])  # the accused comes right after the verb
+    return found[0][0] if found else None
+
+
+def answered(
+    claims: Sequence[Position], denials: Sequence[Position], texts: dict[str, str]
+) -> list[Position]:
+    """The claims some denial answers. An accusation of one country is answered by that country or by
+    a denial naming it: Ukraine denying that it carried out an attack does not answer Russia's
+    accusation that the United States was behind it."""
+    out = []
+    for p in claims:
+        accused = _accused(p, texts)
+        if accused is None or any(
+            accused.lower() in (d.claim.attribution.actor or "").lower()
+            or any(country == accused for country, _, _ in countries_in(_content(d.claim, texts)))
+            for d in denials
+        ):
+            out.append(p)
+    return out
+
+
 def dispute_confidence(claims: Sequence[Position], denials: Sequence[Position]) -> tuple[float, str]:
     """Strongest when the denial is explicit and more than one outlet reports both sides."""
     explicit = any(p.how in ("reported denial", "denies") for p in denials)
@@ -168,6 +200,8 @@ def _absorb(into: Verdict, other: Verdict) -> None:
         home.article_ids = sorted(set(home.article_ids) | set(side.article_ids))
         known = {(e.claim_id, e.span) for e in home.evidence}
         home.evidence += [e for e in side.evidence if (e.claim_id, e.span) not in known]
+    if len(other.text.split()) > len(into.text.split()):
+        into.text = other.text  # the fuller statement of the one proposition
     into.sides.sort(key=lambda s: (s.stance == "denies", s.actor or ""))
     into.article_ids = sorted({a for s in into.sides for a in s.article_ids})
     into.evidence = [e for s in into.sides for e in s.evidence]
