@@ -131,6 +131,21 @@ def test_an_accusation_is_disputed_only_by_the_accused(denier: str, disputed: bo
     assert ("disputed" in [v.label for v in verdicts]) is disputed
 
 
+def test_an_article_reports_a_side_wherever_that_side_speaks_in_it():
+    from newsprism.verdicts.disputes import dispute_confidence, opposed, positions
+
+    claims = [
+        claim("a:0", "a", "All troops have been forced from the region", said("Russia", "claims")),
+        claim("b:1", "b", "Officials denied the claim.", said("Ukraine", "denies"), response_to="a:0"),
+    ]
+    found = opposed(positions(claims[:1], claims[1:], {}))
+    assert found is not None
+    # Article b also carries Russia's words, in a sentence aligned elsewhere: it reports both sides.
+    elsewhere = claim("b:0", "b", "Moscow says the operation in the region is over", said("Russia"))
+    assert dispute_confidence(*found)[1].endswith("no article reports both sides")
+    assert dispute_confidence(*found, [*claims, elsewhere])[1].endswith("1 article reports both sides")
+
+
 def test_polarity_conflict_in_outlet_voice():
     neg = claim("b:0", "b", "There would be no second meeting", negations=(Marker(Span(15, 17), "no"),))
     verdicts = run([claim("a:0", "a", "There would be a second meeting"), neg])

@@ -99,6 +99,7 @@ class GroupContext:
     article_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     # (claim, claim) -> P(same fact), both orders, for every pair the aligner scored
     pair_prob: dict[tuple[str, str], float] = field(default_factory=dict)
+    story_of: dict[str, str] = field(default_factory=dict)  # article -> its story
 
     def sources(self, claims: Sequence[Claim]) -> SourceCount:
         return count_sources(claims, self.report_of)
@@ -141,7 +142,8 @@ def _dispute(
     ordered = sorted(sides.values(), key=lambda s: (s.stance == "denies", s.actor or ""))
     reason, note = describe(ordered)
     all_ids = sorted({a for s in ordered for a in s.article_ids})
-    confidence, why = dispute_confidence(claims, denials)
+    story = [c for c in ctx.claims.values() if ctx.story_of.get(c.article_id) == group.story_id]
+    confidence, why = dispute_confidence(claims, denials, story)
     # Shown by the fullest statement of the claim ("Peskov accused the US of being behind the attack"),
     # not a headline's fragment ("U.S. for Embarrassing Drone 'Attack'").
     fullest = max((p.claim for p in claims), key=lambda c: (len(_content(ctx, c).split()), -len(c.id)))

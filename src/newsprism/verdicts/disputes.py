@@ -161,11 +161,20 @@ def answered(
     return out
 
 
-def dispute_confidence(claims: Sequence[Position], denials: Sequence[Position]) -> tuple[float, str]:
-    """Strongest when the denial is explicit and more than one outlet reports both sides."""
+def voiced(sides: set[str], story_claims: Sequence[Claim]) -> set[str]:
+    """Articles in which any of these sides speaks, in any of the story's claims."""
+    return {c.article_id for c in story_claims if (s := side_of(c)) and s[0] in sides}
+
+
+def dispute_confidence(
+    claims: Sequence[Position], denials: Sequence[Position], story_claims: Sequence[Claim] = ()
+) -> tuple[float, str]:
+    """Strongest when the denial is explicit and more than one outlet reports both sides. An article
+    reports a side where that side speaks anywhere in it (``story_claims``), not only in the claims
+    aligned with this proposition."""
     explicit = any(p.how in ("reported denial", "denies") for p in denials)
-    outlets_claim = {p.claim.article_id for p in claims}
-    outlets_deny = {p.claim.article_id for p in denials}
+    outlets_claim = {p.claim.article_id for p in claims} | voiced({p.side for p in claims}, story_claims)
+    outlets_deny = {p.claim.article_id for p in denials} | voiced({p.side for p in denials}, story_claims)
     both = len(outlets_claim & outlets_deny)
     score = 0.55 + (0.2 if explicit else 0.0) + min(0.2, 0.1 * both)
     why = [

@@ -119,6 +119,7 @@ class VerdictsStage:
             report_of,
             alignment.article_meta,
             alignment.pair_prob(),
+            alignment.story_of,
         )
         counters = disputes.counter_responses(list(alignment.claims.values()), alignment.group_of())
         for n, aligned in enumerate(alignment.groups, 1):
