@@ -179,7 +179,7 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         persons = [Entity(span, titled.group(1), "PERSON", person_key(titled.group(1)))]
     if persons:
         kind = "person"
-        actor = actor or ctx.affiliation(person_key(persons[-1].text))
+        actor = actor or ctx.affiliation(person_key(_speaker(persons, span, src).text))
     elif _VAGUE_SOURCE.search(src) and not _PERSON_TITLE.search(src):
         kind = "officials"
     elif _PERSON_TITLE.search(src):
@@ -190,8 +190,17 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         kind = "person"
     else:
         kind = "organisation"
-    person = person_key(persons[-1].text) if persons else None
+    person = person_key(_speaker(persons, span, src).text) if persons else None
     return Attribution(src, kind, la.stance, la.verb, span, verb_span, actor, person)
+
+
+def _speaker(persons: list[Entity], span: Span, src: str) -> Entity:
+    """The person who speaks among those a source names: the name first, then its role ("Mirela Osk,
+    an aide to Annika Sollberg"), else the last ("Simpson's attorney, Warren Gotcher")."""
+    first = persons[0]
+    if first.span.start == span.start and src[first.span.end - span.start :].startswith(","):
+        return first
+    return persons[-1]
 
 
 def _outlet(article: Article) -> Attribution:
