@@ -295,3 +295,31 @@ def test_one_quotation_given_to_two_speakers_is_one_utterance():
     ]
     count = count_sources(claims, lambda a: a)
     assert (count.sources, count.origin) == (1, "one quotation, attributed to A.J. Butler / A.J. Smith")
+
+
+def test_one_armed_forces_under_every_name_is_one_source():
+    claims = [
+        _claim("a", _said("the Canadian military")),
+        _claim("b", _said("the Canadian Armed Forces")),
+        _claim("c", _said("a spokesperson for the Canadian Armed Forces", "person")),
+        _claim("d", _said("A CAF spokesperson", "person")),
+        _claim("e", _said("Canada", "country")),
+    ]
+    count = count_sources(claims, lambda a: a)
+    assert (count.sources, count.origin) == (1, "a spokesperson for the Canadian Armed Forces")
+
+
+def test_two_countries_armies_stay_two_sources():
+    claims = [_claim("a", _said("the Canadian military")), _claim("b", _said("the Mexican army"))]
+    assert count_sources(claims, lambda a: a).sources == 2
+
+
+def test_an_acronym_is_the_body_whose_initials_it_is():
+    full, short = _said("the Harwick Valley Water Authority"), _said("HVWA")
+    assert count_sources([_claim("a", full), _claim("b", short)], lambda a: a).sources == 1
+    other = _said("the Harwick Valley Rescue Service")
+    assert count_sources([_claim("a", other), _claim("b", short)], lambda a: a).sources == 2
+    # two bodies with the same initials: the acronym could be either, so it stays apart
+    clash = _said("the Hollow Vale Wildlife Association")
+    three = [_claim("a", full), _claim("b", clash), _claim("c", short)]
+    assert count_sources(three, lambda a: a).sources == 3
