@@ -190,6 +190,26 @@ def test_the_name_before_its_role_speaks_not_the_person_the_role_names(nlp):
     assert [c.attribution.person for c in claims] == ["osk"]
 
 
+def test_the_spokesperson_is_the_one_just_named_with_that_role(nlp):
+    claims = _claims(
+        nlp,
+        "A spokesperson for the Harwick Valley Water Authority said the reservoir was full. "
+        '"We opened two spillways overnight to relieve the dam," the spokesperson added.',
+    )
+    assert _about(claims, "spillways").attribution.source == (
+        "A spokesperson for the Harwick Valley Water Authority"
+    )
+
+
+def test_the_spokesperson_is_not_a_source_named_with_another_role(nlp):
+    claims = _claims(
+        nlp,
+        "Governor Annika Sollberg said the reservoir was full. "
+        '"We opened two spillways overnight to relieve the dam," the spokesperson added.',
+    )
+    assert _about(claims, "spillways").attribution.source == "the spokesperson"
+
+
 def test_an_accusation_is_a_claim_even_without_a_finite_verb(nlp):
     claims = _claims(
         nlp,

@@ -163,7 +163,7 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         )
     span = Span(base + la.source_span[0], base + la.source_span[1])
     verb_span = Span(base + la.verb_span[0], base + la.verb_span[1])
-    last = ctx.antecedent(src.lower()) if src.lower() in _PRONOUNS else None
+    last = ctx.antecedent(src.lower()) if src.lower() in _PRONOUNS else _same_role(ctx, src)
     if last is not None:
         return Attribution(
             last.source, last.kind, la.stance, la.verb, span, verb_span, last.actor, last.person
@@ -192,6 +192,27 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         kind = "organisation"
     person = person_key(_speaker(persons, span, src).text) if persons else None
     return Attribution(src, kind, la.stance, la.verb, span, verb_span, actor, person)
+
+
+# "the spokesperson added" right after "a spokesperson for the army said": the one just quoted.
+_DEFINITE_ROLE = re.compile(
+    r"^the\s+(spokes(?:wo)?man|spokesperson|official|minister|lawyer|attorney|publicist|representative|"
+    r"mayor|governor|president|commander|director|secretary|ambassador|envoy|prosecutor|judge|sheriff|"
+    r"coroner)$",
+    re.IGNORECASE,
+)
+# How many sentences back "the spokesperson" may refer to the source last named with that role.
+ROLE_REACH = 2
+
+
+def _same_role(ctx: _Context, src: str) -> Attribution | None:
+    """The source a definite role refers back to: the last one named, if its description has that
+    role and it was named in the last ``ROLE_REACH`` sentences."""
+    m = _DEFINITE_ROLE.match(src)
+    last = ctx.last
+    if m is None or last is None or ctx.si - ctx.last_si > ROLE_REACH:
+        return None
+    return last if re.search(rf"\b{m.group(1)}\b", last.source, re.IGNORECASE) else None
 
 
 def _speaker(persons: list[Entity], span: Span, src: str) -> Entity:
