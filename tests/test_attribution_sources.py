@@ -26,7 +26,7 @@ def nlp():
             {"label": "PERSON", "pattern": p}
             for p in ("Annika Sollberg", "Sollberg", "Skarnvale Hydro", "Mirela Osk")
         ]
-        + [{"label": "ORG", "pattern": p} for p in ("Civil Protection Service",)]
+        + [{"label": "ORG", "pattern": p} for p in ("Civil Protection Service", "Harwick Health Ministry")]
     )
     return nlp
 
@@ -111,6 +111,18 @@ def _about(claims: list[Claim], word: str) -> Claim:
         # the outlet that quoted the speaker only relays the words
         ('"Talks will resume in May," Vell was quoted as saying by the Halden Post.', "Vell", "asserts"),
         ("Vell was quoted by the Halden Post as saying that talks would resume in May.", "Vell", "asserts"),
+        # the outlet an account is credited to only relays the speaker it names
+        (
+            "According to the Halden Post, the water authority said 40 homes had been evacuated.",
+            "the water authority",
+            "asserts",
+        ),
+        (
+            "The water authority said 40 homes had been evacuated, according to the Halden Post.",
+            "The water authority",
+            "asserts",
+        ),
+        ("Forty homes had been evacuated, according to the Halden Post.", "the Halden Post", "asserts"),
         # a gerund after a preposition and an adjectival participle are no reporting verbs
         (
             "A week after accusing the utility of negligence, Governor Annika Sollberg said the dam must "
@@ -208,6 +220,19 @@ def test_the_spokesperson_is_not_a_source_named_with_another_role(nlp):
         '"We opened two spillways overnight to relieve the dam," the spokesperson added.',
     )
     assert _about(claims, "spillways").attribution.source == "the spokesperson"
+
+
+@pytest.mark.parametrize(
+    ("first", "source"),
+    [
+        ("The Harwick Health Ministry opened a hotline.", "Harwick Health Ministry"),
+        # a ministry carries its kind in its name: the service named last is not "the ministry"
+        ("The Civil Protection Service opened a hotline.", "The ministry"),
+    ],
+)
+def test_the_ministry_is_the_last_ministry_named(nlp, first, source):
+    claims = _claims(nlp, f"{first} The ministry said 40 patients had been moved to other hospitals.")
+    assert _about(claims, "patients").attribution.source == source
 
 
 def test_an_accusation_is_a_claim_even_without_a_finite_verb(nlp):

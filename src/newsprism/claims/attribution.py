@@ -9,7 +9,7 @@ SOURCE``, ``SOURCE denied the claim`` (an anaphoric response to an earlier claim
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsprism.claims.clauses import _VERBISH
 
@@ -394,11 +394,39 @@ def find_attribution(masked: str) -> LocalAttribution | None:
         rest = (0, acc.start()) if acc.start() > 0 else (acc.end(), len(masked))
         content = _strip_range(masked, *rest, chars=" ,;:—–-")
         if a < b and content[0] < content[1]:
+            # "According to the AP, the ministry said ...": the ministry speaks, the AP relays it.
+            inner = _first_attribution(masked[content[0] : content[1]])
+            if inner is not None and inner.source_span[0] == 0 and _RELAYED.match(inner.verb):
+                return _shifted(inner, content[0])
             return LocalAttribution(
                 masked[a:b], (a, b), "according to", acc.span(0)[:1] + (acc.start("src"),), "asserts", content
             )
+    return _first_attribution(masked)
+
+
+# Verbs that only report speech: "X admitted herself to a clinic, according to TMZ" is TMZ's account
+# of what X did, while "X said ..., according to TMZ" is X's words.
+_RELAYED = re.compile(
+    r"^(?:said|says|told|tells|stated|added|announced|claimed|claims|alleged|denied|denies|insisted|warned)$",
+    re.IGNORECASE,
+)
+
+
+def _first_attribution(masked: str) -> LocalAttribution | None:
+    """The first reporting verb that has a speaker."""
     for m in _VERB_RE.finditer(masked):
         found = _one(masked, m)
         if found is not None:
             return found
     return None
+
+
+def _shifted(la: LocalAttribution, by: int) -> LocalAttribution:
+    """``la`` found in a part of the clause starting at ``by``, in the clause's offsets."""
+
+    def move(span: tuple[int, int]) -> tuple[int, int]:
+        return span[0] + by, span[1] + by
+
+    return replace(
+        la, source_span=move(la.source_span), verb_span=move(la.verb_span), content=move(la.content)
+    )

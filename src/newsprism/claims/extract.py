@@ -144,8 +144,15 @@ def _named_as(ctx: _Context, noun: str, before: int) -> str | None:
     ]
     if found:
         return max(found)[1]
-    recent = ctx.organisation is not None and ctx.si - ctx.organisation_si <= ORGANISATION_REACH
-    return ctx.organisation.text if recent and ctx.organisation is not None else None
+    org = ctx.organisation
+    if org is None or ctx.si - ctx.organisation_si > ORGANISATION_REACH:
+        return None
+    # A government body carries its kind in its name ("the Health Ministry"): "the ministry" is not
+    # the news agency named last.
+    return None if noun in _NAMED_KINDS and noun not in org.text.lower() else org.text
+
+
+_NAMED_KINDS = frozenset({"ministry", "department"})
 
 
 def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) -> Attribution:
