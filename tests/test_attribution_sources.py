@@ -368,3 +368,18 @@ def test_an_acronym_is_the_body_whose_initials_it_is():
     clash = _said("the Hollow Vale Wildlife Association")
     three = [_claim("a", full), _claim("b", clash), _claim("c", short)]
     assert count_sources(three, lambda a: a).sources == 3
+
+
+def test_the_ministry_is_the_one_ministry_the_fact_names_in_full():
+    official = _said("a health ministry official", "person")
+    claims = [_claim("a", _said("the ministry")), _claim("b", official)]
+    assert count_sources(claims, lambda a: a).sources == 1
+    # two ministries named in full: "the ministry" could be either
+    foreign = _said("the foreign ministry")
+    claims = [_claim("a", _said("the ministry")), _claim("b", official), _claim("c", foreign)]
+    assert count_sources(claims, lambda a: a).sources == 3
+
+
+def test_an_unnamed_official_of_a_country_is_not_its_government():
+    claims = [_claim("a", _said("a Canadian official", "officials")), _claim("b", _said("Canada", "country"))]
+    assert count_sources(claims, lambda a: a).sources == 2

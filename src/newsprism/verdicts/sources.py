@@ -38,11 +38,13 @@ _INSTITUTIONS = (
 )
 _NAMELESS = frozenset({"officials", "authorities", "sources", "source", "analysts", "experts", "reports"})
 # Who speaks for a body without a name of their own: "a spokesperson for the army", "an army
-# spokesperson", "the ministry's press office" are the body itself.
+# spokesperson", "a health ministry official", "the ministry's press office" are the body itself.
+# Not "officials": several unnamed people, whose words are no one body's statement.
 _MOUTHPIECE = (
     r"(?:(?:chief|senior|deputy|military|official)\s+)?"
-    r"(?:spokes\w+|press (?:office|service)|representatives?)"
+    r"(?P<role>spokes\w+|press (?:office|service)|representatives?|official)"
 )
+_MOUTHPIECE_MODIFIERS = frozenset({"chief", "senior", "deputy", "military", "official"})
 _FOR_BODY = re.compile(rf"^{_MOUTHPIECE}\s+(?:for|of|from|at)\s+(?P<body>.+)$", re.IGNORECASE)
 _BODY_FOR = re.compile(rf"^(?P<body>.+?)(?:['’]s)?\s+{_MOUTHPIECE}$", re.IGNORECASE)
 # A country's armed forces speak for its state, as its seats of government do in the country table
@@ -107,8 +109,12 @@ def body_name(source: str) -> str:
     text = _PARENTHESIS.sub("", source.strip())
     text = _DETERMINERS.sub("", text)
     m = _FOR_BODY.match(text) or _BODY_FOR.match(text)
-    if m and m.group("body").strip():
-        text = _DETERMINERS.sub("", m.group("body").strip())
+    body = _DETERMINERS.sub("", m.group("body").strip()) if m else ""
+    # An unnamed official of a whole country ("a US official") is not its government's statement.
+    official = m is not None and m.group("role").lower() == "official"
+    bare = " ".join(w for w in body.split() if w.lower() not in _MOUTHPIECE_MODIFIERS)
+    if bare and not (official and country_of(bare)):
+        text = body
     return re.sub(r"['’]s\b", "", text).strip()
 
 
@@ -197,6 +203,21 @@ def _merge_acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, 
     return out
 
 
+def _merge_generic(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """ "The ministry" is the one ministry the fact names in full ("the health ministry"), when it
+    names exactly one body of that kind."""
+    bodies = {k for k in keys.values() if k.startswith("body:")}
+    out = dict(keys)
+    for cid, k in keys.items():
+        head = k.split(":", 2)[2] if k.startswith("body:") else ""
+        if not head or " " in head:
+            continue
+        fuller = {b for b in bodies if b.split(":", 2)[2].endswith(" " + head)}
+        if len(fuller) == 1:
+            out[cid] = next(iter(fuller))
+    return out
+
+
 def _quoted(c: Claim) -> bool:
     """The claim's content is one quotation: somebody's words, whether or not the outlet says whose."""
     lo, hi = c.content_span.start, c.content_span.end
@@ -230,7 +251,7 @@ def _speaker_names(claims: Sequence[Claim], keys: dict[str, str]) -> list[str]:
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
     keys = {c.id: k for c in claims if (k := source_key(c))}
-    keys = _merge_roles(_merge_acronyms(keys, claims), claims)
+    keys = _merge_roles(_merge_generic(_merge_acronyms(keys, claims), claims), claims)
     keys = _merge_quotes(_merge_names(keys, claims), claims)
     reports = {report_of(c.article_id) for c in claims}
     outlets = len({c.article_id for c in claims})
