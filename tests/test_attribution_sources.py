@@ -7,6 +7,7 @@ import spacy
 
 from newsprism.claims.actors import countries_in
 from newsprism.claims.attribution import find_attribution
+from newsprism.claims.clauses import find_quotes, quote_mask
 from newsprism.claims.model import Attribution, Claim, Quote
 from newsprism.claims.stage import ClaimsStage
 from newsprism.ingest.base import RawDocument
@@ -21,8 +22,11 @@ def nlp():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns(
-        [{"label": "PERSON", "pattern": p} for p in ("Annika Sollberg", "Sollberg", "Skarnvale Hydro")]
-        + [{"label": "ORG", "pattern": p} for p in ("Civil Protection Service",)]
+        [
+            {"label": "PERSON", "pattern": p}
+            for p in ("Annika Sollberg", "Sollberg", "Skarnvale Hydro", "Mirela Osk")
+        ]
+        + [{"label": "ORG", "pattern": p} for p in ("Civil Protection Service", "Harwick Health Ministry")]
     )
     return nlp
 
@@ -99,11 +103,53 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "Khartoum",
             "claims",
         ),
+        # a relative clause or an adverbial set off by commas between the source and its verb
+        (
+            '"The harvest is lost," Mirela Osk, who farms near the delta, told the Danube Courier.',
+            "Mirela Osk",
+            "asserts",
+        ),
+        (
+            "Premier Tomas Vell, without giving details, said the budget would be cut.",
+            "Premier Tomas Vell",
+            "asserts",
+        ),
+        # the outlet that quoted the speaker only relays the words
+        ('"Talks will resume in May," Vell was quoted as saying by the Halden Post.', "Vell", "asserts"),
+        ("Vell was quoted by the Halden Post as saying that talks would resume in May.", "Vell", "asserts"),
+        # the outlet an account is credited to only relays the speaker it names
+        (
+            "According to the Halden Post, the water authority said 40 homes had been evacuated.",
+            "the water authority",
+            "asserts",
+        ),
+        (
+            "The water authority said 40 homes had been evacuated, according to the Halden Post.",
+            "The water authority",
+            "asserts",
+        ),
+        ("Forty homes had been evacuated, according to the Halden Post.", "the Halden Post", "asserts"),
+        # a gerund after a preposition and an adjectival participle are no reporting verbs
+        (
+            "A week after accusing the utility of negligence, Governor Annika Sollberg said the dam must "
+            "be rebuilt.",
+            "Governor Annika Sollberg",
+            "asserts",
+        ),
+        ("An alleged arson attack destroyed the depot on Monday, police said.", "police", "asserts"),
     ],
 )
 def test_the_source_of_a_clause(text, source, stance):
     found = find_attribution(text)
     assert found is not None and (found.source, found.stance) == (source, stance)
+
+
+def test_a_role_and_a_titled_name_after_a_quotation():
+    # The pipeline masks quotations before looking for the source, so the comma inside one opens no
+    # clause and the role starts where the quotation ends.
+    text = '"The harvest is lost," the farmer, local councillor Mirela Osk, said in an interview.'
+    found = find_attribution(quote_mask(text, find_quotes(text)))
+    assert found is not None and found.source == "the farmer, local councillor Mirela Osk"
 
 
 def test_an_accusation_keeps_the_accused_and_the_charge_as_its_content():
@@ -124,6 +170,10 @@ def test_an_accusation_keeps_the_accused_and_the_charge_as_its_content():
         "In Kyiv, officials, said the war goes on.",
         "Meanwhile, the mayor of Calvera, said the war goes on.",
         "A second mother who testified was shot in her arm.",
+        # an adverb opening the sentence, and a participle after a noun, name nobody
+        "Shortly after the polls closed, his campaign released a video saying victory was near.",
+        # a place after the verb is not who posted
+        "The figures were released late, posted on the ministry's website.",
     ],
 )
 def test_no_source_where_nobody_speaks(text):
@@ -148,6 +198,47 @@ def test_the_company_named_nowhere_stays_unresolved(nlp):
         "said every inspection had found the dam sound.",
     )
     assert _about(claims, "every inspection").attribution.source == "the company"
+
+
+def test_the_name_before_its_role_speaks_not_the_person_the_role_names(nlp):
+    claims = _claims(
+        nlp,
+        '"The dam was never inspected," Mirela Osk, an aide to Annika Sollberg, told reporters.',
+    )
+    assert [c.attribution.person for c in claims] == ["osk"]
+
+
+def test_the_spokesperson_is_the_one_just_named_with_that_role(nlp):
+    claims = _claims(
+        nlp,
+        "A spokesperson for the Harwick Valley Water Authority said the reservoir was full. "
+        '"We opened two spillways overnight to relieve the dam," the spokesperson added.',
+    )
+    assert _about(claims, "spillways").attribution.source == (
+        "A spokesperson for the Harwick Valley Water Authority"
+    )
+
+
+def test_the_spokesperson_is_not_a_source_named_with_another_role(nlp):
+    claims = _claims(
+        nlp,
+        "Governor Annika Sollberg said the reservoir was full. "
+        '"We opened two spillways overnight to relieve the dam," the spokesperson added.',
+    )
+    assert _about(claims, "spillways").attribution.source == "the spokesperson"
+
+
+@pytest.mark.parametrize(
+    ("first", "source"),
+    [
+        ("The Harwick Health Ministry opened a hotline.", "Harwick Health Ministry"),
+        # a ministry carries its kind in its name: the service named last is not "the ministry"
+        ("The Civil Protection Service opened a hotline.", "The ministry"),
+    ],
+)
+def test_the_ministry_is_the_last_ministry_named(nlp, first, source):
+    claims = _claims(nlp, f"{first} The ministry said 40 patients had been moved to other hospitals.")
+    assert _about(claims, "patients").attribution.source == source
 
 
 def test_an_accusation_is_a_claim_even_without_a_finite_verb(nlp):
@@ -255,3 +346,46 @@ def test_one_quotation_given_to_two_speakers_is_one_utterance():
     ]
     count = count_sources(claims, lambda a: a)
     assert (count.sources, count.origin) == (1, "one quotation, attributed to A.J. Butler / A.J. Smith")
+
+
+def test_one_armed_forces_under_every_name_is_one_source():
+    claims = [
+        _claim("a", _said("the Canadian military")),
+        _claim("b", _said("the Canadian Armed Forces")),
+        _claim("c", _said("a spokesperson for the Canadian Armed Forces", "person")),
+        _claim("d", _said("A CAF spokesperson", "person")),
+        _claim("e", _said("Canada", "country")),
+    ]
+    count = count_sources(claims, lambda a: a)
+    assert (count.sources, count.origin) == (1, "a spokesperson for the Canadian Armed Forces")
+
+
+def test_two_countries_armies_stay_two_sources():
+    claims = [_claim("a", _said("the Canadian military")), _claim("b", _said("the Mexican army"))]
+    assert count_sources(claims, lambda a: a).sources == 2
+
+
+def test_an_acronym_is_the_body_whose_initials_it_is():
+    full, short = _said("the Harwick Valley Water Authority"), _said("HVWA")
+    assert count_sources([_claim("a", full), _claim("b", short)], lambda a: a).sources == 1
+    other = _said("the Harwick Valley Rescue Service")
+    assert count_sources([_claim("a", other), _claim("b", short)], lambda a: a).sources == 2
+    # two bodies with the same initials: the acronym could be either, so it stays apart
+    clash = _said("the Hollow Vale Wildlife Association")
+    three = [_claim("a", full), _claim("b", clash), _claim("c", short)]
+    assert count_sources(three, lambda a: a).sources == 3
+
+
+def test_the_ministry_is_the_one_ministry_the_fact_names_in_full():
+    official = _said("a health ministry official", "person")
+    claims = [_claim("a", _said("the ministry")), _claim("b", official)]
+    assert count_sources(claims, lambda a: a).sources == 1
+    # two ministries named in full: "the ministry" could be either
+    foreign = _said("the foreign ministry")
+    claims = [_claim("a", _said("the ministry")), _claim("b", official), _claim("c", foreign)]
+    assert count_sources(claims, lambda a: a).sources == 3
+
+
+def test_an_unnamed_official_of_a_country_is_not_its_government():
+    claims = [_claim("a", _said("a Canadian official", "officials")), _claim("b", _said("Canada", "country"))]
+    assert count_sources(claims, lambda a: a).sources == 2

@@ -9,7 +9,7 @@ SOURCE``, ``SOURCE denied the claim`` (an anaphoric response to an earlier claim
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsprism.claims.clauses import _VERBISH
 
@@ -145,16 +145,33 @@ def _extend_list(masked: str, a: int) -> int:
 
 # Words opening a time adverbial: "Last week, Khartoum ..." has Khartoum as its subject, not "Last".
 _TIME_OPENERS = frozenset("last this next earlier later yesterday today overnight meanwhile".split())
+# Conjunctions opening an adverbial clause: "When the dam broke, ..." has no subject "When".
+_SUBORDINATORS = frozenset(
+    "when while as although though because since if once until despite following".split()
+)
+# Capitalised words that begin a noun phrase or an adverbial but name nobody on their own.
+_NOT_A_NAME = frozenset("a an the his her their its our my this that these those there".split())
+
+
+def _adverbial_opening(masked: str) -> bool:
+    """The text before the first comma is an adverbial, not the subject: "In a statement, ...",
+    "Last week, ...", "Shortly after the arrest, ..." (an -ly adverb, then a lower-case word)."""
+    words = masked.split(",", 1)[0].split()
+    if "," not in masked or not words:
+        return False
+    first = words[0].lower()
+    if first in _PREPOSITIONS or first in _TIME_OPENERS or first in _SUBORDINATORS:
+        return True
+    return first.endswith("ly") and len(words) > 1 and words[1][:1].islower()
 
 
 def _subject(masked: str) -> tuple[int, int] | None:
     """The clause subject after any leading adverbial ("In a statement, Putin ...")."""
-    start = 0
-    first = masked.split(None, 1)[0].lower() if masked.strip() else ""
-    if (first in _PREPOSITIONS or first in _TIME_OPENERS) and "," in masked:
-        start = masked.index(",") + 1
+    start = masked.index(",") + 1 if _adverbial_opening(masked) else 0
     m = _SUBJECT.match(masked, len(masked) - len(masked[start:].lstrip()))
-    return (m.start(), m.end()) if m else None
+    if m is None or m.group(0).lower() in _NOT_A_NAME:
+        return None  # "His campaign released a T-shirt saying ...": "His" is no speaker
+    return m.start(), m.end()
 
 
 def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
@@ -188,6 +205,19 @@ _PARTICIPLE_OBJECT = re.compile(r"\s+(?:of|for|by|in)\b", re.IGNORECASE)
 _ADJECTIVE_BEFORE = re.compile(
     r"\b(?:the|a|an|his|her|their|two|three|four|five|several|\d+)\s+$", re.IGNORECASE
 )
+# A reporting verb right after a determiner is an adjective ("an alleged airstrike", "the reported
+# toll"); an -ing form right after a preposition is a gerund ("after accusing Ukraine"): neither has
+# its speaker before it.
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its|this|these|those)\s+$", re.IGNORECASE)
+_GERUND_BEFORE = re.compile(
+    r"\b(?:after|before|since|without|by|of|for|upon|on|about|from)\s+$", re.IGNORECASE
+)
+# "X was quoted (by Reuters) as saying": X speaks, the outlet named only relays the words.
+_QUOTED_AS = re.compile(
+    r"\s+(?:was|were|is|are|has been|have been|had been)\s+(?:quoted|cited)"
+    r"(?:\s+by\s+[^,;_]{1,60}?)?\s+as\s+$",
+    re.IGNORECASE,
+)
 _NEGATED_VERB = re.compile(r"(?:\bnot|\bnever|n[’']t|\bcannot|\bno one)\s*(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -205,7 +235,9 @@ def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
     b = a + len(pre_clean.rstrip())
     a, b = _strip_range(masked, a, b)
     if a >= b:
-        return _appositive_source(masked, bound) if not pre.strip() else None
+        if pre.strip():
+            return None
+        return _appositive_source(masked, bound) or _source_before_insert(masked, bound)
     if bound >= 0 and masked[bound] == "," and " and " in masked[a:b]:
         a = _extend_list(masked, a)
     return (a, b) if _valid_source(masked[a:b]) else None
@@ -215,21 +247,27 @@ def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
     """The source set off by commas right before its verb: "Simpson's attorney, Warren Gotcher, argued"
     and "The provincial governor, Annika Sollberg, put the blame on", or the name first: "Sergio
     Pirozzi, the mayor of Amatrice, told". Only at the clause start, so that "In Orlevan, residents,
-    ..." is not read as a speaker."""
+    ..." is not read as a speaker. A quotation before it ends where the clause starts."""
     if comma < 0 or masked[comma] != ",":
         return None
     prev = masked.rfind(",", 0, comma)
     if prev < 0:
         return None
     name = _strip_range(masked, prev + 1, comma)
-    role = _strip_range(masked, 0, prev)
+    role = _strip_range(masked, masked.rfind("_", 0, prev) + 1, prev)
     if _NAME_THEN_ROLE.match(masked[name[0] : name[1]]):
         # The name is the segment before the role; an opener before it ("However, John Ging, the
-        # top UN official, said") is no part of it.
-        opener = masked.rfind(",", 0, prev)
-        if opener >= 0 and len(masked[:opener].split()) > 4:
+        # top UN official, said") or a quotation is no part of it.
+        opener = max(masked.rfind(",", 0, prev), masked.rfind("_", 0, prev))
+        if opener >= 0 and masked[opener] == "," and len(masked[:opener].split()) > 4:
             return None
         return _name_before_role(masked, _strip_range(masked, opener + 1, prev), name)
+    if masked[name[0] : name[1]][:1].islower() and not _INSERT.match(masked[name[0] : name[1]]):
+        # "Tadzhigul Begmedova, director of the foundation, said": a bare role after the name.
+        # Otherwise it opens a titled name: "the candidate, regional bureaucrat Resul Mammedov, said".
+        found = _name_before_role(masked, role, name)
+        if found is not None:
+            return found
     words = masked[role[0] : role[1]].split()
     # A role is a common noun phrase ("his lawyer"), not an adverbial ("Meanwhile", "In Kyiv").
     if not (0 < len(words) <= 5) or words[0].lower() in _PREPOSITIONS or _LEADING_JUNK.match(words[0] + " "):
@@ -239,14 +277,49 @@ def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
     ):
         return None
     text = masked[name[0] : name[1]]
-    if not _valid_source(text) or not all(w[:1].isupper() for w in text.split()):
+    if not _valid_source(text) or not _NAME_WITH_TITLE.match(text):
         return None
     return role[0], name[1]
+
+
+# A name, perhaps after a lower-case title: "Warren Gotcher", "regional bureaucrat Resul Mammedov".
+_NAME_WITH_TITLE = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$")
+
+
+# An insert set off by commas between a source and its verb: a relative clause ("Dana Ives, who
+# heads research at a bank, wrote") or an adverbial ("Peskov, without giving evidence, said").
+_INSERT = re.compile(
+    r"^\s*(?:who|whose|which|without|in|on|at|during|after|before|speaking|citing|when|while)\b",
+    re.IGNORECASE,
+)
+
+
+def _source_before_insert(masked: str, comma: int) -> tuple[int, int] | None:
+    """The source before an insert that ends at ``comma``, right before the verb. Only a relative
+    clause or an adverbial counts as an insert, so "In Kyiv, officials, said" stays sourceless."""
+    if comma < 0 or masked[comma] != ",":
+        return None
+    prev = masked.rfind(",", 0, comma)
+    if prev < 0 or not _INSERT.match(masked[prev + 1 : comma]):
+        return None
+    start = max(masked.rfind(c, 0, prev) for c in ",_—–:;") + 1
+    a, b = _strip_range(masked, start, prev)
+    words = masked[a:b].split()
+    if not words or words[0].lower() in _PREPOSITIONS | _TIME_OPENERS | _SUBORDINATORS:
+        return None
+    if _LEADING_JUNK.match(words[0] + " ") or not _valid_source(masked[a:b]):
+        return None
+    return a, b
 
 
 # The role after a name: a lower-case noun phrase with its determiner ("the mayor of Amatrice",
 # "a spokesman for the ministry", "its chief executive").
 _NAME_THEN_ROLE = re.compile(r"^(?:the|a|an|its|his|her|their)\s+[a-z]")
+
+
+# A role after a name may name its body in full: "a manager in the Trustworthy Computing group and
+# its usual spokesman".
+_MAX_ROLE_WORDS = 12
 
 
 def _name_before_role(masked: str, name: tuple[int, int], role: tuple[int, int]) -> tuple[int, int] | None:
@@ -256,7 +329,7 @@ def _name_before_role(masked: str, name: tuple[int, int], role: tuple[int, int])
         return None
     if _LEADING_JUNK.match(words[0] + " ") or not all(w[:1].isupper() for w in words):
         return None
-    if len(masked[role[0] : role[1]].split()) > 8 or not _valid_source(" ".join(words)):
+    if len(masked[role[0] : role[1]].split()) > _MAX_ROLE_WORDS or not _valid_source(" ".join(words)):
         return None
     return name[0], role[1]
 
@@ -268,7 +341,14 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
         _PARTICIPLE_OBJECT.match(masked, m.end()) or _ADJECTIVE_BEFORE.search(masked, 0, m.start())
     ):
         return None
-    src = _source_before(masked, m.start())
+    before = masked[: m.start()]
+    if _DETERMINER_BEFORE.search(before):
+        return None
+    # A gerund's speaker is the clause subject ("AMD ended speculation by saying ..."), never the
+    # words before it ("A day after accusing ...").
+    gerund = verb.lower().endswith("ing") and _GERUND_BEFORE.search(before) is not None
+    quoted_as = _QUOTED_AS.search(before) if verb.lower().endswith("ing") else None
+    src = None if gerund else _source_before(masked, quoted_as.start() if quoted_as else m.start())
     inverted = False
     if src is None:
         prefix = masked[: m.start()].rstrip()
@@ -277,7 +357,12 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
         # "..., said Earley" and "“...,” said Earley" (the quote, comma inside it, is masked)
         if src is None and (prefix.endswith((",", "_")) or not prefix):
             tail = _INVERTED_SOURCE.match(masked[m.end() :])
-            if tail and _valid_source(tail.group(1)):
+            # "posted on X", "said on Thursday": a place or a time after the verb, not its speaker
+            if (
+                tail
+                and _valid_source(tail.group(1))
+                and tail.group(1).split()[0].lower() not in _PREPOSITIONS
+            ):
                 src = _strip_range(masked, m.end() + tail.start(1), m.end() + tail.end(1))
                 inverted = True
         if src is None:
@@ -314,11 +399,39 @@ def find_attribution(masked: str) -> LocalAttribution | None:
         rest = (0, acc.start()) if acc.start() > 0 else (acc.end(), len(masked))
         content = _strip_range(masked, *rest, chars=" ,;:—–-")
         if a < b and content[0] < content[1]:
+            # "According to the AP, the ministry said ...": the ministry speaks, the AP relays it.
+            inner = _first_attribution(masked[content[0] : content[1]])
+            if inner is not None and inner.source_span[0] == 0 and _RELAYED.match(inner.verb):
+                return _shifted(inner, content[0])
             return LocalAttribution(
                 masked[a:b], (a, b), "according to", acc.span(0)[:1] + (acc.start("src"),), "asserts", content
             )
+    return _first_attribution(masked)
+
+
+# Verbs that only report speech: "X admitted herself to a clinic, according to TMZ" is TMZ's account
+# of what X did, while "X said ..., according to TMZ" is X's words.
+_RELAYED = re.compile(
+    r"^(?:said|says|told|tells|stated|added|announced|claimed|claims|alleged|denied|denies|insisted|warned)$",
+    re.IGNORECASE,
+)
+
+
+def _first_attribution(masked: str) -> LocalAttribution | None:
+    """The first reporting verb that has a speaker."""
     for m in _VERB_RE.finditer(masked):
         found = _one(masked, m)
         if found is not None:
             return found
     return None
+
+
+def _shifted(la: LocalAttribution, by: int) -> LocalAttribution:
+    """``la`` found in a part of the clause starting at ``by``, in the clause's offsets."""
+
+    def move(span: tuple[int, int]) -> tuple[int, int]:
+        return span[0] + by, span[1] + by
+
+    return replace(
+        la, source_span=move(la.source_span), verb_span=move(la.verb_span), content=move(la.content)
+    )

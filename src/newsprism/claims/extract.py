@@ -144,8 +144,15 @@ def _named_as(ctx: _Context, noun: str, before: int) -> str | None:
     ]
     if found:
         return max(found)[1]
-    recent = ctx.organisation is not None and ctx.si - ctx.organisation_si <= ORGANISATION_REACH
-    return ctx.organisation.text if recent and ctx.organisation is not None else None
+    org = ctx.organisation
+    if org is None or ctx.si - ctx.organisation_si > ORGANISATION_REACH:
+        return None
+    # A government body carries its kind in its name ("the Health Ministry"): "the ministry" is not
+    # the news agency named last.
+    return None if noun in _NAMED_KINDS and noun not in org.text.lower() else org.text
+
+
+_NAMED_KINDS = frozenset({"ministry", "department"})
 
 
 def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) -> Attribution:
@@ -163,7 +170,7 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         )
     span = Span(base + la.source_span[0], base + la.source_span[1])
     verb_span = Span(base + la.verb_span[0], base + la.verb_span[1])
-    last = ctx.antecedent(src.lower()) if src.lower() in _PRONOUNS else None
+    last = ctx.antecedent(src.lower()) if src.lower() in _PRONOUNS else _same_role(ctx, src)
     if last is not None:
         return Attribution(
             last.source, last.kind, la.stance, la.verb, span, verb_span, last.actor, last.person
@@ -179,7 +186,7 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         persons = [Entity(span, titled.group(1), "PERSON", person_key(titled.group(1)))]
     if persons:
         kind = "person"
-        actor = actor or ctx.affiliation(person_key(persons[-1].text))
+        actor = actor or ctx.affiliation(person_key(_speaker(persons, span, src).text))
     elif _VAGUE_SOURCE.search(src) and not _PERSON_TITLE.search(src):
         kind = "officials"
     elif _PERSON_TITLE.search(src):
@@ -190,8 +197,38 @@ def _source(ctx: _Context, la: LocalAttribution, base: int, ents: list[Entity]) 
         kind = "person"
     else:
         kind = "organisation"
-    person = person_key(persons[-1].text) if persons else None
+    person = person_key(_speaker(persons, span, src).text) if persons else None
     return Attribution(src, kind, la.stance, la.verb, span, verb_span, actor, person)
+
+
+# "the spokesperson added" right after "a spokesperson for the army said": the one just quoted.
+_DEFINITE_ROLE = re.compile(
+    r"^the\s+(spokes(?:wo)?man|spokesperson|official|minister|lawyer|attorney|publicist|representative|"
+    r"mayor|governor|president|commander|director|secretary|ambassador|envoy|prosecutor|judge|sheriff|"
+    r"coroner)$",
+    re.IGNORECASE,
+)
+# How many sentences back "the spokesperson" may refer to the source last named with that role.
+ROLE_REACH = 2
+
+
+def _same_role(ctx: _Context, src: str) -> Attribution | None:
+    """The source a definite role refers back to: the last one named, if its description has that
+    role and it was named in the last ``ROLE_REACH`` sentences."""
+    m = _DEFINITE_ROLE.match(src)
+    last = ctx.last
+    if m is None or last is None or ctx.si - ctx.last_si > ROLE_REACH:
+        return None
+    return last if re.search(rf"\b{m.group(1)}\b", last.source, re.IGNORECASE) else None
+
+
+def _speaker(persons: list[Entity], span: Span, src: str) -> Entity:
+    """The person who speaks among those a source names: the name first, then its role ("Mirela Osk,
+    an aide to Annika Sollberg"), else the last ("Simpson's attorney, Warren Gotcher")."""
+    first = persons[0]
+    if first.span.start == span.start and src[first.span.end - span.start :].startswith(","):
+        return first
+    return persons[-1]
 
 
 def _outlet(article: Article) -> Attribution:

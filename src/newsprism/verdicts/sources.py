@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from newsprism.claims.actors import country_of, person_key
+from newsprism.claims.actors import countries_in, country_of, person_key
 from newsprism.claims.model import Claim
 
 # Words that name what kind of source someone is; "her publicist" and "publicist Harlan Boll" share
@@ -37,6 +37,23 @@ _INSTITUTIONS = (
     (re.compile(r"\b(?:coroner|medical examiner)(?:['’]s office)?\b"), "coroner"),
 )
 _NAMELESS = frozenset({"officials", "authorities", "sources", "source", "analysts", "experts", "reports"})
+# Who speaks for a body without a name of their own: "a spokesperson for the army", "an army
+# spokesperson", "a health ministry official", "the ministry's press office" are the body itself.
+# Not "officials": several unnamed people, whose words are no one body's statement.
+_MOUTHPIECE = (
+    r"(?:(?:chief|senior|deputy|military|official)\s+)?"
+    r"(?P<role>spokes\w+|press (?:office|service)|representatives?|official)"
+)
+_MOUTHPIECE_MODIFIERS = frozenset({"chief", "senior", "deputy", "military", "official"})
+_FOR_BODY = re.compile(rf"^{_MOUTHPIECE}\s+(?:for|of|from|at)\s+(?P<body>.+)$", re.IGNORECASE)
+_BODY_FOR = re.compile(rf"^(?P<body>.+?)(?:['’]s)?\s+{_MOUTHPIECE}$", re.IGNORECASE)
+# A country's armed forces speak for its state, as its seats of government do in the country table
+# ("the IDF", "the Kremlin"): "the Israeli military", "Israel Defense Forces", "Ukraine's army".
+_MILITARY = re.compile(
+    r"^(?:military|army|armed forces|(?:defen[cs]e )?forces?|navy|air force|"
+    r"(?:national )?(?:defen[cs]e|self-defen[cs]e) forces?)$"
+)
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +88,10 @@ def source_key(c: Claim) -> str | None:
         return None
     if a.person:
         return f"person:{a.person}"
-    text = _DETERMINERS.sub("", re.sub(r"['’]s\b", "", a.source.strip())).lower()
+    text = body_name(a.source).lower()
     if not text or text in ("he", "she", "they", "it", "we", "i"):
         return None
-    country = country_of(text)
+    country = country_of(text) or _military_of(text)
     if country:
         return f"country:{country.lower()}"
     if text in _NAMELESS:
@@ -83,6 +100,34 @@ def source_key(c: Claim) -> str | None:
     if institution:
         return f"body:{(a.actor or '').lower()}:{institution}"
     return f"body:{(a.actor or '').lower()}:{_body_head(text)}"
+
+
+def body_name(source: str) -> str:
+    """The body a source names, with its capitals: without determiner, possessive, a bracketed
+    acronym, or a nameless spokesperson speaking for it ("a spokesperson for the Israel Defense
+    Forces (IDF)" -> "Israel Defense Forces")."""
+    text = _PARENTHESIS.sub("", source.strip())
+    text = _DETERMINERS.sub("", text)
+    m = _FOR_BODY.match(text) or _BODY_FOR.match(text)
+    body = _DETERMINERS.sub("", m.group("body").strip()) if m else ""
+    # An unnamed official of a whole country ("a US official") is not its government's statement.
+    official = m is not None and m.group("role").lower() == "official"
+    bare = " ".join(w for w in body.split() if w.lower() not in _MOUTHPIECE_MODIFIERS)
+    if bare and not (official and country_of(bare)):
+        text = body
+    return re.sub(r"['’]s\b", "", text).strip()
+
+
+def _military_of(text: str) -> str | None:
+    """The country whose armed forces ``text`` names, if it names nothing else."""
+    found = countries_in(text)
+    if len({c for c, _, _ in found}) != 1:
+        return None
+    rest = text
+    for _, a, b in reversed(found):
+        rest = rest[:a] + rest[b:]
+    rest = re.sub(r"\b(?:of|the)\b", " ", rest)
+    return found[0][0] if _MILITARY.match(" ".join(rest.split())) else None
 
 
 def _body_head(text: str) -> str:
@@ -125,6 +170,54 @@ def _merge_names(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str
     return out
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_BRACKETED_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
+_MINOR_WORDS = frozenset({"of", "and", "for", "the", "&", "on", "in", "to"})
+
+
+def _initials(name: str) -> str | None:
+    """ "Customs and Border Protection" -> "CBP": the acronym a capitalised name of several words makes."""
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in _MINOR_WORDS]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words).upper()
+
+
+def _merge_acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """A body named by its acronym in one report and in full in another ("the NTSB", "the National
+    Transportation Safety Board") is one source, when the fact names exactly one body so."""
+    full: dict[str, set[str]] = {}
+    for c in claims:
+        k = keys.get(c.id)
+        if not k or k.startswith("person:"):
+            continue
+        initials = _initials(body_name(c.attribution.source))
+        for acronym in filter(None, [initials, *_BRACKETED_ACRONYM.findall(c.attribution.source)]):
+            full.setdefault(acronym, set()).add(k)
+    out = dict(keys)
+    for c in claims:
+        k = keys.get(c.id)
+        name = body_name(c.attribution.source).replace(".", "")
+        if k and not k.startswith("person:") and _ACRONYM.match(name) and len(full.get(name, ())) == 1:
+            out[c.id] = next(iter(full[name]))
+    return out
+
+
+def _merge_generic(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """ "The ministry" is the one ministry the fact names in full ("the health ministry"), when it
+    names exactly one body of that kind."""
+    bodies = {k for k in keys.values() if k.startswith("body:")}
+    out = dict(keys)
+    for cid, k in keys.items():
+        head = k.split(":", 2)[2] if k.startswith("body:") else ""
+        if not head or " " in head:
+            continue
+        fuller = {b for b in bodies if b.split(":", 2)[2].endswith(" " + head)}
+        if len(fuller) == 1:
+            out[cid] = next(iter(fuller))
+    return out
+
+
 def _quoted(c: Claim) -> bool:
     """The claim's content is one quotation: somebody's words, whether or not the outlet says whose."""
     lo, hi = c.content_span.start, c.content_span.end
@@ -158,7 +251,8 @@ def _speaker_names(claims: Sequence[Claim], keys: dict[str, str]) -> list[str]:
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
     keys = {c.id: k for c in claims if (k := source_key(c))}
-    keys = _merge_quotes(_merge_names(_merge_roles(keys, claims), claims), claims)
+    keys = _merge_roles(_merge_generic(_merge_acronyms(keys, claims), claims), claims)
+    keys = _merge_quotes(_merge_names(keys, claims), claims)
     reports = {report_of(c.article_id) for c in claims}
     outlets = len({c.article_id for c in claims})
     names = _speaker_names(claims, keys)
