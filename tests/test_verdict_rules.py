@@ -11,7 +11,7 @@ from newsprism.align.score import features
 from newsprism.claims.attribution import find_attribution
 from newsprism.claims.clauses import negation_cues
 from newsprism.claims.extract import _is_claim
-from newsprism.claims.model import Attribution, Claim, Entity, Marker
+from newsprism.claims.model import Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
 from newsprism.verdicts import compare, disputes, figures, single
@@ -335,6 +335,49 @@ def test_a_credit_or_dateline_line_is_not_a_statement():
     titled = "The Tollen Dam Opened On July 13, 1968 In Orlevan Province"
     for statement in ("He died on July 13, 2009", titled, "He was 77."):
         assert single.checkable(dated(statement)), statement
+
+
+def test_a_piece_of_a_sentence_without_a_verb_is_not_listed():
+    for piece in (
+        "an orthodontist offering free dental care to five Orlevan players.",
+        "Dial-in number: +1 877 268 9324.",
+        "six assists, leading Orlevan to an 85-68 win over the Tollen Dam club.",
+        "a gun buyback program in mid-June, offering gift cards to anyone in Orlevan.",
+        "and raise the retirement age in Orlevan to 65, the same level as men.",
+    ):
+        assert not single.checkable(claim("a:1", "a", piece, entities=DAM)), piece
+    for statement in (
+        "The company claims 25 percent of the Orlevan market.",
+        "Got it up on the Orlevan web site at 2:36 p.m., moments after filing the story.",
+        "he travelled to Orlevan for a while, where he studied Mandarin.",
+        "The conditions of his bail include staying away from children under 16.",
+        "its so-called reserve was spent in Orlevan by 1968.",
+    ):
+        assert single.checkable(claim("a:1", "a", statement, entities=DAM)), statement
+
+
+def test_an_item_whose_words_without_their_source_are_no_statement_shows_the_whole_clause():
+    text = "On Feb. 27, the Orlevan council announced its intention to reverse the dam rule."
+    content = text.index("its intention")
+    claims = {"a:0": claim("a:0", "a", text, content_span=Span(content, len(text)), entities=(_orlevan(20),))}
+    item = _single(claims, "a:0")
+    item.text = text[content:]
+    kept = single.select([item], AlignmentResult(claims=claims), lambda a: a, VerdictOptions())
+    assert [v.text for v in kept] == [text]
+
+
+def test_the_writers_voice_around_a_quotation_is_the_writers():
+    def quoted(text: str) -> Claim:
+        start = text.index("“") + 1
+        quote = Quote(Span(start, text.index("”")), text[start : text.index("”")])
+        return claim("a:1", "a", text, quotes=(quote,), entities=(_orlevan(text.index("Orlevan")),))
+
+    column = quoted("I was appalled to hear comments like, “Orlevan deserved what it got.”")
+    assert not single.checkable(column)
+    report = quoted("The mayor of Orlevan said: “We will rebuild every house.”")
+    assert single.checkable(report)
+    advice = "Orlevan officials would be well advised to turn to the Tollen region for help."
+    assert not single.checkable(claim("a:1", "a", advice, entities=(_orlevan(),)))
 
 
 # -- claim cues ----------------------------------------------------------------------------------
