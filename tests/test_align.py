@@ -196,3 +196,44 @@ def test_a_late_anaphoric_denial_may_answer_the_lead_claim(ruler_nlp):
     late = next(c for c in alignment.claims.values() if c.article_id == arts[-1].id and c.response_to)
     home = next(g for g in alignment.groups if late.id in g.responses)
     assert any(alignment.claims[c].article_id != arts[-1].id for c in home.claim_ids)
+
+
+POLARITY_DOCS = [
+    "The port authority closed the northern terminal on Monday after a crane collapsed. "
+    "The ministry did not confirm whether the grain shipments will still go to the southern harbour.",
+    "A crane collapse shut the northern terminal of the port on Monday. "
+    "Deputy minister Okafor confirmed that the grain shipments will still go to the southern harbour.",
+]
+
+
+def test_a_negated_predicate_and_its_assertion_are_never_one_fact(ruler_nlp):
+    """"did not confirm whether X" and "confirmed that X" share every word but one and say opposite
+    things: never one group, so never a corroborated fact (the pair still reaches the verdicts)."""
+    _, batch = run_all(ruler_nlp, POLARITY_DOCS)
+    alignment = batch.layer("alignment")
+    for g in alignment.groups:
+        texts = " | ".join(alignment.claims[c].text for c in g.claim_ids)
+        assert not ("did not confirm" in texts and "Okafor confirmed" in texts), texts
+    assert not any("grain" in v.text for v in batch.layer("verdicts").fact_sheet)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        ("The ministry did not confirm whether the ban holds.", "Okafor confirmed the ban holds.", True),
+        ("Officials have not yet released the names.", "Officials released the names on Monday.", True),
+        ("The mayor didnt sign the order.", "The mayor signed the order.", True),
+        # both negate something: left to the model
+        ("Decisions are made not in Lagos but in Abuja.", "Decisions are not made in Lagos.", False),
+        # not a denial: an alternative, an addition, a counterfactual, a name after "not"
+        ("Whether or not Okafor will sign the order is unclear.", "Okafor will sign the order.", False),
+        ("The flood not only damaged roads but cut power.", "The flood damaged roads.", False),
+        ("They would not have signed the deal in wartime.", "They signed the deal.", False),
+        ("It is not Harbour Day, but the port closed.", "Harbour Day closed the port.", False),
+    ],
+)
+def test_opposite_polarity_reads_only_a_denied_predicate(a, b, apart):
+    from newsprism.align.apart import opposite_polarity
+
+    assert opposite_polarity(a, b) is apart
+    assert opposite_polarity(b, a) is apart
