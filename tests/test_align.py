@@ -237,3 +237,40 @@ def test_opposite_polarity_reads_only_a_denied_predicate(a, b, apart):
 
     assert opposite_polarity(a, b) is apart
     assert opposite_polarity(b, a) is apart
+
+
+AGENT_DOCS = [
+    "A fuel depot burned for hours near the river port on Sunday. "
+    "Kestrel News could not independently verify who started the fire at the depot.",
+    "Fire tore through a fuel depot near the river port on Sunday. "
+    "The NNA could not independently verify who started the fire at the depot.",
+]
+
+
+def test_the_same_act_by_different_named_agents_is_not_one_fact():
+    """Two agencies each saying they could not verify something are two facts, one per agency,
+    however alike the words: the clause subjects differ and neither claim names the other's."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Kestrel News"}])
+    _, batch = run_all(nlp, AGENT_DOCS)
+    alignment = batch.layer("alignment")
+    together = [g for g in alignment.groups if len(g.claim_ids) > 1]
+    assert [sorted(alignment.claims[c].text[:4] for c in g.claim_ids) for g in together] == [["A fu", "Fire"]]
+
+
+def test_a_reporting_source_or_a_modifying_place_is_not_the_agent():
+    from newsprism.align.apart import clause_subject
+    from newsprism.claims.model import Attribution, Claim, Entity
+    from newsprism.model import Span
+
+    def claim(text: str, ents: tuple[Entity, ...] = ()) -> Claim:
+        span = Span(0, len(text))
+        return Claim("c", "a", 0, span, span, text, Attribution("o", "outlet", "asserts"), entities=ents)
+
+    ap = Entity(Span(4, 24), "Associated Press", "ORG", "associated press")
+    assert clause_subject(claim("The Associated Press reports the mayor resigned.", (ap,))) == frozenset()
+    assert clause_subject(claim("The AP could not verify the images.")) == {"ap"}
+    kestrel = Entity(Span(0, 12), "Kestrel News", "ORG", "kestrel news")
+    assert clause_subject(claim("Kestrel News could not verify it.", (kestrel,))) == {"kestrel", "news"}
+    assert clause_subject(claim("Kestrel News's editor resigned.", (kestrel,))) == frozenset()
+    assert clause_subject(claim("A series of quakes hit the port.")) == frozenset()

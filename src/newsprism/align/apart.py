@@ -93,4 +93,57 @@ class PairGuard:
     def apart(self, i: int, j: int) -> bool:
         a, b = self.claims[i], self.claims[j]
         # The whole clause, attribution included: "Miller clarified that X" asserts the clarifying.
-        return opposite_polarity(a.text, b.text)
+        return opposite_polarity(a.text, b.text) or different_agents(a, b)
+
+
+# A subject named the way a reader can check: a tagged person or organisation opening the clause,
+# or an acronym ("The AP", "TDCJ"). Places and descriptions ("San Diego lineman", "The New
+# Zealand-born Australian") often only modify the subject, so they are never read as one.
+_SUBJECT_LABELS = ("PERSON", "ORG")
+_VERB = (
+    r"(?=(?:have|has|had|were|was|are|is|will|would|could|can|cannot|did|does|do|should|may|might|must"
+    r"|[a-z]+ed|[a-z]+s)\b)"
+)
+# The outlet or source that reports ("The Associated Press reports ...") is not the one who acted.
+_REPORTING = re.compile(
+    r"\s+(?:reports?|reported|says|said|suggests|suggested|told|writes|wrote|notes|noted)\b"
+)
+_ACRONYM_SUBJECT = re.compile(r"^\W*(?:[Tt]he\s+)?([A-Z]{2,})\s+" + _VERB)
+
+
+def _content(c: Claim) -> str:
+    return c.text[c.content_span.start - c.span.start : c.content_span.end - c.span.start] or c.text
+
+
+def clause_subject(c: Claim) -> frozenset[str]:
+    """Who the stated clause says acted, as lower-case words: a tagged person or organisation it
+    opens with, or an acronym ("The AP could not ..."), followed by its verb. Empty when the
+    clause does not say so plainly."""
+    content = _content(c)
+    lead = len(content) - len(content.lstrip(" \"“‘'"))
+    start = c.content_span.start + lead
+    for e in c.entities:
+        if e.span.start == start and e.label in _SUBJECT_LABELS:
+            rest = content[e.span.end - c.content_span.start :]
+            if re.match(r"\s+" + _VERB, rest) and not _REPORTING.match(rest):
+                return frozenset(e.key.split())
+            return frozenset()
+    m = _ACRONYM_SUBJECT.match(content)
+    if not m or _REPORTING.match(content[m.end(1) :]):
+        return frozenset()
+    return frozenset({m.group(1).lower()})
+
+
+def _named(c: Claim) -> set[str]:
+    return set(re.findall(r"[\w’'-]+", c.text.lower())) | {w for e in c.entities for w in e.key.split()}
+
+
+def different_agents(a: Claim, b: Claim) -> bool:
+    """The two clauses say different named subjects acted, and neither subject is named anywhere in
+    the other claim: "Reuters could not independently verify who was responsible" vs "The AP could
+    not independently verify the images". A subject the other claim names ("Police arrested Smith"
+    vs "Smith was arrested by police") may be the same fact told from the other side."""
+    sa, sb = clause_subject(a), clause_subject(b)
+    if not (sa and sb) or sa & sb:
+        return False
+    return not (sa & _named(b) or sb & _named(a))
