@@ -11,7 +11,7 @@ sources), single-origin (several reports, one primary source) or single-source (
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
@@ -21,7 +21,7 @@ from newsprism.verdicts import compare, figures
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import describe, dispute_confidence, opposed, positions
 from newsprism.verdicts.figure_support import describe as describe_figures
-from newsprism.verdicts.figure_support import figure_support
+from newsprism.verdicts.figure_support import figure_support, split_contradicting
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import SourceCount, count_sources
 
@@ -359,6 +359,36 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
     )
 
 
+def _part(group: ClaimGroup, members: list[Claim], tag: str) -> ClaimGroup:
+    """The group narrowed to ``members``, scored by the pairs left inside it."""
+    ids = {c.id for c in members}
+    links = tuple(x for x in group.link_scores if x[0] in ids and x[1] in ids)
+    return replace(
+        group,
+        id=f"{group.id}/{tag}",
+        claim_ids=tuple(c.id for c in members),
+        article_ids=tuple(c.article_id for c in members),
+        responses=group.responses if tag == "a" else (),
+        score=min((p for _, _, p in links), default=1.0),
+        link_scores=links,
+    )
+
+
+def _facts(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: VerdictOptions) -> list[Verdict]:
+    """The group's fact; a member giving another value of the wording member's figures, which no
+    figure rule reads as a conflict (another count, another place), is not one of its sources: it is
+    decided apart ("300 people were killed" is not corroborated by "3,000 have died since ...")."""
+    if ctx.sources(members).reports < 2:
+        return [_fact(group, ctx, members, opts)]
+    kept, apart = split_contradicting(members, ctx.report_of)
+    if not apart:
+        return [_fact(group, ctx, members, opts)]
+    return [
+        _fact(_part(group, kept, "a"), ctx, kept, opts),
+        *_facts(_part(group, apart, "b"), ctx, apart, opts),
+    ]
+
+
 def decide(group: ClaimGroup, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
     """All verdicts for one group: a dispute and/or conflicts (with wording notes), else its fact."""
     members = [ctx.claims[c] for c in group.claim_ids if c in ctx.claims]
@@ -368,7 +398,7 @@ def decide(group: ClaimGroup, ctx: GroupContext, opts: VerdictOptions) -> list[V
     dispute = _dispute(group, ctx, members, responses)
     conflicts, notes = _conflicts(group, ctx, members, opts)
     found = ([dispute] if dispute else []) + conflicts
-    return found + notes if found else [_fact(group, ctx, members, opts), *notes]
+    return found + notes if found else [*_facts(group, ctx, members, opts), *notes]
 
 
 def decide_near(
