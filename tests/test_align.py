@@ -274,3 +274,18 @@ def test_a_reporting_source_or_a_modifying_place_is_not_the_agent():
     assert clause_subject(claim("Kestrel News could not verify it.", (kestrel,))) == {"kestrel", "news"}
     assert clause_subject(claim("Kestrel News's editor resigned.", (kestrel,))) == frozenset()
     assert clause_subject(claim("A series of quakes hit the port.")) == frozenset()
+
+
+def test_an_acronym_and_the_name_it_shortens_are_one_agent():
+    from newsprism.align.apart import different_agents
+    from newsprism.claims.model import Attribution, Claim, Entity
+    from newsprism.model import Span
+
+    def claim(text: str, ents: tuple[Entity, ...] = ()) -> Claim:
+        span = Span(0, len(text))
+        return Claim("c", "a", 0, span, span, text, Attribution("o", "outlet", "asserts"), entities=ents)
+
+    full = Entity(Span(0, 22), "Northern Rail Holdings", "ORG", "northern rail holdings")
+    named = claim("Northern Rail Holdings will buy the Kestrel line for $40 million.", (full,))
+    assert not different_agents(named, claim("NRH will buy the Kestrel line for $40 million."))
+    assert different_agents(named, claim("The NNA will buy the Kestrel line for $40 million."))

@@ -105,3 +105,15 @@ def test_a_member_giving_the_same_value_or_no_count_still_corroborates(other: st
     wire = "A civil defence official said 40 people were killed in the depot blast."
     found = _decide({"wire": wire, "daily": other})
     assert [v.label for v in found] == ["corroborated"]
+
+
+def test_counts_of_different_people_with_one_outcome_are_not_compared() -> None:
+    """"two women and a man died" and "three bank workers were killed" count different sets (the
+    women are among the workers): the outcome unifies only counts of people in general."""
+    found = _decide(
+        {
+            "wire": "Police said two women died when the bank branch caught fire.",
+            "daily": "Three bank workers were killed when their branch caught fire after a bomb attack.",
+        }
+    )
+    assert [v.label for v in found] == ["corroborated"]

@@ -135,7 +135,12 @@ def clause_subject(c: Claim) -> frozenset[str]:
 
 
 def _named(c: Claim) -> set[str]:
-    return set(re.findall(r"[\w’'-]+", c.text.lower())) | {w for e in c.entities for w in e.key.split()}
+    """The words a claim names anyone by, and the acronyms of its runs of capitalised words
+    ("Advanced Micro Devices" names "amd", "Hewlett-Packard" names "hp")."""
+    words = set(re.findall(r"[\w’'-]+", c.text.lower())) | {w for e in c.entities for w in e.key.split()}
+    for run in re.findall(r"(?:[A-Z][\w’'&]*(?:[\s-]+|$)){2,}", c.text):
+        words.add("".join(w[0] for w in re.split(r"[\s-]+", run.strip()) if w).lower())
+    return words
 
 
 def different_agents(a: Claim, b: Claim) -> bool:
@@ -147,3 +152,4 @@ def different_agents(a: Claim, b: Claim) -> bool:
     if not (sa and sb) or sa & sb:
         return False
     return not (sa & _named(b) or sb & _named(a))
+

@@ -93,6 +93,9 @@ def describe(support: FigureSupport, limit: int = 4) -> str | None:
     return "figures only some reports give: " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
+_ANYONE = frozenset({"people", "person", "resident", "victim", "casualty", "life", "other"})
+
+
 def _measure(c: Claim, q: Quantity) -> str | None:
     """What a figure reports, for telling a member that gives another value of it: for a count of a
     named thing, the outcome its words name ("300 people were killed" and "3,000 people have died"
@@ -100,9 +103,14 @@ def _measure(c: Claim, q: Quantity) -> str | None:
     kind = kind_in(c, q)
     if kind is None or kind == "age" or _worded(q) or (q.dimension == "count" and not q.head):
         return None
-    # The counted noun may itself name the outcome ("at least 35 dead", "296 fatalities").
-    found = (outcome(c, q) or outcome_of_word(q.head)) if q.dimension == "count" else None
-    return f"outcome:{found}" if found else kind
+    if q.dimension != "count":
+        return kind
+    # A count of people in general is read by what happened to them, which the counted noun itself
+    # may name ("at least 35 dead", "296 fatalities"); two women and three bank workers stay apart.
+    found = outcome(c, q) or outcome_of_word(q.head or "")
+    if q.head in _ANYONE or (found and outcome_of_word(q.head or "") == found):
+        return f"people:{found}" if found else "people"
+    return f"{kind}:{found}" if found else kind
 
 
 def _agrees(c: Claim, q: Quantity, o: Claim, oq: Quantity) -> bool:
