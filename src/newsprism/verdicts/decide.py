@@ -61,6 +61,13 @@ _TYPE_PRIOR = {
 }
 
 
+# A group whose weakest pair scores below this is a weak grouping, and the fact says so. Every pair
+# of a group scores at least the grouping's link floor (0.6), so there is no lower tier: on the
+# verdict gold's dev split 186 of 215 facts grouped at 0.75 or more cite one gold fact only, and 49
+# of 70 below it.
+STRONG_GROUPING = 0.75
+
+
 @dataclass
 class VerdictOptions:
     conflict_types: tuple[str, ...] = DEFAULT_TYPES
@@ -333,7 +340,7 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
         label = "corroborated"
     else:
         label = "single-origin"
-    strength = "strong" if group.score >= 0.75 else "weak" if group.score < 0.6 else "fair"
+    strength = "strong" if group.score >= STRONG_GROUPING else "weak"
     confidence = 0.5 if len(ids) < 2 else round(min(0.95, 0.4 + 0.55 * group.score), 2)
     why = f"{strength} grouping: every pair of claims scores {group.score:.2f} or more"
     reason = count.describe()
