@@ -36,6 +36,8 @@ def test_a_group_below_the_strong_mark_is_a_weak_grouping():
     printed; groups between 0.6 and 0.75 cite one gold fact far less often than stronger ones."""
     assert _fact(0.68).confidence_reason.startswith("weak grouping: every pair of claims scores 0.68")
     assert _fact(0.8).confidence_reason.startswith("strong grouping")
+    # rounded down: a score just under the mark never reads as reaching it
+    assert _fact(0.7499).confidence_reason.startswith("weak grouping: every pair of claims scores 0.74 ")
 
 
 def test_the_terminal_table_marks_a_weak_grouping():

@@ -10,6 +10,7 @@ sources), single-origin (several reports, one primary source) or single-source (
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
@@ -342,7 +343,8 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
         label = "single-origin"
     strength = "strong" if group.score >= STRONG_GROUPING else "weak"
     confidence = 0.5 if len(ids) < 2 else round(min(0.95, 0.4 + 0.55 * group.score), 2)
-    why = f"{strength} grouping: every pair of claims scores {group.score:.2f} or more"
+    floor = math.floor(group.score * 100) / 100  # rounded down: a weak grouping never reads "0.75"
+    why = f"{strength} grouping: every pair of claims scores {floor:.2f} or more"
     reason = count.describe()
     if count.reports >= 2:
         figures = figure_support(members, ctx.report_of)
