@@ -196,3 +196,96 @@ def test_a_late_anaphoric_denial_may_answer_the_lead_claim(ruler_nlp):
     late = next(c for c in alignment.claims.values() if c.article_id == arts[-1].id and c.response_to)
     home = next(g for g in alignment.groups if late.id in g.responses)
     assert any(alignment.claims[c].article_id != arts[-1].id for c in home.claim_ids)
+
+
+POLARITY_DOCS = [
+    "The port authority closed the northern terminal on Monday after a crane collapsed. "
+    "The ministry did not confirm whether the grain shipments will still go to the southern harbour.",
+    "A crane collapse shut the northern terminal of the port on Monday. "
+    "Deputy minister Okafor confirmed that the grain shipments will still go to the southern harbour.",
+]
+
+
+def test_a_negated_predicate_and_its_assertion_are_never_one_fact(ruler_nlp):
+    """"did not confirm whether X" and "confirmed that X" share every word but one and say opposite
+    things: never one group, so never a corroborated fact (the pair still reaches the verdicts)."""
+    _, batch = run_all(ruler_nlp, POLARITY_DOCS)
+    alignment = batch.layer("alignment")
+    for g in alignment.groups:
+        texts = " | ".join(alignment.claims[c].text for c in g.claim_ids)
+        assert not ("did not confirm" in texts and "Okafor confirmed" in texts), texts
+    assert not any("grain" in v.text for v in batch.layer("verdicts").fact_sheet)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        ("The ministry did not confirm whether the ban holds.", "Okafor confirmed the ban holds.", True),
+        ("Officials have not yet released the names.", "Officials released the names on Monday.", True),
+        ("The mayor didnt sign the order.", "The mayor signed the order.", True),
+        # both negate something: left to the model
+        ("Decisions are made not in Lagos but in Abuja.", "Decisions are not made in Lagos.", False),
+        # not a denial: an alternative, an addition, a counterfactual, a name after "not"
+        ("Whether or not Okafor will sign the order is unclear.", "Okafor will sign the order.", False),
+        ("The flood not only damaged roads but cut power.", "The flood damaged roads.", False),
+        ("They would not have signed the deal in wartime.", "They signed the deal.", False),
+        ("It is not Harbour Day, but the port closed.", "Harbour Day closed the port.", False),
+    ],
+)
+def test_opposite_polarity_reads_only_a_denied_predicate(a, b, apart):
+    from newsprism.align.apart import opposite_polarity
+
+    assert opposite_polarity(a, b) is apart
+    assert opposite_polarity(b, a) is apart
+
+
+AGENT_DOCS = [
+    "A fuel depot burned for hours near the river port on Sunday. "
+    "Kestrel News could not independently verify who started the fire at the depot.",
+    "Fire tore through a fuel depot near the river port on Sunday. "
+    "The NNA could not independently verify who started the fire at the depot.",
+]
+
+
+def test_the_same_act_by_different_named_agents_is_not_one_fact():
+    """Two agencies each saying they could not verify something are two facts, one per agency,
+    however alike the words: the clause subjects differ and neither claim names the other's."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Kestrel News"}])
+    _, batch = run_all(nlp, AGENT_DOCS)
+    alignment = batch.layer("alignment")
+    together = [g for g in alignment.groups if len(g.claim_ids) > 1]
+    assert [sorted(alignment.claims[c].text[:4] for c in g.claim_ids) for g in together] == [["A fu", "Fire"]]
+
+
+def test_a_reporting_source_or_a_modifying_place_is_not_the_agent():
+    from newsprism.align.apart import clause_subject
+    from newsprism.claims.model import Attribution, Claim, Entity
+    from newsprism.model import Span
+
+    def claim(text: str, ents: tuple[Entity, ...] = ()) -> Claim:
+        span = Span(0, len(text))
+        return Claim("c", "a", 0, span, span, text, Attribution("o", "outlet", "asserts"), entities=ents)
+
+    ap = Entity(Span(4, 24), "Associated Press", "ORG", "associated press")
+    assert clause_subject(claim("The Associated Press reports the mayor resigned.", (ap,))) == frozenset()
+    assert clause_subject(claim("The AP could not verify the images.")) == {"ap"}
+    kestrel = Entity(Span(0, 12), "Kestrel News", "ORG", "kestrel news")
+    assert clause_subject(claim("Kestrel News could not verify it.", (kestrel,))) == {"kestrel", "news"}
+    assert clause_subject(claim("Kestrel News's editor resigned.", (kestrel,))) == frozenset()
+    assert clause_subject(claim("A series of quakes hit the port.")) == frozenset()
+
+
+def test_an_acronym_and_the_name_it_shortens_are_one_agent():
+    from newsprism.align.apart import different_agents
+    from newsprism.claims.model import Attribution, Claim, Entity
+    from newsprism.model import Span
+
+    def claim(text: str, ents: tuple[Entity, ...] = ()) -> Claim:
+        span = Span(0, len(text))
+        return Claim("c", "a", 0, span, span, text, Attribution("o", "outlet", "asserts"), entities=ents)
+
+    full = Entity(Span(0, 22), "Northern Rail Holdings", "ORG", "northern rail holdings")
+    named = claim("Northern Rail Holdings will buy the Kestrel line for $40 million.", (full,))
+    assert not different_agents(named, claim("NRH will buy the Kestrel line for $40 million."))
+    assert different_agents(named, claim("The NNA will buy the Kestrel line for $40 million."))

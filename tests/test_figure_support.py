@@ -71,3 +71,49 @@ def test_the_fact_sheet_names_what_only_some_reports_give() -> None:
     assert fact.label == "corroborated" and fact.text == TEXTS["usat"]
     assert "figures only some reports give: At least 247 (nydn), 37 people (tech)" in fact.reason
     assert fact.evidence[0].article_id == "usat"
+
+
+def _decide(texts: dict[str, str]):
+    members = [_claim(f"{a}:c0", a, t) for a, t in texts.items()]
+    ctx = GroupContext({c.id: c for c in members}, dict(texts), lambda a: a)
+    group = ClaimGroup("s:g0", "s", tuple(c.id for c in members), tuple(texts), score=0.7)
+    return decide(group, ctx, VerdictOptions())
+
+
+def test_another_count_of_the_same_outcome_does_not_corroborate_the_fact() -> None:
+    """"40 people were killed" is not backed by "at least 4,000 people have died since ...": the
+    second report gives another death count (of a longer period), so it is no source for the first."""
+    found = _decide(
+        {
+            "wire": "A civil defence official said 40 people were killed in the blast at the depot.",
+            "daily": "At least 4,000 people have died since the offensive began, the depot blast included.",
+        }
+    )
+    assert [v.label for v in found] == ["single-source", "single-source"]
+    assert [v.article_ids for v in found] == [["wire"], ["daily"]]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "The depot blast killed 40 people, officials said.",  # the same count
+        "Officials said 40 of the 90 people hurt in the depot blast were killed.",  # the value printed bare
+        "Raheem Okoro, 40, a guard, said the depot blast shook the whole street.",  # an age, not a count
+    ],
+)
+def test_a_member_giving_the_same_value_or_no_count_still_corroborates(other: str) -> None:
+    wire = "A civil defence official said 40 people were killed in the depot blast."
+    found = _decide({"wire": wire, "daily": other})
+    assert [v.label for v in found] == ["corroborated"]
+
+
+def test_counts_of_different_people_with_one_outcome_are_not_compared() -> None:
+    """"two women and a man died" and "three bank workers were killed" count different sets (the
+    women are among the workers): the outcome unifies only counts of people in general."""
+    found = _decide(
+        {
+            "wire": "Police said two women died when the bank branch caught fire.",
+            "daily": "Three bank workers were killed when their branch caught fire after a bomb attack.",
+        }
+    )
+    assert [v.label for v in found] == ["corroborated"]

@@ -11,6 +11,7 @@ claims, each close to the next, can no longer glue "the quake struck at 3 a.m." 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -82,10 +83,15 @@ class _Groups:
 
 
 def group_claims(
-    sp: StoryPairs, articles: list[str], opts: GroupOptions, model: SameFactModel | None = None
+    sp: StoryPairs,
+    articles: list[str],
+    opts: GroupOptions,
+    model: SameFactModel | None = None,
+    apart: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
     """Index groups (each a list of claim indices) and P(same fact) of every pair scored: all pairs
-    inside a group, and the candidate pairs that stayed apart."""
+    inside a group, and the candidate pairs that stayed apart. Two groups with a pair ``apart`` says
+    cannot state one fact never merge, whatever the pair scores."""
     model = model or shipped_model()
     probs: dict[tuple[int, int], float] = {}
 
@@ -105,6 +111,8 @@ def group_claims(
         if a == b or any(n > opts.max_per_article for n in (groups.arts[a] + groups.arts[b]).values()):
             continue
         cross = [prob(x, y) for x in groups.members[a] for y in groups.members[b]]
+        if apart and any(apart(x, y) for x in groups.members[a] for y in groups.members[b]):
+            continue
         if min(cross) >= opts.link_floor and sum(cross) / len(cross) >= opts.link_threshold:
             groups.union(a, b)
     out = [sorted(m) for m in groups.members.values()]

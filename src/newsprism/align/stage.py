@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.align.apart import PairGuard
 from newsprism.align.group import GroupOptions, group_claims
 from newsprism.align.model import AlignmentResult, ClaimGroup
 from newsprism.align.pairs import StoryPairs
@@ -142,7 +143,8 @@ class AlignStage:
         """The story's groups, the likely same-fact pairs the grouping kept apart, and the pair state."""
         arts = [plain[i].article_id for i in idx]
         sp = StoryPairs.build(emb[idx], [features(plain[i], contents[i]) for i in idx])
-        groups, probs = group_claims(sp, arts, self.options.grouping)
+        guard = PairGuard.build([plain[i] for i in idx])
+        groups, probs = group_claims(sp, arts, self.options.grouping, apart=guard.apart)
         home = {m: n for n, members in enumerate(groups) for m in members}
         inside: dict[int, list[tuple[str, str, float]]] = {}
         near = []

@@ -73,7 +73,8 @@ def disputes_table(items: Sequence[Verdict], outlets: Mapping[str, str]) -> Tabl
 def facts_table(items: Sequence[Verdict], outlets: Mapping[str, str]) -> Table:
     table = _table("Corroborated facts", len(items), ("fact", "sources", "outlets"))
     for v in _top(items, lambda v: (-(v.n_independent_sources or 0), -(v.confidence or 0))):
-        table.add_row(clip(v.text), str(v.n_independent_sources or 0),
+        weak = " (weak grouping)" if (v.confidence_reason or "").startswith("weak") else ""
+        table.add_row(clip(v.text), f"{v.n_independent_sources or 0}{weak}",
                       str(len({outlets.get(i, i) for i in v.article_ids})))
     return table
 

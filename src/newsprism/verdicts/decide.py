@@ -23,7 +23,7 @@ from newsprism.verdicts import compare, figures
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import answered, describe, dispute_confidence, opposed, positions
 from newsprism.verdicts.figure_support import describe as describe_figures
-from newsprism.verdicts.figure_support import figure_support
+from newsprism.verdicts.figure_support import figure_support, split_contradicting
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import SourceCount, count_sources
 
@@ -61,6 +61,13 @@ _TYPE_PRIOR = {
     "attribution": 0.55,
     "quote wording": 0.6,
 }
+
+
+# A group whose weakest pair scores below this is a weak grouping, and the fact says so. Every pair
+# of a group scores at least the grouping's link floor (0.6), so there is no lower tier: on the
+# verdict gold's dev split 186 of 215 facts grouped at 0.75 or more cite one gold fact only, and 49
+# of 70 below it.
+STRONG_GROUPING = 0.75
 
 
 @dataclass
@@ -391,9 +398,10 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
         label = "corroborated"
     else:
         label = "single-origin"
-    strength = "strong" if group.score >= 0.75 else "weak" if group.score < 0.6 else "fair"
+    strength = "strong" if group.score >= STRONG_GROUPING else "weak"
     confidence = 0.5 if len(ids) < 2 else round(min(0.95, 0.4 + 0.55 * group.score), 2)
-    why = f"{strength} grouping: every pair of claims scores {group.score:.2f} or more"
+    floor = math.floor(group.score * 100) / 100  # rounded down: a weak grouping never reads "0.75"
+    why = f"{strength} grouping: every pair of claims scores {floor:.2f} or more"
     reason = count.describe()
     if count.reports >= 2:
         figures = figure_support(members, ctx.report_of)
@@ -417,6 +425,36 @@ def _fact(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: Verd
     )
 
 
+def _part(group: ClaimGroup, members: list[Claim], tag: str) -> ClaimGroup:
+    """The group narrowed to ``members``, scored by the pairs left inside it."""
+    ids = {c.id for c in members}
+    links = tuple(x for x in group.link_scores if x[0] in ids and x[1] in ids)
+    return replace(
+        group,
+        id=f"{group.id}/{tag}",
+        claim_ids=tuple(c.id for c in members),
+        article_ids=tuple(c.article_id for c in members),
+        responses=group.responses if tag == "a" else (),
+        score=min((p for _, _, p in links), default=1.0),
+        link_scores=links,
+    )
+
+
+def _facts(group: ClaimGroup, ctx: GroupContext, members: list[Claim], opts: VerdictOptions) -> list[Verdict]:
+    """The group's fact; a member giving another value of the wording member's figures, which no
+    figure rule reads as a conflict (another count, another place), is not one of its sources: it is
+    decided apart ("300 people were killed" is not corroborated by "3,000 have died since ...")."""
+    if ctx.sources(members).reports < 2:
+        return [_fact(group, ctx, members, opts)]
+    kept, apart = split_contradicting(members, ctx.report_of)
+    if not apart:
+        return [_fact(group, ctx, members, opts)]
+    return [
+        _fact(_part(group, kept, "a"), ctx, kept, opts),
+        *_facts(_part(group, apart, "b"), ctx, apart, opts),
+    ]
+
+
 def decide(group: ClaimGroup, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
     """All verdicts for one group: a dispute and/or conflicts (with wording notes), else its fact."""
     members = [ctx.claims[c] for c in group.claim_ids if c in ctx.claims]
@@ -426,7 +464,7 @@ def decide(group: ClaimGroup, ctx: GroupContext, opts: VerdictOptions) -> list[V
     dispute = _dispute(group, ctx, members, responses)
     conflicts, notes = _conflicts(group, ctx, members, opts)
     found = ([dispute] if dispute else []) + conflicts
-    return found + notes if found else [_fact(group, ctx, members, opts), *notes]
+    return found + notes if found else [*_facts(group, ctx, members, opts), *notes]
 
 
 def decide_near(

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsprism.claims.model import Claim, Quantity
-from newsprism.verdicts.figures import compatible, interval
+from newsprism.verdicts.figure_scope import different_wholes
+from newsprism.verdicts.figures import compatible, interval, kind_in, outcome, outcome_of_word
 
 Report = Callable[[str], str]  # article id -> its independent report
 
@@ -90,3 +91,60 @@ def describe(support: FigureSupport, limit: int = 4) -> str | None:
     shown = [f"{text} ({article[:12]})" for article, text in support.unshared[:limit]]
     more = len(support.unshared) - len(shown)
     return "figures only some reports give: " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+_ANYONE = frozenset({"people", "person", "resident", "victim", "casualty", "life", "other"})
+
+
+def _measure(c: Claim, q: Quantity) -> str | None:
+    """What a figure reports, for telling a member that gives another value of it: for a count of a
+    named thing, the outcome its words name ("300 people were killed" and "3,000 people have died"
+    are both deaths), else its kind. Ages, vague and bare numbers report nothing comparable here."""
+    kind = kind_in(c, q)
+    if kind is None or kind == "age" or _worded(q) or (q.dimension == "count" and not q.head):
+        return None
+    if q.dimension != "count":
+        return kind
+    # A count of people in general is read by what happened to them, which the counted noun itself
+    # may name ("at least 35 dead", "296 fatalities"); two women and three bank workers stay apart.
+    found = outcome(c, q) or outcome_of_word(q.head or "")
+    if q.head in _ANYONE or (found and outcome_of_word(q.head or "") == found):
+        return f"people:{found}" if found else "people"
+    return f"{kind}:{found}" if found else kind
+
+
+def _agrees(c: Claim, q: Quantity, o: Claim, oq: Quantity) -> bool:
+    return compatible(q, oq) and not different_wholes(c, q, o, oq)
+
+
+def contradicts(head: Claim, other: Claim) -> bool:
+    """``other`` gives the measure one of ``head``'s figures reports, and none of its values of that
+    measure fits the figure, nor counts the same whole: "300 people were killed" against "at least
+    3,000 people have died since ...", or "two killed in Pescara" against "35 dead in Amatrice, 11 in
+    Accumoli". Such a member does not state the fact the head words."""
+    kinds = [_measure(head, q) for q in head.quantities]
+    for q, kind in zip(head.quantities, kinds, strict=True):
+        if kind is None or kinds.count(kind) > 1:
+            continue  # which of two figures of one measure the other answers is unknown
+        theirs = [oq for oq in other.quantities if _measure(other, oq) == kind]
+        if not theirs or any(_agrees(head, q, other, oq) for oq in theirs):
+            continue
+        # The same value printed bare still backs it ("178 of 369 punches" beside "178 punches").
+        if not any(_same_value(q, oq) for oq in other.quantities):
+            return True
+    return False
+
+
+def _same_value(q: Quantity, other: Quantity) -> bool:
+    bounded = any(math.isinf(v) for v in (q.low, q.high, other.low, other.high))
+    return not bounded and not _worded(other) and compatible(q, other)
+
+
+def split_contradicting(members: Sequence[Claim], report_of: Report) -> tuple[list[Claim], list[Claim]]:
+    """(the members that state the fact, those that give another value of its figures), the fact
+    worded by the member whose figures the others back. Copies of the wording member's report stay."""
+    ordered = figure_support(members, report_of).members
+    head = ordered[0]
+    mine = report_of(head.article_id)
+    apart = [c for c in ordered[1:] if report_of(c.article_id) != mine and contradicts(head, c)]
+    return [c for c in ordered if c not in apart], apart

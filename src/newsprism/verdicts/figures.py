@@ -252,6 +252,12 @@ _OUTCOMES = {
 _OUTCOME_OF = {stem: kind for kind, stems in _OUTCOMES.items() for stem in stems.split()}
 
 
+def outcome_of_word(word: str) -> str | None:
+    """The kind of outcome one word names ("dead", "deaths" -> dead), if any."""
+    w = word.lower()
+    return next((kind for stem, kind in _OUTCOME_OF.items() if w.startswith(stem)), None)
+
+
 def outcome(c: Claim, q: Quantity) -> str | None:
     """The kind of outcome nearest a figure ("killing four people" -> dead), if the words say one."""
     rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
