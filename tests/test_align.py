@@ -289,3 +289,21 @@ def test_an_acronym_and_the_name_it_shortens_are_one_agent():
     named = claim("Northern Rail Holdings will buy the Kestrel line for $40 million.", (full,))
     assert not different_agents(named, claim("NRH will buy the Kestrel line for $40 million."))
     assert different_agents(named, claim("The NNA will buy the Kestrel line for $40 million."))
+
+
+def test_denials_by_two_countries_deny_different_things():
+    from newsprism.align.apart import denials_of_own_part
+    from newsprism.claims.model import Attribution, Claim
+    from newsprism.model import Span
+
+    def denial(text: str, actor: str | None, stance: str = "denies") -> Claim:
+        span = Span(0, len(text))
+        a = Attribution(f"{actor} officials", "officials", stance, "denied", Span(0, 1), Span(1, 2), actor)
+        return Claim("c", "a", 0, span, span, text, a)
+
+    us = denial("any involvement in the drone attack", "United States")
+    ukraine = denial("that his country carried out the drone attack", "Ukraine")
+    assert denials_of_own_part(us, ukraine)
+    assert not denials_of_own_part(us, denial("any role in the drone attack", "United States"))
+    assert not denials_of_own_part(us, denial("the attack was real", "Ukraine", "asserts"))
+    assert not denials_of_own_part(us, denial("any role in the attack", None))

@@ -297,8 +297,7 @@ def test_a_verb_glued_to_the_closing_quote_mark_is_read():
     assert found is not None and (found.verb, found.source) == ("said", "Flynn's father")
 
 
-def _quotation(cid: str, a: Attribution) -> Claim:
-    text = "She deserved it."
+def _quotation(cid: str, a: Attribution, text: str = "She deserved it.") -> Claim:
     return Claim(
         cid,
         cid,
@@ -388,4 +387,12 @@ def test_the_ministry_is_the_one_ministry_the_fact_names_in_full():
 
 def test_an_unnamed_official_of_a_country_is_not_its_government():
     claims = [_claim("a", _said("a Canadian official", "officials")), _claim("b", _said("Canada", "country"))]
+    assert count_sources(claims, lambda a: a).sources == 2
+
+
+def test_two_speakers_different_words_are_two_sources():
+    claims = [
+        _quotation("a", _said("another official", "officials"), "We still do not know what happened here."),
+        _quotation("b", _said("Kirby", "person", "kirby"), "We may never fully understand what happened."),
+    ]
     assert count_sources(claims, lambda a: a).sources == 2

@@ -93,7 +93,16 @@ class PairGuard:
     def apart(self, i: int, j: int) -> bool:
         a, b = self.claims[i], self.claims[j]
         # The whole clause, attribution included: "Miller clarified that X" asserts the clarifying.
-        return opposite_polarity(a.text, b.text) or different_agents(a, b)
+        return opposite_polarity(a.text, b.text) or different_agents(a, b) or denials_of_own_part(a, b)
+
+
+def denials_of_own_part(a: Claim, b: Claim) -> bool:
+    """Two denials by different countries' sources deny different things: "US denies involvement" is
+    about the United States, Zelensky "denied that his country carried out" the attack about Ukraine."""
+    if a.attribution.stance != "denies" or b.attribution.stance != "denies":
+        return False
+    sides = (a.attribution.actor or "").lower(), (b.attribution.actor or "").lower()
+    return all(sides) and sides[0] != sides[1]
 
 
 # A subject named the way a reader can check: a tagged person or organisation opening the clause,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from newsprism.claims.actors import countries_in, country_of, person_key
 from newsprism.claims.model import Claim
@@ -248,6 +249,24 @@ def _speaker_names(claims: Sequence[Claim], keys: dict[str, str]) -> list[str]:
     return sorted(names.values())
 
 
+def _quote_words(c: Claim) -> list[str]:
+    return re.findall(r"\w+", " ".join(q.text for q in c.quotes).lower())
+
+
+def _one_wording(claims: Sequence[Claim]) -> bool:
+    """The quotations are one utterance printed alike or retranslated (most words in common), not
+    two people's different words ("We still don't know what happened here" / "we may never fully
+    understand what happened here")."""
+    first = _quote_words(claims[0])
+    return all(
+        SequenceMatcher(None, first, _quote_words(c), autojunk=False).ratio() >= ONE_WORDING
+        for c in claims[1:]
+    )
+
+
+ONE_WORDING = 0.6
+
+
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
     keys = {c.id: k for c in claims if (k := source_key(c))}
@@ -256,9 +275,11 @@ def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> S
     reports = {report_of(c.article_id) for c in claims}
     outlets = len({c.article_id for c in claims})
     names = _speaker_names(claims, keys)
-    if len(claims) > 1 and all(_quoted(c) for c in claims):
+    if len(claims) > 1 and all(_quoted(c) for c in claims) and (not names or _one_wording(claims)):
         # One quotation printed by every outlet is one utterance, whoever each outlet says spoke it;
         # outlets naming different speakers disagree on the attribution, they are not two sources.
+        # Quotations no outlet gives a name to are one unnamed source's; a named speaker's different
+        # words beside them are not that source's.
         origin = names[0] if len(names) == 1 else "one quotation, attributed to " + " / ".join(names)
         return SourceCount(1, len(reports), origin if names else "one quotation, speaker not named", outlets)
     attributed = {keys[c.id] for c in claims if c.id in keys}
