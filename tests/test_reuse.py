@@ -180,6 +180,20 @@ def test_rewrite_detected_with_injected_embedder():
     assert p.type == "rewrite" and len(p.passages) >= 4
 
 
+def test_one_speech_quoted_by_two_reports_is_no_rewrite():
+    # Both reports quote the same speech sentence by sentence (the same meaning: number N and N+1000),
+    # each in quotation marks: two reports of one speech, not one rewritten from the other.
+    def quoted(offset: int, verb: str) -> str:
+        return " ".join(
+            f"\u201cWe said {w} at number {n + offset} today,\u201d the minister {verb}."
+            for n, w in zip(range(1, 9), WORDS, strict=False)
+        )
+
+    result = analyze([art(quoted(0, "said"), "a"), art(quoted(1000, "told us"), "b")],
+                     ReuseOptions(rewrite=True), FakeEmbedder())
+    assert [p for p in result.pairs if p.type == "rewrite"] == []
+
+
 def test_empty_and_raw_articles_without_sentences():
     from newsprism.model import Article, content_hash
 

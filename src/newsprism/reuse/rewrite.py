@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.claims.clauses import find_quotes
 from newsprism.model import Article
 from newsprism.reuse.direction import DirectionCue, by_date, by_record
 from newsprism.reuse.options import ReuseOptions
@@ -94,12 +95,28 @@ def detect_rewrites(
     return pairs
 
 
+# A sentence at least this much inside quotation marks is someone's words, not the writer's.
+QUOTED_SHARE = 0.5
+
+
+def quoted_sentences(article: Article) -> np.ndarray:
+    """Which sentences are mostly quotation (independent reports print one speech alike)."""
+    out = []
+    for text in article.sentence_texts():
+        inside = sum(q.end - q.start for q in find_quotes(text))
+        out.append(inside >= QUOTED_SHARE * max(len(text.strip()), 1))
+    return np.array(out, dtype=bool)
+
+
 def _rewrite_pair(
     a: Article, ea: np.ndarray, b: Article, eb: np.ndarray, exact: float, options: ReuseOptions
 ) -> ReusePair | None:
     if exact >= options.rewrite_max_exact:
         return None
-    al = monotone_alignment(ea @ eb.T, options.rewrite_min_similarity)
+    sim = ea @ eb.T
+    # Two quotations of one speech align by meaning in any two reports of it: no sign of rewriting.
+    sim[np.ix_(quoted_sentences(a), quoted_sentences(b))] = 0.0
+    al = monotone_alignment(sim, options.rewrite_min_similarity)
     n = len(al.pairs)
     share_a, share_b = n / ea.shape[0], n / eb.shape[0]
     if max(share_a, share_b) < options.rewrite_min_aligned or n < MIN_SENTENCES:
