@@ -396,3 +396,13 @@ def test_two_speakers_different_words_are_two_sources():
         _quotation("b", _said("Kirby", "person", "kirby"), "We may never fully understand what happened."),
     ]
     assert count_sources(claims, lambda a: a).sources == 2
+
+
+def test_a_denial_that_states_what_it_denies_is_not_anaphoric():
+    spelled = find_attribution(
+        "Earlier, Valdoria rejected the allegations made by its neighbour's prime minister that its agents "
+        "were involved in the killing."
+    )
+    assert spelled is not None and spelled.stance == "denies" and not spelled.response
+    bare = find_attribution("Valdoria rejected the allegations made by its neighbour.")
+    assert bare is not None and bare.response

@@ -334,6 +334,14 @@ def _name_before_role(masked: str, name: tuple[int, int], role: tuple[int, int])
     return name[0], role[1]
 
 
+# "rejected the allegations made by Trudeau that New Delhi was involved": the denial states what it
+# denies, a content clause after the noun ("that" opening a relative clause, "that was made", is not one).
+_SPELLED_OUT = re.compile(
+    r"^\s*(?:[\w’'.-]+\s+){1,10}?that\s+(?!(?:was|were|is|are|has|had|have|appeared|came|ran|went)\b)",
+    re.IGNORECASE,
+)
+
+
 def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
     verb = m.group(1)
     stance = _STANCE_OF[verb.lower()]
@@ -369,7 +377,11 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
             return None
     rest = masked[m.end() :]
     # "rejected that account": "that" here points back at a claim, it does not open a content clause.
-    anaphoric = stance in ("denies", "disputes") and _ANAPHORIC_OBJECT.match(rest) is not None
+    anaphoric = (
+        stance in ("denies", "disputes")
+        and _ANAPHORIC_OBJECT.match(rest) is not None
+        and _SPELLED_OUT.match(rest) is None
+    )
     content = None if inverted or anaphoric else _content_after(masked, verb, m.end())
     response = False
     if content is None:
