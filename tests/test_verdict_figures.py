@@ -226,3 +226,13 @@ def test_spelled_ages_are_ages_and_clock_times_are_not_counts() -> None:
     assert figures.quantity_kind(age) == "age"
     clock = extract_quantities("struck at 2248 GMT Tuesday")[0]
     assert figures.quantity_kind(clock) is None
+
+
+def test_a_population_is_of_the_place_it_is_set_off_after() -> None:
+    from newsprism.verdicts.figure_scope import figure_place
+
+    island = _placed("a:0", "a", "The quake struck Varna island, home to 120,000 people.", "Varna")
+    port = _placed("b:0", "b", "They flew from Varna to Port Ossel, a city of 500,000 people.", "Varna")
+    assert figure_place(island, island.quantities[-1]) == {"varna"}
+    assert figure_place(port, port.quantities[-1]) == {"port", "ossel"}  # untagged, read by its capitals
+    assert not figures.numeric_differences(island, port)

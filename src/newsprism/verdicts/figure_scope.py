@@ -53,14 +53,36 @@ _LOCATIVE_AFTER = re.compile(
 _FRONTED = re.compile(r"^\W*(?:in|at|across|throughout)\s+", re.IGNORECASE)
 
 
+# The place a population figure is set off after: "Qeshm island, home to 120,000 people", "Bandar
+# Abbas, a city of 500,000 people".
+_HOME_TO = re.compile(
+    r"^(?:\s+(?:island|city|town|village|province|state|county|region|district|capital))?\s*,\s*"
+    r"(?:which is\s+)?(?:home to"
+    r"|an? (?:\w+\s+)?(?:city|town|island|village|district|province|region|country) of|population(?: of)?)"
+    r"\s+(?:some|about|around|nearly|almost|more than|over|roughly)?\s*$",
+    re.IGNORECASE,
+)
+
+
+_NAMED_HOME = re.compile(
+    r"\b((?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,3})" + _HOME_TO.pattern[1:], re.IGNORECASE
+)
+
+
 def figure_place(c: Claim, q: Quantity) -> frozenset[str] | None:
     """The words of the place the figure is located in, when the words tie one to it: a place named
-    right after the figure behind "in/at/across/near", else a place the claim opens with ("In X, ...")."""
-    rel_end = q.span.end - c.span.start
+    right after the figure behind "in/at/across/near", or right before it as what the figure is the
+    population of ("Qeshm island, home to 120,000"), else a place the claim opens with ("In X, ...")."""
+    rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
     for e in sorted(c.places, key=lambda e: e.span.start):
-        start = e.span.start - c.span.start
+        start, end = e.span.start - c.span.start, e.span.end - c.span.start
         if start >= rel_end and _LOCATIVE_AFTER.match(c.text[rel_end:start]):
             return frozenset(e.key.split())
+        if end <= rel_start and _HOME_TO.match(c.text[end:rel_start]):
+            return frozenset(e.key.split())
+    named = _NAMED_HOME.search(c.text[:rel_start])  # a name the tagger did not read as a place
+    if named:
+        return frozenset(named.group(1).lower().split())
     m = _FRONTED.match(c.text)
     if m:
         for e in c.places:
