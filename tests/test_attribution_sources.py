@@ -406,3 +406,6 @@ def test_a_denial_that_states_what_it_denies_is_not_anaphoric():
     assert spelled is not None and spelled.stance == "denies" and not spelled.response
     bare = find_attribution("Valdoria rejected the allegations made by its neighbour.")
     assert bare is not None and bare.response
+    # "that" opening another verb's clause: the denial still answers an earlier claim
+    blamed = find_attribution("The army refuted the claim and blamed that a rocket of the rebels misfired.")
+    assert blamed is not None and blamed.response

@@ -337,7 +337,8 @@ def _name_before_role(masked: str, name: tuple[int, int], role: tuple[int, int])
 # "rejected the allegations made by Trudeau that New Delhi was involved": the denial states what it
 # denies, a content clause after the noun ("that" opening a relative clause, "that was made", is not one).
 _SPELLED_OUT = re.compile(
-    r"^\s*(?:[\w’'.-]+\s+){1,10}?that\s+(?!(?:was|were|is|are|has|had|have|appeared|came|ran|went)\b)",
+    r"^\s*(?:(?!(?:and|but|or)\s)[\w’'.-]+\s+){1,10}?that\s+"
+    r"(?!(?:was|were|is|are|has|had|have|appeared|came|ran|went)\b)",
     re.IGNORECASE,
 )
 
