@@ -95,7 +95,7 @@ def test_markdown_has_real_tables_and_plurals(demo_report) -> None:
 
     markdown = render_markdown(demo_report)
     assert "{'" not in markdown and "(s)" not in markdown and "1 stories" not in markdown
-    assert "7 articles from 6 outlets" in markdown and "121 claims in 7 articles." in markdown
+    assert "7 articles from 6 outlets" in markdown and "122 claims in 7 articles." in markdown
     assert "| article | outlet | claims | attributed | with figures |" in markdown
     assert "| group | articles | outlets | score | first claim |" in markdown
     assert "3 independent sources" in markdown and "7 articles report both sides" in markdown
