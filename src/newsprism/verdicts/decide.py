@@ -107,9 +107,18 @@ class GroupContext:
     # (claim, claim) -> P(same fact), both orders, for every pair the aligner scored
     pair_prob: dict[tuple[str, str], float] = field(default_factory=dict)
     story_of: dict[str, str] = field(default_factory=dict)  # article -> its story
+    _by_article: dict[str, list[Claim]] | None = field(default=None, repr=False)
 
     def sources(self, claims: Sequence[Claim]) -> SourceCount:
         return count_sources(claims, self.report_of)
+
+    def claims_of(self, article_id: str) -> list[Claim]:
+        """Every claim of one article (indexed once: conflicts ask for many articles' claims)."""
+        if self._by_article is None:
+            self._by_article = {}
+            for c in self.claims.values():
+                self._by_article.setdefault(c.article_id, []).append(c)
+        return self._by_article.get(article_id, [])
 
 
 def _content(ctx: GroupContext, c: Claim) -> str:
@@ -249,9 +258,7 @@ def _prints_figure(ctx: GroupContext, article_id: str, value: SlotValue) -> bool
     claim = ctx.claims[value.claim_id]
     q = next(x for x in claim.quantities if x.span == value.span)
     wanted = figures.outcome(claim, q)
-    for c in ctx.claims.values():
-        if c.article_id != article_id:
-            continue
+    for c in ctx.claims_of(article_id):
         for x in c.quantities:
             # The printed figure, a bound or not ("at least 500" prints 500); "dozens" prints none.
             if x.dimension != q.dimension or x.low != q.low:
