@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from newsprism.align.score import _STOP
 from newsprism.claims.model import Claim
+from newsprism.verdicts.compare import _content_text
 
 # A verb's negation and the word it governs, adverbs and auxiliaries between skipped: "did not
 # clarify", "has not yet confirmed", "could not independently verify", "failed to reach".
@@ -120,15 +121,11 @@ _REPORTING = re.compile(
 _ACRONYM_SUBJECT = re.compile(r"^\W*(?:[Tt]he\s+)?([A-Z]{2,})\s+" + _VERB)
 
 
-def _content(c: Claim) -> str:
-    return c.text[c.content_span.start - c.span.start : c.content_span.end - c.span.start] or c.text
-
-
 def clause_subject(c: Claim) -> frozenset[str]:
     """Who the stated clause says acted, as lower-case words: a tagged person or organisation it
     opens with, or an acronym ("The AP could not ..."), followed by its verb. Empty when the
     clause does not say so plainly."""
-    content = _content(c)
+    content = _content_text(c)
     lead = len(content) - len(content.lstrip(" \"“‘'"))
     start = c.content_span.start + lead
     for e in c.entities:

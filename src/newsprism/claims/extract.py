@@ -39,18 +39,17 @@ class ExtractOptions:
 
 
 _DATELINE = re.compile(r"^[A-Z]{2,}[A-Za-z .,'’]{0,30}?\s*(?:>>|—|–|--)\s+")
-_PERSON_TITLE = re.compile(
-    r"\b(?:general|gen|commander|chief|president|minister|spokes\w+|governor|gov|"
-    r"secretary|director|ambassador|envoy|leader|mayor|premier|chancellor|king|"
-    r"prime minister|official)\b",
-    re.IGNORECASE,
-)
+_TITLES = (
+    "general gen commander chief president minister spokes\\w+ governor gov secretary director "
+    "ambassador envoy leader mayor premier chancellor king"
+).split()
+_PERSON_TITLE = re.compile(rf"\b(?:{'|'.join(_TITLES)}|prime minister|official)\b", re.IGNORECASE)
 # A capitalised title before a name names that person even where NER missed the name: "Amatrice
-# Mayor Sergio Pirozzi", "Prime Minister Benjamin Netanyahu".
+# Mayor Sergio Pirozzi", "Prime Minister Benjamin Netanyahu". Abbreviations keep their point ("Gen.").
 _TITLED_NAME = re.compile(
-    r"\b(?:General|Gen\.|Commander|Chief|President|Minister|Spokes\w+|Governor|Gov\.|Secretary|Director|"
-    r"Ambassador|Envoy|Leader|Mayor|Premier|Chancellor|King|Sen\.|Senator|Rep\.|Judge)\s+"
-    r"((?:[A-Z][\w’'.-]*\s+){0,2}[A-Z][\w’'-]+)$"
+    r"\b(?:"
+    + "|".join(t.capitalize() + ("\\." if t in ("gen", "gov") else "") for t in _TITLES)
+    + r"|Sen\.|Senator|Rep\.|Judge)\s+((?:[A-Z][\w’'.-]*\s+){0,2}[A-Z][\w’'-]+)$"
 )
 # Words that continue a title rather than name a person: "Chief Executive", "Secretary General".
 _ROLE_WORDS = frozenset(

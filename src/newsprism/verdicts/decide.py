@@ -137,7 +137,7 @@ def _dispute(
     if found is None:
         return None
     claims, denials = found
-    claims = answered(claims, denials, ctx.texts)
+    claims = answered(claims, denials)
     if not claims:
         return None
     sides: dict[tuple[str, bool], Side] = {}
@@ -158,7 +158,7 @@ def _dispute(
     ordered = sorted(sides.values(), key=lambda s: (s.stance == "denies", s.actor or ""))
     reason, note = describe(ordered)
     all_ids = sorted({a for s in ordered for a in s.article_ids})
-    story = [c for c in ctx.claims.values() if ctx.story_of.get(c.article_id) == group.story_id]
+    story = [c for a, s in ctx.story_of.items() if s == group.story_id for c in ctx.claims_of(a)]
     confidence, why = dispute_confidence(claims, denials, story)
     # Shown by the fullest statement of the claim ("Peskov accused the US of being behind the attack"),
     # not a headline's fragment ("U.S. for Embarrassing Drone 'Attack'").

@@ -19,6 +19,7 @@ from newsprism.align.stage import _attach_responses
 from newsprism.claims.actors import countries_in, person_key
 from newsprism.claims.attribution import is_accusation
 from newsprism.claims.model import Claim
+from newsprism.verdicts.compare import _content_text
 from newsprism.verdicts.model import Side, Verdict
 
 _FALSITY = re.compile(
@@ -130,31 +131,25 @@ def opposed(ps: Sequence[Position]) -> tuple[list[Position], list[Position]] | N
     )
 
 
-def _content(c: Claim, texts: dict[str, str]) -> str:
-    return texts.get(c.article_id, "")[c.content_span.start : c.content_span.end] or c.text
-
-
-def _accused(p: Position, texts: dict[str, str]) -> str | None:
+def _accused(p: Position) -> str | None:
     """The country an accusation names as the culprit: "accused the U.S. of being responsible"."""
     verb = p.claim.attribution.verb
     if not verb or not is_accusation(verb):
         return None
-    found = countries_in(_content(p.claim, texts)[:40])  # the accused comes right after the verb
+    found = countries_in(_content_text(p.claim)[:40])  # the accused comes right after the verb
     return found[0][0] if found else None
 
 
-def answered(
-    claims: Sequence[Position], denials: Sequence[Position], texts: dict[str, str]
-) -> list[Position]:
+def answered(claims: Sequence[Position], denials: Sequence[Position]) -> list[Position]:
     """The claims some denial answers. An accusation of one country is answered by that country or by
     a denial naming it: Ukraine denying that it carried out an attack does not answer Russia's
     accusation that the United States was behind it."""
     out = []
     for p in claims:
-        accused = _accused(p, texts)
+        accused = _accused(p)
         if accused is None or any(
             accused.lower() in (d.claim.attribution.actor or "").lower()
-            or any(country == accused for country, _, _ in countries_in(_content(d.claim, texts)))
+            or any(country == accused for country, _, _ in countries_in(_content_text(d.claim)))
             for d in denials
         ):
             out.append(p)
