@@ -409,3 +409,40 @@ def test_a_denial_that_states_what_it_denies_is_not_anaphoric():
     # "that" opening another verb's clause: the denial still answers an earlier claim
     blamed = find_attribution("The army refuted the claim and blamed that a rocket of the rebels misfired.")
     assert blamed is not None and blamed.response
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "verb"),
+    [
+        # a time between the source and its verb belongs to the verb
+        ("Premier Tomas Vell on Monday said the budget would be cut.", "Premier Tomas Vell", "said"),
+        ("Halden on Thursday announced the expulsion of a diplomat.", "Halden", "announced"),
+        (
+            "The company that runs the dam late Tuesday said the wall was sound.",
+            "The company that runs the dam",
+            "said",
+        ),
+        # verbs that report a statement through a content clause
+        ("Garland emphasized that the case should serve as a clear message.", "Garland", "emphasized"),
+        ("Vell echoed the point, stating that the budget would be cut.", "Vell", "stating"),
+        ("_We will win this case,_ Vell stressed.", "Vell", "stressed"),
+    ],
+)
+def test_reporting_verbs_and_times_before_them(text, source, verb):
+    found = find_attribution(text)
+    assert found is not None and (found.source, found.verb) == (source, verb)
+
+
+def test_stressing_an_object_reports_no_statement():
+    assert find_attribution("The minister stressed the importance of the deal.") is None
+
+
+def test_a_named_spokesperson_speaks_for_the_body_the_fact_names():
+    body = _said("the Ministry of Foreign Trade (MFT)")
+    spokes = _said("MFT spokesperson Ana Roth", "person", "roth")
+    assert count_sources([_claim("a", body), _claim("b", spokes)], lambda a: a).sources == 1
+    spokes2 = _said("Ana Roth, a spokesperson for the Ministry of Foreign Trade", "person", "roth")
+    assert count_sources([_claim("a", body), _claim("b", spokes2)], lambda a: a).sources == 1
+    # the spokesperson of a body the fact does not name stays their own source
+    other = _said("the Port Authority")
+    assert count_sources([_claim("a", other), _claim("b", spokes)], lambda a: a).sources == 2

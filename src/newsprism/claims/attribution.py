@@ -16,7 +16,9 @@ from newsprism.claims.clauses import _VERBISH
 _STANCE_VERBS = {
     "asserts": "said|says|say|saying|told|tells|tell|telling|added|adds|adding|stated|wrote|writes|announced|"
     "announces|announcing|reported|reporting|posted|noted|explained|declared|insisted|warned|argued|"
-    "briefed|informed|estimated|testified|testifies|testifying|argues",
+    "briefed|informed|estimated|testified|testifies|testifying|argues|stating|emphasized|emphasised|"
+    "emphasizes|emphasises|emphasizing|emphasising|stressed|stresses|stressing|remarked|commented|"
+    "underscored|reiterated|reiterates|reiterating|pointed out|points out",
     # An accusation asserts what the accused did: "X has accused Y of ignoring warnings".
     "claims": "claimed|claiming|alleged|alleges|allege|alleging|contended|contends|contend|maintained|"
     "asserted|asserts|accused|accuses|accusing|blamed|blames|blaming|put the blame on|puts the blame on|"
@@ -174,6 +176,15 @@ def _subject(masked: str) -> tuple[int, int] | None:
     return m.start(), m.end()
 
 
+# Verbs that report speech only with a content clause ("stressed that ...") or after the words they
+# report ('"...," she stressed'); with an object they report no statement ("stressed the need").
+_THAT_ONLY = re.compile(
+    r"^(?:stating|emphasi[sz](?:ed|es|ing)|stress(?:ed|es|ing)|remarked|commented|underscored|"
+    r"reiterat(?:ed|es|ing)|points? out|pointed out)$",
+    re.IGNORECASE,
+)
+
+
 def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     after = masked[end:]
     if is_accusation(verb):
@@ -183,6 +194,8 @@ def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     that = _THAT.search(after, 0, 160)
     if that and len(after[: that.start()].split()) <= 8:
         return end + that.end(), len(masked)
+    if _THAT_ONLY.match(verb):
+        return None
     words = after.split()
     if verb.lower().startswith("tell") or verb.lower() == "told" or len(words) < 3:
         return None
@@ -221,13 +234,32 @@ _QUOTED_AS = re.compile(
 _NEGATED_VERB = re.compile(r"(?:\bnot|\bnever|n[’']t|\bcannot|\bno one)\s*(?:\w+\s+)?$", re.IGNORECASE)
 
 
+# A time between the source and its verb belongs to the verb: "Trudeau on Monday said", "India on
+# Thursday announced", "the company that operates the dam on Tuesday said" name no one "on Monday".
+_TRAILING_TIME = re.compile(
+    r"\s+(?:(?:on|late|early|earlier|later)\s+)*(?:"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|(?:this|last)\s+(?:week|month|year)|today|yesterday|tonight)\s*$"
+)
+
+
+def _without_trailing_time(pre: str) -> str:
+    """``pre`` without trailing adverbs and times, which may alternate ("Trudeau on Monday also")."""
+    while True:
+        cut = _TRAILING_TIME.sub("", _TRAILING_ADVERBS.sub("", pre))
+        if cut == pre:
+            return cut
+        pre = cut
+
+
 def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
     if _NEGATED_VERB.search(masked[max(0, verb_start - 24) : verb_start]):
         return None  # "would not say", "couldn't confirm": nobody asserts anything
     bound = max(masked.rfind(c, 0, verb_start) for c in ",_—–:;")
     a = bound + 1
     pre = masked[a:verb_start]
-    pre_clean = _TRAILING_ADVERBS.sub("", pre)
+    pre_clean = _without_trailing_time(pre)
     lead = _LEADING_JUNK.match(pre_clean)
     if lead:
         a += lead.end()
@@ -384,6 +416,8 @@ def _one(masked: str, m: re.Match[str]) -> LocalAttribution | None:
         and _SPELLED_OUT.match(rest) is None
     )
     content = None if inverted or anaphoric else _content_after(masked, verb, m.end())
+    if _THAT_ONLY.match(verb) and not inverted and (content is None) != (len(rest.split()) < 3):
+        return None  # "stressed the importance of the deal": an object, not a reported clause
     response = False
     if content is None:
         if anaphoric:

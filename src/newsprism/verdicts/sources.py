@@ -89,18 +89,22 @@ def source_key(c: Claim) -> str | None:
         return None
     if a.person:
         return f"person:{a.person}"
-    text = body_name(a.source).lower()
+    return _body_key(a.source, a.actor)
+
+
+def _body_key(source: str, actor: str | None) -> str | None:
+    text = body_name(source).lower()
     if not text or text in ("he", "she", "they", "it", "we", "i"):
         return None
     country = country_of(text) or _military_of(text)
     if country:
         return f"country:{country.lower()}"
     if text in _NAMELESS:
-        return f"vague:{a.actor.lower()}" if a.actor else None
+        return f"vague:{actor.lower()}" if actor else None
     institution = next((name for pattern, name in _INSTITUTIONS if pattern.search(text)), None)
     if institution:
-        return f"body:{(a.actor or '').lower()}:{institution}"
-    return f"body:{(a.actor or '').lower()}:{_body_head(text)}"
+        return f"body:{(actor or '').lower()}:{institution}"
+    return f"body:{(actor or '').lower()}:{_body_head(text)}"
 
 
 def body_name(source: str) -> str:
@@ -184,9 +188,8 @@ def _initials(name: str) -> str | None:
     return "".join(w[0] for w in words).upper()
 
 
-def _merge_acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
-    """A body named by its acronym in one report and in full in another ("the NTSB", "the National
-    Transportation Safety Board") is one source, when the fact names exactly one body so."""
+def _acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, set[str]]:
+    """Each acronym the fact's bodies go by (their initials, a bracketed acronym) -> their keys."""
     full: dict[str, set[str]] = {}
     for c in claims:
         k = keys.get(c.id)
@@ -195,6 +198,13 @@ def _merge_acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, 
         initials = _initials(body_name(c.attribution.source))
         for acronym in filter(None, [initials, *_BRACKETED_ACRONYM.findall(c.attribution.source)]):
             full.setdefault(acronym, set()).add(k)
+    return full
+
+
+def _merge_acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """A body named by its acronym in one report and in full in another ("the NTSB", "the National
+    Transportation Safety Board") is one source, when the fact names exactly one body so."""
+    full = _acronyms(keys, claims)
     out = dict(keys)
     for c in claims:
         k = keys.get(c.id)
@@ -217,6 +227,55 @@ def _merge_generic(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, s
         if len(fuller) == 1:
             out[cid] = next(iter(fuller))
     return out
+
+
+# A named spokesperson and the body they speak for: "MEA spokesperson Arindam Bagchi", "Kremlin
+# spokesman Dmitry Peskov", "Karine Jean-Pierre, the White House press secretary".
+_SPOKES = r"(?:chief\s+|senior\s+|deputy\s+)?(?:spokes(?:wo)?man|spokesperson|press secretary)"
+_BODY_SPOKES_NAME = re.compile(
+    rf"^(?:the\s+)?(?P<body>.+?)(?:['’]s)?\s+{_SPOKES}\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)$"
+)
+_NAME_SPOKES_BODY = re.compile(
+    rf"^(?P<name>[A-Z][^,]*),\s+(?:a|an|the)\s+(?:(?P<before>.+?)\s+)?{_SPOKES}(?:\s+(?:for|of|at)\s+(?P<body>.+))?$"
+)
+
+
+def _spokesperson_body(source: str) -> str | None:
+    """The body a named spokesperson's source text says they speak for."""
+    m = _BODY_SPOKES_NAME.match(source.strip())
+    if m:
+        return m.group("body")
+    m = _NAME_SPOKES_BODY.match(source.strip())
+    return (m.group("body") or m.group("before")) if m else None
+
+
+def _merge_spokespeople(keys: dict[str, str], raw: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
+    """A named spokesperson speaks for the body they are spokesperson of: their words and the body's
+    statement in one fact are one source, when the fact names that body (the MEA's statement and
+    "MEA spokesperson Arindam Bagchi" quoting it). A spokesperson of a body the fact does not name
+    stays a person."""
+    final_of = {raw[c.id]: keys[c.id] for c in claims if c.id in raw and c.id in keys}
+    bodies = {k for k in keys.values() if not k.startswith("person:")}
+    out = dict(keys)
+    for c in claims:
+        k = keys.get(c.id)
+        body = _spokesperson_body(c.attribution.source) if k and k.startswith("person:") else None
+        if not body:
+            continue
+        target = _body_key(body, c.attribution.actor)
+        target = final_of.get(target, target) if target else None
+        if target not in bodies:
+            target = _acronym_target(body, claims, keys)
+        if target:
+            out = {cid: (target if v == k else v) for cid, v in out.items()}
+    return out
+
+
+def _acronym_target(body: str, claims: Sequence[Claim], keys: dict[str, str]) -> str | None:
+    """The one body of the fact whose initials ``body`` is ("MEA": "the Ministry of External Affairs")."""
+    name = body_name(body).replace(".", "")
+    found = _acronyms(keys, claims).get(name, set()) if _ACRONYM.match(name) else set()
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _quoted(c: Claim) -> bool:
@@ -269,9 +328,9 @@ ONE_WORDING = 0.6
 
 def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
-    keys = {c.id: k for c in claims if (k := source_key(c))}
-    keys = _merge_roles(_merge_generic(_merge_acronyms(keys, claims), claims), claims)
-    keys = _merge_quotes(_merge_names(keys, claims), claims)
+    raw = {c.id: k for c in claims if (k := source_key(c))}
+    keys = _merge_roles(_merge_generic(_merge_acronyms(raw, claims), claims), claims)
+    keys = _merge_quotes(_merge_spokespeople(_merge_names(keys, claims), raw, claims), claims)
     reports = {report_of(c.article_id) for c in claims}
     outlets = len({c.article_id for c in claims})
     names = _speaker_names(claims, keys)
