@@ -236,3 +236,21 @@ def test_a_population_is_of_the_place_it_is_set_off_after() -> None:
     assert figure_place(island, island.quantities[-1]) == {"varna"}
     assert figure_place(port, port.quantities[-1]) == {"port", "ossel"}  # untagged, read by its capitals
     assert not figures.numeric_differences(island, port)
+
+
+def test_the_whole_a_part_was_taken_from_is_not_what_happened_to_the_part() -> None:
+    # "five of the six crew members were killed": six is the crew, not a count of the dead
+    a = _claim("a:0", "a", "Police said five of the six crew members on the patrol plane were killed.")
+    b = _claim("b:0", "b", "Five crew members aboard the patrol plane were killed.")
+    assert figures.numeric_differences(a, b) == []
+    # two figures printed as the same whole still compare
+    c = _claim("c:0", "c", "Police said four of the seven crew members on the patrol plane were killed.")
+    assert figures.numeric_differences(a, c)
+
+
+def test_a_figure_of_another_case_is_not_the_storys_figure() -> None:
+    a = _claim("a:0", "a", "The jury of the other case, in Austin, ordered Jones to pay $49.3 million.")
+    b = _claim("b:0", "b", "The jury in Waterbury ordered Jones to pay $965 million to the families.")
+    assert figures.numeric_differences(a, b) == []
+    c = _claim("c:0", "c", "The jury in Waterbury ordered Jones to pay $865 million to the families.")
+    assert figures.numeric_differences(b, c)

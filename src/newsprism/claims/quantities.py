@@ -281,6 +281,9 @@ def _implied_head(text: str, start: int) -> str | None:
 
 
 _PARTITIVE = re.compile(rf"\s+of\s+(?:the|its|their|his|her|those|these)\s+{_NUM}\b", re.IGNORECASE)
+# The whole a part was taken from: "five of the six crew members were killed" counts six crew, of
+# whom five were killed; six is the crew's total, not a count of what happened to them.
+_WHOLE_AFTER = re.compile(rf"\b{_NUM}\s+of\s+(?:the|its|their|his|her|those|these)\s+$", re.IGNORECASE)
 
 
 def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
@@ -311,6 +314,8 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     lo, hi, approx = _apply_qualifier(qual, lo, hi)
     approx = approx or bool(m.group("vague"))
     quals = tuple(x for x in ((qual or "").lower(),) if x) + mods
+    if _WHOLE_AFTER.search(text[max(0, m.start() - 60) : m.start()]):
+        quals += ("total",)
     start = m.start()
     return Quantity(
         span=Span(offset + start, offset + end),

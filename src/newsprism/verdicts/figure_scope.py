@@ -33,6 +33,21 @@ def different_parts(a: Claim, b: Claim) -> bool:
     return part_phrases(a) != part_phrases(b)
 
 
+# A claim about another event than the story's: "The jury of the other case, brought in Austin,
+# Texas, ordered Jones to pay $49.3 million"; "a separate lawsuit", "an earlier crash".
+_OTHER_EVENT = re.compile(
+    r"\b(?:the other|another|a separate|the separate|an earlier|a previous|the previous|a second)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:case|trial|lawsuit|suit|verdict|ruling|judgment|attack|crash|incident|accident|"
+    r"shooting|fire|storm|quake|earthquake|election|match|game|race|deal|recall)s?\b",
+    re.IGNORECASE,
+)
+
+
+def about_other_event(c: Claim) -> bool:
+    """Does the claim say it is about another event than the story's own?"""
+    return _OTHER_EVENT.search(c.text) is not None
+
+
 # "... and tens of thousands more", "and 12 others": the figure before it is one part of a total.
 _MORE_AFTER = re.compile(
     r"^[^.;]{0,80}?\band\s+(?:(?:some|about|another|an?)\s+)?(?:tens of\s+|hundreds of\s+)?"

@@ -300,6 +300,8 @@ def same_frame(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
         return False  # "his first 17 passes" vs "34 passes"; "career points" vs "points"
     if figure_scope.different_parts(a, b):
         return False
+    if figure_scope.about_other_event(a) != figure_scope.about_other_event(b):
+        return False  # "$49.3 million" in "the other case, brought in Texas" vs the story's "$965 million"
     fa, fb = frame(a, qa), frame(b, qb)
     shared = fa & fb
     return bool(shared) and len(shared) / min(len(fa), len(fb)) >= FRAME_MIN_SHARED
