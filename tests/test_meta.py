@@ -46,6 +46,7 @@ def test_no_dateline_in_ordinary_lead() -> None:
         ("A story.\n\nThe end of the story.\n\nWith Post wires", "New York Post"),
         ("A story.\n\nThe end of the story, officials said. — Reuters", "Reuters"),
         ("A story.\n\nReporting by Jane Doe in Kyiv; Editing by Bob Roe", "Reuters"),
+        ("A story.\n\nThe holders won their first title since 1986. REUTERS", "Reuters"),
     ],
 )
 def test_publishing_credits_set_outlet(text: str, outlet: str) -> None:

@@ -394,3 +394,31 @@ def test_a_figures_own_head_says_what_it_counts():
     c = claim("a:0", "a", "Quake kills 24 dead and over 200 injured in the province")
     dead = next(x for x in c.quantities if x.low == 24)
     assert outcome(c, dead) == "dead"
+
+
+def test_copies_crediting_one_wire_are_one_report():
+    from newsprism.ingest.base import RawDocument
+    from newsprism.ingest.build import build_article
+
+    texts = {
+        "x": "LUSAIL, Qatar (Reuters) - Argentina won the World Cup final on penalties.\n\nMore text.",
+        "y": "Argentina won the World Cup final on penalties.\n\nMessi scored twice in the final. REUTERS",
+        "z": "Argentina won the World Cup final on penalties, beating France.\n\nMore text.",
+    }
+    arts = [
+        build_article(RawDocument(text=t, source=f"mem://{k}", format="text", url=f"https://{k}.org/a"))
+        for k, t in texts.items()
+    ]
+    claims = [claim(f"{a.id}:0", a.id, "Argentina won the World Cup final on penalties") for a in arts]
+    alignment = AlignmentResult(
+        groups=[ClaimGroup("s:g0", "s", tuple(c.id for c in claims), tuple(a.id for a in arts), score=0.9)],
+        claims={c.id: c for c in claims},
+    )
+
+    class Reuse:  # the two copies share no passage the reuse layer found
+        group_of = {a.id: f"g{n}" for n, a in enumerate(arts)}
+
+    batch = Batch(tuple(arts), {"alignment": alignment, "reuse": Reuse()})
+    (fact,) = VerdictsStage().run(batch).layer("verdicts").fact_sheet
+    assert (fact.n_reports, fact.n_independent_sources) == (2, 2)
+    assert "credits as its publisher" in VerdictsStage().run(batch).layer("verdicts").independence_note

@@ -44,6 +44,8 @@ _PUBLISHER_TAIL: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(rf"(?:^|\s)(?:—|–|--?)\s*({_WIRE})\.?\s*$"), None),
     (re.compile(r"\bReporting by\b[^\n]{0,300}?\bEditing by\b[^\n]*$"), "Reuters"),
     (re.compile(r"\bCopyright \d{4} The Associated Press\b"), "Associated Press"),
+    # A wire's name in capitals signing off the last sentence: "... since 1986. REUTERS".
+    (re.compile(r"(?<=[.!?\"”’])\s+(REUTERS|AFP|AP|UPI|XINHUA|TASS)\s*$"), None),
     # "via AP" / "— via Reuters" closing a text: that wire's copy, carried by someone else.
     (re.compile(rf"(?:^|\n|\s(?:—|–|--?)\s*)via ({_WIRE})\.?\s*$", re.I), None),
 )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsprism.align.model import AlignmentResult
+from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.progress import step
 from newsprism.verdicts import attributes, disputes, single
@@ -30,15 +31,17 @@ class VerdictsOptions:
     judge_min_score: float = 0.5
 
 
-def _independence(reuse: Any) -> tuple[Callable[[str], str], str, str]:
+def _independence(reuse: Any, articles: Sequence[Article] = ()) -> tuple[Callable[[str], str], str, str]:
     """Each article's independent report (its copy group), and how independence was established."""
     group_of = getattr(reuse, "group_of", None) if reuse is not None else None
     if isinstance(group_of, dict):
+        report = {a.id: group_of.get(a.id, f"solo:{a.id}") for a in articles}
+        report = _one_report_per_wire(articles, report)
         return (
-            lambda a: group_of.get(a, f"solo:{a}"),
+            lambda a: report.get(a) or group_of.get(a, f"solo:{a}"),
             INDEPENDENCE_REUSE,
-            "independent reports counted by reuse groups (copies count once); claims attributed to one "
-            "primary source count once together",
+            "independent reports counted by reuse groups (copies count once) and by the wire an article "
+            "credits as its publisher; claims attributed to one primary source count once together",
         )
     return (
         lambda a: a,
@@ -48,6 +51,39 @@ def _independence(reuse: Any) -> tuple[Callable[[str], str], str, str]:
             "are over-counted"
         ),
     )
+
+
+def _wire_of(article: Article) -> str | None:
+    """The one outlet an article credits as the publisher of its text ("LONDON (Reuters) -", a closing
+    "— AP", "via Reuters"): the copy is that outlet's report, whoever carries it."""
+    credits = article.extra.get("credits") if isinstance(article.extra, dict) else None
+    names = {
+        str(c.get("name"))
+        for c in credits or ()
+        if isinstance(c, dict) and c.get("role") == "publisher" and c.get("name")
+    }
+    return names.pop() if len(names) == 1 else None
+
+
+def _one_report_per_wire(articles: Sequence[Article], report: dict[str, str]) -> dict[str, str]:
+    """Copies of one wire's text that share no passage the reuse layer found (two versions of the
+    story, or texts cut differently) are still that wire's one report: the reports of articles
+    crediting the same publisher are joined."""
+    parent: dict[str, str] = {}
+
+    def root(r: str) -> str:
+        while parent.get(r, r) != r:
+            r = parent[r]
+        return r
+
+    first: dict[str, str] = {}
+    for a in articles:
+        wire = _wire_of(a)
+        if wire:
+            ra, rb = root(report[a.id]), root(first.setdefault(wire, report[a.id]))
+            if ra != rb:
+                parent[ra] = rb
+    return {aid: root(r) for aid, r in report.items()}
 
 
 def _distinct(conflicts: list[Verdict]) -> list[Verdict]:
@@ -111,7 +147,7 @@ class VerdictsStage:
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
         alignment: AlignmentResult = batch.layer("alignment")
-        report_of, mode, note = _independence(batch.layers.get("reuse"))
+        report_of, mode, note = _independence(batch.layers.get("reuse"), batch.articles)
         result = VerdictsResult(independence=mode, independence_note=note)
         ctx = GroupContext(
             alignment.claims,
