@@ -69,7 +69,8 @@ def test_the_fact_sheet_names_what_only_some_reports_give() -> None:
     group = ClaimGroup("s:g0", "s", tuple(c.id for c in members), tuple(TEXTS), score=0.9)
     [fact] = decide(group, ctx, VerdictOptions())
     assert fact.label == "corroborated" and fact.text == TEXTS["usat"]
-    assert "figures only some reports give: At least 247 (nydn), 37 people (tech)" in fact.reason
+    assert "figures only some reports give: " in fact.reason
+    assert "At least 247 (nydn)" in fact.reason and "37 people (tech)" in fact.reason
     assert fact.evidence[0].article_id == "usat"
 
 
@@ -117,3 +118,17 @@ def test_counts_of_different_people_with_one_outcome_are_not_compared() -> None:
         }
     )
     assert [v.label for v in found] == ["corroborated"]
+
+
+def test_among_equals_the_fact_is_worded_by_what_the_others_share() -> None:
+    texts = {
+        "a": "The planemaker blamed the loss on fewer 737 deliveries after a door panel blew out in January.",
+        "b": "A door panel blew out of a 737 in January.",
+        "c": "In January a door panel blew out of an Alaska Airlines 737.",
+    }
+    members = [_claim(f"{a}:c0", a, t) for a, t in texts.items()]
+    assert figure_support(members, lambda a: a).members[0].article_id != "a"
+    # a fragment says too little to stand for the fact, however much of it the others share
+    frag = {"a": texts["a"], "b": "It blew out.", "c": texts["c"]}
+    members = [_claim(f"{a}:c0", a, t) for a, t in frag.items()]
+    assert figure_support(members, lambda a: a).members[0].article_id != "b"

@@ -5,7 +5,8 @@ by what they say, and one outlet's sentence often carries a figure the others do
 247 were dead ... a 6.2-magnitude earthquake" beside "6.2 Magnitude Earthquake ... Kills 37 People"
 and "the magnitude-6.2 earthquake". Printing the first sentence as the fact would show 247 dead as
 corroborated by three outlets. So the fact is worded by the member whose figures the other reports
-share (the first in the group's order among equals), and the figures only some reports give are
+share (among equals, the one whose words the other reports most share: the fact, not one outlet's
+extra details), and the figures only some reports give are
 named with the article that gives them. (Whether two figures are one measure reported differently,
 a conflict, is the figure rules' question, not this module's.)
 """
@@ -17,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from newsprism.align.score import content_tokens
 from newsprism.claims.model import Claim, Quantity
 from newsprism.verdicts.figure_scope import different_wholes
 from newsprism.verdicts.figures import compatible, interval, kind_in, outcome, outcome_of_word
@@ -72,7 +74,8 @@ def figure_support(members: Sequence[Claim], report_of: Report) -> FigureSupport
         c.id: [q for q in c.quantities if not _worded(q) and not _shared(q, c, members, report_of)]
         for c in members
     }
-    order = sorted(range(len(members)), key=lambda i: (len(unshared[members[i].id]), i))
+    shared = [_words_shared(c, members, report_of) for c in members]
+    order = sorted(range(len(members)), key=lambda i: (len(unshared[members[i].id]), -shared[i], i))
     ordered = [members[i] for i in order]
     named, seen = [], set()
     for c in ordered:  # each figure once per independent report (copies print it alike)
@@ -82,6 +85,21 @@ def figure_support(members: Sequence[Claim], report_of: Report) -> FigureSupport
                 seen.add(key)
                 named.append((c.article_id, q.text))
     return FigureSupport(ordered, named)
+
+
+# A member with fewer content words than this is a fragment ("they had reached a verdict"): its
+# words are all shared, and it says too little to stand for the fact.
+_MIN_WORDING_WORDS = 4
+
+
+def _words_shared(c: Claim, members: Sequence[Claim], report_of: Report) -> float:
+    """Mean share of ``c``'s content words that each other report's member also has: the member that
+    says least beyond what the others say states the group's fact best."""
+    mine = content_tokens(c.text)
+    others = [content_tokens(o.text) for o in members if report_of(o.article_id) != report_of(c.article_id)]
+    if len(mine) < _MIN_WORDING_WORDS or not others:
+        return 0.0
+    return sum(len(mine & o) / len(mine) for o in others) / len(others)
 
 
 def describe(support: FigureSupport, limit: int = 4) -> str | None:
