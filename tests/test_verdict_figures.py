@@ -254,3 +254,41 @@ def test_a_figure_of_another_case_is_not_the_storys_figure() -> None:
     assert figures.numeric_differences(a, b) == []
     c = _claim("c:0", "c", "The jury in Waterbury ordered Jones to pay $865 million to the families.")
     assert figures.numeric_differences(b, c)
+
+
+def _magnitudes(*claims: Claim):
+    ctx = GroupContext({c.id: c for c in claims}, {c.article_id: c.text for c in claims}, lambda a: a)
+    alignment = AlignmentResult(
+        claims={c.id: c for c in claims}, story_of={c.article_id: "s1" for c in claims}
+    )
+    return attributes.magnitude_conflicts(alignment, ctx, VerdictOptions())
+
+
+def test_the_storys_earthquake_has_one_magnitude_across_unaligned_sentences() -> None:
+    a = _claim("a:0", "a", "The plane was to deliver aid to people hit by the magnitude-7.6 earthquake.")
+    b = _claim("b:0", "b", "Relief flights followed the 7.5-magnitude earthquake that hit on Monday.")
+    (v,) = _magnitudes(a, b)
+    assert (v.type, v.slot) == ("numeric", "magnitude")
+    assert sorted(s.value for s in v.sides) == ["7.5-magnitude", "magnitude-7.6"]
+    # another quake, a hedged reading, or an article printing both values: no conflict
+    older = _claim("c:0", "c", "It was the strongest since a magnitude-7.5 earthquake in 2007.")
+    hedged = _claim("d:0", "d", "A quake of about 7 magnitude hit the coast.")
+    assert _magnitudes(a, older) == [] and _magnitudes(b, hedged) == []
+    both = _claim("a:1", "a", "The survey put the quake at 7.5 on the Richter scale.")
+    assert _magnitudes(a, both, b) == []
+
+
+def test_magnitudes_far_apart_or_of_any_quake_are_of_other_quakes() -> None:
+    a = _claim("a:0", "a", "The 6.1-magnitude quake struck the island, state media said.")
+    far = _claim("b:0", "b", "The university registered a quake measuring 3.8 on the Richter scale.")
+    generic = _claim("c:0", "c", "A magnitude 6 quake can cause severe damage.")
+    month = _claim("d:0", "d", "A 6.4-magnitude quake hit the town of Zarand in February.")
+    assert _magnitudes(a, far) == [] and _magnitudes(a, generic) == [] and _magnitudes(a, month) == []
+
+
+def test_an_article_giving_both_magnitudes_takes_no_side() -> None:
+    a = _claim(
+        "a:0", "a", "The centre marked it at 7.2 and the US Geological Survey noted a magnitude of 6.8."
+    )
+    b = _claim("b:0", "b", "The centre said the quake had a magnitude of 7.2 on the Richter scale.")
+    assert _magnitudes(a, b) == []

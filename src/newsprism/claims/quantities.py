@@ -366,6 +366,10 @@ _MAGNITUDE = re.compile(
 )
 
 
+# "of about 7 magnitude", "a roughly 6-magnitude quake": a hedged reading of the magnitude.
+_HEDGED = re.compile(rf"\b(?:{_QUAL})\s+$", re.IGNORECASE)
+
+
 def _magnitudes(text: str, offset: int, masks: Sequence[tuple[int, int]]) -> list[Quantity]:
     out = []
     for m in _MAGNITUDE.finditer(text):
@@ -378,6 +382,7 @@ def _magnitudes(text: str, offset: int, masks: Sequence[tuple[int, int]]) -> lis
                 text=m.group(0),
                 low=value,
                 high=value,
+                approx=_HEDGED.search(text, max(0, m.start() - 20), m.start()) is not None,
                 unit="magnitude",
                 dimension="magnitude",
                 si_low=value,

@@ -1,10 +1,16 @@
-"""Conflicts on what a named person *is* rather than on one aligned statement: an age.
+"""Conflicts on what a named person or the story's event *is* rather than on one aligned
+statement: an age, an earthquake's magnitude.
 
 A person's age is one fact however each outlet phrases the sentence it sits in ("Robert Buckley, 32,
 fell about 600 metres" vs "the 31-year-old Briton Robert Buckley died"), so the two sentences need
 not align as one statement for their ages to be compared. The figure must be given for a named
 person (the nearest name to it), the same person in both reports (same surname, and no different
 first names), and the values must differ as printed.
+
+A story's earthquake has one magnitude, however incidental the sentence that gives it ("the coast
+guard plane was to deliver aid after the magnitude-7.6 earthquake" vs "a 7.5-magnitude earthquake on
+New Year's Day"). Only a claim giving one magnitude and naming no other quake (an aftershock, a
+second quake, "since", "previous", a year) is read as the story's.
 """
 
 from __future__ import annotations
@@ -77,15 +83,19 @@ def _differ(x: _Age, y: _Age) -> bool:
     return not (x.quantity.low <= y.quantity.high and y.quantity.low <= x.quantity.high)
 
 
-def age_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
-    """One conflict per story and named person whose printed ages differ between reports."""
-    # Every claim of the story, grouped or not: the two sentences need not state one fact.
+def _story_claims(alignment: AlignmentResult, ctx: GroupContext) -> dict[str, list[Claim]]:
+    """Every claim of each story, grouped or not: the two sentences need not state one fact."""
     by_story: dict[str, list[Claim]] = defaultdict(list)
     for c in ctx.claims.values():
         if c.article_id in alignment.story_of and not c.response_to:
             by_story[alignment.story_of[c.article_id]].append(c)
+    return by_story
+
+
+def age_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
+    """One conflict per story and named person whose printed ages differ between reports."""
     out = []
-    for story, claims in sorted(by_story.items()):
+    for story, claims in sorted(_story_claims(alignment, ctx).items()):
         for surname, ages in sorted(_ages(claims).items()):
             diffs = [
                 Difference(
@@ -124,4 +134,81 @@ def age_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOp
                     confidence_reason="ages printed for one named person (same surname, no other first name)",
                 )
             )
+    return out
+
+
+# A magnitude of another quake than the story's: an aftershock, an earlier or larger one, a year's
+# or a month's ("a 6.4-magnitude quake hit Zarand in February"), or any quake ("a magnitude 6 quake
+# can cause severe damage").
+_OTHER_QUAKE = re.compile(
+    r"aftershock|foreshock|\b(?:second|another|earlier|previous|last|since|than|strongest|largest|"
+    r"deadliest|biggest|worst|similar|can|could|may|might|would|(?:19|20)\d\d|in (?:January|February|"
+    r"March|April|May|June|July|August|September|October|November|December))\b",
+    re.IGNORECASE,
+)
+# Agencies measuring one quake differ by a few tenths (7.3 and 7.4; 5.2, 5.4 and 5.6); values further
+# apart are of different quakes.
+MAGNITUDE_MAX_SPREAD = 0.4
+MAGNITUDE_CONFIDENCE = 0.7  # one quake per story is inferred; the printed values are read exactly
+
+
+def _magnitude(c: Claim) -> Quantity | None:
+    """The one exact magnitude a claim gives the story's quake ("about 7" fits 7.2 too loosely to
+    contradict it)."""
+    found = [q for q in c.quantities if figures.kind_in(c, q) == "magnitude"]
+    if len(found) != 1 or found[0].approx or _OTHER_QUAKE.search(c.text):
+        return None
+    return found[0]
+
+
+def _both_printed(claims: list[Claim], article: str, value: Quantity) -> bool:
+    """The article prints the other value too, as a magnitude or a bare number ("Morocco's center
+    marking it at 7.2 and the US Geological Survey noting a magnitude of 6.8"): it takes no side."""
+    return any(c.article_id == article and any(_fits(q, value) for q in c.quantities) for c in claims)
+
+
+def _fits(q: Quantity, value: Quantity) -> bool:
+    if q.dimension == "magnitude":
+        return figures.compatible(q, value)
+    return q.head is None and q.low == q.high == value.low
+
+
+def magnitude_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
+    """One conflict per story whose reports print different magnitudes for its one earthquake."""
+    out = []
+    for story, claims in sorted(_story_claims(alignment, ctx).items()):
+        given = [(c, q) for c in claims if (q := _magnitude(c)) is not None]
+        diffs = [
+            Difference("numeric", "magnitude", figures.quantity_value(a, qa), figures.quantity_value(b, qb))
+            for (a, qa), (b, qb) in combinations(given, 2)
+            if a.article_id != b.article_id
+            and not figures.compatible(qa, qb)
+            and abs(qa.low - qb.low) <= MAGNITUDE_MAX_SPREAD + 1e-9
+            and not _both_printed(claims, a.article_id, qb)
+            and not _both_printed(claims, b.article_id, qa)
+        ]
+        diffs = [d for d in diffs if not revision_pair(ctx, d)]
+        sides = sides_for(diffs, ctx) if diffs else []
+        if len(sides) < 2:
+            continue
+        shown = " vs ".join(f'"{s.value}" in {", ".join(s.article_ids)}' for s in sides)
+        members = [ctx.claims[e.claim_id] for s in sides for e in s.evidence if e.role == "claim"]
+        out.append(
+            Verdict(
+                f"conflict:{story}:magnitude",
+                "magnitude",
+                story,
+                "conflicting",
+                members[0].text,
+                sorted({a for s in sides for a in s.article_ids}),
+                ctx.sources(members).sources,
+                [e for s in sides for e in s.evidence][: opts.max_evidence * 2],
+                type="numeric",
+                slot="magnitude",
+                sides=sides,
+                reason=f"the earthquake's magnitude differs: {shown}",
+                confidence=MAGNITUDE_CONFIDENCE,
+                confidence_reason="magnitudes printed for the story's one earthquake (no other quake named)",
+            )
+        )
     return out

@@ -182,6 +182,7 @@ class VerdictsStage:
             result.conflicts
             + self._near_conflicts(alignment, ctx, result.errors)
             + attributes.age_conflicts(alignment, ctx, self.options.decide)
+            + attributes.magnitude_conflicts(alignment, ctx, self.options.decide)
         )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
