@@ -307,3 +307,81 @@ def test_denials_by_two_countries_deny_different_things():
     assert not denials_of_own_part(us, denial("any role in the drone attack", "United States"))
     assert not denials_of_own_part(us, denial("the attack was real", "Ukraine", "asserts"))
     assert not denials_of_own_part(us, denial("any role in the attack", None))
+
+
+def _tagged(text: str):
+    """A claim over ``text`` with the entities the claims stage's rules tag in it."""
+    from newsprism.claims.entities import entity_key, fix_entities
+    from newsprism.claims.model import Attribution, Claim, Entity
+    from newsprism.model import Span
+
+    ents = tuple(
+        Entity(Span(s, e), text[s:e], label, entity_key(text[s:e], label))
+        for s, e, label in fix_entities(text, [])
+    )
+    span = Span(0, len(text))
+    return Claim("c", "a", 0, span, span, text, Attribution("o", "outlet", "asserts"), entities=ents)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        # a tit-for-tat: the same act, each country's diplomat (real coverage of 2023's expulsions)
+        (
+            "In response, Canada has expelled a senior Indian diplomat from the country.",
+            "India's foreign ministry responded in kind, saying it had expelled a senior Canadian diplomat.",
+            True,
+        ),
+        (
+            "India's ministry has moved to expel a Canadian diplomat.",
+            "Canada has expelled an Indian diplomat.",
+            True,
+        ),
+        ("The strike killed 12 Russian soldiers.", "The strike killed 12 Ukrainian soldiers.", True),
+        # the same country's diplomat: one fact, told twice
+        (
+            "Canada has expelled a senior Indian diplomat.",
+            "Ottawa said it expelled a top Indian diplomat.",
+            False,
+        ),
+        # a claim naming both countries' diplomats may tell either act
+        (
+            "After Canada expelled an Indian diplomat, India decided to expel a senior Canadian diplomat.",
+            "India decided to expel a senior Canadian diplomat.",
+            False,
+        ),
+        # no act leads to the noun (subjects), or different acts: left to the model
+        ("Ukrainian troops were forced from the region.", "Russian troops regained the region.", False),
+        ("Canada expelled a senior Indian diplomat.", "India summoned a senior Canadian diplomat.", False),
+        # a country with no determiner before it is the subject or a place, not the noun's
+        ("Canada expelled diplomats.", "India expelled diplomats.", False),
+    ],
+)
+def test_the_same_act_on_two_countries_nationals_is_not_one_fact(a, b, apart):
+    from newsprism.align.apart import different_nationals
+
+    assert different_nationals(_tagged(a), _tagged(b)) is apart
+    assert different_nationals(_tagged(b), _tagged(a)) is apart
+
+
+TIT_FOR_TAT_DOCS = [
+    "Relations between the two countries plunged on Tuesday. "
+    "In response, Canada has expelled a senior Indian diplomat from the country.",
+    "Relations between the two countries plunged on Tuesday. "
+    "In response, India has expelled a senior Canadian diplomat from the country.",
+    "Relations between the two countries plunged on Tuesday. "
+    "In response, Ottawa has expelled a senior Indian diplomat from the country.",
+]
+
+
+def test_a_tit_for_tat_is_two_facts_and_each_half_still_groups():
+    """Canada expelling India's diplomat and India expelling Canada's share every word but the
+    demonyms: never one corroborated fact. The two outlets telling Canada's act stay one group."""
+    _, batch = run_all(spacy.blank("en"), TIT_FOR_TAT_DOCS)
+    alignment = batch.layer("alignment")
+    expelled = [
+        sorted(alignment.claims[c].text.split()[2] for c in g.claim_ids)
+        for g in alignment.groups
+        if "expelled" in alignment.claims[g.claim_ids[0]].text
+    ]
+    assert sorted(expelled) == [["Canada", "Ottawa"], ["India"]]

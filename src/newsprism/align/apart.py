@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from newsprism.align.score import _STOP
+from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim
 from newsprism.verdicts.compare import _content_text
 
@@ -94,7 +95,12 @@ class PairGuard:
     def apart(self, i: int, j: int) -> bool:
         a, b = self.claims[i], self.claims[j]
         # The whole clause, attribution included: "Miller clarified that X" asserts the clarifying.
-        return opposite_polarity(a.text, b.text) or different_agents(a, b) or denials_of_own_part(a, b)
+        return (
+            opposite_polarity(a.text, b.text)
+            or different_agents(a, b)
+            or denials_of_own_part(a, b)
+            or different_nationals(a, b)
+        )
 
 
 def denials_of_own_part(a: Claim, b: Claim) -> bool:
@@ -159,3 +165,59 @@ def different_agents(a: Claim, b: Claim) -> bool:
         return False
     return not (sa & _named(b) or sb & _named(a))
 
+
+# A country or demonym inside a noun phrase a determiner opens ("expelled a senior Canadian
+# diplomat", "killed 12 Russian soldiers"): the noun is what the act was done to. A country with no
+# determiner before it is most often the subject ("Canada expelled ...") or a place, never read.
+# The words before the determiner lead to the noun (the act); quote marks are no break ("a “top
+# Indian diplomat”"), a comma or colon is.
+_DETERMINED = re.compile(
+    r"(?P<lead>(?:[A-Za-z’'-]+\s+){0,3})"
+    r"\b(?:an?|the|another|several|one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*)"
+    r"\s+(?:[“\"‘']?[a-z-]+\s+){0,2}[“\"‘']?$"
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]—–.!?]")
+_HEAD_AFTER = re.compile(r"^\s+([a-z]{3,})\b")
+
+
+def _act_key(word: str) -> str:
+    """``predicate_key`` with a doubled final consonant dropped, so "expelled" meets "expel"."""
+    k = predicate_key(word)
+    return k[:-1] if len(k) > 3 and k[-1] == k[-2] else k
+
+
+def national_objects(c: Claim) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Each noun the claim sets off by a tagged country or demonym inside a determined noun phrase,
+    with the countries so named and the keys of the words leading to the phrase: "it had expelled a
+    senior Canadian diplomat" -> {"diplomat": ({"canada"}, {"expel"})}."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for e in c.entities:
+        country = country_of(e.text) if e.label in ("NORP", "GPE") else None
+        start, end = e.span.start - c.span.start, e.span.end - c.span.start
+        if not country or start < 0 or end > len(c.text):
+            continue
+        head = _HEAD_AFTER.match(c.text[end:])
+        np_ = _DETERMINED.search(_CLAUSE_BREAK.split(c.text[max(0, start - 120) : start])[-1])
+        if not head or head.group(1) in _STOP or not np_:
+            continue
+        words = _WORD.findall(np_.group("lead"))
+        leads = {_act_key(w) for w in words if w.islower() and w not in _STOP and len(w) > 2}
+        countries, keys = found.setdefault(_act_key(head.group(1)), (set(), set()))
+        countries.add(country.lower())
+        keys |= leads
+    return {h: (frozenset(cs), frozenset(ks)) for h, (cs, ks) in found.items()}
+
+
+def different_nationals(a: Claim, b: Claim) -> bool:
+    """The same act done to people or things of different countries: "Canada has expelled a senior
+    Indian diplomat" and "it had expelled a senior Canadian diplomat" are the two halves of a
+    tit-for-tat, not one fact twice. Both claims must set the same noun off by a country, reached by
+    the same words ("expelled"), and share no country for it: a claim naming both countries'
+    diplomats may tell either act, and "Ukrainian troops were forced out" beside "Russian troops
+    regained" (subjects, no act leading to them) is left to the model."""
+    objs_b = national_objects(b)
+    for head, (countries, leads) in national_objects(a).items():
+        other = objs_b.get(head)
+        if other and leads & other[1] and not countries & other[0]:
+            return True
+    return False
