@@ -30,9 +30,8 @@ class ReuseOptions:
     # one passage; a pair needs ``min_passage_tokens`` aligned tokens to count at all.
     max_gap: int = 12
     min_passage_tokens: int = 8
-    # A pair is reuse when it shares this many words outside quotation marks, or when one article
-    # lies (almost) wholly inside the other (short items, headlines).
-    min_shared_tokens: int = 30
+    # A pair is reuse when one article lies (almost) wholly inside the other (short items,
+    # headlines), or by the lifted sentences below.
     short_whole_coverage: float = 0.6
     # A smaller shared passage counts when it fills the gap another source leaves in an article
     # (the passage lifted into a host text, the second source of a merge).
