@@ -57,7 +57,8 @@ def _align(cls: type, options: Any, backends: Backends) -> Stage:
 
 
 def _verdicts(cls: type, options: Any, backends: Backends) -> Stage:
-    return cls(options, judge=backends.judge)
+    # The parser is handed over unloaded: only a story with two dates that may conflict loads it.
+    return cls(options, judge=backends.judge, parser=lambda: backends.parser)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,15 @@ class Backends:
         return load_spacy(self.models.spacy_model, components=NER_ONLY)
 
     @cached_property
+    def parser(self) -> Any:
+        """The spaCy pipeline with its dependency parser, for verdicts that must know which word a
+        date hangs on; loaded only when one is asked (few sentences need it)."""
+        from newsprism.engines.nlp import load_spacy
+
+        # attribute_ruler gives the parts of speech the tagger's tags stand for.
+        return load_spacy(self.models.spacy_model, components=("parser", "attribute_ruler"))
+
+    @cached_property
     def judge(self) -> Any | None:
         """The pair judge, or None when none was named or given: a judge costs a transformer pass
         per reviewed conflict, so it reviews only when asked for."""

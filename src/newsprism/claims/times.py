@@ -53,7 +53,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("clock", re.compile(r"\b\d{1,2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}\s?:\s?\d{2}\b",
                          re.IGNORECASE)),
     ("mdy", re.compile(rf"\b(?P<mo>{_MO})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
-    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MO})(?:\s+(?P<y>\d{{4}}))?\b")),
+    # "28 March 2024" and "28 March, 2024": the year after a comma is still the date's.
+    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MO})(?:,?\s+(?P<y>\d{{4}}))?\b")),
     (
         "month_year",
         re.compile(rf"\b(?:(?P<edge>early|late|mid-?)\s*)?(?P<mo>{_MO})\s+(?P<y>\d{{4}})\b", re.I),

@@ -38,7 +38,11 @@ class _StoryActor:
 
         backends = Backends(spec.models)
         self.align = AlignStage(spec.align, embedder=backends.embedder)
-        self.verdicts = VerdictsStage(spec.verdicts, judge=backends.judge) if spec.run_verdicts else None
+        self.verdicts = (
+            VerdictsStage(spec.verdicts, judge=backends.judge, parser=lambda: backends.parser)
+            if spec.run_verdicts
+            else None
+        )
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         results = [pickle.dumps(self._story(str(sid), pickle.loads(blob)))

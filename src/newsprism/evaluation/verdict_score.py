@@ -23,6 +23,7 @@ from newsprism.verdicts.model import Evidence, Verdict, VerdictsResult
 TYPE_MAP = {
     "numeric": "number",
     "time": "date",
+    "date/time": "date",
     "place": "place",
     "entity": "person",
     "event": "event",

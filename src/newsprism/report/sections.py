@@ -117,7 +117,9 @@ def _side(view: ReportView, side: Side, values: list[str], kind: str) -> dict[st
 
 
 # Facts a reader checks first (figures, dates, places) before differences in attribution or wording.
-_CONFLICT_ORDER = ("numeric", "time", "place", "entity", "polarity", "attribution", "quote wording")
+_CONFLICT_ORDER = (
+    "numeric", "date/time", "time", "place", "entity", "polarity", "attribution", "quote wording"
+)
 
 
 def _conflict_rank(c: dict[str, Any]) -> int:

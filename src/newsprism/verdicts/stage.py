@@ -11,7 +11,7 @@ from newsprism.align.model import AlignmentResult
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.progress import step
-from newsprism.verdicts import attributes, disputes, single
+from newsprism.verdicts import attributes, dates, disputes, single
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
@@ -104,9 +104,17 @@ class VerdictsStage:
     requires = frozenset({"alignment"})
     provides = frozenset({"verdicts"})
 
-    def __init__(self, options: VerdictsOptions | None = None, judge: Any | None = None):
+    def __init__(
+        self,
+        options: VerdictsOptions | None = None,
+        judge: Any | None = None,
+        parser: Callable[[], Any] | None = None,
+    ):
+        """``parser``: gives a spaCy pipeline with a dependency parser when first called; without
+        one no date conflict is looked for (which word a date hangs on cannot be read)."""
         self.options = options or VerdictsOptions()
         self.judge = judge
+        self.parser = parser
 
     def _review(self, conflicts: list[Verdict]) -> tuple[list[Verdict], list[Verdict]]:
         """Ask the judge about slot-light conflicts: one whose claims it finds entailed is dismissed.
@@ -183,6 +191,7 @@ class VerdictsStage:
             + self._near_conflicts(alignment, ctx, result.errors)
             + attributes.age_conflicts(alignment, ctx, self.options.decide)
             + attributes.magnitude_conflicts(alignment, ctx, self.options.decide)
+            + (dates.date_conflicts(alignment, ctx, self.options.decide, self.parser) if self.parser else [])
         )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
