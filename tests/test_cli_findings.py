@@ -51,7 +51,7 @@ def test_the_summary_shows_conflicts_disputes_and_facts(demo_report, monkeypatch
     assert "Conflicts between outlets (2)" in text and "5.4 metres" in text and "4.5 metres" in text
     assert "at least 4,100 residents" in text and "at least 3,200 residents" in text
     assert "Disputes between actors (1)" in text and "Skarnvale Hydro" in text
-    assert "Corroborated facts (top 5 of 6)" in text and "Kettle Row" in text
+    assert "Corroborated facts (top 5 of 6)" in text and "Two people died in the flood" in text
     assert "1 stories" not in text
 
 
