@@ -292,3 +292,21 @@ def test_an_article_giving_both_magnitudes_takes_no_side() -> None:
     )
     b = _claim("b:0", "b", "The centre said the quake had a magnitude of 7.2 on the Richter scale.")
     assert _magnitudes(a, b) == []
+
+
+def test_a_duration_in_two_units_is_one_duration() -> None:
+    (q,) = extract_quantities("She was sentenced to 11 years and three months in prison.")
+    assert (q.text, q.low, q.unit) == ("11 years and three months", 11.25, "year")
+    (q,) = extract_quantities("The hearing lasted 1 hour and 20 minutes.")
+    assert q.si_low == 80.0
+    # a smaller part that fills the larger unit, or two clauses' durations, stay two figures
+    assert len(extract_quantities("2 years and 14 months")) == 2
+    assert len(extract_quantities("he spent 3 years in jail and 2 months in hospital")) == 2
+
+
+def test_a_name_tagged_too_long_in_a_headline_is_the_same_subject() -> None:
+    a = _claim("a:0", "a", "Elizabeth Holmes was sentenced to 11 years and three months.", "Elizabeth Holmes")
+    b = _claim("b:0", "b", "Elizabeth Holmes Sentenced To 11.25 Years", "Elizabeth Holmes Sentenced")
+    assert not figures.different_subjects(a, b)
+    c = _claim("c:0", "c", "Sunny Balwani was sentenced to 13 years.", "Sunny Balwani")
+    assert figures.different_subjects(a, c)

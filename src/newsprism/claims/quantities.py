@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from newsprism.claims.clauses import _VERBISH
 from newsprism.claims.model import Quantity
@@ -413,4 +414,40 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
             continue
         out.append(q)
         taken_until = q.span.end - offset
-    return sorted(out + magnitudes, key=lambda q: q.span.start)
+    return sorted(_compound_durations(text, out, offset) + magnitudes, key=lambda q: q.span.start)
+
+
+_JOINED = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+
+
+def _compound_durations(text: str, found: list[Quantity], offset: int) -> list[Quantity]:
+    """ "11 years and three months" is one duration of 11.25 years, not 11 years beside three months:
+    a larger unit joined by "and" or a comma to a smaller one that does not fill it."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if prev is not None and _joins(text, prev, q, offset):
+            per_unit = prev.si_low / prev.low
+            total = prev.low + q.si_low / per_unit
+            out[-1] = replace(
+                prev,
+                span=Span(prev.span.start, q.span.end),
+                text=text[prev.span.start - offset : q.span.end - offset],
+                low=total,
+                high=total,
+                si_low=prev.si_low + q.si_low,
+                si_high=prev.si_high + q.si_high,
+            )
+            continue
+        out.append(q)
+    return out
+
+
+def _joins(text: str, big: Quantity, small: Quantity, offset: int) -> bool:
+    if not (big.dimension == small.dimension == "duration") or big.unit == small.unit:
+        return False
+    if big.approx or small.approx or big.low != big.high or small.low != small.high or not big.low:
+        return False
+    between = text[big.span.end - offset : small.span.start - offset]
+    # the smaller part must not fill one of the larger unit ("1 hour and 90 minutes" is no clock)
+    return _JOINED.fullmatch(between) is not None and 0 < small.si_low < big.si_low / big.low
