@@ -446,3 +446,18 @@ def test_a_named_spokesperson_speaks_for_the_body_the_fact_names():
     # the spokesperson of a body the fact does not name stays their own source
     other = _said("the Port Authority")
     assert count_sources([_claim("a", other), _claim("b", spokes)], lambda a: a).sources == 2
+
+
+def test_an_adverbial_before_a_second_verb_is_no_speaker():
+    text = (
+        "The outgoing leader Tomas Vell thanked the mayor for her campaign, on his X account and added "
+        "that he would keep working."
+    )
+    found = find_attribution(text)
+    assert found is None or "account" not in found.source
+
+
+def test_unnamed_people_are_no_named_source():
+    claims = [_claim("a", _said("Others", "officials")), _claim("b", _said("residents", "officials"))]
+    assert source_key(claims[0]) is None and source_key(claims[1]) is None
+    assert count_sources(claims, lambda a: a).origin is None

@@ -272,6 +272,9 @@ def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
         return _appositive_source(masked, bound) or _source_before_insert(masked, bound)
     if bound >= 0 and masked[bound] == "," and " and " in masked[a:b]:
         a = _extend_list(masked, a)
+    words = masked[a:b].split()
+    if words[0].lower() in _PREPOSITIONS or words[-1].lower() in ("and", "or", "but"):
+        return None  # "..., on his X account and added": an adverbial before a second verb, no speaker
     return (a, b) if _valid_source(masked[a:b]) else None
 
 

@@ -37,7 +37,12 @@ _INSTITUTIONS = (
     (re.compile(r"\b(?:prosecutors?|prosecution|district attorney(?:['’]s office)?)\b"), "prosecution"),
     (re.compile(r"\b(?:coroner|medical examiner)(?:['’]s office)?\b"), "coroner"),
 )
-_NAMELESS = frozenset({"officials", "authorities", "sources", "source", "analysts", "experts", "reports"})
+_NAMELESS = frozenset(
+    {
+        "officials", "authorities", "sources", "source", "analysts", "experts", "reports", "others", "some",
+        "many", "critics", "residents", "witnesses", "locals", "people", "survivors", "observers",
+    }
+)
 # Who speaks for a body without a name of their own: "a spokesperson for the army", "an army
 # spokesperson", "a health ministry official", "the ministry's press office" are the body itself.
 # Not "officials": several unnamed people, whose words are no one body's statement.
