@@ -461,3 +461,16 @@ def test_unnamed_people_are_no_named_source():
     claims = [_claim("a", _said("Others", "officials")), _claim("b", _said("residents", "officials"))]
     assert source_key(claims[0]) is None and source_key(claims[1]) is None
     assert count_sources(claims, lambda a: a).origin is None
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ('_Talks will resume in May,_ she told the court, according to the Halden Post.', "she"),
+        ("Forty homes had been evacuated, police said, according to the Halden Post.", "police"),
+        ("Vell admitted himself to a clinic, according to the Halden Post.", "the Halden Post"),
+    ],
+)
+def test_an_outlet_relays_the_speaker_it_quotes(text, source):
+    found = find_attribution(text)
+    assert found is not None and found.source == source

@@ -450,8 +450,9 @@ def find_attribution(masked: str) -> LocalAttribution | None:
         content = _strip_range(masked, *rest, chars=" ,;:—–-")
         if a < b and content[0] < content[1]:
             # "According to the AP, the ministry said ...": the ministry speaks, the AP relays it.
+            # So does '"...," she told the court, according to NBC': the speaker after the quote.
             inner = _first_attribution(masked[content[0] : content[1]])
-            if inner is not None and inner.source_span[0] == 0 and _RELAYED.match(inner.verb):
+            if inner is not None and _RELAYED.match(inner.verb) and _speaker_leads(inner):
                 return _shifted(inner, content[0])
             return LocalAttribution(
                 masked[a:b], (a, b), "according to", acc.span(0)[:1] + (acc.start("src"),), "asserts", content
@@ -465,6 +466,12 @@ _RELAYED = re.compile(
     r"^(?:said|says|told|tells|stated|added|announced|claimed|claims|alleged|denied|denies|insisted|warned)$",
     re.IGNORECASE,
 )
+
+
+def _speaker_leads(inner: LocalAttribution) -> bool:
+    """The relayed statement is the speaker's own: the speaker opens it ("the ministry said ...") or
+    follows the words it reports ('"...," she said'), rather than being named inside them."""
+    return inner.source_span[0] == 0 or inner.content[1] <= inner.source_span[0]
 
 
 def _first_attribution(masked: str) -> LocalAttribution | None:
