@@ -400,3 +400,15 @@ def test_rejecting_that_account_answers_an_earlier_claim():
     assert found is not None and found.response and found.stance == "denies"
     content = find_attribution("She rejected claims that she had lied.")
     assert content is not None and not content.response
+
+
+def test_a_dateline_glued_to_its_sentence_or_a_rubric_is_no_part_of_a_claim():
+    from newsprism.claims.extract import _body_start
+
+    for text, rest in [
+        ("TOKYO—A coast guard plane and a jet collided.", "A coast guard plane and a jet collided."),
+        ("THE BIGGER PICTURE: Martinez saved the penalty.", "Martinez saved the penalty."),
+        ("NEW DELHI: India expelled a diplomat.", "India expelled a diplomat."),
+        ("NATO: allies met on Friday.", "NATO: allies met on Friday."),  # one word: a speaker
+    ]:
+        assert text[_body_start(text) :] == rest

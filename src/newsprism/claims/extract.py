@@ -38,7 +38,12 @@ class ExtractOptions:
     response_window: int = 3  # sentences back an anaphoric denial ("denied the claim") may refer to
 
 
-_DATELINE = re.compile(r"^[A-Z]{2,}[A-Za-z .,'’]{0,30}?\s*(?:>>|—|–|--)\s+")
+# A dateline ("KYIV, Ukraine >> ", "ROME — ", "TOKYO—A ...") or a capitalised rubric or dateline ending
+# in a colon ("THE BIGGER PICTURE: ", "NEW DELHI: "; one word, "NATO: ...", names a speaker).
+_DATELINE = re.compile(
+    r"^(?:[A-Z]{2,}[A-Za-z .,'’]{0,30}?\s*(?:>>|—|–|--)(?:\s+|(?=[A-Z]))"
+    r"|[A-Z][A-Z'’.-]+(?: [A-Z'’.-]+){1,5}:\s+)"
+)
 _TITLES = (
     "general gen commander chief president minister spokes\\w+ governor gov secretary director "
     "ambassador envoy leader mayor premier chancellor king"
@@ -109,7 +114,8 @@ def _ref_date(article: Article) -> date | None:
 
 
 def _body_start(text: str) -> int:
-    """Skip a leading dateline ("KYIV, Ukraine >> ", "ROME — "): a place, not part of any claim."""
+    """Skip a leading dateline ("KYIV, Ukraine >> ", "ROME — ") or rubric ("THE BIGGER PICTURE: "): a
+    place or a label, not part of any claim."""
     m = _DATELINE.match(text)
     return m.end() if m else 0
 
