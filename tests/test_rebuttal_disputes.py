@@ -53,7 +53,7 @@ def test_a_time_and_place_after_the_verb_leave_the_quotation_as_the_content(nlp)
     "rebuttal, denier",
     [
         (
-            '"Allegations of the Government of Vandoria\'s involvement in any act of violence are absurd '
+            "\"Allegations of the Government of Vandoria's involvement in any act of violence are absurd "
             'and motivated," the Vandorian Foreign Ministry said.',
             "the Vandorian Foreign Ministry",
         ),
@@ -63,7 +63,7 @@ def test_a_time_and_place_after_the_verb_leave_the_quotation_as_the_content(nlp)
         ),
         ("The Foreign Ministry termed Marsh's allegations 'absurd' and 'motivated'.", "The Foreign Ministry"),
         (
-            "The Foreign Ministry categorically dismissed Marsh's assertion of a \"potential link\" between "
+            'The Foreign Ministry categorically dismissed Marsh\'s assertion of a "potential link" between '
             'Vandorian agents and the killing as "baseless".',
             "The Foreign Ministry",
         ),
@@ -87,13 +87,13 @@ def test_a_verdict_on_the_allegation_disputes_it(nlp, rebuttal, denier):
     "rebuttal",
     [
         # someone else's allegations are answered, not Marsh's
-        "Reacting to Reyes's allegations, the Foreign Ministry described them as \"absurd\".",
+        'Reacting to Reyes\'s allegations, the Foreign Ministry described them as "absurd".',
         # a verdict on reports of something else, with the claim no allegation of it
-        "\"Reports of flooding in the capital were false,\" the Foreign Ministry said.",
+        '"Reports of flooding in the capital were false," the Foreign Ministry said.',
         # a judgement of the allegations that is no denial
-        "\"The allegations are serious and must be investigated,\" the Foreign Ministry said.",
+        '"The allegations are serious and must be investigated," the Foreign Ministry said.',
         # her own side calling her allegations credible denies nothing
-        "\"The allegations are not baseless,\" Marsh said.",
+        '"The allegations are not baseless," Marsh said.',
     ],
 )
 def test_no_dispute_from_a_verdict_on_another_claim(nlp, rebuttal):
@@ -108,3 +108,25 @@ def test_the_claim_of_the_speakers_own_side_is_not_answered(nlp):
         '"Allegations of a cover-up by the operator are baseless," Reyes said.',
     )
     assert _dispute(claims, text, "credible allegations") is None
+
+
+ACCUSATION = "Kremlin spokesman Dmitry Peskov accused the United States of being behind the drone attack. "
+
+
+def test_an_accusation_by_one_country_is_answered_by_another(nlp):
+    claims, text = _claims(
+        nlp,
+        ACCUSATION
+        + 'The allegations are "completely false," U.S. Defense Department spokesman Garron Garn said.',
+    )
+    found = _dispute(claims, text, "accused the United States")
+    assert found is not None
+    assert [(p.actor, p.how) for p in found[1]] == [("United States", "reported denial")]
+
+
+def test_an_accusation_is_not_answered_by_a_source_of_no_known_side(nlp):
+    # Nothing says whose ministry it is: it may be the accuser's own.
+    claims, text = _claims(
+        nlp, ACCUSATION + 'The allegations are "completely false," the Foreign Ministry said.'
+    )
+    assert _dispute(claims, text, "accused the United States") is None

@@ -123,11 +123,22 @@ def _by(a: Attribution, claimant: str) -> bool:
     return bool(a.actor and a.actor in countries)
 
 
-def _about(content: str, what: str) -> bool:
-    """The claim is what the rebuttal answers: an allegation itself when the rebuttal does not say
-    what is alleged ("described them as absurd"); else sharing the words of what it says is alleged,
-    names being enough only for a claim that is itself an allegation ("credible allegations ...")."""
-    alleges = _ALLEGATION.search(content) is not None
+def _alleges(c: Claim, content: str, speaker: Attribution, claimant: str | None) -> bool:
+    """The claim is an allegation: in its words ("credible allegations that ..."), or an accusation
+    ("accused the U.S. of ...") by the claimant the rebuttal names or by one country answered by
+    another (an unnamed claimant and a speaker of no known side would pair anything)."""
+    if _ALLEGATION.search(content):
+        return True
+    a = c.attribution
+    if a.stance != "claims":
+        return False
+    return bool(claimant) or bool(a.actor and speaker.actor and a.actor != speaker.actor)
+
+
+def _about(alleges: bool, content: str, what: str) -> bool:
+    """The claim is what the rebuttal answers: an allegation, when the rebuttal does not say what is
+    alleged ("described them as absurd"); else one sharing the words of what it says is alleged,
+    names being enough only for an allegation ("credible allegations of a link to India")."""
     if not what.strip():
         return alleges
     mine, theirs = (_content_words(_POSSESSIVE.sub("", t)) for t in (what, content))
@@ -149,6 +160,6 @@ def rebuttal_targets(
         if _side(a) == _side(speaker) or (r.claimant and not _by(a, r.claimant)):
             continue
         said = text[c.content_span.start : c.content_span.end]
-        if _about(said, r.what) or (r.claimant and a.stance == "claims"):
+        if _about(_alleges(c, said, speaker, r.claimant), said, r.what):
             out.append(c.id)
     return out
