@@ -130,3 +130,22 @@ def test_an_accusation_is_not_answered_by_a_source_of_no_known_side(nlp):
         nlp, ACCUSATION + 'The allegations are "completely false," the Foreign Ministry said.'
     )
     assert _dispute(claims, text, "accused the United States") is None
+
+
+def test_a_person_is_one_side_whichever_way_an_article_names_them(nlp):
+    docs = [
+        "Canadian Prime Minister Ellen Marsh said there were credible allegations of a link between "
+        "Vandorian agents and the killing of a citizen.",
+        CLAIM + 'Reacting to Marsh\'s allegations, Vandoria on Tuesday described them as "absurd".',
+    ]
+    arts = [
+        build_article(RawDocument(text=t, source=f"mem://{n}", format="text", url=f"https://ex{n}.org/a"))
+        for n, t in enumerate(docs)
+    ]
+    claims = ClaimsStage(nlp=nlp).run(Batch.of(arts)).layer("claims").all()
+    first, quote = _with(claims, "there were credible allegations"), _with(claims, "Our security agencies")
+    assert (first.attribution.actor, quote.attribution.actor) == ("Canada", None)
+    responses = [c for c in claims if c.response_to == quote.id]
+    texts = {a.id: a.text for a in arts}
+    claimants, _ = disputes.opposed(disputes.positions([first, quote], responses, texts))
+    assert {(p.side, p.actor) for p in claimants} == {("actor:canada", "Canada")}
