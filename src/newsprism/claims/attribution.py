@@ -185,6 +185,15 @@ _THAT_ONLY = re.compile(
 )
 
 
+# A time and a place after the verb ("said Monday in a speech to the House"): no content of its own,
+# the words reported come before it.
+_TIME_THEN_PLACE = re.compile(
+    r"^\s*(?:on\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|today|yesterday|tonight)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*(?:[,.;]|$|(?:in|at|during|via|through|from|to)\s)",
+    re.IGNORECASE,
+)
+
+
 def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     after = masked[end:]
     if is_accusation(verb):
@@ -200,6 +209,8 @@ def _content_after(masked: str, verb: str, end: int) -> tuple[int, int] | None:
     if verb.lower().startswith("tell") or verb.lower() == "told" or len(words) < 3:
         return None
     if words[0].lower().strip(",") in _PREPOSITIONS or after.lstrip().startswith((",", ".")):
+        return None
+    if _TIME_THEN_PLACE.match(after):
         return None
     return end, len(masked)
 

@@ -27,6 +27,7 @@ from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
 from newsprism.claims.quote_runs import QuoteRuns
+from newsprism.claims.rebuttals import Rebuttal, find_rebuttal, rebuttal_targets
 from newsprism.claims.times import extract_times
 from newsprism.model import Article, Span
 
@@ -369,6 +370,7 @@ def _claim(
     ents: list[Entity],
     quotes: list[LocalQuote],
     opts: ExtractOptions,
+    rebuttal: Rebuttal | None = None,
 ) -> Claim | None:
     lo, hi = piece.start, piece.end
     if la is None:
@@ -409,7 +411,12 @@ def _claim(
             Marker(Span(offset + c_lo + a, offset + c_lo + b), content[a:b]) for a, b in hedge_cues(content)
         ),
     )
-    if la and la.response:
+    if rebuttal is not None:
+        targets = rebuttal_targets(ctx.claims, attribution, rebuttal, si, ctx.article.text)
+        if not targets:
+            return None
+        claim = _with_response(claim, targets)
+    elif la and la.response:
         targets = _response_targets(ctx, attribution, si, opts.response_window)
         if not targets:
             return None
@@ -476,6 +483,12 @@ def extract_claims(
                 else find_attribution(masked[piece.start : piece.end])
             )
             claim = _claim(ctx, si, sentence, offset, piece, la, ents, quotes, opts)
+            rebut = find_rebuttal(sentence[piece.start : piece.end], masked[piece.start : piece.end], la)
+            if rebut is not None:
+                # Answering an earlier claim of another source, it is a denial of that claim; else
+                # it stays what it was read as.
+                args = (ctx, si, sentence, offset, piece, rebut.attribution, ents, quotes, opts)
+                claim = _claim(*args, rebuttal=rebut) or claim
             if claim is None:
                 if la is not None and not la.response:
                     # A clause too short to be a claim still names who speaks: a later "he" or a

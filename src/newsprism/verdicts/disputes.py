@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsprism.align.stage import _attach_responses
 from newsprism.claims.actors import countries_in, person_key
@@ -107,6 +107,23 @@ def positions(members: Sequence[Claim], responses: Sequence[Claim], texts: dict[
             out.append(Position(c, side[0], side[1], True, how))
         elif c.attribution.stance in _CLAIM_STANCES and not c.negated and c in members:
             out.append(Position(c, side[0], side[1], False, c.attribution.stance))
+    return _one_side_per_person(out)
+
+
+def _one_side_per_person(ps: list[Position]) -> list[Position]:
+    """A person is the side one article gives them in all: "Canadian Prime Minister Justin Trudeau"
+    speaks for Canada also where another article names him "Trudeau" alone."""
+    sides: dict[str, set[tuple[str, str]]] = {}
+    for p in ps:
+        if p.person and p.side.startswith("actor:"):
+            sides.setdefault(p.person, set()).add((p.side, p.actor))
+    out = []
+    for p in ps:
+        known = sides.get(p.person or "", set())
+        if p.side.startswith("name:") and len(known) == 1:
+            side, actor = next(iter(known))
+            p = replace(p, side=side, actor=actor)
+        out.append(p)
     return out
 
 
