@@ -225,22 +225,62 @@ def _components(diffs: list[Difference]) -> list[list[Difference]]:
     return [p for p in parts if p]
 
 
-def _confidence(diffs: list[Difference], sides_reports: list[int], ctx: GroupContext) -> tuple[float, str]:
-    score, why = DATE_PRIOR, ["an explicit date of one event compared"]
+# Per slot: how a finding says the event differs, and what was compared.
+_WORDING = {"date": ("dated", "date"), "clock": ("timed", "clock time")}
+
+
+def _confidence(
+    diffs: list[Difference], sides_reports: list[int], ctx: GroupContext, what: str
+) -> tuple[float, str]:
+    score, why = DATE_PRIOR, [f"an explicit {what} of one event compared"]
     if max(ctx.pair_prob.get((d.a.claim_id, d.b.claim_id), 0.0) for d in diffs) >= 0.8:
         score += 0.1
         why.append("the claims state one fact")
     if min(sides_reports) >= 2:
         score += 0.1
-        why.append("each date is printed by 2+ independent reports")
+        why.append(f"each {what} is printed by 2+ independent reports")
     return round(min(score, 0.95), 2), "; ".join(why)
 
 
-def date_conflicts(
-    alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions, parser: Callable[[], Any]
+def _verdict(story: str, diffs: list[Difference], ctx: GroupContext, opts: VerdictOptions) -> Verdict | None:
+    sides = sides_for(diffs, ctx)
+    if len(sides) < 2:
+        return None
+    slot = diffs[0].slot
+    verb, what = _WORDING[slot]
+    ids = sorted({a for s in sides for a in s.article_ids})
+    shown = " vs ".join(f'"{s.value}" in {", ".join(s.article_ids)}' for s in sides)
+    members = [ctx.claims[e.claim_id] for s in sides for e in s.evidence if e.role == "claim"]
+    reports = [len({ctx.report_of(a) for a in s.article_ids}) for s in sides]
+    confidence, why = _confidence(diffs, reports, ctx, what)
+    first = min(c.id for c in members)
+    return Verdict(
+        f"conflict:{story}:{slot}:{first}",
+        f"{slot}:{first}",
+        story,
+        "conflicting",
+        members[0].text,
+        ids,
+        ctx.sources(members).sources,
+        [e for s in sides for e in s.evidence][: opts.max_evidence * 2],
+        type=DATE_TYPE,
+        slot=slot,
+        sides=sides,
+        reason=f"one event {verb} differently: {shown}",
+        confidence=confidence,
+        confidence_reason=why,
+    )
+
+
+Find = Callable[[list[Claim], GroupContext, Callable[[str], Any]], list[Difference]]
+
+
+def story_conflicts(
+    alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions, parser: Callable[[], Any], find: Find
 ) -> list[Verdict]:
-    """Per story, each event two reports date differently (see the module's rules). ``parser`` gives
-    a spaCy pipeline with a dependency parser; it is asked for only when two dates may conflict."""
+    """Per story, the conflicts ``find`` reads in its claims (each the "date" or "clock" slot of its
+    differences), those sharing a claim as one. ``parser`` gives a spaCy pipeline with a dependency
+    parser; it is asked for only when two values may conflict."""
     if DATE_TYPE not in opts.conflict_types:
         return []
     parse = _Parses(parser)
@@ -250,31 +290,15 @@ def date_conflicts(
             by_story[alignment.story_of[c.article_id]].append(c)
     out = []
     for story, claims in sorted(by_story.items()):
-        for diffs in _components(_differences(sorted(claims, key=lambda c: c.id), ctx, parse)):
-            sides = sides_for(diffs, ctx)
-            if len(sides) < 2:
-                continue
-            ids = sorted({a for s in sides for a in s.article_ids})
-            shown = " vs ".join(f'"{s.value}" in {", ".join(s.article_ids)}' for s in sides)
-            members = [ctx.claims[e.claim_id] for s in sides for e in s.evidence if e.role == "claim"]
-            reports = [len({ctx.report_of(a) for a in s.article_ids}) for s in sides]
-            confidence, why = _confidence(diffs, reports, ctx)
-            out.append(
-                Verdict(
-                    f"conflict:{story}:date:{min(c.id for c in members)}",
-                    f"date:{min(c.id for c in members)}",
-                    story,
-                    "conflicting",
-                    members[0].text,
-                    ids,
-                    ctx.sources(members).sources,
-                    [e for s in sides for e in s.evidence][: opts.max_evidence * 2],
-                    type=DATE_TYPE,
-                    slot="date",
-                    sides=sides,
-                    reason=f"one event dated differently: {shown}",
-                    confidence=confidence,
-                    confidence_reason=why,
-                )
-            )
-    return [v for v in out if v.confidence >= opts.min_conflict_confidence]
+        for diffs in _components(find(sorted(claims, key=lambda c: c.id), ctx, parse)):
+            v = _verdict(story, diffs, ctx, opts)
+            if v is not None and v.confidence >= opts.min_conflict_confidence:
+                out.append(v)
+    return out
+
+
+def date_conflicts(
+    alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions, parser: Callable[[], Any]
+) -> list[Verdict]:
+    """Per story, each event two reports date differently (see the module's rules)."""
+    return story_conflicts(alignment, ctx, opts, parser, _differences)

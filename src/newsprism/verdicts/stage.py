@@ -11,7 +11,7 @@ from newsprism.align.model import AlignmentResult
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.progress import step
-from newsprism.verdicts import attributes, dates, disputes, single
+from newsprism.verdicts import attributes, clock, dates, disputes, single
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
@@ -192,6 +192,7 @@ class VerdictsStage:
             + attributes.age_conflicts(alignment, ctx, self.options.decide)
             + attributes.magnitude_conflicts(alignment, ctx, self.options.decide)
             + (dates.date_conflicts(alignment, ctx, self.options.decide, self.parser) if self.parser else [])
+            + (clock.clock_conflicts(alignment, ctx, self.options.decide, self.parser) if self.parser else [])
         )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
