@@ -27,6 +27,7 @@ from newsprism.verdicts import figures
 from newsprism.verdicts.compare import Difference
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, revision_pair, sides_for
 from newsprism.verdicts.model import Verdict
+from newsprism.verdicts.story_wide import Finding, conflict_verdict, story_claims
 
 AGE_HOLDER_CHARS = 30  # "32-year-old British climber Robert Buckley"
 AGE_CONFIDENCE = 0.7  # a printed age of a named person is read exactly; which person is inferred
@@ -83,19 +84,10 @@ def _differ(x: _Age, y: _Age) -> bool:
     return not (x.quantity.low <= y.quantity.high and y.quantity.low <= x.quantity.high)
 
 
-def _story_claims(alignment: AlignmentResult, ctx: GroupContext) -> dict[str, list[Claim]]:
-    """Every claim of each story, grouped or not: the two sentences need not state one fact."""
-    by_story: dict[str, list[Claim]] = defaultdict(list)
-    for c in ctx.claims.values():
-        if c.article_id in alignment.story_of and not c.response_to:
-            by_story[alignment.story_of[c.article_id]].append(c)
-    return by_story
-
-
 def age_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
     """One conflict per story and named person whose printed ages differ between reports."""
     out = []
-    for story, claims in sorted(_story_claims(alignment, ctx).items()):
+    for story, claims in sorted(story_claims(alignment, ctx).items()):
         for surname, ages in sorted(_ages(claims).items()):
             diffs = [
                 Difference(
@@ -113,27 +105,10 @@ def age_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOp
             sides = sides_for(diffs, ctx)
             if len(sides) < 2:
                 continue
-            ids = sorted({a for s in sides for a in s.article_ids})
-            shown = " vs ".join(f'"{s.value}" in {", ".join(s.article_ids)}' for s in sides)
-            members = [ctx.claims[e.claim_id] for s in sides for e in s.evidence if e.role == "claim"]
-            out.append(
-                Verdict(
-                    f"conflict:{story}:age:{surname}",
-                    f"age:{surname}",
-                    story,
-                    "conflicting",
-                    members[0].text,
-                    ids,
-                    ctx.sources(members).sources,
-                    [e for s in sides for e in s.evidence][: opts.max_evidence * 2],
-                    type="numeric",
-                    slot="age",
-                    sides=sides,
-                    reason=f"the age of {surname.title()} differs: {shown}",
-                    confidence=AGE_CONFIDENCE,
-                    confidence_reason="ages printed for one named person (same surname, no other first name)",
-                )
-            )
+            why = "ages printed for one named person (same surname, no other first name)"
+            lead = f"the age of {surname.title()} differs"
+            finding = Finding(f"age:{surname}", "numeric", "age", lead, AGE_CONFIDENCE, why)
+            out.append(conflict_verdict(story, sides, ctx, opts, finding))
     return out
 
 
@@ -176,7 +151,7 @@ def _fits(q: Quantity, value: Quantity) -> bool:
 def magnitude_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions) -> list[Verdict]:
     """One conflict per story whose reports print different magnitudes for its one earthquake."""
     out = []
-    for story, claims in sorted(_story_claims(alignment, ctx).items()):
+    for story, claims in sorted(story_claims(alignment, ctx).items()):
         given = [(c, q) for c in claims if (q := _magnitude(c)) is not None]
         diffs = [
             Difference("numeric", "magnitude", figures.quantity_value(a, qa), figures.quantity_value(b, qb))
@@ -191,24 +166,8 @@ def magnitude_conflicts(alignment: AlignmentResult, ctx: GroupContext, opts: Ver
         sides = sides_for(diffs, ctx) if diffs else []
         if len(sides) < 2:
             continue
-        shown = " vs ".join(f'"{s.value}" in {", ".join(s.article_ids)}' for s in sides)
-        members = [ctx.claims[e.claim_id] for s in sides for e in s.evidence if e.role == "claim"]
-        out.append(
-            Verdict(
-                f"conflict:{story}:magnitude",
-                "magnitude",
-                story,
-                "conflicting",
-                members[0].text,
-                sorted({a for s in sides for a in s.article_ids}),
-                ctx.sources(members).sources,
-                [e for s in sides for e in s.evidence][: opts.max_evidence * 2],
-                type="numeric",
-                slot="magnitude",
-                sides=sides,
-                reason=f"the earthquake's magnitude differs: {shown}",
-                confidence=MAGNITUDE_CONFIDENCE,
-                confidence_reason="magnitudes printed for the story's one earthquake (no other quake named)",
-            )
-        )
+        why = "magnitudes printed for the story's one earthquake (no other quake named)"
+        lead = "the earthquake's magnitude differs"
+        finding = Finding("magnitude", "numeric", "magnitude", lead, MAGNITUDE_CONFIDENCE, why)
+        out.append(conflict_verdict(story, sides, ctx, opts, finding))
     return out

@@ -20,7 +20,6 @@ of another clause than the one the claims share. So this type is narrow, to be r
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
@@ -33,6 +32,7 @@ from newsprism.claims.model import Claim, TimeRef
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, revision_pair, sides_for
 from newsprism.verdicts.model import Verdict
+from newsprism.verdicts.story_wide import Finding, conflict_verdict, story_claims
 
 DATE_TYPE = "date/time"
 # Two claims whose printed years differ on one month and day must be this likely one fact (the miss
@@ -248,28 +248,12 @@ def _verdict(story: str, diffs: list[Difference], ctx: GroupContext, opts: Verdi
         return None
     slot = diffs[0].slot
     verb, what = _WORDING[slot]
-    ids = sorted({a for s in sides for a in s.article_ids})
-    shown = " vs ".join(f'"{s.value}" in {", ".join(s.article_ids)}' for s in sides)
-    members = [ctx.claims[e.claim_id] for s in sides for e in s.evidence if e.role == "claim"]
+    claim_ids = [e.claim_id for s in sides for e in s.evidence if e.role == "claim"]
     reports = [len({ctx.report_of(a) for a in s.article_ids}) for s in sides]
     confidence, why = _confidence(diffs, reports, ctx, what)
-    first = min(c.id for c in members)
-    return Verdict(
-        f"conflict:{story}:{slot}:{first}",
-        f"{slot}:{first}",
-        story,
-        "conflicting",
-        members[0].text,
-        ids,
-        ctx.sources(members).sources,
-        [e for s in sides for e in s.evidence][: opts.max_evidence * 2],
-        type=DATE_TYPE,
-        slot=slot,
-        sides=sides,
-        reason=f"one event {verb} differently: {shown}",
-        confidence=confidence,
-        confidence_reason=why,
-    )
+    key = f"{slot}:{min(claim_ids)}"
+    finding = Finding(key, DATE_TYPE, slot, f"one event {verb} differently", confidence, why)
+    return conflict_verdict(story, sides, ctx, opts, finding)
 
 
 Find = Callable[[list[Claim], GroupContext, Callable[[str], Any]], list[Difference]]
@@ -284,12 +268,8 @@ def story_conflicts(
     if DATE_TYPE not in opts.conflict_types:
         return []
     parse = _Parses(parser)
-    by_story: dict[str, list[Claim]] = defaultdict(list)
-    for c in ctx.claims.values():
-        if c.article_id in alignment.story_of and not c.response_to:
-            by_story[alignment.story_of[c.article_id]].append(c)
     out = []
-    for story, claims in sorted(by_story.items()):
+    for story, claims in sorted(story_claims(alignment, ctx).items()):
         for diffs in _components(find(sorted(claims, key=lambda c: c.id), ctx, parse)):
             v = _verdict(story, diffs, ctx, opts)
             if v is not None and v.confidence >= opts.min_conflict_confidence:
