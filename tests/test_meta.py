@@ -162,3 +162,14 @@ def test_parse_datetime_rejects_non_dates() -> None:
 
     assert parse_datetime("nonsense") is None and parse_datetime("") is None
     assert parse_datetime("2025-04-26").tzinfo is None  # a bare date stays naive
+
+
+def test_parse_datetime_unknown_zone_stays_naive_and_quiet() -> None:
+    import warnings
+
+    from newsprism.ingest.meta import parse_datetime
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # dateutil's UnknownTimezoneWarning would surface here
+        parsed = parse_datetime("April 26, 2025 10:32 AM ET")
+    assert parsed == datetime(2025, 4, 26, 10, 32) and parsed.tzinfo is None

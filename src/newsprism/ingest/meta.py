@@ -6,6 +6,7 @@ Every inferred value carries an ``Origin`` so a user can tell what was read from
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
 from functools import lru_cache
@@ -193,7 +194,11 @@ def parse_datetime(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         try:
-            parsed = dateparser.parse(value, fuzzy=False, tzinfos=_TZ_NAMES)
+            # A zone name we do not know ("ET", which is EST or EDT by season) leaves the time
+            # naive, as dateutil does; its warning would only reach the user's terminal as noise.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+                parsed = dateparser.parse(value, fuzzy=False, tzinfos=_TZ_NAMES)
         except (ValueError, OverflowError, TypeError):
             return None
     if parsed is None or parsed.tzinfo is None:
