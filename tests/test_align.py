@@ -97,6 +97,16 @@ def test_complete_link_does_not_chain():
     assert probs[(0, 2)] < 0.6
 
 
+def test_a_pair_judged_only_fairly_likely_the_same_fact_is_not_grouped():
+    """P(same fact) 0.70 is below the default grouping threshold: on hand-read fresh coverage such
+    pairs were mostly claims sharing topic words, not one fact."""
+    model = SameFactModel((1.0,) + (0.0,) * (len(PAIR_FEATURES) - 1), 0.0, {})  # P = logistic(cos)
+    emb = np.array([[1, 0], [0.85, 0.5268]], dtype=np.float32)  # cos 0.85 -> P 0.70
+    groups, probs = group_claims(_pairs(emb, "ab"), ["a", "b"], GroupOptions(min_cosine=0.0), model)
+    assert 0.69 < probs[(0, 1)] < 0.71
+    assert sorted(len(g) for g in groups) == [1, 1]
+
+
 def test_story_membership_accepts_dict_layers():
     layer = {"stories": [{"id": "s1", "article_ids": ["x", "y"]}]}
     assert story_membership(layer, ["x", "y", "z"]) == {"x": "s1", "y": "s1", "z": "solo:z"}

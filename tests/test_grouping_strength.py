@@ -32,17 +32,17 @@ def _fact(score: float) -> Verdict:
 
 
 def test_a_group_below_the_strong_mark_is_a_weak_grouping():
-    """Every pair of a group scores at least the link floor (0.6), so "weak" below 0.6 was never
-    printed; groups between 0.6 and 0.75 cite one gold fact far less often than stronger ones."""
-    assert _fact(0.68).confidence_reason.startswith("weak grouping: every pair of claims scores 0.68")
-    assert _fact(0.8).confidence_reason.startswith("strong grouping")
+    """Every pair of a group scores at least the link floor (0.75); groups between it and 0.85 cite
+    one gold fact far less often than stronger ones, so they say they are weak."""
+    assert _fact(0.8).confidence_reason.startswith("weak grouping: every pair of claims scores 0.80")
+    assert _fact(0.9).confidence_reason.startswith("strong grouping")
     # rounded down: a score just under the mark never reads as reaching it
-    assert _fact(0.7499).confidence_reason.startswith("weak grouping: every pair of claims scores 0.74 ")
+    assert _fact(0.8499).confidence_reason.startswith("weak grouping: every pair of claims scores 0.84 ")
 
 
 def test_the_terminal_table_marks_a_weak_grouping():
     out = io.StringIO()
-    Console(file=out, width=140).print(facts_table([_fact(0.68), _fact(0.9)], {}))
+    Console(file=out, width=140).print(facts_table([_fact(0.78), _fact(0.9)], {}))
     text = out.getvalue()
     assert text.count("(weak grouping)") == 1
 
