@@ -265,3 +265,12 @@ def test_a_year_naming_a_singular_thing_is_a_time_not_a_count():
     assert one("2000 people came").head == "people"
     assert one("about 2010 votes").head == "vote"
 
+
+
+def test_a_participle_modifying_a_noun_is_no_verb_of_a_clause():
+    """"21 derailed coaches of X and the goods train have been cleared" is one clause: its subject
+    is coordinated, and "derailed" describes the coaches."""
+    one = "All 21 derailed coaches of the Coromandel Express and the goods train have been cleared from the tracks."
+    assert len(split_clauses(one)) == 1
+    two = "Rescuers derailed the plan and the police arrested two men."
+    assert len(split_clauses(two)) == 2

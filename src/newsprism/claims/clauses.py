@@ -73,11 +73,26 @@ _BOUNDARY = re.compile(r";\s+|,\s+(?:but|while|whereas|and|although|though)\s+|\
 _REPORTING = frozenset("said says told announced added stated reported".split())
 
 
+# A participle after a determiner or a number modifies a noun ("all 21 derailed coaches", "the
+# injured"): it is no verb of a clause.
+_MODIFIER_BEFORE = re.compile(
+    r"(?:\b(?i:the|a|an|all|its|his|her|their|our|these|those|of|some|many|several)|\d[\d,.]*)\s+$"
+)
+
+
+def _verbs(text: str) -> list[re.Match[str]]:
+    return [
+        m
+        for m in _VERBISH.finditer(text)
+        if not (m.group(0).endswith("ed") and _MODIFIER_BEFORE.search(text[: m.start()]))
+    ]
+
+
 def _is_clause(left: str, right: str) -> bool:
     """A conjunction joins two clauses when each side has a verb and the right has its own subject.
     Not where the left ends in a reporting verb and a bare noun phrase: in "Ging said UN staff and
     Palestinian families had been screened" the staff and the families are one subject."""
-    verbs = list(_VERBISH.finditer(left))
+    verbs = _verbs(left)
     if not verbs:
         return False
     if verbs[-1].group(0).lower() in _REPORTING and len(left[verbs[-1].end() :].split()) <= 5:
