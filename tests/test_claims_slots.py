@@ -274,3 +274,13 @@ def test_a_participle_modifying_a_noun_is_no_verb_of_a_clause():
     assert len(split_clauses(one)) == 1
     two = "Rescuers derailed the plan and the police arrested two men."
     assert len(split_clauses(two)) == 2
+
+
+def test_the_and_of_a_between_range_joins_its_two_ends():
+    text = "The products were manufactured between June 11 and June 17 and have a shelf life of 44 days."
+    assert len(split_clauses(text)) == 1  # the second "and" joins two predicates of one subject
+    two = "Prices rose between May and June and the bank raised rates in July."
+    assert [two[a:b] for a, b in split_clauses(two)] == [
+        "Prices rose between May and June",
+        "the bank raised rates in July.",
+    ]

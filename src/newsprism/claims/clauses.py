@@ -73,6 +73,9 @@ _BOUNDARY = re.compile(r";\s+|,\s+(?:but|while|whereas|and|although|though)\s+|\
 _REPORTING = frozenset("said says told announced added stated reported".split())
 
 
+# "between" with no "and" after it yet: the next "and" joins the two ends of a range.
+_BETWEEN = re.compile(r"\bbetween\b(?![^,;]*\band\b)[^,;]{0,60}$", re.IGNORECASE)
+
 # A participle after a determiner or a number modifies a noun ("all 21 derailed coaches", "the
 # injured"): it is no verb of a clause.
 _MODIFIER_BEFORE = re.compile(
@@ -113,6 +116,8 @@ def split_clauses(masked: str) -> list[tuple[int, int]]:
         before = left.split()[-1] if left.split() else ""
         if " and " in m.group(0) and before[:1].isupper() and right[:1].isupper():
             continue  # "Trump and Zelensky met": coordinated names, one clause
+        if " and " in m.group(0) and _BETWEEN.search(left):
+            continue  # "produced between June 11 and June 17": the two ends of one range
         dash = m.group(0).strip() in ("—", "–")
         if (
             m.group(0).startswith(";")
