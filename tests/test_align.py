@@ -107,6 +107,17 @@ def test_a_pair_judged_only_fairly_likely_the_same_fact_is_not_grouped():
     assert sorted(len(g) for g in groups) == [1, 1]
 
 
+def test_words_for_one_outcome_are_one_word_to_the_aligner():
+    """"were killed" and "died" state one toll; "wounded" and "injured" one injury count."""
+    from newsprism.align.score import content_tokens
+
+    killed = content_tokens("Two people were killed when floodwater swept through Kettle Row.")
+    died = content_tokens("Two people died in the flood, the mayor confirmed.")
+    assert killed & died == {"two", "people", "die"}
+    assert content_tokens("12 were wounded") & content_tokens("12 people injured") == {"12", "injure"}
+    assert "die" not in content_tokens("The dice were loaded")
+
+
 def test_story_membership_accepts_dict_layers():
     layer = {"stories": [{"id": "s1", "article_ids": ["x", "y"]}]}
     assert story_membership(layer, ["x", "y", "z"]) == {"x": "s1", "y": "s1", "z": "solo:z"}

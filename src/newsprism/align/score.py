@@ -21,8 +21,19 @@ such there here so if because all any some
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
+# Words news uses interchangeably for one outcome: "two people were killed" and "two people died"
+# state one fact, and a word overlap that misses it misses the commonest paraphrase of a toll.
+_SAME_OUTCOME = {
+    **dict.fromkeys(("killed", "kill", "kills", "killing", "died", "die", "dies", "dying", "dead", "death",
+                     "deaths", "fatalities", "fatality", "perished", "lives"), "die"),
+    **dict.fromkeys(("injured", "injuries", "injury", "injuring", "wounded", "hurt"), "injure"),
+}
+
+
 def stem(word: str) -> str:
     w = word.lower()
+    if w in _SAME_OUTCOME:
+        return _SAME_OUTCOME[w]
     for suffix in ("ing", "ed", "es", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
