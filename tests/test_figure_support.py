@@ -154,3 +154,13 @@ def test_a_bound_is_not_backed_by_a_figure_of_another_outcome() -> None:
     """1,170 injured fits "at least 233" killed as a value, but reports another thing."""
     members = [_claim(f"{a}:c0", a, t) for a, t in _CRASH.items()]
     assert ("rw", "At least 233 people") in figure_support(members, lambda a: a).unshared
+
+
+def test_one_value_in_other_words_still_backs_a_figure() -> None:
+    """Only words saying different things happened keep a value from backing: "0.1%" and "0.1 pct"
+    are one figure."""
+    members = [
+        _claim("a:c0", "a", "The bank had applied a 0.1% charge to excess reserves."),
+        _claim("b:c0", "b", "A rate of minus 0.1 pct had been applied to part of the deposits."),
+    ]
+    assert figure_support(members, lambda a: a).unshared == []

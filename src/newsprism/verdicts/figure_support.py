@@ -60,20 +60,20 @@ def supports(other: Quantity, q: Quantity) -> bool:
 def _shared(q: Quantity, c: Claim, members: Sequence[Claim], report_of: Report) -> bool:
     """Another report of the group gives the figure: by value in base units, whatever the words it is
     read with ("At Least 42 Dead" and "at least 42 people"; "7.3 Earthquake" and "7.3-magnitude"),
-    since a headline's figure is often read with no head noun or the wrong one; but not where both
-    figures' words say they report different things. Vague figures ("dozens") are not figures to
+    since a headline's figure is often read with no head noun or the wrong one; but not where the
+    words of both say different things happened (killed, injured). Vague figures ("dozens") are not figures to
     vouch for: never listed."""
-    mine, kind = report_of(c.article_id), _measure(c, q)
+    mine, happened = report_of(c.article_id), outcome(c, q)
     return any(
-        report_of(o.article_id) != mine and supports(o_q, q) and not _other_measure(kind, _measure(o, o_q))
+        report_of(o.article_id) != mine and supports(o_q, q) and not _other_outcome(happened, outcome(o, o_q))
         for o in members
         for o_q in o.quantities
     )
 
 
-def _other_measure(a: str | None, b: str | None) -> bool:
-    """Two figures whose words say they report different things: 1,170 people injured does not back
-    "at least 233 people were killed", though the value fits the bound."""
+def _other_outcome(a: str | None, b: str | None) -> bool:
+    """Two figures whose words say different things happened: 1,170 people injured does not back "at
+    least 233 people were killed", though the value fits the bound."""
     return a is not None and b is not None and a != b
 
 
