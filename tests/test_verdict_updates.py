@@ -93,3 +93,22 @@ def test_a_counted_figure_marked_as_changed_needs_one_fact_or_the_old_value_name
     assert [e.text for e in found[0].sides[1].evidence if e.role == "value"] == [
         "rose to 1,175 people from 900 people"
     ]
+
+
+def test_the_verdicts_stage_lists_the_update_among_conflicts_not_the_fact() -> None:
+    from itertools import combinations
+
+    from newsprism.align.model import AlignmentResult
+    from newsprism.model import Article
+    from newsprism.pipeline import Batch
+    from newsprism.verdicts.stage import VerdictsStage
+
+    claims = [_claim(chr(ord("a") + i), t) for i, t in enumerate(_BALASORE)]
+    links = tuple((x.id, y.id, 0.65) for x, y in combinations(claims, 2))
+    ids = tuple(c.id for c in claims)
+    group = ClaimGroup("s:g0", "s", ids, tuple(c.article_id for c in claims), score=0.65, link_scores=links)
+    alignment = AlignmentResult([group], {c.id: c for c in claims}, {c.article_id: "s" for c in claims})
+    articles = [Article(c.article_id, c.text, content_hash=c.id, source_format="text") for c in claims]
+    found = VerdictsStage().run(Batch.of(articles).with_layer("alignment", alignment)).layer("verdicts")
+    assert [(v.update, v.slot) for v in found.conflicts] == [(True, "death toll")]
+    assert found.fact_sheet == []
