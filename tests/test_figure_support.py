@@ -132,3 +132,35 @@ def test_among_equals_the_fact_is_worded_by_what_the_others_share() -> None:
     frag = {"a": texts["a"], "b": "It blew out.", "c": texts["c"]}
     members = [_claim(f"{a}:c0", a, t) for a, t in frag.items()]
     assert figure_support(members, lambda a: a).members[0].article_id != "b"
+
+
+_CRASH = {
+    "rw": "At least 233 people were killed and over 900 injured after the express hit a goods train.",
+    "an": "According to the latest reports, 1,170 people were injured in the train accident.",
+}
+
+
+def test_an_exact_figure_within_another_reports_bound_is_noted_with_the_bound() -> None:
+    """"over 900" injured and "1,170 people were injured" agree (a bound), but 1,170 is one report's
+    figure: the note names the bound beside it, and the fact is not worded by the exact figure."""
+    members = [_claim(f"{a}:c0", a, t) for a, t in _CRASH.items()]
+    found = figure_support(members, lambda a: a)
+    assert found.members[0].article_id == "rw"
+    note = "1,170 people (an; within the bound another report gives: over 900 (rw))"
+    assert note in (describe(found) or "")
+
+
+def test_a_bound_is_not_backed_by_a_figure_of_another_outcome() -> None:
+    """1,170 injured fits "at least 233" killed as a value, but reports another thing."""
+    members = [_claim(f"{a}:c0", a, t) for a, t in _CRASH.items()]
+    assert ("rw", "At least 233 people") in figure_support(members, lambda a: a).unshared
+
+
+def test_one_value_in_other_words_still_backs_a_figure() -> None:
+    """Only words saying different things happened keep a value from backing: "0.1%" and "0.1 pct"
+    are one figure."""
+    members = [
+        _claim("a:c0", "a", "The bank had applied a 0.1% charge to excess reserves."),
+        _claim("b:c0", "b", "A rate of minus 0.1 pct had been applied to part of the deposits."),
+    ]
+    assert figure_support(members, lambda a: a).unshared == []

@@ -147,3 +147,16 @@ def test_verdicts_renderer_cites_outlets_and_offsets() -> None:
     text = render_markdown(build_report([wire, post], {"verdicts": verdicts}, [], {}))
     assert "### Corroborated facts (1)" in text and "**Two people died.** — Wire, Post; 2 independent" in text
     assert "  - 14,000 — Post" in text and "chars 21–34" in text and "### Disputes between actors (0)" in text
+
+
+def test_an_updated_figure_reads_as_an_update_in_markdown() -> None:
+    wire = _article("The death toll mounts to 288.", "https://w.example/1", "Wire")
+    post = _article("The death toll was revised down to 275.", "https://p.example/2", "Post")
+    ev = Evidence(article_id=post.id, span=[19, 38], text="revised down to 275")
+    values = [Side(value="288", article_ids=[wire.id], evidence=[]),
+              Side(value="275", article_ids=[post.id], evidence=[ev])]
+    conflict = Conflict(id="c1", text="death toll", article_ids=[wire.id, post.id], evidence=[ev],
+                        update=True, values=values)
+    verdicts = Verdicts(fact_sheet=[], conflicts=[conflict], actor_disputes=[], single_source=[])
+    text = render_markdown(build_report([wire, post], {"verdicts": verdicts}, [], {}))
+    assert "  - update: a figure a report marks as changed" in text

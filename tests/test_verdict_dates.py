@@ -159,3 +159,42 @@ def test_dates_of_claims_unlikely_to_be_one_fact_are_not_compared(models) -> Non
     # ... and the type can be turned off.
     options = VerdictOptions(conflict_types=("numeric",))
     assert _verdicts(models, docs, p_same=0.9, options=options)[0] == []
+
+
+def test_one_period_whose_end_differs_is_a_date_range_conflict(models) -> None:
+    docs = [
+        "The recalled liverwurst products were produced between June 11 and June 17, "
+        "with a shelf life of 44 days.",
+        "The ready-to-eat liverwurst products were produced between June 11, 2024, and July 17, 2024.",
+    ]
+    found, texts = _verdicts(models, docs, p_same=0.95)
+    assert [(v.type, v.slot) for v in found] == [("date/time", "range")]
+    values = sorted(s.value for s in found[0].sides)
+    assert values == ["June 11 and June 17", "June 11, 2024, and July 17, 2024"]
+    values = [e for s in found[0].sides for e in s.evidence if e.role == "value"]
+    assert all(texts[e.article_id][e.span[0] : e.span[1]] == e.text for e in values)
+    # Periods are compared only on claims that surely state one fact.
+    assert _verdicts(models, docs, p_same=0.7)[0] == []
+
+
+_MADE = "The products were produced "
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Both ends differ: two periods as likely as one.
+        (_MADE + "between June 11 and June 17.", _MADE + "between May 2 and July 17."),
+        # One day apart: a period counted with its last day or without it.
+        (_MADE + "from June 11 to June 17.", _MADE + "between June 11 and June 18."),
+        # One period printed two ways.
+        (_MADE + "between June 11 and July 17.", _MADE + "from June 11, 2024, to July 17, 2024."),
+        # "to" with no "from": no period.
+        (
+            "The sale was announced on June 11 to staff, and closed July 17.",
+            "The sale was announced on June 11 to staff, and closed June 17.",
+        ),
+    ],
+)
+def test_periods_that_do_not_differ_at_one_end_are_no_conflict(models, a: str, b: str) -> None:
+    assert [v for v in _verdicts(models, [a, b], p_same=0.95)[0] if v.slot == "range"] == []

@@ -155,6 +155,9 @@ def _verdict_items(title: str, items: Sequence[Verdict], outlets: Mapping[str, s
         if v.confidence is not None:
             count += f"; confidence {v.confidence:.2f}"
         lines.append(f"- **{cell(v.text, 240)}** — {_who(outlets, v.article_ids)}{count}")
+        if v.update:
+            # The values are one count at two moments, which a report marks as changed: not a dispute.
+            lines.append("  - update: a figure a report marks as changed (values in order, earlier first)")
         if v.confidence_reason:
             lines.append(f"  - why: {cell(v.confidence_reason, 200)}")
         for side in v.values or v.sides:

@@ -15,6 +15,10 @@ of another clause than the one the claims share. So this type is narrow, to be r
   the aligner: a looser pair for a slipped year, a strong one for another day), and the happenings
   the dates hang on, read from a dependency parse, share a word ("sentencing") and name no different
   actors ("Canada expelled ..." vs "India expelled ...").
+
+A period ("produced between June 11 and June 17" vs "between June 11, 2024, and July 17, 2024") is read
+the same way, as its two days: exactly two in what the claim states, joined as one period; the claims a
+strong pair; the first days hung on one happening; one end the same day and the other a different one.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from newsprism.align.model import AlignmentResult
 from newsprism.align.score import stem
 from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, TimeRef
+from newsprism.model import Span
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, revision_pair, sides_for
 from newsprism.verdicts.model import Verdict
@@ -225,8 +230,101 @@ def _components(diffs: list[Difference]) -> list[list[Difference]]:
     return [p for p in parts if p]
 
 
+# Two dates joined as one period: "between June 11 and June 17", "from March 3 to March 9", "June 11-17"
+# is not read (one date). What may stand between them: the first date's printed year, and the joining word.
+_RANGE_JOIN = re.compile(r"^\s*,?\s*(?:(?:19|20)\d\d\s*,?\s*)?(and|to|through|until|till|-|–|—)\s*$", re.I)
+# What must open the period for each joining word: "between ... and", "from ... to"; a dash needs nothing.
+_RANGE_OPEN = {"and": re.compile(r"\bbetween\s+$", re.I), "-": re.compile(""), "–": re.compile(""),
+               "—": re.compile("")}
+_FROM = re.compile(r"\bfrom\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class _Range:
+    """A claim's one explicit period: its first and last day, each a day and month."""
+
+    first: _Dated
+    last: _Dated
+
+    @property
+    def claim(self) -> Claim:
+        return self.first.claim
+
+
+def dated_range(c: Claim) -> _Range | None:
+    """The one period a claim dates by two days ("produced between June 11 and June 17"), or None:
+    exactly two days (a month and a day each, no weekday) in its content, no relative day, joined
+    by "between ... and" or "(from) ... to/through/until"."""
+    lo, hi = c.content_span.start, c.content_span.end
+    inside = [t for t in c.times if lo <= t.span.start and t.span.end <= hi]
+    days = [t for t in inside if t.kind in _DAY_KINDS]
+    if len(days) != 2 or any(t.kind == "weekday" or (t.kind == "relative" and _RELATIVE_DAY.search(t.text))
+                             for t in inside):
+        return None
+    a, b = sorted(days, key=lambda t: t.span.start)
+    base = c.span.start
+    join = _RANGE_JOIN.match(c.text[a.span.end - base : b.span.start - base])
+    # "to" needs its "from": "March 3 to reporters on March 9" joins no period. ("moved from March 3 to
+    # March 9" is read too: a move with one end the same and the other different is as much a discrepancy.)
+    opener = _RANGE_OPEN.get(join.group(1).lower(), _FROM) if join else None
+    if opener is None or not opener.search(c.text[: a.span.start - base]):
+        return None
+    ends = [_parts(t) for t in (a, b)]
+    if any(p is None for p in ends):
+        return None
+    first, last = (_Dated(c, t, *p) for t, p in zip((a, b), ends, strict=True))  # type: ignore[misc]
+    return _Range(first, last)
+
+
+def _same_day(x: _Dated, y: _Dated) -> bool:
+    return (x.month, x.day) == (y.month, y.day) and (x.year is None or y.year is None or x.year == y.year)
+
+
+def _other_day(x: _Dated, y: _Dated) -> bool:
+    """Two days that cannot be one: another month or year, or days two or more apart (one day apart may
+    be the same period counted inclusively or not)."""
+    if x.year is not None and y.year is not None and x.year != y.year:
+        return True
+    return x.month != y.month or abs((x.day or 0) - (y.day or 0)) >= 2
+
+
+def ranges_differ(x: _Range, y: _Range) -> bool:
+    """One period printed with one end the same and the other end different: "between June 11 and June
+    17" vs "between June 11 and July 17". With both ends different the two may be two periods."""
+    return (_same_day(x.first, y.first) and _other_day(x.last, y.last)) or (
+        _same_day(x.last, y.last) and _other_day(x.first, y.first)
+    )
+
+
+def _range_value(r: _Range) -> SlotValue:
+    c, a, b = r.claim, r.first.time, r.last.time
+    text = c.text[a.span.start - c.span.start : b.span.end - c.span.start]
+    key = "..".join(f"{d.year or ''}-{d.month}-{d.day}" for d in (r.first, r.last))
+    return SlotValue(c.id, c.article_id, text, Span(a.span.start, b.span.end), key)
+
+
+def _range_differences(
+    claims: list[Claim], ctx: GroupContext, parse: Callable[[str], Any]
+) -> list[Difference]:
+    """Periods of one event (a strong pair, the first days hung on one happening) whose ends differ."""
+    found = [r for r in map(dated_range, claims) if r is not None]
+    out = []
+    for x, y in combinations(found, 2):
+        if x.claim.article_id == y.claim.article_id or not ranges_differ(x, y):
+            continue
+        if ctx.pair_prob.get((x.claim.id, y.claim.id), 0.0) < DAY_MIN_PAIR:
+            continue
+        ex, ey = event_of(parse, x.first), event_of(parse, y.first)
+        if not ex.words & ey.words or (ex.actor and ey.actor and ex.actor != ey.actor):
+            continue
+        diff = Difference(DATE_TYPE, "range", _range_value(x), _range_value(y))
+        if not revision_pair(ctx, diff):
+            out.append(diff)
+    return out
+
+
 # Per slot: how a finding says the event differs, and what was compared.
-_WORDING = {"date": ("dated", "date"), "clock": ("timed", "clock time")}
+_WORDING = {"date": ("dated", "date"), "clock": ("timed", "clock time"), "range": ("dated", "date range")}
 
 
 def _confidence(
@@ -280,5 +378,8 @@ def story_conflicts(
 def date_conflicts(
     alignment: AlignmentResult, ctx: GroupContext, opts: VerdictOptions, parser: Callable[[], Any]
 ) -> list[Verdict]:
-    """Per story, each event two reports date differently (see the module's rules)."""
-    return story_conflicts(alignment, ctx, opts, parser, _differences)
+    """Per story, each event two reports date differently (see the module's rules), by one day or by
+    the ends of one period."""
+    return story_conflicts(alignment, ctx, opts, parser, _differences) + story_conflicts(
+        alignment, ctx, opts, parser, _range_differences
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsprism.align.score import content_tokens
 from newsprism.claims.model import Claim, Quantity
@@ -29,10 +29,12 @@ Report = Callable[[str], str]  # article id -> its independent report
 @dataclass(frozen=True)
 class FigureSupport:
     """The group's members with the wording member first, and the figures only some reports give,
-    as (article id, figure text)."""
+    as (article id, figure text); of those, the ones another report gives only a bound of ("over 900"
+    injured beside "1,170 people were injured"), as (article id, figure text) -> (article id, bound)."""
 
     members: list[Claim]
     unshared: list[tuple[str, str]]
+    bounded: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|millions|scores|several|many|multiple|numerous|few)\b",
@@ -58,14 +60,21 @@ def supports(other: Quantity, q: Quantity) -> bool:
 def _shared(q: Quantity, c: Claim, members: Sequence[Claim], report_of: Report) -> bool:
     """Another report of the group gives the figure: by value in base units, whatever the words it is
     read with ("At Least 42 Dead" and "at least 42 people"; "7.3 Earthquake" and "7.3-magnitude"),
-    since a headline's figure is often read with no head noun or the wrong one. Vague figures
-    ("dozens") are not figures to vouch for: never listed."""
-    mine = report_of(c.article_id)
+    since a headline's figure is often read with no head noun or the wrong one; but not where the
+    words of both say different things happened (killed, injured). Vague figures ("dozens") are not figures to
+    vouch for: never listed."""
+    mine, happened = report_of(c.article_id), outcome(c, q)
     return any(
-        report_of(o.article_id) != mine and supports(o_q, q)
+        report_of(o.article_id) != mine and supports(o_q, q) and not _other_outcome(happened, outcome(o, o_q))
         for o in members
         for o_q in o.quantities
     )
+
+
+def _other_outcome(a: str | None, b: str | None) -> bool:
+    """Two figures whose words say different things happened: 1,170 people injured does not back "at
+    least 233 people were killed", though the value fits the bound."""
+    return a is not None and b is not None and a != b
 
 
 def figure_support(members: Sequence[Claim], report_of: Report) -> FigureSupport:
@@ -75,16 +84,40 @@ def figure_support(members: Sequence[Claim], report_of: Report) -> FigureSupport
         for c in members
     }
     shared = [_words_shared(c, members, report_of) for c in members]
-    order = sorted(range(len(members)), key=lambda i: (len(unshared[members[i].id]), -shared[i], i))
+    # Among equals, not the member whose exact figure others give only a bound of ("1,170 injured"
+    # beside "over 900 injured"): the fact would print one report's figure as everyone's.
+    bounds = [sum(1 for q in unshared[c.id] if _bound_of(q, c, members, report_of)) for c in members]
+    order = sorted(
+        range(len(members)), key=lambda i: (len(unshared[members[i].id]), bounds[i], -shared[i], i)
+    )
     ordered = [members[i] for i in order]
-    named, seen = [], set()
+    named, seen, bounded = [], set(), {}
     for c in ordered:  # each figure once per independent report (copies print it alike)
         for q in unshared[c.id]:
             key = (report_of(c.article_id), q.si_low, q.si_high, q.dimension)
             if key not in seen:
                 seen.add(key)
                 named.append((c.article_id, q.text))
-    return FigureSupport(ordered, named)
+                bound = _bound_of(q, c, members, report_of)
+                if bound:
+                    bounded[named[-1]] = bound
+    return FigureSupport(ordered, named, bounded)
+
+
+def _bound_of(q: Quantity, c: Claim, members: Sequence[Claim], report_of: Report) -> tuple[str, str] | None:
+    """(article, figure) of another report that gives only a bound of the measure ``q`` reports, a
+    bound ``q`` fits ("over 900" injured for 1,170 injured): the two agree, but the exact figure is
+    one report's, and the gap between them (often an earlier count) is the reader's to see."""
+    kind = _measure(c, q)
+    if kind is None or math.isinf(q.high) or math.isinf(q.low):
+        return None
+    for o in members:
+        if report_of(o.article_id) == report_of(c.article_id):
+            continue
+        for oq in o.quantities:
+            if math.isinf(oq.high) and _measure(o, oq) == kind and compatible(q, oq):
+                return o.article_id, oq.text
+    return None
 
 
 # A member with fewer content words than this is a fragment ("they had reached a verdict"): its
@@ -106,9 +139,16 @@ def describe(support: FigureSupport, limit: int = 4) -> str | None:
     """What the reason says of the figures only some reports give, if any."""
     if not support.unshared:
         return None
-    shown = [f"{text} ({article[:12]})" for article, text in support.unshared[:limit]]
+    shown = [_shown(support, article, text) for article, text in support.unshared[:limit]]
     more = len(support.unshared) - len(shown)
     return "figures only some reports give: " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _shown(support: FigureSupport, article: str, text: str) -> str:
+    bound = support.bounded.get((article, text))
+    if bound is None:
+        return f"{text} ({article[:12]})"
+    return f"{text} ({article[:12]}; within the bound another report gives: {bound[1]} ({bound[0][:12]}))"
 
 
 _ANYONE = frozenset({"people", "person", "resident", "victim", "casualty", "life", "other"})
@@ -119,6 +159,8 @@ def _measure(c: Claim, q: Quantity) -> str | None:
     named thing, the outcome its words name ("300 people were killed" and "3,000 people have died"
     are both deaths), else its kind. Ages, vague and bare numbers report nothing comparable here."""
     kind = kind_in(c, q)
+    if _elided_people(c, q):
+        return f"people:{outcome(c, q)}"
     if kind is None or kind == "age" or _worded(q) or (q.dimension == "count" and not q.head):
         return None
     if q.dimension != "count":
@@ -129,6 +171,21 @@ def _measure(c: Claim, q: Quantity) -> str | None:
     if q.head in _ANYONE or (found and outcome_of_word(q.head or "") == found):
         return f"people:{found}" if found else "people"
     return f"{kind}:{found}" if found else kind
+
+
+# What happened to people, read from the word right after a bare figure: "over 900 injured".
+_PEOPLE_OUTCOMES = frozenset({"dead", "hurt", "held", "missing", "shot"})
+
+
+def _elided_people(c: Claim, q: Quantity) -> bool:
+    """A bare figure whose next word says what happened to them, beside a count of people in the same
+    claim: "At least 233 people were killed and over 900 injured" counts 900 injured people."""
+    if q.dimension != "count" or q.head or q.unit or _worded(q):
+        return False
+    after = c.text[q.span.end - c.span.start :].split()[:1]
+    if not after or outcome_of_word(after[0].strip(".,;:")) not in _PEOPLE_OUTCOMES:
+        return False
+    return any(o.head in _ANYONE for o in c.quantities if o is not q)
 
 
 def _agrees(c: Claim, q: Quantity, o: Claim, oq: Quantity) -> bool:

@@ -11,7 +11,7 @@ from newsprism.align.model import AlignmentResult
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.progress import step
-from newsprism.verdicts import attributes, clock, dates, disputes, single
+from newsprism.verdicts import attributes, clock, dates, disputes, single, updates
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
@@ -172,6 +172,7 @@ class VerdictsStage:
             group = replace(aligned, responses=aligned.responses + extra) if extra else aligned
             try:
                 verdicts = decide(group, ctx, self.options.decide)
+                verdicts = updates.replace_facts(group, ctx, self.options.decide, verdicts)
             except Exception as exc:  # noqa: BLE001 - one odd group must not lose the rest
                 result.errors[group.id] = f"verdict failed for group {group.id}: {exc!r}"
                 continue
