@@ -7,6 +7,7 @@ must store exactly the articles the folder stores. Skipped without moto (``pip i
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import socket
@@ -26,7 +27,8 @@ BUCKET = "news"
 
 
 def _folder(root: Path) -> Path:
-    """Seven demo reports as TXT, HTML (one in a sub-folder) and one JSONL file of two records."""
+    """The seven demo reports as TXT, HTML (one in a sub-folder) and one JSONL file of two records,
+    and an eighth, revised report in a gzipped JSONL; a hidden file that neither reads."""
     from newsprism.demo import corpus_files
 
     folder = root / "day1"
@@ -41,6 +43,8 @@ def _folder(root: Path) -> Path:
         (where / f"page{i}.html").write_text(f"<html><body><article>{body}</article></body></html>", "utf-8")
     records = [json.dumps({"text": t, "title": f"record {i}"}) for i, t in enumerate(texts[5:])]
     (folder / "wire.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    gz = json.dumps({"text": texts[0] + "\n\nThe agency later confirmed the figures.", "title": "gz"})
+    (folder / "more" / "late.jsonl.gz").write_bytes(gzip.compress(gz.encode("utf-8") + b"\n"))
     (folder / ".hidden.txt").write_text(texts[0] + " hidden copy", encoding="utf-8")
     return folder
 
@@ -102,9 +106,10 @@ def test_a_prefix_ingests_like_the_same_files_on_disk(s3, tmp_path):
     remote = runner.invoke(app, ["ingest", "--no-link", "--db", str(tmp_path / "r.db"), f"s3://{BUCKET}/day1/"])
     assert local.exit_code == 0 and remote.exit_code == 0, remote.output
     ids = _ids(tmp_path / "l.db")
-    assert len(ids) == 7 and _ids(tmp_path / "r.db") == ids
+    assert len(ids) == 8 and _ids(tmp_path / "r.db") == ids
     sources = _sources(tmp_path / "r.db")
-    assert {"s3://news/day1/more/page1.html", "s3://news/day1/wire.jsonl:2"} <= sources
+    assert {"s3://news/day1/more/page1.html", "s3://news/day1/wire.jsonl:2",
+            "s3://news/day1/more/late.jsonl.gz:1"} <= sources
 
 
 def test_one_object_and_a_glob(s3, tmp_path):
@@ -126,10 +131,10 @@ def test_bad_objects_fail_one_line_each_and_the_rest_is_stored_once(s3, tmp_path
     errors = _errors(first.stderr)
     assert errors == [f"{bad[0]}: no such bucket, object or prefix",
                       f"{bad[1]}: no such bucket, object or prefix", f"{bad[2]}: no objects match"]
-    assert json.loads(first.stdout)["new"] == 7
+    assert json.loads(first.stdout)["new"] == 8
     again = json.loads(runner.invoke(app, args).stdout)
-    assert again["new"] == 0 and again["duplicate"] == 7
-    assert len(_ids(tmp_path / "x.db")) == 7
+    assert again["new"] == 0 and again["duplicate"] == 8
+    assert len(_ids(tmp_path / "x.db")) == 8
 
 
 def test_an_unreachable_endpoint_is_one_line_per_input(s3, tmp_path, monkeypatch):
@@ -158,8 +163,9 @@ def test_credentials_in_the_path_are_refused_and_never_echoed(s3, tmp_path):
 
 
 def test_unknown_scheme_or_missing_pyarrow_is_a_usage_error(tmp_path, monkeypatch):
-    for path in ("az://container/x.jsonl", "ftp://example.org/a.txt"):
-        done = runner.invoke(app, ["ingest", "--db", str(tmp_path / "x.db"), path])
+    for command, path in (("ingest", "az://container/x.jsonl"), ("ingest", "ftp://example.org/a.txt"),
+                          ("analyze", "az://container/x.jsonl")):
+        done = runner.invoke(app, [command, "--db", str(tmp_path / "x.db"), path])
         assert done.exit_code == 2 and "unknown scheme" in done.output and path in done.output
     monkeypatch.setitem(__import__("sys").modules, "pyarrow.fs", None)  # import fails as if absent
     done = runner.invoke(app, ["ingest", "--db", str(tmp_path / "x.db"), "s3://b/p/"])
@@ -200,7 +206,7 @@ def test_ray_ingest_of_a_prefix_stores_what_local_ingest_stores(s3, tmp_path):
     local = runner.invoke(app, ["ingest", "--no-link", "--db", str(tmp_path / "l.db"), str(s3["folder"])])
     assert first.exit_code == again.exit_code == 1, first.output
     assert _errors(first.stderr) == [f"s3://{BUCKET}/day1/missing.txt: no such bucket, object or prefix"]
-    assert json.loads(first.stdout)["new"] == 7 and json.loads(again.stdout)["new"] == 0
+    assert json.loads(first.stdout)["new"] == 8 and json.loads(again.stdout)["new"] == 0
     assert local.exit_code == 0 and _ids(tmp_path / "r.db") == _ids(tmp_path / "l.db")
 
 
