@@ -1,7 +1,7 @@
 """Object-storage inputs (s3://) against moto's S3 server on loopback: offline, no AWS account.
 
 The objects mirror a folder on disk (JSONL, TXT and HTML, one in a sub-prefix), so an s3:// prefix
-must store exactly the articles the folder stores. Skipped without moto (``pip install
+must store exactly the articles the folder stores. The S3 tests skip without moto (``pip install
 'moto[server]'``, in the test extra) or pyarrow (the ``objects`` extra).
 """
 
@@ -18,9 +18,6 @@ import pytest
 from typer.testing import CliRunner
 
 from newsprism.cli.main import app
-
-moto_server = pytest.importorskip("moto.server", reason="needs moto[server] (the test extra)")
-pafs = pytest.importorskip("pyarrow.fs", reason="needs pyarrow (the objects extra)")
 
 runner = CliRunner()
 BUCKET = "news"
@@ -55,6 +52,8 @@ def s3(tmp_path_factory):
     folder of ``_folder`` uploaded under ``s3://news/day1/``."""
     from newsprism.ingest import objects
 
+    moto_server = pytest.importorskip("moto.server", reason="needs moto[server] (the test extra)")
+    pafs = pytest.importorskip("pyarrow.fs", reason="needs pyarrow (the objects extra)")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -122,6 +121,17 @@ def test_one_object_and_a_glob(s3, tmp_path):
         "s3://news/day1/0.txt", "s3://news/day1/wire.jsonl:1", "s3://news/day1/wire.jsonl:2"}
 
 
+def test_objects_get_the_byte_limits_local_files_get(s3):
+    from newsprism.ingest import ReadOptions, iter_inputs
+
+    small = ReadOptions(max_bytes=200)  # every demo report is longer than this
+    local = [(type(r).__name__, getattr(r, "reason", None))
+             for r in iter_inputs([str(s3["folder"] / "0.txt"), str(s3["folder"] / "wire.jsonl")], small)]
+    remote = [(type(r).__name__, getattr(r, "reason", None))
+              for r in iter_inputs([f"s3://{BUCKET}/day1/0.txt", f"s3://{BUCKET}/day1/wire.jsonl"], small)]
+    assert remote == local and {kind for kind, _ in local} == {"ReaderError"}
+
+
 def test_bad_objects_fail_one_line_each_and_the_rest_is_stored_once(s3, tmp_path):
     db = str(tmp_path / "x.db")
     bad = [f"s3://{BUCKET}/day1/missing.txt", "s3://no-such-bucket/day1/", f"s3://{BUCKET}/nothing/*.txt"]
@@ -153,6 +163,19 @@ def test_an_unreachable_endpoint_is_one_line_per_input(s3, tmp_path, monkeypatch
     assert len(_errors(done.stderr)) == 1 and "testing-secret" not in done.output
     assert len(_ids(tmp_path / "x.db")) == 1  # the local file was stored
     assert time.monotonic() - started < 60
+
+
+def test_refused_access_is_one_line_and_the_local_input_is_stored(s3, tmp_path, monkeypatch):
+    from moto import settings
+
+    monkeypatch.setattr(settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)  # check keys: ours are unknown
+    done = runner.invoke(app, ["ingest", "--no-link", "--db", str(tmp_path / "x.db"), f"s3://{BUCKET}/day1/",
+                               f"s3://{BUCKET}/day1/0.txt", str(s3["folder"] / "1.txt")])
+    assert done.exit_code == 1
+    errors = _errors(done.stderr)
+    assert [e.split(": ")[0] for e in errors] == [f"s3://{BUCKET}/day1/", f"s3://{BUCKET}/day1/0.txt"]
+    assert all("ACCESS_DENIED" in e or "InvalidAccessKeyId" in e for e in errors), errors
+    assert len(_ids(tmp_path / "x.db")) == 1
 
 
 def test_credentials_in_the_path_are_refused_and_never_echoed(s3, tmp_path):
@@ -217,6 +240,7 @@ def test_ray_ingest_of_a_prefix_stores_what_local_ingest_stores(s3, tmp_path):
 def test_gs_and_abfs_without_credentials_fail_one_line_within_the_retry_limit(uri, tmp_path, monkeypatch):
     """Offline and without credentials: pyarrow's Google and Azure clients fail (the Azure one with
     a bare ArrowException, not an OSError), each is one line, and Google's retries are capped."""
+    pytest.importorskip("pyarrow.fs", reason="needs pyarrow (the objects extra)")
     for name in ("GOOGLE_APPLICATION_CREDENTIALS", "AZURE_CLIENT_ID", "AZURE_STORAGE_ACCOUNT_KEY"):
         monkeypatch.delenv(name, raising=False)
     started = time.monotonic()
