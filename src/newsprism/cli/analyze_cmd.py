@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 
 OptionalPathsArgument = Annotated[
     list[str] | None,
-    typer.Argument(help="Files, folders or URLs; '-' reads stdin. None with --db: analyse the stored "
-                   "stories.", metavar="[PATH]...", show_default=False),
+    typer.Argument(help="Files, folders, URLs or object storage (s3://, gs://, abfs://); '-' reads "
+                   "stdin. None with --db: analyse the stored stories.", metavar="[PATH]...",
+                   show_default=False),
 ]
 StoryOption = Annotated[
     list[str] | None,
@@ -228,6 +229,10 @@ def analyze(
         raise fail("analyze needs PATH… (or --db to analyse the stored stories)")
     if paths and story:
         raise fail("--story picks stored stories to analyse; give it with --db and without PATH")
+    from newsprism.ingest.objects import usage_error
+
+    if paths and (unusable := usage_error(paths)):
+        raise fail(unusable)
     if not paths and "://" not in db and not Path(db).expanduser().is_file():
         from newsprism.store import database_url
 

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 PathsArgument = Annotated[
     list[str],
-    typer.Argument(help="Files, folders or URLs; '-' reads stdin.", metavar="PATH", show_default=False),
+    typer.Argument(help="Files, folders, URLs or object storage (s3://BUCKET/PREFIX, gs://, abfs://; "
+                   "globs like s3://b/p/*.jsonl); '-' reads stdin.", metavar="PATH", show_default=False),
 ]
 
 
@@ -116,9 +117,12 @@ def ingest(
     """
     from newsprism.api import IngestOptions
     from newsprism.api import ingest as api_ingest
+    from newsprism.ingest.objects import usage_error
 
     if analyze and not link:
         raise fail("--analyze needs the articles linked to stories; leave out --no-link")
+    if unusable := usage_error(paths):
+        raise fail(unusable)
     options = IngestOptions(read=read_options(field, fetch_links, allow_private, outlet, title), link=link)
     engine_opts = engine_options(engine, ray_address)
     with progress_display(plain=not json_out) as progress:

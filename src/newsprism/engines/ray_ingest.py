@@ -1,12 +1,14 @@
 """Bulk ingest on Ray: articles built and stored by an actor pool, each actor with its own store.
 
-The driver walks the inputs. A record file (JSONL, CSV, JSON) is split into its records here
+The driver walks the inputs. A local record file (JSONL, CSV, JSON) is split into its records here
 (reading a line is cheap; building the article from it is not); any other file (HTML, WARC, text)
-goes to a worker whole. Workers build the articles (normalising, splitting sentences) and store
-each batch in one transaction through ``newsprism.engines.sink``, which is idempotent, so a batch
-retried after a lost node adds nothing twice. Work is sent in windows bounded by bytes; linking
-(reuse index, stories) runs here after each window over its stored articles, in input order, as
-plain ingest links each commit.
+goes to a worker whole. Object storage (``s3://`` and the like) is listed here and every object
+goes to a worker by its URI, whatever its format: the worker reads it with its own credentials,
+so no object's bytes pass through the driver. Workers build the articles (normalising, splitting
+sentences) and store each batch in one transaction through ``newsprism.engines.sink``, which is
+idempotent, so a batch retried after a lost node adds nothing twice. Work is sent in windows
+bounded by bytes; linking (reuse index, stories) runs here after each window over its stored
+articles, in input order, as plain ingest links each commit.
 
 A retried batch reports its articles as duplicates (they were stored by the lost attempt): the
 store is right, the new/duplicate split of the report can undercount ``new``.
@@ -39,10 +41,13 @@ def work_units(inputs: list[str], read: Any) -> Iterator[tuple[str, Any, int]]:
     from newsprism.ingest import expand_inputs, read_input
     from newsprism.ingest.base import RawDocument, ReaderError
     from newsprism.ingest.files import LocalFile
+    from newsprism.ingest.objects import ObjectFile
 
     for source in expand_inputs(inputs):
         if isinstance(source, ReaderError):
             yield "error", (source.source, source.reason), 0
+        elif isinstance(source, ObjectFile):
+            yield "file", source, source.size
         elif isinstance(source, LocalFile) and not _is_record_file(source.path):
             try:
                 size = os.path.getsize(source.path)

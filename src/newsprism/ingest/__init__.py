@@ -1,4 +1,5 @@
-"""Ingest: files, folders, URLs and stdin -> ``Article``s, one ``ReaderError`` per input that fails.
+"""Ingest: files, folders, URLs, object storage and stdin -> ``Article``s, one ``ReaderError`` per
+input that fails.
 
 ``iter_inputs`` streams: folders are walked lazily, record files are read record by record, and
 every article is built as soon as it is read, so a caller can store them in batches.
@@ -20,6 +21,14 @@ from newsprism.ingest.feed_reader import read_feed
 from newsprism.ingest.files import NOT_REGULAR, LocalFile, NotRegularFile, expand_path, open_regular
 from newsprism.ingest.html_reader import read_html
 from newsprism.ingest.names import display_path
+from newsprism.ingest.objects import (
+    INPUT_SCHEMES,
+    OBJECT_SCHEMES,
+    ObjectFile,
+    expand_object,
+    open_object,
+    scheme_of,
+)
 from newsprism.ingest.records import normalize_field_map, read_json, read_jsonl
 from newsprism.ingest.text_reader import read_text
 from newsprism.ingest.warc_reader import read_warc
@@ -57,13 +66,19 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def expand_inputs(inputs: list[str]) -> Iterator[str | LocalFile | ReaderError]:
-    """Each input as a readable source: URLs and ``-`` as given, folders as the files under them."""
+def expand_inputs(inputs: list[str]) -> Iterator[str | LocalFile | ObjectFile | ReaderError]:
+    """Each input as a readable source: URLs and ``-`` as given, folders as the files under them,
+    object-storage prefixes and globs as the objects they name."""
     for item in inputs:
+        scheme = scheme_of(item)
         if item == "-" or is_url(item):
             yield item
-        else:
+        elif scheme is None:
             yield from expand_path(item)
+        elif scheme in OBJECT_SCHEMES:
+            yield from expand_object(item)
+        else:
+            yield ReaderError(item, f"unknown scheme {scheme!r} (known: {', '.join(INPUT_SCHEMES)})")
 
 
 def _read_stream(  # noqa: ANN001 - a binary file object or pipe
@@ -99,10 +114,13 @@ def _read_stream(  # noqa: ANN001 - a binary file object or pipe
     yield from READERS[fmt](source, prepend(head, stream), options)
 
 
-def read_input(source: str | LocalFile, options: ReadOptions) -> Iterator[ReadResult]:
-    """Raw documents (or errors) from one file path, URL or ``-`` (stdin)."""
+def read_input(source: str | LocalFile | ObjectFile, options: ReadOptions) -> Iterator[ReadResult]:
+    """Raw documents (or errors) from one file path, URL, object or ``-`` (stdin)."""
     if isinstance(source, str) and is_url(source):
         yield from read_url(source, options)
+        return
+    if isinstance(source, ObjectFile):
+        yield from _read_object(source, options)
         return
     if source == "-":
         yield from _read_stream(source, sys.stdin.buffer, options)
@@ -121,6 +139,16 @@ def read_input(source: str | LocalFile, options: ReadOptions) -> Iterator[ReadRe
         yield from _read_stream(source.name, stream, options)
 
 
+def _read_object(source: ObjectFile, options: ReadOptions) -> Iterator[ReadResult]:
+    try:
+        stream = open_object(source)
+    except ReaderError as exc:
+        yield exc
+        return
+    with stream:
+        yield from _read_stream(source.uri, stream, options)
+
+
 def build_result(raw: RawDocument, given: dict[str, str]) -> Article | ReaderError:
     for name, value in given.items():
         setattr(raw, name, value)
@@ -134,7 +162,8 @@ def build_result(raw: RawDocument, given: dict[str, str]) -> Article | ReaderErr
 
 
 def iter_inputs(inputs: list[str], options: ReadOptions | None = None) -> Iterator[Article | ReaderError]:
-    """Every article in ``inputs`` (files, folders, URLs, ``-``), or a ``ReaderError`` saying why not."""
+    """Every article in ``inputs`` (files, folders, URLs, object storage, ``-``), or a ``ReaderError``
+    saying why not."""
     options = options or ReadOptions()
     for source in expand_inputs(inputs):
         if isinstance(source, ReaderError):
