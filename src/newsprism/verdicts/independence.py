@@ -1,0 +1,133 @@
+"""Which reports are independent: per article for whole copies, per passage for shared parts.
+
+A reuse pair that covers most of both articles (a reprint, a version, a cut, a copy with edits) makes
+them one report for everything they say. A pair that shares only some passages (a press notice's
+product list pasted into two outlets' own stories, a broadcaster merging a wire story with its own
+reporting, a rewrite of a few sentences) makes two statements of a fact one report only when both
+lie in what the pair shares: the rest of each article is its own reporting. Chaining whole articles
+over such pairs (connected components) would make every outlet that pasted one notice a single
+report for every fact, including those each wrote on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from newsprism.claims.model import Claim
+from newsprism.components import connected_components
+from newsprism.model import Article
+
+# Pair types that say the two texts are one text: a reprint, a cut of it, the same outlet's version.
+WHOLE_TYPES = frozenset({"copy", "truncated", "revision"})
+# Types that may cover one text with edits or in other words: whole only when the shared text is most
+# of both articles (as the reuse layer's own line between "edited" and "partial").
+WHOLE_IF_COVERED = frozenset({"edited", "rewrite"})
+WHOLE_COVERAGE = 0.5
+# A claim lies in the shared text when at least this share of its characters does.
+INSIDE = 0.5
+
+
+def whole_copy(pair: Any) -> bool:
+    """The pair makes its two articles one report for everything they say. "merged", "partial" and
+    "partial-host" never do, however much they share: a merge's own passages are its own reporting."""
+    if pair.type in WHOLE_TYPES:
+        return True
+    return pair.type in WHOLE_IF_COVERED and min(pair.coverage_a, pair.coverage_b) >= WHOLE_COVERAGE
+
+
+def _wire_of(article: Article) -> str | None:
+    """The one outlet an article credits as the publisher of its text ("LONDON (Reuters) -", a closing
+    "— AP", "via Reuters"): the copy is that outlet's report, whoever carries it."""
+    credits = article.extra.get("credits") if isinstance(article.extra, dict) else None
+    names = {
+        str(c.get("name"))
+        for c in credits or ()
+        if isinstance(c, dict) and c.get("role") == "publisher" and c.get("name")
+    }
+    return names.pop() if len(names) == 1 else None
+
+
+def one_report_per_wire(articles: Sequence[Article], report: dict[str, str]) -> dict[str, str]:
+    """Copies of one wire's text that share no passage the reuse layer found (two versions of the
+    story, or texts cut differently) are still that wire's one report: the reports of articles
+    crediting the same publisher are joined."""
+    parent: dict[str, str] = {}
+
+    def root(r: str) -> str:
+        while parent.get(r, r) != r:
+            r = parent[r]
+        return r
+
+    first: dict[str, str] = {}
+    for a in articles:
+        wire = _wire_of(a)
+        if wire:
+            ra, rb = root(report[a.id]), root(first.setdefault(wire, report[a.id]))
+            if ra != rb:
+                parent[ra] = rb
+    return {aid: root(r) for aid, r in report.items()}
+
+
+def _inside(span: Any, passages: Sequence[tuple[int, int]]) -> bool:
+    length = span.end - span.start
+    if length <= 0:
+        return False
+    covered = sum(max(0, min(span.end, b) - max(span.start, a)) for a, b in passages)
+    return covered >= INSIDE * length
+
+
+class Independence:
+    """Article -> report over whole copies (``report_of``), and claim -> report for the statements
+    of one fact, joined further where they lie in passages a partial pair shares (``claim_reports``)."""
+
+    def __init__(self, articles: Sequence[Article], pairs: Sequence[Any] | None, group_of: dict[str, str]):
+        ids = list(dict.fromkeys([a.id for a in articles] + list(group_of)))
+        whole = [p for p in pairs or () if whole_copy(p)]
+        report = {m: comp[0] for comp in connected_components(ids, ((p.a, p.b) for p in whole)) for m in comp}
+        if pairs is None:  # groups without the pairs they came from: the groups are all there is to go by
+            report = {m: group_of.get(m, m) for m in ids}
+        self._report = one_report_per_wire(articles, report)
+        # (article, article) -> the passages each side of a partial pair shares, in that order
+        self._shared: dict[tuple[str, str], list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]] = {}
+        for p in pairs or ():
+            if whole_copy(p) or not p.passages:
+                continue
+            pa, pb = [tuple(x[0]) for x in p.passages], [tuple(x[1]) for x in p.passages]
+            self._shared.setdefault((p.a, p.b), []).append((pa, pb))
+            self._shared.setdefault((p.b, p.a), []).append((pb, pa))
+
+    def report_of(self, article_id: str) -> str:
+        return self._report.get(article_id, article_id)
+
+    def _joined(self, x: Claim, y: Claim) -> bool:
+        """Both statements lie in text one partial pair of their articles shares."""
+        return any(
+            _inside(x.span, px) and _inside(y.span, py)
+            for px, py in self._shared.get((x.article_id, y.article_id), ())
+        )
+
+    def claim_reports(self, claims: Sequence[Claim]) -> dict[str, str]:
+        """Each claim's report for this one fact: its article's whole-copy report, joined with another
+        report's when a statement of each lies in the passages a partial pair of theirs shares."""
+        report = {c.id: self.report_of(c.article_id) for c in claims}
+        edges = [
+            (report[x.id], report[y.id])
+            for i, x in enumerate(claims)
+            for y in claims[i + 1 :]
+            if report[x.id] != report[y.id] and self._joined(x, y)
+        ]
+        names = list(dict.fromkeys(report.values()))
+        root = {m: comp[0] for comp in connected_components(names, edges) for m in comp}
+        return {cid: root[r] for cid, r in report.items()}
+
+
+def independence_of(reuse: Any, articles: Sequence[Article]) -> Independence | None:
+    """The reuse layer's independence, or None without one (each article is then its own report)."""
+    group_of = getattr(reuse, "group_of", None) if reuse is not None else None
+    if not isinstance(group_of, dict):
+        return None
+    return Independence(articles, getattr(reuse, "pairs", None), group_of)
+
+
+ClaimReports = Callable[[Sequence[Claim]], dict[str, str]]

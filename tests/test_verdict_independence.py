@@ -1,0 +1,101 @@
+"""Independent reports per article for whole copies, per passage for text shared only in part."""
+
+from __future__ import annotations
+
+from newsprism.align.model import AlignmentResult, ClaimGroup
+from newsprism.claims.model import Attribution, Claim
+from newsprism.model import Article, Span
+from newsprism.pipeline import Batch
+from newsprism.reuse.result import ReusePair
+from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide
+from newsprism.verdicts.independence import Independence, whole_copy
+from newsprism.verdicts.stage import VerdictsStage
+
+OUTLET = Attribution("outlet", "outlet", "asserts")
+# Each article: its own lead (chars 0-100), then a pasted recall notice (chars 100-300).
+LEAD, NOTICE = (0, 100), (100, 300)
+
+
+def pair(a: str, b: str, kind: str, cov: tuple[float, float], passages=((NOTICE, NOTICE),)) -> ReusePair:
+    return ReusePair(a, b, kind, "unknown", 0.8, "test", cov[0], cov[1], tuple(passages))
+
+
+def claim(cid: str, article: str, where: tuple[int, int], text: str = "34 people fell ill") -> Claim:
+    return Claim(
+        id=cid,
+        article_id=article,
+        sentence_index=0,
+        span=Span(*where),
+        content_span=Span(*where),
+        text=text,
+        attribution=OUTLET,
+    )
+
+
+def art(aid: str) -> Article:
+    return Article(id=aid, text="x" * 300, content_hash=aid, source_format="text")
+
+
+def test_whole_copy_rule_reads_type_and_coverage():
+    assert whole_copy(pair("a", "b", "copy", (1.0, 1.0)))
+    assert whole_copy(pair("a", "b", "truncated", (1.0, 0.4)))
+    assert whole_copy(pair("a", "b", "revision", (0.6, 0.4)))
+    assert whole_copy(pair("a", "b", "edited", (0.76, 0.54)))
+    assert not whole_copy(pair("a", "b", "edited", (0.97, 0.3)))  # a short text inside a long one
+    # A broadcaster merging a wire story with its own reporting shares most of the wire, and even
+    # over half of itself: its own passages are still its own.
+    assert not whole_copy(pair("a", "b", "merged", (0.69, 0.55)))
+    assert not whole_copy(pair("a", "b", "partial-host", (0.9, 0.6)))
+    assert not whole_copy(pair("a", "b", "rewrite", (0.27, 0.28)))
+    assert whole_copy(pair("a", "b", "rewrite", (0.7, 0.8)))
+
+
+def test_pasted_notice_joins_only_statements_inside_it():
+    pairs = [pair("a", "b", "merged", (0.6, 0.45)), pair("b", "c", "merged", (0.5, 0.5))]
+    ind = Independence([art("a"), art("b"), art("c")], pairs, {"a": "g1", "b": "g1", "c": "g1"})
+    assert len({ind.report_of(x) for x in "abc"}) == 3  # no whole copy among them
+    leads = [claim("a:0", "a", (10, 60)), claim("b:0", "b", (20, 90)), claim("c:0", "c", (0, 50))]
+    assert len(set(ind.claim_reports(leads).values())) == 3
+    listed = [claim("a:1", "a", (120, 200)), claim("b:1", "b", (150, 260)), claim("c:1", "c", (110, 290))]
+    assert len(set(ind.claim_reports(listed).values())) == 1  # a chain of pasted notices is one report
+    # One side in the notice, the other in its own lead: the pair shares nothing of that fact.
+    mixed = [claim("a:1", "a", (120, 200)), claim("b:0", "b", (20, 90))]
+    assert len(set(ind.claim_reports(mixed).values())) == 2
+
+
+def test_whole_copies_stay_one_report_for_everything():
+    ind = Independence([art("a"), art("b")], [pair("a", "b", "edited", (0.8, 0.7))], {"a": "g", "b": "g"})
+    assert ind.report_of("a") == ind.report_of("b")
+    both = [claim("a:0", "a", (0, 50)), claim("b:0", "b", (0, 50))]
+    assert len(set(ind.claim_reports(both).values())) == 1
+
+
+def _verdicts(claims: list[Claim], reuse):
+    ids, articles = tuple(c.id for c in claims), tuple(c.article_id for c in claims)
+    group = ClaimGroup("s:g0", "s", ids, articles, score=0.9)
+    alignment = AlignmentResult(
+        groups=[group], claims={c.id: c for c in claims}, story_of={c.article_id: "s" for c in claims}
+    )
+    batch = Batch(tuple(art(a) for a in "abc"), {"alignment": alignment, "reuse": reuse})
+    return VerdictsStage().run(batch).layer("verdicts")
+
+
+def test_outlets_that_paste_one_notice_still_report_their_own_leads():
+    class Reuse:
+        pairs = (pair("a", "b", "merged", (0.6, 0.45)), pair("b", "c", "rewrite", (0.25, 0.3)))
+        group_of = {"a": "g1", "b": "g1", "c": "g1"}  # connected components chain all three
+
+    leads = [claim("a:0", "a", (10, 60)), claim("b:0", "b", (20, 90)), claim("c:0", "c", (0, 50))]
+    (fact,) = _verdicts(leads, Reuse()).fact_sheet
+    assert fact.label == "corroborated" and fact.n_independent_sources == 3
+    # Stated only inside the text each pair shares: one report, so not a corroborated fact.
+    listed = [claim("a:1", "a", (120, 200)), claim("b:1", "b", (150, 260)), claim("c:1", "c", (110, 290))]
+    assert _verdicts(listed, Reuse()).fact_sheet == []
+
+
+def test_context_without_passages_counts_articles_reports():
+    claims = [claim("a:0", "a", (0, 50)), claim("b:0", "b", (0, 50))]
+    group = ClaimGroup("s:g0", "s", ("a:0", "b:0"), ("a", "b"), score=0.9)
+    ctx = GroupContext({c.id: c for c in claims}, {}, {"a": "w", "b": "w"}.get)
+    (v,) = decide(group, ctx, VerdictOptions())
+    assert v.n_independent_sources == 1
