@@ -24,8 +24,11 @@ WHOLE_TYPES = frozenset({"copy", "truncated", "revision"})
 # of both articles (as the reuse layer's own line between "edited" and "partial").
 WHOLE_IF_COVERED = frozenset({"edited", "rewrite"})
 WHOLE_COVERAGE = 0.5
-# A claim lies in the shared text when at least this share of its characters does.
-INSIDE = 0.5
+# A claim lies in the shared text when at least this share of its characters does. Not a majority:
+# a pasted line retyped with other quotation marks or dashes is matched in pieces (a notice's product
+# line pasted by two stations was 48% covered), while one pasted name in an outlet's own sentence of
+# twenty words covers a quarter of it.
+INSIDE = 0.4
 
 
 def whole_copy(pair: Any) -> bool:
@@ -73,7 +76,11 @@ def _inside(span: Any, passages: Sequence[tuple[int, int]]) -> bool:
     length = span.end - span.start
     if length <= 0:
         return False
-    covered = sum(max(0, min(span.end, b) - max(span.start, a)) for a, b in passages)
+    covered, reached = 0, span.start
+    for a, b in sorted(passages):  # passages may overlap: count each character once
+        a, b = max(a, reached), min(b, span.end)
+        if b > a:
+            covered, reached = covered + b - a, b
     return covered >= INSIDE * length
 
 
