@@ -110,3 +110,27 @@ def test_a_pasted_line_matched_in_pieces_lies_in_the_shared_text():
     assert len(set(ind.claim_reports(pasted).values())) == 1
     own = [claim("a:0", "a", (0, 110)), claim("b:1", "b", (100, 300))]
     assert len(set(ind.claim_reports(own).values())) == 2
+
+
+def _credited(cid: str, article: str, source: str) -> Claim:
+    said = Attribution(source, "organisation", "asserts", "reported", Span(60, 67), Span(50, 58))
+    return Claim(
+        id=cid, article_id=article, sentence_index=0, span=Span(0, 70), content_span=Span(0, 48),
+        text="Thousands of fans arrived hours before kick-off, reported Reuters", attribution=said,
+    )
+
+
+def test_an_in_text_wire_credit_is_that_wires_report():
+    wire = Article(id="w", text="x" * 300, content_hash="w", source_format="text", outlet="Reuters")
+    ind = Independence([wire, art("a"), art("b")], [], {})
+    carried = [_credited("a:0", "a", "Reuters"), claim("w:0", "w", (0, 50))]
+    assert len(set(ind.claim_reports(carried).values())) == 1
+    ctx = GroupContext({c.id: c for c in carried}, {}, ind.report_of, claim_reports=ind.claim_reports)
+    assert ctx.sources(carried).sources == 1
+    # Without the agency's own story, two outlets crediting it carry its one report ...
+    ind = Independence([art("a"), art("b")], [], {})
+    both = [_credited("a:0", "a", "Reuters"), _credited("b:0", "b", "the Reuters")]
+    assert len(set(ind.claim_reports(both).values())) == 1
+    # ... and a body that is no outlet stays the article's own report.
+    bodies = [_credited("a:0", "a", "the ministry"), _credited("b:0", "b", "the ministry")]
+    assert len(set(ind.claim_reports(bodies).values())) == 2

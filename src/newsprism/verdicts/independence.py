@@ -11,11 +11,13 @@ report for every fact, including those each wrote on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsprism.claims.model import Claim
 from newsprism.components import connected_components
+from newsprism.ingest.meta import wire_name
 from newsprism.model import Article
 
 # Pair types that say the two texts are one text: a reprint, a cut of it, the same outlet's version.
@@ -72,6 +74,15 @@ def one_report_per_wire(articles: Sequence[Article], report: dict[str, str]) -> 
     return {aid: root(r) for aid, r in report.items()}
 
 
+def _outlet_key(name: str | None) -> tuple[str | None, bool]:
+    """A comparable key for an outlet's name, and whether it names a news agency."""
+    if not name or not name.strip():
+        return None, False
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    wire = wire_name(name) or wire_name(bare)
+    return (wire or bare).lower(), wire is not None
+
+
 def _inside(span: Any, passages: Sequence[tuple[int, int]]) -> bool:
     length = span.end - span.start
     if length <= 0:
@@ -95,6 +106,12 @@ class Independence:
         if pairs is None:  # groups without the pairs they came from: the groups are all there is to go by
             report = {m: group_of.get(m, m) for m in ids}
         self._report = one_report_per_wire(articles, report)
+        # outlet or agency name -> the report of its article here ("Reuters" -> the Reuters story)
+        self._outlets: dict[str, str] = {}
+        for a in articles:
+            for name in (a.outlet, _wire_of(a)):
+                if key := _outlet_key(name)[0]:
+                    self._outlets.setdefault(key, self.report_of(a.id))
         # (article, article) -> the passages each side of a partial pair shares, in that order
         self._shared: dict[tuple[str, str], list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]] = {}
         for p in pairs or ():
@@ -107,6 +124,18 @@ class Independence:
     def report_of(self, article_id: str) -> str:
         return self._report.get(article_id, article_id)
 
+    def _credited(self, c: Claim) -> str | None:
+        """The report a claim credits in the text ("..., reported Reuters", "according to the AP"):
+        the credited outlet's story here, or that agency's one report when no story of its is here.
+        A credited outlet relays its own reporting; the carrying article adds nothing to it."""
+        a = c.attribution
+        if a.is_outlet or a.person:
+            return None
+        key, wire = _outlet_key(a.source)
+        if key in self._outlets:
+            return self._outlets[key]
+        return f"wire:{key}" if wire else None
+
     def _joined(self, x: Claim, y: Claim) -> bool:
         """Both statements lie in text one partial pair of their articles shares."""
         return any(
@@ -115,9 +144,10 @@ class Independence:
         )
 
     def claim_reports(self, claims: Sequence[Claim]) -> dict[str, str]:
-        """Each claim's report for this one fact: its article's whole-copy report, joined with another
-        report's when a statement of each lies in the passages a partial pair of theirs shares."""
-        report = {c.id: self.report_of(c.article_id) for c in claims}
+        """Each claim's report for this one fact: the outlet it credits, else its article's whole-copy
+        report; joined with another report's when a statement of each lies in the passages a partial
+        pair of theirs shares."""
+        report = {c.id: self._credited(c) or self.report_of(c.article_id) for c in claims}
         edges = [
             (report[x.id], report[y.id])
             for i, x in enumerate(claims)
