@@ -102,9 +102,10 @@ def test_context_without_passages_counts_articles_reports():
 
 
 def test_a_pasted_line_matched_in_pieces_lies_in_the_shared_text():
-    # Retyped quotation marks split the pasted line into passages that overlap on one side and cover
-    # 45% of the other side's line; the outlet's own lead touches the notice only at its edge.
-    pieces = (((100, 160), (100, 145)), ((140, 200), (190, 235)))
+    # Retyped quotation marks split the pasted line into pieces that overlap on one side and lie 35
+    # characters apart on the other, covering 47% of it; the outlet's own lead touches the notice
+    # only at its edge.
+    pieces = (((100, 160), (100, 140)), ((140, 200), (175, 230)))
     ind = Independence([art("a"), art("b")], [pair("a", "b", "merged", (0.5, 0.5), pieces)], {})
     pasted = [claim("a:1", "a", (100, 200)), claim("b:1", "b", (100, 300))]
     assert len(set(ind.claim_reports(pasted).values())) == 1
