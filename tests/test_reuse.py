@@ -198,7 +198,8 @@ def test_two_headlines_of_one_event_are_no_rewrite_evidence():
     # Headline and three sentences align by meaning (number N and N+1000); the rest differs. Any two
     # reports of one event have headlines that say the same: three aligned sentences are too few.
     def report(offset: int, own: range) -> str:
-        body = " ".join(f"Officials said {w} at number {n + offset} today." for n, w in zip(range(1, 4), WORDS))
+        said = zip(range(1, 4), WORDS, strict=False)
+        body = " ".join(f"Officials said {w} at number {n + offset} today." for n, w in said)
         rest = " ".join(f"Residents saw {WORDS[n % 20]} at number {n} later." for n in own)
         return f"Storm hits the coast at number {50 + offset}\n\n{body} {rest}"
 

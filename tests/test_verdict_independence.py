@@ -46,8 +46,8 @@ def test_whole_copy_rule_reads_type_and_coverage():
     # over half of itself: its own passages are still its own.
     assert not whole_copy(pair("a", "b", "merged", (0.69, 0.55)))
     assert not whole_copy(pair("a", "b", "partial-host", (0.9, 0.6)))
-    assert not whole_copy(pair("a", "b", "rewrite", (0.27, 0.28)))
-    assert whole_copy(pair("a", "b", "rewrite", (0.7, 0.8)))
+    # A rewrite follows its source from start to end: its unaligned lines are the source's reworded.
+    assert whole_copy(pair("a", "b", "rewrite", (0.27, 0.28)))
 
 
 def test_pasted_notice_joins_only_statements_inside_it():
@@ -58,9 +58,19 @@ def test_pasted_notice_joins_only_statements_inside_it():
     assert len(set(ind.claim_reports(leads).values())) == 3
     listed = [claim("a:1", "a", (120, 200)), claim("b:1", "b", (150, 260)), claim("c:1", "c", (110, 290))]
     assert len(set(ind.claim_reports(listed).values())) == 1  # a chain of pasted notices is one report
-    # One side in the notice, the other in its own lead: the pair shares nothing of that fact.
+    # a's statement is printed whole in the notice b carries too: b's report, whatever b's grouped
+    # statement is.
     mixed = [claim("a:1", "a", (120, 200)), claim("b:0", "b", (20, 90))]
-    assert len(set(ind.claim_reports(mixed).values())) == 2
+    assert len(set(ind.claim_reports(mixed).values())) == 1
+    # Two leads that share a phrase (60% of a's sentence) are two leads ...
+    phrase = [claim("a:2", "a", (60, 160)), claim("b:0", "b", (20, 90))]
+    assert len(set(ind.claim_reports(phrase).values())) == 2
+    # ... unless b's grouped statement lies in the shared text as well.
+    phrase = [claim("a:2", "a", (60, 160)), claim("b:2", "b", (150, 260))]
+    assert len(set(ind.claim_reports(phrase).values())) == 1
+    # Two statements in text each shares with b, b's own not grouped: both are b's report.
+    through = [claim("a:1", "a", (120, 200)), claim("c:1", "c", (110, 290))]
+    assert len(set(ind.claim_reports(through).values())) == 1
 
 
 def test_whole_copies_stay_one_report_for_everything():
@@ -82,7 +92,7 @@ def _verdicts(claims: list[Claim], reuse):
 
 def test_outlets_that_paste_one_notice_still_report_their_own_leads():
     class Reuse:
-        pairs = (pair("a", "b", "merged", (0.6, 0.45)), pair("b", "c", "rewrite", (0.25, 0.3)))
+        pairs = (pair("a", "b", "merged", (0.6, 0.45)), pair("b", "c", "partial", (0.25, 0.3)))
         group_of = {"a": "g1", "b": "g1", "c": "g1"}  # connected components chain all three
 
     leads = [claim("a:0", "a", (10, 60)), claim("b:0", "b", (20, 90)), claim("c:0", "c", (0, 50))]
@@ -109,7 +119,7 @@ def test_a_pasted_line_matched_in_pieces_lies_in_the_shared_text():
     ind = Independence([art("a"), art("b")], [pair("a", "b", "merged", (0.5, 0.5), pieces)], {})
     pasted = [claim("a:1", "a", (100, 200)), claim("b:1", "b", (100, 300))]
     assert len(set(ind.claim_reports(pasted).values())) == 1
-    own = [claim("a:0", "a", (0, 110)), claim("b:1", "b", (100, 300))]
+    own = [claim("a:0", "a", (0, 110)), claim("b:0", "b", (0, 90))]
     assert len(set(ind.claim_reports(own).values())) == 2
 
 

@@ -1,12 +1,12 @@
 """Which reports are independent: per article for whole copies, per passage for shared parts.
 
-A reuse pair that covers most of both articles (a reprint, a version, a cut, a copy with edits) makes
-them one report for everything they say. A pair that shares only some passages (a press notice's
-product list pasted into two outlets' own stories, a broadcaster merging a wire story with its own
-reporting, a rewrite of a few sentences) makes two statements of a fact one report only when both
-lie in what the pair shares: the rest of each article is its own reporting. Chaining whole articles
-over such pairs (connected components) would make every outlet that pasted one notice a single
-report for every fact, including those each wrote on its own.
+A reuse pair that makes one text of two (a reprint, a version, a cut, a copy with edits, a rewrite)
+makes them one report for everything they say. A pair that shares only some passages (a press
+notice's product list pasted into two outlets' own stories, a broadcaster merging a wire story with
+its own reporting) makes a statement lying in what the pair shares the other article's report too;
+the rest of each article is its own reporting. Chaining whole articles over such pairs (connected
+components) would make every outlet that pasted one notice a single report for every fact,
+including those each wrote on its own.
 """
 
 from __future__ import annotations
@@ -20,14 +20,22 @@ from newsprism.components import connected_components
 from newsprism.ingest.meta import wire_name
 from newsprism.model import Article
 
-# Pair types that say the two texts are one text: a reprint, a cut of it, the same outlet's version.
-WHOLE_TYPES = frozenset({"copy", "truncated", "revision"})
-# Types that may cover one text with edits or in other words: whole only when the shared text is most
-# of both articles (as the reuse layer's own line between "edited" and "partial").
-WHOLE_IF_COVERED = frozenset({"edited", "rewrite"})
+# Pair types that say the two texts are one text: a reprint, a cut of it, the same outlet's version,
+# and a rewrite. The rewrite detector accepts only texts that follow each other sentence by sentence
+# from start to end (in order, at the same relative places): a paraphrase of the whole source, whose
+# unaligned sentences are the source's too, merged, split or garbled (the reference case's rewrite
+# aligns 7 sentences, 27% of each text, and its other lines, "Two deaths were reported in the eastern
+# town of Yarova", are the wire's lines reworded).
+WHOLE_TYPES = frozenset({"copy", "truncated", "revision", "rewrite"})
+# An edited copy is one text when the shared text is most of both articles (the reuse layer's own
+# line between "edited" and "partial"); a short text inside a long one shares only that much of it.
+WHOLE_IF_COVERED = frozenset({"edited"})
 WHOLE_COVERAGE = 0.5
-# A claim lies in the shared text when most of its characters do.
+# A claim lies in the shared text when most of its characters do; it is printed whole in the other
+# text when three quarters do (a wire line retyped in house style, "US" for "U.S.", "Pope
+# Francis's funeral" for "the pope's funeral", keeps 79% of its characters in the shared text).
 INSIDE = 0.5
+WHOLLY = 0.75
 # A pasted line retyped with other quotation marks or dashes is matched in pieces a few characters
 # apart on both sides (a notice's product line pasted by two stations was matched 48%): passages in
 # the same order with at most this many characters between them on each side are one stretch.
@@ -36,7 +44,8 @@ GAP = 40
 
 def whole_copy(pair: Any) -> bool:
     """The pair makes its two articles one report for everything they say. "merged", "partial" and
-    "partial-host" never do, however much they share: a merge's own passages are its own reporting."""
+    "partial-host" never do, however much they share: a merge's own passages are its own reporting
+    (a broadcaster merging the wire with its own lines shares 55% of itself with the wire)."""
     if pair.type in WHOLE_TYPES:
         return True
     return pair.type in WHOLE_IF_COVERED and min(pair.coverage_a, pair.coverage_b) >= WHOLE_COVERAGE
@@ -84,10 +93,13 @@ def _outlet_key(name: str | None) -> tuple[str | None, bool]:
     return (wire or bare).lower(), wire is not None
 
 
-def _stretches(passages: Sequence[Any]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+Stretches = list[tuple[int, int]]
+
+
+def _stretches(passages: Sequence[Any]) -> tuple[Stretches, Stretches]:
     """The passages of one pair on each side, with pieces of one retyped stretch joined."""
-    pa: list[tuple[int, int]] = []
-    pb: list[tuple[int, int]] = []
+    pa: Stretches = []
+    pb: Stretches = []
     for (a0, a1), (b0, b1) in sorted((tuple(x[0]), tuple(x[1])) for x in passages):
         # in order on both sides (pieces may overlap), and close
         if pa and b0 >= pb[-1][0] and a0 - pa[-1][1] <= GAP and b0 - pb[-1][1] <= GAP:
@@ -98,7 +110,7 @@ def _stretches(passages: Sequence[Any]) -> tuple[list[tuple[int, int]], list[tup
     return pa, pb
 
 
-def _inside(span: Any, passages: Sequence[tuple[int, int]]) -> bool:
+def _inside(span: Any, passages: Sequence[tuple[int, int]], share: float = INSIDE) -> bool:
     length = span.end - span.start
     if length <= 0:
         return False
@@ -107,12 +119,13 @@ def _inside(span: Any, passages: Sequence[tuple[int, int]]) -> bool:
         a, b = max(a, reached), min(b, span.end)
         if b > a:
             covered, reached = covered + b - a, b
-    return covered >= INSIDE * length
+    return covered >= share * length
 
 
 class Independence:
     """Article -> report over whole copies (``report_of``), and claim -> report for the statements
-    of one fact, joined further where they lie in passages a partial pair shares (``claim_reports``)."""
+    of one fact, joined further where they lie in passages a partial pair shares (``claim_reports``):
+    a statement inside text it shares with another article is that article's report too."""
 
     def __init__(self, articles: Sequence[Article], pairs: Sequence[Any] | None, group_of: dict[str, str]):
         ids = list(dict.fromkeys([a.id for a in articles] + list(group_of)))
@@ -127,14 +140,14 @@ class Independence:
             for name in (a.outlet, _wire_of(a)):
                 if key := _outlet_key(name)[0]:
                     self._outlets.setdefault(key, self.report_of(a.id))
-        # (article, article) -> the passages each side of a partial pair shares, in that order
-        self._shared: dict[tuple[str, str], list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]] = {}
+        # article -> (partner, the stretches a partial pair with it shares: its own, the partner's)
+        self._shared: dict[str, list[tuple[str, Stretches, Stretches]]] = {}
         for p in pairs or ():
             if whole_copy(p) or not p.passages:
                 continue
             pa, pb = _stretches(p.passages)
-            self._shared.setdefault((p.a, p.b), []).append((pa, pb))
-            self._shared.setdefault((p.b, p.a), []).append((pb, pa))
+            self._shared.setdefault(p.a, []).append((p.b, pa, pb))
+            self._shared.setdefault(p.b, []).append((p.a, pb, pa))
 
     def report_of(self, article_id: str) -> str:
         return self._report.get(article_id, article_id)
@@ -151,25 +164,29 @@ class Independence:
             return self._outlets[key]
         return f"wire:{key}" if wire else None
 
-    def _joined(self, x: Claim, y: Claim) -> bool:
-        """Both statements lie in text one partial pair of their articles shares."""
-        return any(
-            _inside(x.span, px) and _inside(y.span, py)
-            for px, py in self._shared.get((x.article_id, y.article_id), ())
-        )
+    def _sources(self, c: Claim, claims: Sequence[Claim]) -> list[str]:
+        """The reports whose text a statement lies in. A statement a partial pair's partner prints
+        whole is the partner's too (whether or not the partner's own line was grouped with it: a
+        wire line one outlet retyped in house style is not found as shared text). One that only
+        mostly lies in the shared text is the partner's when a grouped statement of the partner's
+        lies there too; two leads sharing a phrase ("in 13 states, including 33 hospitalizations
+        and two deaths") are still two leads."""
+        out = []
+        for partner, mine, theirs in self._shared.get(c.article_id, ()):
+            if _inside(c.span, mine, WHOLLY) or (
+                _inside(c.span, mine)
+                and any(_inside(o.span, theirs) for o in claims if o.article_id == partner)
+            ):
+                out.append(self.report_of(partner))
+        return out
 
     def claim_reports(self, claims: Sequence[Claim]) -> dict[str, str]:
         """Each claim's report for this one fact: the outlet it credits, else its article's whole-copy
-        report; joined with another report's when a statement of each lies in the passages a partial
-        pair of theirs shares."""
+        report; joined with the report of an article that shares the passage the claim lies in, so
+        two outlets printing one notice's line, or one wire's, are one report for it."""
         report = {c.id: self._credited(c) or self.report_of(c.article_id) for c in claims}
-        edges = [
-            (report[x.id], report[y.id])
-            for i, x in enumerate(claims)
-            for y in claims[i + 1 :]
-            if report[x.id] != report[y.id] and self._joined(x, y)
-        ]
-        names = list(dict.fromkeys(report.values()))
+        edges = [(report[c.id], other) for c in claims for other in self._sources(c, claims)]
+        names = list(dict.fromkeys([*report.values(), *(b for _, b in edges)]))
         root = {m: comp[0] for comp in connected_components(names, edges) for m in comp}
         return {cid: root[r] for cid, r in report.items()}
 
