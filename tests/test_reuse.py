@@ -209,6 +209,30 @@ def test_two_headlines_of_one_event_are_no_rewrite_evidence():
     assert [p for p in result.pairs if p.type == "rewrite"] == []
 
 
+def _told_in_order(offset: int, aligned: int, quoted: int) -> str:
+    """``aligned`` sentences meaning the same in both reports (number N / N+1000), then ``quoted``
+    quotations worded apart (no rewrite evidence, but part of each text)."""
+    said = zip(range(1, aligned + 1), WORDS, strict=False)
+    own = " ".join(f"Officials said {w} at number {n + offset} today." for n, w in said)
+    voice = "she said" if offset else "he told us"
+    pairs = zip(WORDS[:quoted], reversed(WORDS), strict=False)
+    quotes = " ".join(f"\u201c{w.title()} and {v} matter to all of us here,\u201d {voice}." for w, v in pairs)
+    return f"{own} {quotes}"
+
+
+def _rewrites(texts: list[str]) -> list:
+    arts = [art(t, f"r{n}") for n, t in enumerate(texts)]
+    found = analyze(arts, ReuseOptions(rewrite=True), FakeEmbedder())
+    return [p for p in found.pairs if p.type == "rewrite"]
+
+
+def test_four_aligned_sentences_under_half_of_each_report_are_no_rewrite():
+    assert _rewrites([_told_in_order(0, 4, 5), _told_in_order(1000, 4, 5)]) == []
+    # Five aligned sentences at the same share are evidence enough.
+    (found,) = _rewrites([_told_in_order(0, 5, 6), _told_in_order(1000, 5, 6)])
+    assert len(found.passages) == 5
+
+
 def test_double_prime_quotation_is_no_rewrite_evidence():
     # One report prints the speech in curly quotes; the other opens each quoted sentence with a
     # double prime (″) and closes it in a later sentence, as a real page did.
