@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from newsprism.align.model import AlignmentResult, ClaimGroup
 from newsprism.claims.model import Attribution, Claim
 from newsprism.model import Article, Span
@@ -145,3 +147,27 @@ def test_an_in_text_wire_credit_is_that_wires_report():
     # ... and a body that is no outlet stays the article's own report.
     bodies = [_credited("a:0", "a", "the ministry"), _credited("b:0", "b", "the ministry")]
     assert len(set(ind.claim_reports(bodies).values())) == 2
+
+
+def test_a_wire_line_a_merge_carries_is_no_second_report_for_single_source():
+    from newsprism.claims.quantities import extract_quantities
+    from newsprism.verdicts.model import Evidence, Verdict
+    from newsprism.verdicts.single import select
+
+    text = "Three people were killed overnight by Russian attacks across Ukraine"
+
+    def stated(cid: str, article: str) -> Claim:
+        return replace(claim(cid, article, (100, 170), text), quantities=tuple(extract_quantities(text)))
+
+    wire, merged = stated("w:0", "w"), stated("m:0", "m")
+    alignment = AlignmentResult(claims={"w:0": wire, "m:0": merged}, near=[("w:0", "m:0", 0.9)])
+    # The broadcaster's line lies in the passage it shares with the wire story.
+    ind = Independence([art("w"), art("m")], [pair("w", "m", "merged", (0.7, 0.5))], {})
+
+    def item() -> Verdict:
+        ev = [Evidence("w", (100, 170), text, "w:0", "claim")]
+        return Verdict("single-source:g", "g", "s", "single-source", text, ["w"], 1, ev)
+
+    assert select([item()], alignment, ind.report_of, VerdictOptions(), ind.reports_of)
+    # Read per article, the merge looks like a second report stating it.
+    assert select([item()], alignment, ind.report_of, VerdictOptions()) == []

@@ -180,6 +180,14 @@ class Independence:
                 out.append(self.report_of(partner))
         return out
 
+    def reports_of(self, c: Claim) -> frozenset[str]:
+        """Every report one statement belongs to, on its own (no fact around it): its article's and
+        those of the partial pairs' partners that print it whole. Two statements with no report in
+        common are from different reports (single-source support looks only at those)."""
+        mine = self._credited(c) or self.report_of(c.article_id)
+        shared = self._shared.get(c.article_id, ())
+        return frozenset([mine, *(self.report_of(p) for p, own, _ in shared if _inside(c.span, own, WHOLLY))])
+
     def claim_reports(self, claims: Sequence[Claim]) -> dict[str, str]:
         """Each claim's report for this one fact: the outlet it credits, else its article's whole-copy
         report; joined with the report of an article that shares the passage the claim lies in, so

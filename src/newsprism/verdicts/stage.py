@@ -13,7 +13,7 @@ from newsprism.pipeline import Batch
 from newsprism.progress import step
 from newsprism.verdicts import attributes, clock, dates, disputes, single
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
-from newsprism.verdicts.independence import ClaimReports, independence_of
+from newsprism.verdicts.independence import Independence, independence_of
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
 
@@ -34,9 +34,9 @@ class VerdictsOptions:
 
 def _independence(
     reuse: Any, articles: Sequence[Article] = ()
-) -> tuple[Callable[[str], str], str, str, ClaimReports | None]:
+) -> tuple[Callable[[str], str], str, str, Independence | None]:
     """Each article's independent report (its whole-copy group), how independence was established,
-    and the claims -> report map that also joins statements lying in passages two reports share."""
+    and the passage-level independence (None without a reuse layer)."""
     found = independence_of(reuse, articles)
     if found is not None:
         return (
@@ -45,7 +45,7 @@ def _independence(
             "independent reports counted by reuse pairs (copies count once; text an article shares "
             "only in part counts once where a fact is stated in the shared passages) and by the wire an "
             "article credits as its publisher; claims attributed to one primary source count once together",
-            found.claim_reports,
+            found,
         )
     return (
         lambda a: a,
@@ -127,7 +127,7 @@ class VerdictsStage:
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
         alignment: AlignmentResult = batch.layer("alignment")
-        report_of, mode, note, claim_reports = _independence(batch.layers.get("reuse"), batch.articles)
+        report_of, mode, note, passages = _independence(batch.layers.get("reuse"), batch.articles)
         result = VerdictsResult(independence=mode, independence_note=note)
         ctx = GroupContext(
             alignment.claims,
@@ -136,7 +136,7 @@ class VerdictsStage:
             alignment.article_meta,
             alignment.pair_prob(),
             alignment.story_of,
-            claim_reports,
+            passages.claim_reports if passages else None,
         )
         counters = disputes.counter_responses(list(alignment.claims.values()), alignment.group_of())
         for n, aligned in enumerate(alignment.groups, 1):
@@ -169,7 +169,9 @@ class VerdictsStage:
         )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
-        result.single_source = single.select(result.single_source, alignment, report_of, opts)
+        result.single_source = single.select(
+            result.single_source, alignment, report_of, opts, passages.reports_of if passages else None
+        )
         if self.judge is not None:
             try:
                 result.conflicts, result.dismissed = self._review(result.conflicts)
