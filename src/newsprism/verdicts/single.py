@@ -238,6 +238,7 @@ def select(
     article's report."""
     claims = alignment.claims
     if reports_of is None:
+
         def reports_of(c: Claim) -> frozenset[str]:
             return frozenset([report_of(c.article_id)])
 

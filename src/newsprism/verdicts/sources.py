@@ -336,9 +336,9 @@ def count_sources(
 ) -> SourceCount:
     """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group),
     ``claim_report`` (when given) each claim to its report for this fact (passage-level copies)."""
+
     def report(c: Claim) -> str:
         return claim_report[c.id] if claim_report is not None else report_of(c.article_id)
-
 
     raw = {c.id: k for c in claims if (k := source_key(c))}
     keys = _merge_roles(_merge_generic(_merge_acronyms(raw, claims), claims), claims)
