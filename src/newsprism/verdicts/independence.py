@@ -127,11 +127,21 @@ class Independence:
     of one fact, joined further where they lie in passages a partial pair shares (``claim_reports``):
     a statement inside text it shares with another article is that article's report too."""
 
-    def __init__(self, articles: Sequence[Article], pairs: Sequence[Any] | None, group_of: dict[str, str]):
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        pairs: Sequence[Any] | None,
+        group_of: dict[str, str],
+        reports: dict[str, str] | None = None,
+    ):
+        """``reports``: the whole-copy reports already worked out over a larger batch (a story
+        analysed on its own gets them with the partial pairs of its articles)."""
         ids = list(dict.fromkeys([a.id for a in articles] + list(group_of)))
         whole = [p for p in pairs or () if whole_copy(p)]
         report = {m: comp[0] for comp in connected_components(ids, ((p.a, p.b) for p in whole)) for m in comp}
-        if pairs is None:  # groups without the pairs they came from: the groups are all there is to go by
+        if reports is not None:
+            report = {m: reports.get(m, m) for m in ids}
+        elif pairs is None:  # groups without the pairs they came from: the groups are all there is
             report = {m: group_of.get(m, m) for m in ids}
         self._report = one_report_per_wire(articles, report)
         # outlet or agency name -> the report of its article here ("Reuters" -> the Reuters story)
@@ -151,6 +161,8 @@ class Independence:
 
     def report_of(self, article_id: str) -> str:
         return self._report.get(article_id, article_id)
+
+
 
     def _credited(self, c: Claim) -> str | None:
         """The report a claim credits in the text ("..., reported Reuters", "according to the AP"):
@@ -199,12 +211,22 @@ class Independence:
         return {cid: root[r] for cid, r in report.items()}
 
 
+def partial_pairs(pairs: Sequence[Any]) -> dict[str, list[Any]]:
+    """Each article's pairs that share only part of it (what a story analysed on its own needs)."""
+    out: dict[str, list[Any]] = {}
+    for p in pairs:
+        if not whole_copy(p) and p.passages:
+            out.setdefault(p.a, []).append(p)
+            out.setdefault(p.b, []).append(p)
+    return out
+
+
 def independence_of(reuse: Any, articles: Sequence[Article]) -> Independence | None:
     """The reuse layer's independence, or None without one (each article is then its own report)."""
     group_of = getattr(reuse, "group_of", None) if reuse is not None else None
     if not isinstance(group_of, dict):
         return None
-    return Independence(articles, getattr(reuse, "pairs", None), group_of)
+    return Independence(articles, getattr(reuse, "pairs", None), group_of, getattr(reuse, "reports", None))
 
 
 ClaimReports = Callable[[Sequence[Claim]], dict[str, str]]
