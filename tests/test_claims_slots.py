@@ -207,6 +207,22 @@ def test_unclosed_and_continued_quotes():
     assert cont[0].start == 0 and cont[0].closed
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("″We told Ford to pony up and they did.” Fain said.", ["We told Ford to pony up and they did."]),
+        ("‶We told Ford to pony up,″ Fain said.", ["We told Ford to pony up,"]),
+        ('“We told Ford to pony up," Fain said.', ["We told Ford to pony up,"]),
+        ("Er sagte: „Wir schaffen das“ am Montag.", ["Wir schaffen das"]),
+        ("Il a dit « nous partons » hier, puis ‹ non ›.", [" nous partons ", " non "]),
+        ("彼は「東京へ行く」と言った。", ["東京へ行く"]),
+        ("He stands 5′11″ tall, his coach said.", []),
+    ],
+)
+def test_quotation_marks_pages_use(text, quoted):
+    assert [text[q.start : q.end] for q in find_quotes(text)] == quoted
+
+
 def test_partitives_and_clock_times_are_not_counts():
     text = "Gray was hit by three of the seven bullets at 4:00 p.m. and again at 23: 51"
     masks = [(t.span.start, t.span.end) for t in extract_times(text)]

@@ -194,6 +194,60 @@ def test_one_speech_quoted_by_two_reports_is_no_rewrite():
     assert [p for p in result.pairs if p.type == "rewrite"] == []
 
 
+def test_two_headlines_of_one_event_are_no_rewrite_evidence():
+    # Headline and three sentences align by meaning (number N and N+1000); the rest differs. Any two
+    # reports of one event have headlines that say the same: three aligned sentences are too few.
+    def report(offset: int, own: range) -> str:
+        said = zip(range(1, 4), WORDS, strict=False)
+        body = " ".join(f"Officials said {w} at number {n + offset} today." for n, w in said)
+        rest = " ".join(f"Residents saw {WORDS[n % 20]} at number {n} later." for n in own)
+        return f"Storm hits the coast at number {50 + offset}\n\n{body} {rest}"
+
+    a, b = art(report(0, range(10, 12)), "a"), art(report(1000, range(20, 22)), "b")
+    assert a.title and b.title
+    result = analyze([a, b], ReuseOptions(rewrite=True), FakeEmbedder())
+    assert [p for p in result.pairs if p.type == "rewrite"] == []
+
+
+def _told_in_order(offset: int, aligned: int, quoted: int) -> str:
+    """``aligned`` sentences meaning the same in both reports (number N / N+1000), then ``quoted``
+    quotations worded apart (no rewrite evidence, but part of each text)."""
+    said = zip(range(1, aligned + 1), WORDS, strict=False)
+    own = " ".join(f"Officials said {w} at number {n + offset} today." for n, w in said)
+    voice = "she said" if offset else "he told us"
+    pairs = zip(WORDS[:quoted], reversed(WORDS), strict=False)
+    quotes = " ".join(f"\u201c{w.title()} and {v} matter to all of us here,\u201d {voice}." for w, v in pairs)
+    return f"{own} {quotes}"
+
+
+def _rewrites(texts: list[str]) -> list:
+    arts = [art(t, f"r{n}") for n, t in enumerate(texts)]
+    found = analyze(arts, ReuseOptions(rewrite=True), FakeEmbedder())
+    return [p for p in found.pairs if p.type == "rewrite"]
+
+
+def test_four_aligned_sentences_under_half_of_each_report_are_no_rewrite():
+    assert _rewrites([_told_in_order(0, 4, 5), _told_in_order(1000, 4, 5)]) == []
+    # Five aligned sentences at the same share are evidence enough.
+    (found,) = _rewrites([_told_in_order(0, 5, 6), _told_in_order(1000, 5, 6)])
+    assert len(found.passages) == 5
+
+
+def test_double_prime_quotation_is_no_rewrite_evidence():
+    # One report prints the speech in curly quotes; the other opens each quoted sentence with a
+    # double prime (″) and closes it in a later sentence, as a real page did.
+    curly = " ".join(
+        f"\u201cWe said {w} at number {n} today,\u201d the minister said."
+        for n, w in zip(range(1, 9), WORDS, strict=False)
+    )
+    primed = " ".join(
+        f"\u2033We said {w} at number {n + 1000} today. It went well,\u201d she added."
+        for n, w in zip(range(1, 9), WORDS, strict=False)
+    )
+    result = analyze([art(curly, "a"), art(primed, "b")], ReuseOptions(rewrite=True), FakeEmbedder())
+    assert [p for p in result.pairs if p.type == "rewrite"] == []
+
+
 def test_empty_and_raw_articles_without_sentences():
     from newsprism.model import Article, content_hash
 

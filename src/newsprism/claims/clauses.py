@@ -10,7 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_OPEN, _CLOSE = "“‘«", "”’»"
+# Each opening quotation mark real pages use -> the marks that close it. Pages mix forms: a curly
+# or straight open closed by the other, a double prime (″, U+2033) typed for either, the German „…“,
+# the reversed double prime ‶…″, guillemets « » and ‹ ›, CJK corner brackets 「」『』. Single curly
+# marks are left out: ’ is mostly an apostrophe. A straight quote closes whatever is open.
+_CLOSES_OF = {
+    "“": "”″\"",
+    '"': '"”″',
+    "″": '″”"',
+    "‶": '″”"',
+    "„": '“”"″',
+    "«": '»"',
+    "‹": '›"',
+    "「": '」"',
+    "『": '』"',
+}
+# Marks that only close: met outside a quotation, they end one open since an earlier sentence.
+_ONLY_CLOSE = "”»›」』"
+_CONTINUED = '"”″'  # what may close a quotation opened in an earlier sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,23 +38,23 @@ class LocalQuote:
 
 
 def find_quotes(text: str, open_at_start: bool = False) -> list[LocalQuote]:
-    """Double-quoted passages (curly, straight or guillemets); an unclosed quote runs to the end and a
-    close without an open (a quote continued from the previous sentence) starts at the beginning.
+    """Double-quoted passages (any of the marks in ``_CLOSES_OF``); an unclosed quote runs to the end
+    and a close without an open (a quote continued from the previous sentence) starts at the beginning.
     ``open_at_start``: a quote is open from an earlier sentence, so a first straight quote closes it."""
     out: list[LocalQuote] = []
     start: int | None = 0 if open_at_start else None
+    closes = _CONTINUED
     for i, ch in enumerate(text):
-        if ch in "“«":
-            start = i + 1
-        elif ch in "”»":
+        if ch == "″" and start is None and text[i - 1 : i].isdigit():
+            continue  # inches or seconds (5′11″), not a quotation mark
+        if start is not None and ch in closes:
+            out.append(LocalQuote(start, i, True))
+            start = None
+        elif ch in _CLOSES_OF:
+            start, closes = i + 1, _CLOSES_OF[ch]
+        elif ch in _ONLY_CLOSE:
             out.append(LocalQuote(start if start is not None else 0, i, True))
             start = None
-        elif ch == '"':
-            if start is not None:
-                out.append(LocalQuote(start, i, True))
-                start = None
-            else:
-                start = i + 1
     if start is not None and start < len(text):
         out.append(LocalQuote(start, len(text), False))
     return [q for q in out if q.end > q.start]

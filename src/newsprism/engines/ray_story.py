@@ -58,8 +58,11 @@ class _StoryActor:
         sub = Batch.of(articles).with_layer("claims", claims)
         sub = sub.with_layer("stories", SimpleNamespace(story_of={a.id: story for a in articles}))
         if rows[0]["reuse_group"] is not None:
+            # The batch's whole-copy reports and its articles' partial pairs: verdicts count copies
+            # per passage as they would over the whole batch.
             group_of = {r["article"].id: r["reuse_group"] for r in rows}
-            sub = sub.with_layer("reuse", SimpleNamespace(group_of=group_of))
+            pairs = list({(p.a, p.b): p for r in rows for p in r["reuse_pairs"]}.values())
+            sub = sub.with_layer("reuse", SimpleNamespace(group_of=group_of, pairs=pairs, reports=group_of))
         sub = self.align.run(sub)
         verdicts = self.verdicts.run(sub).layer("verdicts") if self.verdicts else None
         return (min(i for i, _ in members), len(articles), sub.layer("alignment"), verdicts)
@@ -76,8 +79,10 @@ def story_rows(batch: Batch) -> list[dict[str, Any]]:
 
     claims = batch.layer("claims")
     story_of = story_membership(batch.layer("stories"), list(claims.claims))
-    reuse = batch.layers.get("reuse")
-    group_of = getattr(reuse, "group_of", None)
+    from newsprism.verdicts.independence import independence_of, partial_pairs
+
+    found = independence_of(batch.layers.get("reuse"), batch.articles)
+    partial = partial_pairs(getattr(batch.layers.get("reuse"), "pairs", None) or ())
     rows = []
     for i, a in enumerate(batch.articles):
         if a.id not in claims.claims:
@@ -85,7 +90,8 @@ def story_rows(batch: Batch) -> list[dict[str, Any]]:
         row = {
             "article": a,
             "claims": claims.claims[a.id],
-            "reuse_group": group_of.get(a.id, f"solo:{a.id}") if isinstance(group_of, dict) else None,
+            "reuse_group": found.report_of(a.id) if found else None,
+            "reuse_pairs": tuple(partial.get(a.id, ())),
         }
         rows.append({"story": story_of[a.id], "i": i, "row": pickle.dumps(row)})
     return rows

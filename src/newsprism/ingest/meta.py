@@ -257,6 +257,11 @@ def _credit_name(credit: str) -> str:
     return _CREDIT_NAMES.get(credit.lower(), credit)
 
 
+def wire_name(name: str) -> str | None:
+    """The news agency ``name`` is ("the AP", "Agence France-Presse" -> "Associated Press", "AFP")."""
+    return _CREDIT_NAMES.get(" ".join(name.split()).lower())
+
+
 def find_credits(text: str) -> list[dict[str, object]]:
     """Every outlet credit in ``text`` with its role and character span, for evidence.
 

@@ -111,10 +111,14 @@ class GroupContext:
     # (claim, claim) -> P(same fact), both orders, for every pair the aligner scored
     pair_prob: dict[tuple[str, str], float] = field(default_factory=dict)
     story_of: dict[str, str] = field(default_factory=dict)  # article -> its story
+    # claims of one fact -> each one's report, joining statements that lie in passages two reports
+    # share in part (``verdicts.independence``); without it, ``report_of`` of each claim's article
+    claim_reports: Callable[[Sequence[Claim]], dict[str, str]] | None = None
     _by_article: dict[str, list[Claim]] | None = field(default=None, repr=False)
 
     def sources(self, claims: Sequence[Claim]) -> SourceCount:
-        return count_sources(claims, self.report_of)
+        by_claim = self.claim_reports(claims) if self.claim_reports else None
+        return count_sources(claims, self.report_of, by_claim)
 
     def claims_of(self, article_id: str) -> list[Claim]:
         """Every claim of one article (indexed once: conflicts ask for many articles' claims)."""

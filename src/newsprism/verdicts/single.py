@@ -80,10 +80,10 @@ class Support:
 class _StoryIndex:
     """Finds a claim's closest claims in the other reports of its story."""
 
-    def __init__(self, alignment: AlignmentResult, report_of: Callable[[str], str]):
+    def __init__(self, alignment: AlignmentResult, reports_of: Callable[[Claim], frozenset[str]]):
         self._stories = alignment.story_pairs
         self._claims = alignment.claims
-        self._report_of = report_of
+        self._report_of = reports_of
         self._rows: dict[str, tuple[str, int]] = {
             cid: (sid, n) for sid, (ids, _) in self._stories.items() for n, cid in enumerate(ids)
         }
@@ -92,9 +92,7 @@ class _StoryIndex:
     def _reports_of(self, sid: str) -> np.ndarray:
         if sid not in self._reports:
             ids = self._stories[sid][0]
-            self._reports[sid] = np.array(
-                [self._report_of(self._claims[c].article_id) for c in ids], dtype=object
-            )
+            self._reports[sid] = np.array([self._report_of(self._claims[c]) for c in ids], dtype=object)
         return self._reports[sid]
 
     def support(self, claim_id: str) -> Support | None:
@@ -104,7 +102,8 @@ class _StoryIndex:
         sid, i = self._rows[claim_id]
         sp: StoryPairs = self._stories[sid][1]
         reports = self._reports_of(sid)
-        others = np.flatnonzero(reports != reports[i])
+        mine = reports[i]
+        others = np.flatnonzero([not (r & mine) for r in reports])
         if not len(others):
             return Support()
         cos = sp.emb[others] @ sp.emb[i]
@@ -179,14 +178,14 @@ def checkable(c: Claim) -> bool:
     return bool(c.quantities or c.times or c.entities or c.quotes)
 
 
-def _near_support(v: Verdict, near: dict[str, list[tuple[str, float]]], report_of, claims, floor) -> bool:
+def _near_support(v: Verdict, near: dict[str, list[tuple[str, float]]], reports_of, claims, floor) -> bool:
     for e in v.evidence:
-        if e.claim_id is None:
+        if e.claim_id not in claims:
             continue
-        mine = report_of(e.article_id)
+        mine = reports_of(claims[e.claim_id])
         for other, p in near.get(e.claim_id, ()):
             c = claims.get(other)
-            if c is not None and p >= floor and report_of(c.article_id) != mine:
+            if c is not None and p >= floor and not (reports_of(c) & mine):
                 return True
     return False
 
@@ -232,19 +231,27 @@ def select(
     alignment: AlignmentResult,
     report_of: Callable[[str], str],
     opts: VerdictOptions,
+    reports_of: Callable[[Claim], frozenset[str]] | None = None,
 ) -> list[Verdict]:
-    """The single-source items worth listing, most important first."""
+    """The single-source items worth listing, most important first. ``reports_of``: every report
+    one claim belongs to (a line a merge took from the wire is the wire's too); without it, its
+    article's report."""
     claims = alignment.claims
+    if reports_of is None:
+
+        def reports_of(c: Claim) -> frozenset[str]:
+            return frozenset([report_of(c.article_id)])
+
     near: dict[str, list[tuple[str, float]]] = {}
     for a, b, p in alignment.near:
         near.setdefault(a, []).append((b, p))
         near.setdefault(b, []).append((a, p))
-    index = _StoryIndex(alignment, report_of)
+    index = _StoryIndex(alignment, reports_of)
     kept = [
         v
         for v in items
         if len(_words(v.text)) >= opts.single_source_min_words
-        and not _near_support(v, near, report_of, claims, opts.single_source_max_support)
+        and not _near_support(v, near, reports_of, claims, opts.single_source_max_support)
         and _listable(v, index, claims, opts)
     ]
     for v in kept:

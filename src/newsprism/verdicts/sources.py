@@ -331,12 +331,19 @@ def _one_wording(claims: Sequence[Claim]) -> bool:
 ONE_WORDING = 0.6
 
 
-def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> SourceCount:
-    """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group)."""
+def count_sources(
+    claims: Sequence[Claim], report_of: Callable[[str], str], claim_report: dict[str, str] | None = None
+) -> SourceCount:
+    """Sources behind one fact; ``report_of`` maps an article to its independent report (copy group),
+    ``claim_report`` (when given) each claim to its report for this fact (passage-level copies)."""
+
+    def report(c: Claim) -> str:
+        return claim_report[c.id] if claim_report is not None else report_of(c.article_id)
+
     raw = {c.id: k for c in claims if (k := source_key(c))}
     keys = _merge_roles(_merge_generic(_merge_acronyms(raw, claims), claims), claims)
     keys = _merge_quotes(_merge_spokespeople(_merge_names(keys, claims), raw, claims), claims)
-    reports = {report_of(c.article_id) for c in claims}
+    reports = {report(c) for c in claims}
     outlets = len({c.article_id for c in claims})
     names = _speaker_names(claims, keys)
     if len(claims) > 1 and all(_quoted(c) for c in claims) and (not names or _one_wording(claims)):
@@ -347,7 +354,7 @@ def count_sources(claims: Sequence[Claim], report_of: Callable[[str], str]) -> S
         origin = names[0] if len(names) == 1 else "one quotation, attributed to " + " / ".join(names)
         return SourceCount(1, len(reports), origin if names else "one quotation, speaker not named", outlets)
     attributed = {keys[c.id] for c in claims if c.id in keys}
-    own_voice = {report_of(c.article_id) for c in claims if c.id not in keys}
+    own_voice = {report(c) for c in claims if c.id not in keys}
     sources = max(1, min(len(attributed) + len(own_voice), len(reports)))
     origin = None
     if len(attributed) == 1 and not own_voice:

@@ -13,6 +13,7 @@ from newsprism.pipeline import Batch
 from newsprism.progress import step
 from newsprism.verdicts import attributes, clock, dates, disputes, single, updates
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
+from newsprism.verdicts.independence import Independence, independence_of
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
 
 
@@ -31,17 +32,20 @@ class VerdictsOptions:
     judge_min_score: float = 0.5
 
 
-def _independence(reuse: Any, articles: Sequence[Article] = ()) -> tuple[Callable[[str], str], str, str]:
-    """Each article's independent report (its copy group), and how independence was established."""
-    group_of = getattr(reuse, "group_of", None) if reuse is not None else None
-    if isinstance(group_of, dict):
-        report = {a.id: group_of.get(a.id, f"solo:{a.id}") for a in articles}
-        report = _one_report_per_wire(articles, report)
+def _independence(
+    reuse: Any, articles: Sequence[Article] = ()
+) -> tuple[Callable[[str], str], str, str, Independence | None]:
+    """Each article's independent report (its whole-copy group), how independence was established,
+    and the passage-level independence (None without a reuse layer)."""
+    found = independence_of(reuse, articles)
+    if found is not None:
         return (
-            lambda a: report.get(a) or group_of.get(a, f"solo:{a}"),
+            found.report_of,
             INDEPENDENCE_REUSE,
-            "independent reports counted by reuse groups (copies count once) and by the wire an article "
-            "credits as its publisher; claims attributed to one primary source count once together",
+            "independent reports counted by reuse pairs (copies count once; text an article shares "
+            "only in part counts once where a fact is stated in the shared passages) and by the wire an "
+            "article credits as its publisher; claims attributed to one primary source count once together",
+            found,
         )
     return (
         lambda a: a,
@@ -50,40 +54,8 @@ def _independence(reuse: Any, articles: Sequence[Article] = ()) -> tuple[Callabl
             "no reuse layer: each article counts as one independent report, so reprints of one wire story "
             "are over-counted"
         ),
+        None,
     )
-
-
-def _wire_of(article: Article) -> str | None:
-    """The one outlet an article credits as the publisher of its text ("LONDON (Reuters) -", a closing
-    "— AP", "via Reuters"): the copy is that outlet's report, whoever carries it."""
-    credits = article.extra.get("credits") if isinstance(article.extra, dict) else None
-    names = {
-        str(c.get("name"))
-        for c in credits or ()
-        if isinstance(c, dict) and c.get("role") == "publisher" and c.get("name")
-    }
-    return names.pop() if len(names) == 1 else None
-
-
-def _one_report_per_wire(articles: Sequence[Article], report: dict[str, str]) -> dict[str, str]:
-    """Copies of one wire's text that share no passage the reuse layer found (two versions of the
-    story, or texts cut differently) are still that wire's one report: the reports of articles
-    crediting the same publisher are joined."""
-    parent: dict[str, str] = {}
-
-    def root(r: str) -> str:
-        while parent.get(r, r) != r:
-            r = parent[r]
-        return r
-
-    first: dict[str, str] = {}
-    for a in articles:
-        wire = _wire_of(a)
-        if wire:
-            ra, rb = root(report[a.id]), root(first.setdefault(wire, report[a.id]))
-            if ra != rb:
-                parent[ra] = rb
-    return {aid: root(r) for aid, r in report.items()}
 
 
 def _distinct(conflicts: list[Verdict]) -> list[Verdict]:
@@ -155,7 +127,7 @@ class VerdictsStage:
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
         alignment: AlignmentResult = batch.layer("alignment")
-        report_of, mode, note = _independence(batch.layers.get("reuse"), batch.articles)
+        report_of, mode, note, passages = _independence(batch.layers.get("reuse"), batch.articles)
         result = VerdictsResult(independence=mode, independence_note=note)
         ctx = GroupContext(
             alignment.claims,
@@ -164,6 +136,7 @@ class VerdictsStage:
             alignment.article_meta,
             alignment.pair_prob(),
             alignment.story_of,
+            passages.claim_reports if passages else None,
         )
         counters = disputes.counter_responses(list(alignment.claims.values()), alignment.group_of())
         for n, aligned in enumerate(alignment.groups, 1):
@@ -197,7 +170,9 @@ class VerdictsStage:
         )
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
-        result.single_source = single.select(result.single_source, alignment, report_of, opts)
+        result.single_source = single.select(
+            result.single_source, alignment, report_of, opts, passages.reports_of if passages else None
+        )
         if self.judge is not None:
             try:
                 result.conflicts, result.dismissed = self._review(result.conflicts)
