@@ -249,6 +249,9 @@ def test_a_dash_glued_to_the_next_word_does_not_hide_the_counted_noun():
     assert one("re-release a total of ten patches-making it the worst").head == "patch"
     assert one("only three defeats-and his 16th").head == "defeat"
     assert extract_quantities("40 well-armed soldiers")[0].head != "well"  # a compound, not a glued dash
+    # ... nor one that opens an aside with a number: three workers, of whom two women
+    aside = one("The three bank workers-two women and a man-were killed")
+    assert (aside.low, aside.head) == (3, "worker")
 
 
 def test_abbreviation_plurals_count_one_thing():

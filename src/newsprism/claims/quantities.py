@@ -196,7 +196,13 @@ def _dash_glued(word: str) -> str | None:
     nxt = rest.split("-")[0].lower()
     if noun and nxt and (nxt in _STOP or (_is_plural(noun.lower()) and _ends_head(nxt, True))):
         return noun
+    # "three bank workers-two women and a man-were killed": a number after the dash starts an aside.
+    if noun and _is_plural(noun.lower()) and _NUMBER_START.fullmatch(nxt):
+        return noun
     return None
+
+
+_NUMBER_START = re.compile(rf"{DIGITS}|{SPELLED}", re.IGNORECASE)
 
 
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
