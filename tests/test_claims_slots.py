@@ -303,3 +303,14 @@ def test_the_and_of_a_between_range_joins_its_two_ends():
         "Prices rose between May and June",
         "the bank raised rates in July.",
     ]
+
+
+def test_a_person_of_a_body_with_a_long_name_is_the_source():
+    text = (
+        "Tamer Ramadan of the International Federation of Red Cross and Red Crescent Societies said "
+        "the actual toll from the floods was likely many times higher."
+    )
+    a = _attr(text)
+    assert a is not None and a.source.startswith("Tamer Ramadan of the International Federation")
+    # a long lower-case subject is still no source
+    assert _attr("Many people in the city of Derna and the towns around it on the coast said it came.") is None

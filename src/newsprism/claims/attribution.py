@@ -102,9 +102,14 @@ def _strip_range(text: str, a: int, b: int, chars: str = " ,;:.—–-\"'“”"
 _COMPOUND_MODIFIER = re.compile(r"[\w.]+-[a-z]+ed\b")
 
 
+# A person of a body with a long proper name: "Tamer Ramadan of the International Federation of Red
+# Cross and Red Crescent Societies" (capitalised words joined by of/the/and/for only).
+_LONG_NAME = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:(?:of|the|and|for)\s+)*[A-Z][\w.’'-]*){2,15}")
+
+
 def _valid_source(src: str) -> bool:
     words = src.split()
-    if not words or len(words) > 9 or "_" in src:
+    if not words or "_" in src or (len(words) > 9 and not _LONG_NAME.fullmatch(src)):
         return False
     if len(words) == 1 and words[0].lower() in _PRONOUNS:
         return True
