@@ -9,6 +9,7 @@ from typing import Any
 from newsprism.claims.entities import EntityTagger
 from newsprism.claims.extract import ExtractOptions, extract_claims, sentence_texts
 from newsprism.claims.model import ClaimsResult
+from newsprism.claims.reprints import attribute_reprints
 from newsprism.pipeline import Batch
 from newsprism.progress import step
 
@@ -54,7 +55,7 @@ class ClaimsStage:
             local = tags[cursor : cursor + len(sents)]
             cursor += len(sents)
             try:
-                result.claims[article.id] = extract_claims(article, local, opts)
+                result.claims[article.id] = attribute_reprints(article, extract_claims(article, local, opts))
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
                 result.errors[article.id] = f"claim extraction failed for article {article.id}: {exc!r}"
                 result.claims[article.id] = []
