@@ -10,6 +10,7 @@ from newsprism.ingest.base import RawDocument
 from newsprism.ingest.build import build_article
 from newsprism.pipeline import Batch
 
+INTRO = "Here is the full text of Sundar Pichai's email regarding the job cuts:"
 TEXT = (
     "Google to cut 12,000 jobs\n\n"
     "Alphabet will cut 12,000 jobs, about 6% of its workforce, the company said on Friday.\n\n"
@@ -43,10 +44,10 @@ def test_the_lines_after_a_reprint_introduction_are_its_authors(ruler_nlp):
 
 
 def test_no_introduction_no_change(ruler_nlp):
-    text = TEXT.replace("Here is the full text of Sundar Pichai's email regarding the job cuts:", "More below.")
+    text = TEXT.replace(INTRO, "More below.")
     assert all(c.attribution.source != "Sundar Pichai" for c in _claims(text, ruler_nlp))
     # a colon line that names no document and author introduces nothing
-    text = TEXT.replace("Here is the full text of Sundar Pichai's email regarding the job cuts:", "What we know:")
+    text = TEXT.replace(INTRO, "What we know:")
     assert all(c.attribution.is_outlet or c.attribution.source != "What" for c in _claims(text, ruler_nlp))
 
 

@@ -289,7 +289,7 @@ def test_a_year_naming_a_singular_thing_is_a_time_not_a_count():
 def test_a_participle_modifying_a_noun_is_no_verb_of_a_clause():
     """"21 derailed coaches of X and the goods train have been cleared" is one clause: its subject
     is coordinated, and "derailed" describes the coaches."""
-    one = "All 21 derailed coaches of the Coromandel Express and the goods train have been cleared from the tracks."
+    one = "All 21 derailed coaches of the Coromandel Express and the goods train have been cleared."
     assert len(split_clauses(one)) == 1
     two = "Rescuers derailed the plan and the police arrested two men."
     assert len(split_clauses(two)) == 2
@@ -313,4 +313,4 @@ def test_a_person_of_a_body_with_a_long_name_is_the_source():
     a = _attr(text)
     assert a is not None and a.source.startswith("Tamer Ramadan of the International Federation")
     # a long lower-case subject is still no source
-    assert _attr("Many people in the city of Derna and the towns around it on the coast said it came.") is None
+    assert _attr("Many people in the city of Derna and the towns on the coast said it came.") is None
