@@ -39,6 +39,7 @@ def test_the_lines_after_a_reprint_introduction_are_its_authors(ruler_nlp):
     memo = [c for c in claims if "approximately 12,000 roles" in c.text or "full responsibility" in c.text]
     assert memo and all(c.attribution.source == "Sundar Pichai" for c in memo)
     assert all(c.attribution.person == "pichai" and c.attribution.kind == "person" for c in memo)
+    assert not any("full text" in c.text for c in claims)  # the introduction is no claim
     lead = next(c for c in claims if "about 6%" in c.text)
     assert lead.attribution.source != "Sundar Pichai"  # before the introduction: the article's own
 
@@ -54,6 +55,6 @@ def test_no_introduction_no_change(ruler_nlp):
 def test_a_body_owner_has_no_surname_key():
     from newsprism.claims.reprints import _introduction
 
-    start, author = _introduction("Lead.\nRead the full statement from Boeing Company:\nWe are sorry.")
+    _, _, author = _introduction("Lead.\nRead the full statement from Boeing Company:\nWe are sorry.")
     assert author.source == "Boeing Company" and author.kind == "organisation" and author.person is None
     assert _introduction("Lead.\nThe memo went out on Monday:\nWe are sorry.") is None

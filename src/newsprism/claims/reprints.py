@@ -33,8 +33,9 @@ _BODY_WORDS = re.compile(
 )
 
 
-def _introduction(text: str) -> tuple[int, Attribution] | None:
-    """Where the reprint starts, and who wrote it: the last line ending in a colon that introduces it."""
+def _introduction(text: str) -> tuple[int, int, Attribution] | None:
+    """Where the introduction line starts and ends, and who wrote the reprint after it: the last line
+    ending in a colon that introduces one."""
     for line in reversed(list(re.finditer(r"[^\n]+", text))):
         body = line.group(0).rstrip()
         if not body.endswith(":"):
@@ -50,17 +51,19 @@ def _introduction(text: str) -> tuple[int, Attribution] | None:
         is_body = bool(_BODY_WORDS.search(owner)) or len(owner.split()) == 1 and owner.isupper()
         kind = "organisation" if is_body else "person"
         person = None if is_body or len(owner.split()) < 2 else person_key(owner)
-        return line.end(), Attribution(owner, kind, "asserts", doc, span, verb, None, person)
+        return line.start(), line.end(), Attribution(owner, kind, "asserts", doc, span, verb, None, person)
     return None
 
 
 def attribute_reprints(article: Article, claims: list[Claim]) -> list[Claim]:
-    """The claims with the outlet's voice after a reprint's introduction, given to its author."""
+    """The claims with the outlet's voice after a reprint's introduction, given to its author. The
+    introduction itself ("Here is the full text of X's email:") states nothing to check."""
     found = _introduction(article.text)
     if found is None:
         return claims
-    start, author = found
+    intro, start, author = found
     return [
         replace(c, attribution=author) if c.attribution.is_outlet and c.span.start >= start else c
         for c in claims
+        if not intro <= c.span.start < start
     ]
