@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from claimfixtures import claims_of, with_words
 from newsprism.claims.model import Claim
 from newsprism.claims.stage import ClaimsStage
 from newsprism.ingest.base import RawDocument
@@ -27,13 +28,7 @@ def nlp():
     return nlp
 
 
-def _claims(nlp, text: str) -> tuple[list[Claim], str]:
-    art = build_article(RawDocument(text=text, source="mem://1", format="text", url="https://ex1.org/a"))
-    return ClaimsStage(nlp=nlp).run(Batch.of([art])).layer("claims").all(), art.text
-
-
-def _with(claims: list[Claim], words: str) -> Claim:
-    return next(c for c in claims if words in c.text)
+_claims, _with = claims_of, with_words
 
 
 def _dispute(claims: list[Claim], text: str, claim_words: str):
