@@ -234,8 +234,12 @@ def _components(diffs: list[Difference]) -> list[list[Difference]]:
 # is not read (one date). What may stand between them: the first date's printed year, and the joining word.
 _RANGE_JOIN = re.compile(r"^\s*,?\s*(?:(?:19|20)\d\d\s*,?\s*)?(and|to|through|until|till|-|–|—)\s*$", re.I)
 # What must open the period for each joining word: "between ... and", "from ... to"; a dash needs nothing.
-_RANGE_OPEN = {"and": re.compile(r"\bbetween\s+$", re.I), "-": re.compile(""), "–": re.compile(""),
-               "—": re.compile("")}
+_RANGE_OPEN = {
+    "and": re.compile(r"\bbetween\s+$", re.I),
+    "-": re.compile(""),
+    "–": re.compile(""),
+    "—": re.compile(""),
+}
 _FROM = re.compile(r"\bfrom\s+$", re.I)
 
 
@@ -258,8 +262,9 @@ def dated_range(c: Claim) -> _Range | None:
     lo, hi = c.content_span.start, c.content_span.end
     inside = [t for t in c.times if lo <= t.span.start and t.span.end <= hi]
     days = [t for t in inside if t.kind in _DAY_KINDS]
-    if len(days) != 2 or any(t.kind == "weekday" or (t.kind == "relative" and _RELATIVE_DAY.search(t.text))
-                             for t in inside):
+    if len(days) != 2 or any(
+        t.kind == "weekday" or (t.kind == "relative" and _RELATIVE_DAY.search(t.text)) for t in inside
+    ):
         return None
     a, b = sorted(days, key=lambda t: t.span.start)
     base = c.span.start

@@ -27,9 +27,7 @@ from newsprism.verdicts.figure_support import figure_support, split_contradictin
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import SourceCount, count_sources
 
-ALL_TYPES = (
-    "numeric", "entity", "place", "time", "date/time", "polarity", "attribution", "quote wording"
-)
+ALL_TYPES = ("numeric", "entity", "place", "time", "date/time", "polarity", "attribution", "quote wording")
 # Reported by default. Person, place, date and source differences stay off: without knowing which
 # place lies in which ("Beverly Hills" in "California"), who speaks for whom, or which event a date
 # belongs to, they were almost never right on the verdict gold's dev split and on the ECB+ stories

@@ -191,7 +191,8 @@ def dispute_confidence(
     score = 0.55 + (0.2 if explicit else 0.0) + min(0.2, 0.1 * both)
     why = [
         "explicit denial" if explicit else "a source calls the claim false",
-        f"{_articles(both)} {'reports' if both == 1 else 'report'} both sides" if both
+        f"{_articles(both)} {'reports' if both == 1 else 'report'} both sides"
+        if both
         else "no article reports both sides",
     ]
     return round(min(score, 0.95), 2), "; ".join(why)

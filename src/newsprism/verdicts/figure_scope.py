@@ -16,7 +16,7 @@ from newsprism.verdicts.compare import _content_text
 
 # A claim about part of a game, a period or a count ("during the deciding run", "in the second
 # half", "since October", "so far"): the phrase itself, so that two different parts differ.
-_PART = re.compile(
+PART = re.compile(
     r"\b(?:during(?:\s+[\w’'-]+){1,6}|since\s+[\w’'-]+|so far"
     r"|in the (?:first|second|third|fourth) (?:half|quarter|period)|in (?:his|her|their) last|alone)\b",
     re.IGNORECASE,
@@ -25,7 +25,7 @@ _PART = re.compile(
 
 def part_phrases(c: Claim) -> frozenset[str]:
     """The part-of-the-whole phrases a claim states, normalised ("during the game's deciding 15-2 run")."""
-    return frozenset(" ".join(m.group(0).lower().split()) for m in _PART.finditer(c.text))
+    return frozenset(" ".join(m.group(0).lower().split()) for m in PART.finditer(c.text))
 
 
 def different_parts(a: Claim, b: Claim) -> bool:
@@ -35,7 +35,7 @@ def different_parts(a: Claim, b: Claim) -> bool:
 
 # A claim about another event than the story's: "The jury of the other case, brought in Austin,
 # Texas, ordered Jones to pay $49.3 million"; "a separate lawsuit", "an earlier crash".
-_OTHER_EVENT = re.compile(
+OTHER_EVENT = re.compile(
     r"\b(?:the other|another|a separate|the separate|an earlier|a previous|the previous|a second)\s+"
     r"(?:[\w-]+\s+){0,2}?(?:case|trial|lawsuit|suit|verdict|ruling|judgment|attack|crash|incident|accident|"
     r"shooting|fire|storm|quake|earthquake|election|match|game|race|deal|recall)s?\b",
@@ -45,7 +45,7 @@ _OTHER_EVENT = re.compile(
 
 def about_other_event(c: Claim) -> bool:
     """Does the claim say it is about another event than the story's own?"""
-    return _OTHER_EVENT.search(c.text) is not None
+    return OTHER_EVENT.search(c.text) is not None
 
 
 # "... and tens of thousands more", "and 12 others": the figure before it is one part of a total.

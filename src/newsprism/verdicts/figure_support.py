@@ -37,8 +37,9 @@ class FigureSupport:
     bounded: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
-_VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|millions|scores|several|many|multiple|numerous|few)\b",
-                    re.IGNORECASE)
+_VAGUE = re.compile(
+    r"\b(?:dozens|hundreds|thousands|millions|scores|several|many|multiple|numerous|few)\b", re.IGNORECASE
+)
 
 
 def _worded(q: Quantity) -> bool:

@@ -162,8 +162,6 @@ class Independence:
     def report_of(self, article_id: str) -> str:
         return self._report.get(article_id, article_id)
 
-
-
     def _credited(self, c: Claim) -> str | None:
         """The report a claim credits in the text ("..., reported Reuters", "according to the AP"):
         the credited outlet's story here, or that agency's one report when no story of its is here.

@@ -39,8 +39,23 @@ _INSTITUTIONS = (
 )
 _NAMELESS = frozenset(
     {
-        "officials", "authorities", "sources", "source", "analysts", "experts", "reports", "others", "some",
-        "many", "critics", "residents", "witnesses", "locals", "people", "survivors", "observers",
+        "officials",
+        "authorities",
+        "sources",
+        "source",
+        "analysts",
+        "experts",
+        "reports",
+        "others",
+        "some",
+        "many",
+        "critics",
+        "residents",
+        "witnesses",
+        "locals",
+        "people",
+        "survivors",
+        "observers",
     }
 )
 # Who speaks for a body without a name of their own: "a spokesperson for the army", "an army

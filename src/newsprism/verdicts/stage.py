@@ -11,7 +11,7 @@ from newsprism.align.model import AlignmentResult
 from newsprism.model import Article
 from newsprism.pipeline import Batch
 from newsprism.progress import step
-from newsprism.verdicts import attributes, clock, dates, disputes, single, updates
+from newsprism.verdicts import attributes, clock, dates, disputes, single, tolls, updates
 from newsprism.verdicts.decide import GroupContext, VerdictOptions, decide, decide_near
 from newsprism.verdicts.independence import Independence, independence_of
 from newsprism.verdicts.model import INDEPENDENCE_ARTICLES, INDEPENDENCE_REUSE, Side, Verdict, VerdictsResult
@@ -124,6 +124,21 @@ class VerdictsStage:
             out += found  # the same values found through several pairs are merged by ``_distinct``
         return out
 
+    def _story_wide(
+        self, alignment: AlignmentResult, ctx: GroupContext, found: list[Verdict]
+    ) -> list[Verdict]:
+        """Conflicts read across a story's claims, not within one group: tolls (unless a group's
+        conflict already sets the same values apart), ages, magnitudes, dates and clock times."""
+        opts = self.options.decide
+        story_tolls = tolls.toll_conflicts(alignment, ctx, opts)
+        return (
+            [v for v in story_tolls if not tolls.already_found(v, found)]
+            + attributes.age_conflicts(alignment, ctx, opts)
+            + attributes.magnitude_conflicts(alignment, ctx, opts)
+            + (dates.date_conflicts(alignment, ctx, opts, self.parser) if self.parser else [])
+            + (clock.clock_conflicts(alignment, ctx, opts, self.parser) if self.parser else [])
+        )
+
     def run(self, batch: Batch) -> Batch:
         t0 = time.perf_counter()
         alignment: AlignmentResult = batch.layer("alignment")
@@ -160,14 +175,8 @@ class VerdictsStage:
                     "single-source": result.single_source,
                     "wording": result.wording,
                 }[v.label].append(v)
-        result.conflicts = _distinct(
-            result.conflicts
-            + self._near_conflicts(alignment, ctx, result.errors)
-            + attributes.age_conflicts(alignment, ctx, self.options.decide)
-            + attributes.magnitude_conflicts(alignment, ctx, self.options.decide)
-            + (dates.date_conflicts(alignment, ctx, self.options.decide, self.parser) if self.parser else [])
-            + (clock.clock_conflicts(alignment, ctx, self.options.decide, self.parser) if self.parser else [])
-        )
+        found = result.conflicts + self._near_conflicts(alignment, ctx, result.errors)
+        result.conflicts = _distinct(found + self._story_wide(alignment, ctx, found))
         opts = self.options.decide
         result.actor_disputes = disputes.merge(result.actor_disputes, ctx.pair_prob, opts.dispute_merge)
         result.single_source = single.select(

@@ -64,16 +64,21 @@ def measure(c: Claim, q: Quantity) -> str | None:
     """What a figure counts, where the words say: a toll named before a bare figure, or a counted
     figure's kind ("count:people")."""
     if q.dimension == "count" and not (q.head or q.unit):
-        m = _TOLL.search(c.text[: q.span.start - c.span.start])
-        return f"{(m.group(1) or 'death').lower()} toll" if m else None
+        return toll_named_before(c, q)
     return figures.kind_in(c, q) if q.head else None
+
+
+def toll_named_before(c: Claim, q: Quantity) -> str | None:
+    """The toll named before the figure ("death toll mounts to 288" -> "death toll"), if any."""
+    m = _TOLL.search(c.text[: q.span.start - c.span.start])
+    return f"{(m.group(1) or 'death').lower()} toll" if m else None
 
 
 def _quantity_at(c: Claim, start: int) -> Quantity | None:
     return next((q for q in c.quantities if q.span.start == start), None)
 
 
-def _marked(c: Claim, q: Quantity) -> tuple[Span, Quantity | None] | None:
+def change_marker(c: Claim, q: Quantity) -> tuple[Span, Quantity | None] | None:
     """(the words marking ``q`` as changed, through the old value where named; the old value) or None."""
     base = c.span.start
     m = _MARKED.search(c.text[: q.span.start - base])
@@ -96,7 +101,7 @@ def _values(c: Claim) -> list[_Value]:
         m = measure(c, q)
         if m is None:
             continue
-        marked = _marked(c, q)
+        marked = change_marker(c, q)
         if marked and marked[1] is not None:
             olds.add(marked[1].span)
         found.append(_Value(c, q, m, *(marked or (None, None))))
