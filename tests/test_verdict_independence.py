@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from newsprism.align.model import AlignmentResult, ClaimGroup
-from newsprism.claims.model import Attribution, Claim
+from newsprism.claims.model import Attribution, Claim, Quote
 from newsprism.model import Article, Span
 from newsprism.pipeline import Batch
 from newsprism.reuse.result import ReusePair
@@ -128,8 +128,13 @@ def test_a_pasted_line_matched_in_pieces_lies_in_the_shared_text():
 def _credited(cid: str, article: str, source: str) -> Claim:
     said = Attribution(source, "organisation", "asserts", "reported", Span(60, 67), Span(50, 58))
     return Claim(
-        id=cid, article_id=article, sentence_index=0, span=Span(0, 70), content_span=Span(0, 48),
-        text="Thousands of fans arrived hours before kick-off, reported Reuters", attribution=said,
+        id=cid,
+        article_id=article,
+        sentence_index=0,
+        span=Span(0, 70),
+        content_span=Span(0, 48),
+        text="Thousands of fans arrived hours before kick-off, reported Reuters",
+        attribution=said,
     )
 
 
@@ -171,3 +176,33 @@ def test_a_wire_line_a_merge_carries_is_no_second_report_for_single_source():
     assert select([item()], alignment, ind.report_of, VerdictOptions(), ind.reports_of)
     # Read per article, the merge looks like a second report stating it.
     assert select([item()], alignment, ind.report_of, VerdictOptions()) == []
+
+
+def test_a_line_printed_word_for_word_is_one_report_for_its_fact():
+    """One lifted sentence pairs no articles, but the fact it states reached both from one text."""
+    ind = Independence([art("a"), art("b"), art("c")], [], {})
+    wire = "The latest figure exceeded the 85 people who perished in a 2018 fire in the town of Paradise."
+    lifted = wire[:-1] + ", California."
+    own = "The toll passed the 85 people killed when the Camp Fire destroyed the town of Paradise in 2018."
+    claims = [claim("a:0", "a", (0, len(wire)), wire), claim("b:0", "b", (0, len(lifted)), lifted)]
+    claims.append(claim("c:0", "c", (0, len(own)), own))
+    claims = [replace(c, sentence_index=2) for c in claims]
+    reports = ind.claim_reports(claims)
+    assert reports["a:0"] == reports["b:0"] != reports["c:0"]
+    # a headline's set formula recurs by itself
+    headline = "Derek Chauvin sentenced to 22.5 years in prison for the murder of George Floyd"
+    heads = [claim(f"{a}:0", a, (0, len(headline)), headline) for a in "ab"]
+    assert len(set(ind.claim_reports(heads).values())) == 2
+
+
+def test_a_quotation_printed_alike_is_no_lifted_line():
+    ind = Independence([art("a"), art("b")], [], {})
+    said = (
+        '"We are heartbroken and we will rebuild every home that was lost in this fire," the governor said.'
+    )
+    also = 'Green said: "We are heartbroken and we will rebuild every home that was lost in this fire."'
+    a = replace(claim("a:0", "a", (0, len(said)), said), sentence_index=3)
+    b = replace(claim("b:0", "b", (0, len(also)), also), sentence_index=3)
+    a = replace(a, quotes=(Quote(Span(1, said.index(',"')), "x"),))
+    b = replace(b, quotes=(Quote(Span(also.index('"') + 1, len(also) - 2), "x"),))
+    assert len(set(ind.claim_reports([a, b]).values())) == 2
