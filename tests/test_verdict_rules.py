@@ -403,12 +403,17 @@ def test_rejecting_that_account_answers_an_earlier_claim():
 
 
 def test_a_dateline_glued_to_its_sentence_or_a_rubric_is_no_part_of_a_claim():
-    from newsprism.claims.extract import _body_start
+    from newsprism.claims.datelines import body_start as _body_start
 
     for text, rest in [
         ("TOKYO—A coast guard plane and a jet collided.", "A coast guard plane and a jet collided."),
         ("THE BIGGER PICTURE: Martinez saved the penalty.", "Martinez saved the penalty."),
         ("NEW DELHI: India expelled a diplomat.", "India expelled a diplomat."),
         ("NATO: allies met on Friday.", "NATO: allies met on Friday."),  # one word: a speaker
+        ("Ankara, May 29 – Erdogan has won the runoff.", "Erdogan has won the runoff."),
+        ("Lahaina, Hawaii (Reuters) - The toll rose to 93.", "The toll rose to 93."),
+        ("Washington, Sept. 5, 2024 (AFP) -- Talks resumed.", "Talks resumed."),
+        # a name opening a sentence, a dash with no date or agency: not a dateline
+        ("Erdogan – who won in 2018 – spoke on Sunday.", "Erdogan – who won in 2018 – spoke on Sunday."),
     ]:
         assert text[_body_start(text) :] == rest

@@ -23,6 +23,7 @@ from newsprism.claims.clauses import (
     split_clauses,
 )
 from newsprism.claims.counters import counter_targets
+from newsprism.claims.datelines import body_start
 from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
@@ -39,12 +40,6 @@ class ExtractOptions:
     response_window: int = 3  # sentences back an anaphoric denial ("denied the claim") may refer to
 
 
-# A dateline ("KYIV, Ukraine >> ", "ROME — ", "TOKYO—A ...") or a capitalised rubric or dateline ending
-# in a colon ("THE BIGGER PICTURE: ", "NEW DELHI: "; one word, "NATO: ...", names a speaker).
-_DATELINE = re.compile(
-    r"^(?:[A-Z]{2,}[A-Za-z .,'’]{0,30}?\s*(?:>>|—|–|--)(?:\s+|(?=[A-Z]))"
-    r"|[A-Z][A-Z'’.-]+(?: [A-Z'’.-]+){1,5}:\s+)"
-)
 _TITLES = (
     "general gen commander chief president minister spokes\\w+ governor gov secretary director "
     "ambassador envoy leader mayor premier chancellor king"
@@ -112,13 +107,6 @@ class _Context:
 
 def _ref_date(article: Article) -> date | None:
     return article.published.date() if article.published else None
-
-
-def _body_start(text: str) -> int:
-    """Skip a leading dateline ("KYIV, Ukraine >> ", "ROME — ") or rubric ("THE BIGGER PICTURE: "): a
-    place or a label, not part of any claim."""
-    m = _DATELINE.match(text)
-    return m.end() if m else 0
 
 
 # A body named by what it is rather than who ("the company rejected that account"): the latest
@@ -448,7 +436,7 @@ def sentence_texts(article: Article, opts: ExtractOptions) -> list[tuple[int, st
     out = []
     for span in article.sentences:
         text = span.text(article.text)[: opts.max_sentence_chars]
-        skip = _body_start(text)
+        skip = body_start(text)
         out.append((span.start + skip, text[skip:]))
     return out
 
