@@ -23,6 +23,7 @@ from newsprism.claims.clauses import (
     split_clauses,
 )
 from newsprism.claims.counters import counter_targets
+from newsprism.claims.credits import is_credit_line
 from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
 from newsprism.claims.quantities import extract_quantities
@@ -270,7 +271,7 @@ def _is_stamp(content: str) -> bool:
 
 def _is_claim(content: str, min_words: int) -> bool:
     words = _WORD.findall(content)
-    if len(words) < min_words or _is_stamp(content):
+    if len(words) < min_words or _is_stamp(content) or is_credit_line(content):
         return False
     return bool(_VERBISH.search(content) or re.search(r"\d", content))
 
