@@ -137,6 +137,19 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "asserts",
         ),
         ("An alleged arson attack destroyed the depot on Monday, police said.", "police", "asserts"),
+        # a person's age set off by commas between the name and the verb
+        (
+            '"I open my eyes and the first thing I see is the oxygen mask," Ms. Vera Lind, 22, said.',
+            "Ms. Vera Lind",
+            "asserts",
+        ),
+        ("Her friend, Elise Marr, 20, said she had also heard a loud pop.", "Elise Marr", "asserts"),
+        # a body named by what it is after an opening phrase, as when it opens the sentence
+        (
+            "In its latest monetary policy report, the bank said that households would spend less.",
+            "the bank",
+            "asserts",
+        ),
     ],
 )
 def test_the_source_of_a_clause(text, source, stance):

@@ -467,13 +467,15 @@ def extract_claims(
         if label == "PERSON"
     }
     ctx = _Context(article, _ref_date(article), {k: v for k, v in people.items() if k})
-    runs = QuoteRuns(ctx.claims)
+    runs, last_end = QuoteRuns(ctx.claims), 0
     for si, ((offset, sentence), local) in enumerate(zip(sentences, sentence_entities, strict=True)):
         if not sentence.strip():
             continue
         ctx.si = si
         ents = _entities(sentence, offset, local)
-        quotes = find_quotes(sentence, open_at_start=runs.open)
+        new_paragraph = "\n" in article.text[last_end:offset]
+        quotes = find_quotes(sentence, open_at_start=runs.open, reopened=new_paragraph)
+        last_end = offset + len(sentence)
         first_claim = len(ctx.claims)
         masked = quote_mask(sentence, quotes)
         heard = None  # the speaker of a quotation too short to be a claim of its own

@@ -45,6 +45,9 @@ _COMPOUND_MODIFIER = re.compile(r"[\w.]+-[a-z]+ed\b")
 _LONG_NAME = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:(?:of|the|and|for)\s+)*[A-Z][\w.’'-]*){2,15}")
 
 
+_DEFINITE_NOUN = re.compile(r"the\s+[a-z]{3,}(?:\s+[a-z]{3,})?")
+
+
 def _valid_source(src: str) -> bool:
     words = src.split()
     if not words or "_" in src or (len(words) > 9 and not _LONG_NAME.fullmatch(src)):
@@ -57,7 +60,10 @@ def _valid_source(src: str) -> bool:
     plain = _COMPOUND_MODIFIER.sub("", src.replace("’s", "").replace("'s", ""))
     if _VERBISH.search(plain) and not re.search(r"[A-Z]\w*ed\b", src):
         return False
-    return any(w[0].isupper() for w in words) or bool(
+    # "the bank" after an opening ("In its report, the bank said") is the source "The bank" is
+    # when it opens the sentence.
+    definite = _DEFINITE_NOUN.fullmatch(src) is not None
+    return definite or any(w[0].isupper() for w in words) or bool(
         re.search(
             r"\b(?:officials?|authorit(?:y|ies)|sources?|spokes\w+|ministry|military|army|police|government|"
             r"governor|analysts?|experts?|intelligence|agenc\w+|residents?|witnesses|observers|leaders?|media|"
@@ -192,13 +198,17 @@ _INSERT = re.compile(
 )
 
 
+# A person's age set off by commas: '"...," Ms. Nguyen, 22, said' and "Elizabeth Le, 20, said".
+_AGE = re.compile(r"\s*\d{1,3}\s*")
+
+
 def _source_before_insert(masked: str, comma: int) -> tuple[int, int] | None:
     """The source before an insert that ends at ``comma``, right before the verb. Only a relative
-    clause or an adverbial counts as an insert, so "In Kyiv, officials, said" stays sourceless."""
+    clause, an adverbial or an age counts as an insert, so "In Kyiv, officials, said" stays sourceless."""
     if comma < 0 or masked[comma] != ",":
         return None
     prev = masked.rfind(",", 0, comma)
-    if prev < 0 or not _INSERT.match(masked[prev + 1 : comma]):
+    if prev < 0 or not (_INSERT.match(masked[prev + 1 : comma]) or _AGE.fullmatch(masked[prev + 1 : comma])):
         return None
     start = max(masked.rfind(c, 0, prev) for c in ",_—–:;") + 1
     a, b = _strip_range(masked, start, prev)
