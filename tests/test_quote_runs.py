@@ -138,3 +138,14 @@ def test_a_quote_named_with_an_age_gives_its_speaker_to_the_next_quotation(ruler
 
 def _about(claims, words: str):
     return next(c for c in claims if words in c.text)
+
+
+def test_a_definite_speaker_after_a_quotation_keeps_the_quotation_a_claim(ruler_nlp) -> None:
+    # "the diplomat" after a quotation names no source of the clause; read as one, it would leave
+    # only the quoted words, which the claim rules do not read as a statement, and the claim is lost.
+    claims = _claims(
+        ruler_nlp,
+        "\u201cThe facade has changed but the foundations remain the same,\u201d said a Western diplomat.\n"
+        "He strictly controls the economy and the whole of the media,\u201d the diplomat added.",
+    )
+    assert any("strictly controls" in c.text for c in claims)

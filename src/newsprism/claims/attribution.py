@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 
 from newsprism.claims.speakers import (
     _PREPOSITIONS,
-    _SUBORDINATORS,
-    _TIME_OPENERS,
+    _adverbial_opening,
     _source_before,
     _strip_range,
     _valid_source,
@@ -84,18 +83,6 @@ class LocalAttribution:
 
 # Capitalised words that begin a noun phrase or an adverbial but name nobody on their own.
 _NOT_A_NAME = frozenset("a an the his her their its our my this that these those there".split())
-
-
-def _adverbial_opening(masked: str) -> bool:
-    """The text before the first comma is an adverbial, not the subject: "In a statement, ...",
-    "Last week, ...", "Shortly after the arrest, ..." (an -ly adverb, then a lower-case word)."""
-    words = masked.split(",", 1)[0].split()
-    if "," not in masked or not words:
-        return False
-    first = words[0].lower()
-    if first in _PREPOSITIONS or first in _TIME_OPENERS or first in _SUBORDINATORS:
-        return True
-    return first.endswith("ly") and len(words) > 1 and words[1][:1].islower()
 
 
 def _subject(masked: str) -> tuple[int, int] | None:

@@ -60,10 +60,7 @@ def _valid_source(src: str) -> bool:
     plain = _COMPOUND_MODIFIER.sub("", src.replace("’s", "").replace("'s", ""))
     if _VERBISH.search(plain) and not re.search(r"[A-Z]\w*ed\b", src):
         return False
-    # "the bank" after an opening ("In its report, the bank said") is the source "The bank" is
-    # when it opens the sentence.
-    definite = _DEFINITE_NOUN.fullmatch(src) is not None
-    return definite or any(w[0].isupper() for w in words) or bool(
+    return any(w[0].isupper() for w in words) or bool(
         re.search(
             r"\b(?:officials?|authorit(?:y|ies)|sources?|spokes\w+|ministry|military|army|police|government|"
             r"governor|analysts?|experts?|intelligence|agenc\w+|residents?|witnesses|observers|leaders?|media|"
@@ -144,7 +141,24 @@ def _source_before(masked: str, verb_start: int) -> tuple[int, int] | None:
     words = masked[a:b].split()
     if words[0].lower() in _PREPOSITIONS or words[-1].lower() in ("and", "or", "but"):
         return None  # "..., on his X account and added": an adverbial before a second verb, no speaker
-    return (a, b) if _valid_source(masked[a:b]) else None
+    if _valid_source(masked[a:b]):
+        return a, b
+    # "In its latest report, the bank said": a body named by what it is, after an opening adverbial,
+    # is the subject that "The bank said" names when it opens the sentence.
+    opening = bound == masked.find(",") and _adverbial_opening(masked)
+    return (a, b) if opening and _DEFINITE_NOUN.fullmatch(masked[a:b]) else None
+
+
+def _adverbial_opening(masked: str) -> bool:
+    """The text before the first comma is an adverbial, not the subject: "In a statement, ...",
+    "Last week, ...", "Shortly after the arrest, ..." (an -ly adverb, then a lower-case word)."""
+    words = masked.split(",", 1)[0].split()
+    if "," not in masked or not words:
+        return False
+    first = words[0].lower()
+    if first in _PREPOSITIONS or first in _TIME_OPENERS or first in _SUBORDINATORS:
+        return True
+    return first.endswith("ly") and len(words) > 1 and words[1][:1].islower()
 
 
 def _appositive_source(masked: str, comma: int) -> tuple[int, int] | None:
