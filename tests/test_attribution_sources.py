@@ -137,6 +137,19 @@ def _about(claims: list[Claim], word: str) -> Claim:
             "asserts",
         ),
         ("An alleged arson attack destroyed the depot on Monday, police said.", "police", "asserts"),
+        # a person's age set off by commas between the name and the verb
+        (
+            '"I open my eyes and the first thing I see is the oxygen mask," Ms. Vera Lind, 22, said.',
+            "Ms. Vera Lind",
+            "asserts",
+        ),
+        ("Her friend, Elise Marr, 20, said she had also heard a loud pop.", "Elise Marr", "asserts"),
+        # a body named by what it is after an opening phrase, as when it opens the sentence
+        (
+            "In its latest monetary policy report, the bank said that households would spend less.",
+            "the bank",
+            "asserts",
+        ),
     ],
 )
 def test_the_source_of_a_clause(text, source, stance):
@@ -474,3 +487,40 @@ def test_unnamed_people_are_no_named_source():
 def test_an_outlet_relays_the_speaker_it_quotes(text, source):
     found = find_attribution(text)
     assert found is not None and found.source == source
+
+
+def test_the_airline_is_the_one_airline_the_fact_names():
+    # a name whose noun is plural ("Nordvik Airlines") is still the body "the airline" means
+    claims = [_claim("a", _said("the airline")), _claim("b", _said("Nordvik Airlines"))]
+    assert count_sources(claims, lambda a: a).sources == 1
+    two = claims + [_claim("c", _said("Tollen Airlines"))]
+    assert count_sources(two, lambda a: a).sources == 3
+
+
+def test_a_chief_executive_speaks_for_the_company_the_fact_names():
+    ceo = _said("Nordvik Airlines CEO Ben Arlo", "person", "arlo")
+    body = _said("Nordvik Airlines")
+    assert count_sources([_claim("a", body), _claim("b", ceo)], lambda a: a).sources == 1
+    chief = _said("Ben Arlo, the chief executive of Nordvik Airlines", "person", "arlo")
+    assert count_sources([_claim("a", body), _claim("b", chief)], lambda a: a).sources == 1
+
+
+def test_a_named_witness_is_not_the_speaker_of_other_words_no_one_is_named_for():
+    le = _quotation(
+        "a",
+        _said("Elise Marr", "person", "marr"),
+        "The oxygen masks dropped down, and I look to my left to see wind blasting, with a piece of the "
+        "wall gone.",
+    )
+    other = _quotation("b", OWN_VOICE, "And I look to the left and the wall on the side of the plane is gone")
+    count = count_sources([le, other], lambda a: a)
+    assert (count.sources, count.origin) == (2, None)
+    # the same words, one outlet printing a longer stretch of them, stay the named speaker's
+    longer = _quotation(
+        "c",
+        OWN_VOICE,
+        "The oxygen masks dropped down, and I look to my left to see wind blasting, with a piece of the "
+        "wall gone. Everyone was screaming and holding hands.",
+    )
+    count = count_sources([le, longer], lambda a: a)
+    assert (count.sources, count.origin) == (1, "Elise Marr")

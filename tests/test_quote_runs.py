@@ -109,3 +109,43 @@ def test_a_quotation_after_a_short_named_one_is_the_same_speakers(ruler_nlp) -> 
     )
     houses = next(c for c in claims if "Houses" in c.text)
     assert houses.attribution.person == "ortiz"
+
+
+@pytest.mark.parametrize(("mark", "close"), [('"', '"'), ("\u201c", "\u201d")])
+def test_a_quotation_over_paragraphs_is_the_speakers_throughout(ruler_nlp, mark: str, close: str) -> None:
+    # A quotation running on over paragraphs leaves off the close at the end of the first one and
+    # marks the next one with an opening mark; both paragraphs are the speaker's words.
+    claims = _claims(
+        ruler_nlp,
+        f"The report came out on Thursday. In his statement, Earley said: {mark}The bridge was closed "
+        "at noon on Friday. Traffic was diverted through the town centre for hours.\n\n"
+        f"{mark}Drivers waited for two hours at the junction. The road reopened at midnight.{close}",
+    )
+    for words in ("Traffic was diverted", "Drivers waited", "road reopened"):
+        assert _about(claims, words).attribution.person == "earley", words
+    assert _about(claims, "report came out").attribution.is_outlet
+
+
+def test_a_quote_named_with_an_age_gives_its_speaker_to_the_next_quotation(ruler_nlp) -> None:
+    claims = _claims(
+        ruler_nlp,
+        '"I open my eyes and the first thing I see is the oxygen mask," Marty Earley, 22, said. '
+        '"And I look to the left and the wall on the side of the plane is gone."',
+    )
+    assert _about(claims, "oxygen mask").attribution.person == "earley"
+    assert _about(claims, "wall on the side").attribution.person == "earley"
+
+
+def _about(claims, words: str):
+    return next(c for c in claims if words in c.text)
+
+
+def test_a_definite_speaker_after_a_quotation_keeps_the_quotation_a_claim(ruler_nlp) -> None:
+    # "the diplomat" after a quotation names no source of the clause; read as one, it would leave
+    # only the quoted words, which the claim rules do not read as a statement, and the claim is lost.
+    claims = _claims(
+        ruler_nlp,
+        "\u201cThe facade has changed but the foundations remain the same,\u201d said a Western diplomat.\n"
+        "He strictly controls the economy and the whole of the media,\u201d the diplomat added.",
+    )
+    assert any("strictly controls" in c.text for c in claims)

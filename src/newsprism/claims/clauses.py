@@ -37,14 +37,19 @@ class LocalQuote:
     closed: bool
 
 
-def find_quotes(text: str, open_at_start: bool = False) -> list[LocalQuote]:
+def find_quotes(text: str, open_at_start: bool = False, reopened: bool = False) -> list[LocalQuote]:
     """Double-quoted passages (any of the marks in ``_CLOSES_OF``); an unclosed quote runs to the end
     and a close without an open (a quote continued from the previous sentence) starts at the beginning.
-    ``open_at_start``: a quote is open from an earlier sentence, so a first straight quote closes it."""
+    ``open_at_start``: a quote is open from an earlier sentence, so a first straight quote closes it.
+    ``reopened``: the sentence opens a paragraph, and a quotation running on over paragraphs leaves
+    its close off the last one and marks the new one with an opening mark, which closes nothing."""
     out: list[LocalQuote] = []
     start: int | None = 0 if open_at_start else None
     closes = _CONTINUED
+    lead = len(text) - len(text.lstrip()) if open_at_start and reopened else -1
     for i, ch in enumerate(text):
+        if i == lead and ch in _CLOSES_OF:
+            continue
         if ch == "″" and start is None and text[i - 1 : i].isdigit():
             continue  # inches or seconds (5′11″), not a quotation mark
         if start is not None and ch in closes:

@@ -23,6 +23,7 @@ from newsprism.claims.clauses import (
     split_clauses,
 )
 from newsprism.claims.counters import counter_targets
+from newsprism.claims.credits import is_credit_line
 from newsprism.claims.datelines import body_start
 from newsprism.claims.entities import LocalEntity, entity_key
 from newsprism.claims.model import OUTLET, Attribution, Claim, Entity, Marker, Quote
@@ -258,7 +259,7 @@ def _is_stamp(content: str) -> bool:
 
 def _is_claim(content: str, min_words: int) -> bool:
     words = _WORD.findall(content)
-    if len(words) < min_words or _is_stamp(content):
+    if len(words) < min_words or _is_stamp(content) or is_credit_line(content):
         return False
     return bool(_VERBISH.search(content) or re.search(r"\d", content))
 
@@ -454,13 +455,15 @@ def extract_claims(
         if label == "PERSON"
     }
     ctx = _Context(article, _ref_date(article), {k: v for k, v in people.items() if k})
-    runs = QuoteRuns(ctx.claims)
+    runs, last_end = QuoteRuns(ctx.claims), 0
     for si, ((offset, sentence), local) in enumerate(zip(sentences, sentence_entities, strict=True)):
         if not sentence.strip():
             continue
         ctx.si = si
         ents = _entities(sentence, offset, local)
-        quotes = find_quotes(sentence, open_at_start=runs.open)
+        new_paragraph = "\n" in article.text[last_end:offset]
+        quotes = find_quotes(sentence, open_at_start=runs.open, reopened=new_paragraph)
+        last_end = offset + len(sentence)
         first_claim = len(ctx.claims)
         masked = quote_mask(sentence, quotes)
         heard = None  # the speaker of a quotation too short to be a claim of its own

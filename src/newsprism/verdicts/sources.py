@@ -234,16 +234,24 @@ def _merge_acronyms(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, 
     return out
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _merge_generic(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
     """ "The ministry" is the one ministry the fact names in full ("the health ministry"), when it
-    names exactly one body of that kind."""
+    names exactly one body of that kind; "the airline" is "Alaska Airlines" (a name's plural noun)."""
     bodies = {k for k in keys.values() if k.startswith("body:")}
     out = dict(keys)
     for cid, k in keys.items():
         head = k.split(":", 2)[2] if k.startswith("body:") else ""
         if not head or " " in head:
             continue
-        fuller = {b for b in bodies if b.split(":", 2)[2].endswith(" " + head)}
+        fuller = {
+            b
+            for b in bodies
+            if " " in (name := b.split(":", 2)[2]) and _singular(name.split()[-1]) == _singular(head)
+        }
         if len(fuller) == 1:
             out[cid] = next(iter(fuller))
     return out
@@ -251,7 +259,11 @@ def _merge_generic(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, s
 
 # A named spokesperson and the body they speak for: "MEA spokesperson Arindam Bagchi", "Kremlin
 # spokesman Dmitry Peskov", "Karine Jean-Pierre, the White House press secretary".
-_SPOKES = r"(?:chief\s+|senior\s+|deputy\s+)?(?:spokes(?:wo)?man|spokesperson|press secretary)"
+_SPOKES = (
+    r"(?:(?:chief\s+|senior\s+|deputy\s+)?(?:spokes(?:wo)?man|spokesperson|press secretary)"
+    # A company's chief executive speaks for it as its spokesperson does.
+    r"|CEO|[Cc]hief [Ee]xecutive(?:\s+[Oo]fficer)?)"
+)
 _BODY_SPOKES_NAME = re.compile(
     rf"^(?:the\s+)?(?P<body>.+?)(?:['’]s)?\s+{_SPOKES}\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)$"
 )
@@ -306,14 +318,15 @@ def _quoted(c: Claim) -> bool:
 
 def _merge_quotes(keys: dict[str, str], claims: Sequence[Claim]) -> dict[str, str]:
     """Outlets printing the same quotation report one speaker's words, not their own: an unattributed
-    quotation is the speaker the fact's other quotations name, when they name one; else all the
-    unattributed quotations are one (unnamed) speaker."""
-    speakers = {keys[c.id] for c in claims if c.id in keys and _quoted(c)}
-    speaker = next(iter(speakers)) if len(speakers) == 1 else "quote:unattributed"
+    quotation is the speaker the fact's other quotations name, when they name one and their words
+    are its words; else all the unattributed quotations are one (unnamed) speaker. A witness's words
+    are not another witness's because one outlet named the other beside them."""
+    named = [c for c in claims if c.id in keys and _quoted(c)]
     out = dict(keys)
     for c in claims:
         if c.id not in keys and c.attribution.is_outlet and _quoted(c):
-            out[c.id] = speaker
+            speakers = {keys[n.id] for n in named if _same_words(c, n)}
+            out[c.id] = next(iter(speakers)) if len(speakers) == 1 else "quote:unattributed"
     return out
 
 
@@ -344,6 +357,20 @@ def _one_wording(claims: Sequence[Claim]) -> bool:
 
 
 ONE_WORDING = 0.6
+# Share of the shorter quotation's words, in order, found in the longer one: an outlet quoting a
+# longer stretch of the same words.
+QUOTED_WITHIN = 0.8
+
+
+def _same_words(a: Claim, b: Claim) -> bool:
+    """``a``'s quotation is ``b``'s, printed alike or one a longer stretch of the other."""
+    wa, wb = _quote_words(a), _quote_words(b)
+    if not wa or not wb:
+        return False
+    match = SequenceMatcher(None, wa, wb, autojunk=False)
+    shared = sum(block.size for block in match.get_matching_blocks())
+    shorter = min(len(wa), len(wb))
+    return match.ratio() >= ONE_WORDING or (shorter >= 4 and shared >= QUOTED_WITHIN * shorter)
 
 
 def count_sources(
