@@ -14,18 +14,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from newsprism.claims.clauses import _VERBISH
+from newsprism.claims.figure_names import is_title_case, names_a_thing
 from newsprism.claims.model import Quantity
 from newsprism.claims.numbers import (
+    ANY_SCALE,
     CURRENCY_PREFIX,
     DIGITS,
-    SCALES,
+    MONEY_SCALE,
+    MONEY_WORD_PATTERN,
+    PLAIN_SCALE,
     SPELLED,
     UNIT_PATTERN,
     VAGUE,
+    WORD_SCALE,
     head_class,
     parse_number,
+    shared_scale,
     unit_info,
 )
+from newsprism.claims.times import CALENDAR_WORDS, CLOCK_TIME
 from newsprism.model import Span
 
 _APPROX = (
@@ -70,7 +77,6 @@ _QUALIFIERS = sorted(_APPROX + _LOWER_BOUND + _UPPER_BOUND, key=len, reverse=Tru
 # is counted, so they are never a kind.
 BOUND_QUALIFIERS = frozenset(_QUALIFIERS)
 _QUAL = "|".join(re.escape(q) for q in _QUALIFIERS)
-_SCALE = "|".join(k for k in SCALES if len(k) > 1)
 # A dollar sign may carry its country: "US$5", "$US1", "A$2", "NZ$3" (news outside the US writes these).
 _MONEY = r"(?:(?:US|AU|A|CA|C|NZ|HK|S)\$|\$(?:US|AU|A|NZ|C)(?=\d)|[$€£])"
 _DOLLAR_CODE = re.compile(r"(US|AU|A|CA|C|NZ|HK|S)?\$(US|AU|A|NZ|C)?")
@@ -84,7 +90,14 @@ _DOLLARS = {
     "HK": "hkd",
     "S": "sgd",
 }
-_NUM = rf"(?:{_MONEY}\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
+# A figure is all its digits: "$5.5bn" never reads as "$5" by stopping at the decimal point.
+_FIGURE = rf"{DIGITS}(?![.,]?\d)"
+_NUM = (
+    rf"(?:{_MONEY}\s?{_FIGURE}(?:\s?(?:{ANY_SCALE})\b|\s+(?:{WORD_SCALE})\b)?"
+    rf"|{_FIGURE}(?:\s?(?:{PLAIN_SCALE})\b|\s?(?:{MONEY_SCALE})\b(?=\s*(?:{MONEY_WORD_PATTERN})\b)"
+    rf"|\s+(?:{WORD_SCALE})\b)?"
+    rf"|{SPELLED})"
+)
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 
 # Not after "letters-" ("COVID-19") nor after "digits-" (the "2" of a record "45-7-2").
@@ -148,6 +161,8 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
             hi = _value(m.group(b)) if m.group(b) else lo
             if lo is None or hi is None:
                 return None
+            if m.group(b):
+                lo = shared_scale(m.group(a), m.group(b), lo, hi)
             if b == "n2" and hi <= lo and _DASH.fullmatch(m.string[m.end(a) : m.start(b)]):
                 return None  # a printed range rises; "52-3" or "8-8" is a record or a score
             return (min(lo, hi), max(lo, hi))
@@ -270,6 +285,12 @@ def _masked(start: int, end: int, masks: Sequence[tuple[int, int]]) -> bool:
 
 
 _TIMES = re.compile(r"-times?\b", re.IGNORECASE)
+# A number glued by a hyphen to a noun that is no unit makes an adjective of the two ("a three-way
+# race", "a 10-point lead", "a 12-member jury"): the number counts that noun, not the one after it.
+_COMPOUND = re.compile(r"-(?P<w>[a-z]{2,})\b(?!-)", re.IGNORECASE)
+_FRACTION = re.compile(
+    r"(?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)", re.IGNORECASE
+)
 # Nouns that say what the number after them counts when no counted noun follows (or only a name):
 # "a mother of 12" has 12 children, "a city of population 167,000" 167,000 people.
 _RELATIONAL = re.compile(
@@ -303,9 +324,14 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     unit, dim, factor, end = _unit(text, m)
     head, mods = None, ()
     times = _TIMES.match(text, end) if unit is None else None
+    compound = _COMPOUND.match(text, end) if unit is None and not times else None
+    if compound and _FRACTION.fullmatch(compound.group("w")):
+        return None  # "two-thirds of voters": a share, not a count of two
     if times:  # "a two-time Olympic champion": two titles, counted as champion
         head, mods, end = _head(text, times.end())
         mods = ("time", *mods)
+    elif compound:  # "a three-way race", "a 10-point lead": three ways, ten points, not three races
+        head, end = compound.group("w").lower(), compound.end()
     elif unit is None or dim == "duration":
         head, mods, head_end = _head(text, end)
         implied = _implied_head(text, m.start()) if unit is None else None
@@ -399,13 +425,28 @@ def _magnitudes(text: str, offset: int, masks: Sequence[tuple[int, int]]) -> lis
     return out
 
 
+# Words that say how many or when, not whose name a figure continues ("All 21", "Monday 30").
+_NOT_NAMES = _STOP | CALENDAR_WORDS | frozenset(
+    "all another other some only just nearly almost roughly exactly precisely least most both first "
+    "last next top total plus minus".split()
+)
+
+
+def _plain(m: re.Match[str]) -> bool:
+    """One figure alone: no range, bound, hedge or currency, which names never carry."""
+    return bool(m.group("n1")) and not (m.group("n2") or m.group("qual") or _currency(m))
+
+
 def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in ``text`` (a sentence or clause starting at ``offset`` in the article).
 
     ``masks`` are local ranges already taken by other slots (dates), whose numbers are not counts.
+    Clock times are masked here as well, whoever calls: "5:07 p.m." is no count of 5 and of 7.
     """
     magnitudes = _magnitudes(text, offset, masks)
-    masks = [*masks, *((q.span.start - offset, q.span.end - offset) for q in magnitudes)]
+    title_case = is_title_case(text)
+    clocks = [(c.start(), c.end()) for c in CLOCK_TIME.finditer(text)]
+    masks = [*masks, *clocks, *((q.span.start - offset, q.span.end - offset) for q in magnitudes)]
     out: list[Quantity] = []
     taken_until = -1
     for m in _QUANTITY.finditer(text):
@@ -415,6 +456,8 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
             continue  # "one of", "no one": almost never a count worth comparing
         if _split_tail(text, m.start()):
             continue  # the tail of a number a tokeniser split: "4, 051 yards", "magnitude 6. 0 quake"
+        if not title_case and _plain(m) and names_a_thing(text, m.start("n1"), m.end("n1"), _NOT_NAMES):
+            continue  # "Boeing 737 Max 9", "Flight 1282", "the Three Lions": names, not counts
         q = _build(text, m, offset)
         if q is None or _conversion(text, out[-1] if out else None, q, offset):
             continue
