@@ -380,3 +380,18 @@ def test_a_number_inside_a_name_is_no_count():
     assert one("On Monday 30 people died").head == "people"
     assert one("Three people died, police said").low == 3
     assert one("Maui Wildfires Deadliest In A Century As Death Toll Hits 89").low == 89
+
+
+def test_unit_abbreviations_glued_to_the_figure():
+    # Read whole: "2,000ft" is 2,000 feet, never "2" (the figure stops at no comma).
+    q = one("fell about 2,000ft while climbing")
+    assert (q.low, q.unit, q.approx) == (2000, "ft", True)
+    assert one("a 5km run").unit == "km"
+    assert extract_quantities("9mm casings") == []  # no unit of the table: no figure, as before
+
+
+def test_a_hyphen_to_a_word_that_is_no_noun_keeps_the_old_reading():
+    assert one("Horton-who was a mother of 12-another mom").head == "child"
+    assert one("over six-plus rounds").head is None
+    assert one("a two-handed assault").head is None
+    assert extract_quantities("rolled three-fourths the way down") == []

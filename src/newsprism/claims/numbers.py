@@ -176,6 +176,10 @@ _add("degrees celsius|degrees|°c", "c", "temperature", 1.0)
 UNIT_PATTERN = "|".join(
     re.escape(u) for u in sorted(_UNIT_TABLE, key=len, reverse=True) if len(u) > 1 or u == "%"
 )
+# Unit abbreviations printed glued to their figure: "2,000ft", "5km", "10kg" ("m" and "t" are left
+# out: "5m" is money as often as metres).
+_GLUED_UNITS = ("km2", "km²", "km", "ft", "nmi", "mi", "kg", "lbs", "lb", "ha", "hrs", "hr")
+GLUED_UNIT_PATTERN = "|".join(re.escape(u) for u in _GLUED_UNITS if u in _UNIT_TABLE)
 CURRENCY_PREFIX = {"$": "usd", "€": "eur", "£": "gbp"}
 # The names of money printed after a figure ("103m euros"); "pounds" alone weighs, so it is not one.
 MONEY_WORD_PATTERN = "|".join(

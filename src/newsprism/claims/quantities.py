@@ -20,6 +20,7 @@ from newsprism.claims.numbers import (
     ANY_SCALE,
     CURRENCY_PREFIX,
     DIGITS,
+    GLUED_UNIT_PATTERN,
     MONEY_SCALE,
     MONEY_WORD_PATTERN,
     PLAIN_SCALE,
@@ -107,7 +108,7 @@ _QUANTITY = re.compile(
     rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_NUM})"
     rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_NUM}))?"
     rf"|(?P<vague>{_VAGUE})(?=\s+of\b|\s+[a-z]))"
-    rf"(?![\w])",
+    rf"(?:(?![\w])|(?=(?:{GLUED_UNIT_PATTERN})(?![\w])))",
     re.IGNORECASE,
 )
 _HYPHEN_UNIT = re.compile(r"-(?P<unit>[a-z]+)(?P<old>-old)?\b", re.IGNORECASE)
@@ -289,8 +290,15 @@ _TIMES = re.compile(r"-times?\b", re.IGNORECASE)
 # race", "a 10-point lead", "a 12-member jury"): the number counts that noun, not the one after it.
 _COMPOUND = re.compile(r"-(?P<w>[a-z]{2,})\b(?!-)", re.IGNORECASE)
 _FRACTION = re.compile(
-    r"(?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)", re.IGNORECASE
+    r"(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)",
+    re.IGNORECASE,
 )
+
+
+def _not_counted(word: str) -> bool:
+    """A word after a hyphen that is no counted noun: a function word ("12-another" where a dash lost
+    its spaces), "plus" ("six-plus rounds") or an adjective in -ed ("a two-handed assault")."""
+    return word in _NOT_NAMES or (word.endswith("ed") and len(word) > 3)
 # Nouns that say what the number after them counts when no counted noun follows (or only a name):
 # "a mother of 12" has 12 children, "a city of population 167,000" 167,000 people.
 _RELATIONAL = re.compile(
@@ -327,6 +335,8 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     compound = _COMPOUND.match(text, end) if unit is None and not times else None
     if compound and _FRACTION.fullmatch(compound.group("w")):
         return None  # "two-thirds of voters": a share, not a count of two
+    if compound and _not_counted(compound.group("w").lower()):
+        compound = None  # "a mother of 12-another mom", "six-plus rounds": no noun glued on
     if times:  # "a two-time Olympic champion": two titles, counted as champion
         head, mods, end = _head(text, times.end())
         mods = ("time", *mods)
