@@ -10,7 +10,7 @@ import pytest
 from newsprism.claims.attribution import find_attribution
 from newsprism.claims.clauses import find_quotes, hedge_cues, negation_cues, quote_mask, split_clauses
 from newsprism.claims.numbers import parse_number
-from newsprism.claims.quantities import extract_quantities
+from newsprism.claims.quantities import NAME, extract_quantities
 from newsprism.claims.times import extract_times
 
 
@@ -359,27 +359,40 @@ def test_clock_times_are_no_counts_without_masks():
     ]
 
 
-def test_a_number_hyphened_to_a_noun_counts_that_noun():
+def test_a_number_hyphened_to_a_noun_is_shown_whole_and_counts_nothing():
+    # "a three-way race" is no count of three races: a bare figure (never compared), shown whole.
     assert [(q.text, q.head) for q in extract_quantities("maintaining his two-decade rule")] == [
-        ("two-decade", "decade")
+        ("two-decade", None)
     ]
-    assert one("an unusual three-way disagreement").head == "way"
-    assert one("a 10-point lead in the polls").head == "point"
+    assert [(q.text, q.head) for q in extract_quantities("an unusual three-way disagreement")] == [
+        ("three-way", None)
+    ]
     assert extract_quantities("two-thirds of voters backed it") == []  # a share, not two of anything
     assert one("a six-year contract").unit == "year"  # units keep their reading
 
 
+def _names(text):
+    return [(q.text, q.head) for q in extract_quantities(text) if q.qualifiers == (NAME,)]
+
+
 def test_a_number_inside_a_name_is_no_count():
     text = "A Boeing 737 Max 9 operated by Alaska Airlines Flight 1282 landed with 171 passengers"
-    assert [q.text for q in extract_quantities(text)] == ["171 passengers"]
-    assert extract_quantities("it turned around the 737 Max, which was carrying them") == []
-    assert extract_quantities("he was not invited to the Three Lions squad") == []
-    assert one("grounding its fleet of 65 Boeing 737 Max 9 aircraft").low == 65
+    qs = extract_quantities(text)
+    assert [(q.text, q.head, q.qualifiers) for q in qs] == [
+        ("737", None, (NAME,)),
+        ("9", None, (NAME,)),
+        ("1282", None, (NAME,)),
+        ("171 passengers", "passenger", ()),
+    ]
+    assert _names("the ban on some Boeing 737 Max 9 jets") == [("737", None), ("9", None)]
+    assert _names("it turned around the 737 Max, which was carrying them") == [("737", None)]
+    assert _names("he was not invited to the Three Lions squad") == [("Three", None)]
+    assert extract_quantities("grounding its fleet of 65 Boeing 737 Max 9 aircraft")[0].qualifiers == ()
     # Words that say how many or when are no names; nor is a capital a sign in a title-case headline.
-    assert one("All 21 derailed coaches were cleared").low == 21
+    assert _names("All 21 derailed coaches were cleared") == []
     assert one("On Monday 30 people died").head == "people"
-    assert one("Three people died, police said").low == 3
-    assert one("Maui Wildfires Deadliest In A Century As Death Toll Hits 89").low == 89
+    assert _names("Three people died, police said") == []
+    assert _names("Maui Wildfires Deadliest In A Century As Death Toll Hits 89") == []
 
 
 def test_unit_abbreviations_glued_to_the_figure():

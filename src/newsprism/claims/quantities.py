@@ -340,8 +340,8 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     if times:  # "a two-time Olympic champion": two titles, counted as champion
         head, mods, end = _head(text, times.end())
         mods = ("time", *mods)
-    elif compound:  # "a three-way race", "a 10-point lead": three ways, ten points, not three races
-        head, end = compound.group("w").lower(), compound.end()
+    elif compound:  # "a three-way race", "a 10-point lead": no count of races; shown whole
+        end = compound.end()
     elif unit is None or dim == "duration":
         head, mods, head_end = _head(text, end)
         implied = _implied_head(text, m.start()) if unit is None else None
@@ -442,6 +442,18 @@ _NOT_NAMES = _STOP | CALENDAR_WORDS | frozenset(
 )
 
 
+# The qualifier of a figure that is part of a name: no count of anything, never a figure a fact
+# vouches for, yet the same name in two reports is a sign they tell one fact.
+NAME = "name"
+
+
+def _name_figure(q: Quantity, m: re.Match[str], text: str, offset: int) -> Quantity:
+    """ "Boeing 737 Max 9", "Flight 1282", "the Three Lions": the number alone, counting nothing."""
+    return replace(
+        q, span=Span(offset + m.start(), offset + m.end()), text=m.group(0), head=None, qualifiers=(NAME,)
+    )
+
+
 def _plain(m: re.Match[str]) -> bool:
     """One figure alone: no range, bound, hedge or currency, which names never carry."""
     return bool(m.group("n1")) and not (m.group("n2") or m.group("qual") or _currency(m))
@@ -466,11 +478,12 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
             continue  # "one of", "no one": almost never a count worth comparing
         if _split_tail(text, m.start()):
             continue  # the tail of a number a tokeniser split: "4, 051 yards", "magnitude 6. 0 quake"
-        if not title_case and _plain(m) and names_a_thing(text, m.start("n1"), m.end("n1"), _NOT_NAMES):
-            continue  # "Boeing 737 Max 9", "Flight 1282", "the Three Lions": names, not counts
         q = _build(text, m, offset)
         if q is None or _conversion(text, out[-1] if out else None, q, offset):
             continue
+        named = _plain(m) and q.unit is None and not title_case
+        if named and names_a_thing(text, m.start(), m.end(), _NOT_NAMES):
+            q = _name_figure(q, m, text, offset)
         out.append(q)
         taken_until = q.span.end - offset
     return sorted(_compound_durations(text, out, offset) + magnitudes, key=lambda q: q.span.start)

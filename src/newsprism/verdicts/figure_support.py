@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from newsprism.align.score import content_tokens
 from newsprism.claims.model import Claim, Quantity
+from newsprism.claims.quantities import NAME
 from newsprism.verdicts.figure_scope import different_wholes
 from newsprism.verdicts.figures import compatible, interval, kind_in, outcome, outcome_of_word
 
@@ -44,6 +45,11 @@ _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|millions|scores|several|man
 def _worded(q: Quantity) -> bool:
     """A vague figure ("dozens", "hundreds", "several"): it fits many numbers and backs none."""
     return not any(ch.isdigit() for ch in q.text) and bool(_VAGUE.search(q.text))
+
+
+def _vouchable(q: Quantity) -> bool:
+    """A figure a fact may vouch for: not vague, and no part of a name ("Boeing 737 Max 9")."""
+    return not _worded(q) and NAME not in q.qualifiers
 
 
 def supports(other: Quantity, q: Quantity) -> bool:
@@ -80,7 +86,7 @@ def _other_outcome(a: str | None, b: str | None) -> bool:
 def figure_support(members: Sequence[Claim], report_of: Report) -> FigureSupport:
     """Members reordered so the one with the fewest figures no other report gives comes first."""
     unshared = {
-        c.id: [q for q in c.quantities if not _worded(q) and not _shared(q, c, members, report_of)]
+        c.id: [q for q in c.quantities if _vouchable(q) and not _shared(q, c, members, report_of)]
         for c in members
     }
     shared = [_words_shared(c, members, report_of) for c in members]
