@@ -408,3 +408,10 @@ def test_a_hyphen_to_a_word_that_is_no_noun_keeps_the_old_reading():
     assert one("over six-plus rounds").head is None
     assert one("a two-handed assault").head is None
     assert extract_quantities("rolled three-fourths the way down") == []
+
+
+def test_a_range_of_money_prints_its_currency_first_and_its_scale_last():
+    q = one("a fee of €100-130m")
+    assert (q.low, q.high, q.unit) == (100e6, 130e6, "eur")
+    assert (one("between €100 and 130m").high, one("10-15m euros").low) == (130e6, 10e6)
+    assert extract_quantities("a 5-10m wall") == []  # metres, or money of no named currency

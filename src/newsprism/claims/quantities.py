@@ -99,14 +99,19 @@ _NUM = (
     rf"|\s+(?:{WORD_SCALE})\b)?"
     rf"|{SPELLED})"
 )
+# The second end of a range: its "m" or "k" may scale a sum whose currency the first end prints
+# ("€100-130m"); ``_bounds`` drops the range when no money is named.
+_END = rf"(?:{_FIGURE}\s?(?:{MONEY_SCALE})\b|{_NUM})"
+_MONEY_SCALED = re.compile(rf"\d\s?(?:{MONEY_SCALE})$", re.IGNORECASE)
+_MONEY_WORD_AFTER = re.compile(rf"\s*(?:{MONEY_WORD_PATTERN})\b", re.IGNORECASE)
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 
 # Not after "letters-" ("COVID-19") nor after "digits-" (the "2" of a record "45-7-2").
 _QUANTITY = re.compile(
     rf"(?<![\w.,])(?<![A-Za-z\d]-)(?:(?P<qual>{_QUAL})\s+)?"
-    rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_NUM})"
-    rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_NUM})"
-    rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_NUM}))?"
+    rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_END})"
+    rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_END})"
+    rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_END}))?"
     rf"|(?P<vague>{_VAGUE})(?=\s+of\b|\s+[a-z]))"
     rf"(?:(?![\w])|(?=(?:{GLUED_UNIT_PATTERN})(?![\w])))",
     re.IGNORECASE,
@@ -162,6 +167,8 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
             hi = _value(m.group(b)) if m.group(b) else lo
             if lo is None or hi is None:
                 return None
+            if m.group(b) and _MONEY_SCALED.search(m.group(b)) and not _money(m):
+                return None  # "5-10m": metres, or money of no named currency
             if m.group(b):
                 lo = shared_scale(m.group(a), m.group(b), lo, hi)
             if b == "n2" and hi <= lo and _DASH.fullmatch(m.string[m.end(a) : m.start(b)]):
@@ -171,6 +178,10 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
 
 
 _DASH = re.compile(r"\s*[-–—]\s*")
+
+
+def _money(m: re.Match[str]) -> bool:
+    return _currency(m) is not None or _MONEY_WORD_AFTER.match(m.string, m.end()) is not None
 
 
 def _apply_qualifier(qual: str | None, lo: float, hi: float) -> tuple[float, float, bool]:
