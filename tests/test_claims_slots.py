@@ -329,6 +329,8 @@ def test_a_person_of_a_body_with_a_long_name_is_the_source():
         ("debt of £2.5trn", 2.5e12, 2.5e12, "gbp"),
         ("a €2mn grant", 2e6, 2e6, "eur"),
         ("a salary of $300k", 3e5, 3e5, "usd"),
+        ("for $2 bln, the FT said", 2e9, 2e9, "usd"),
+        ("in a $3.3B deal", 3.3e9, 3.3e9, "usd"),
         ("paid 103m euros for him", 103e6, 103e6, "eur"),
         ("worth 5.5bn dollars", 5.5e9, 5.5e9, "usd"),
         ("a $2-3bn hole", 2e9, 3e9, "usd"),
@@ -345,6 +347,7 @@ def test_m_and_k_stay_units_after_a_figure_that_is_no_money():
     # "m" and "k" also stand for metres and kilometres: without money they scale nothing.
     assert extract_quantities("a 5m wall and the 100m final") == []
     assert extract_quantities("a 10k run") == []
+    assert extract_quantities("a 3B pencil") == []
     assert one("a 5 m wall").low == 5
     # A decimal figure is read whole or not at all: never "5" of "5.5xyz".
     assert extract_quantities("$5.5xyz") == []

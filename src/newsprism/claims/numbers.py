@@ -44,17 +44,21 @@ SCALES = {
     "million": 1_000_000,
     "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
-    # Abbreviations news prints, glued or spaced: "$5.5bn", "€103m", "£1.2trn", "$300k".
+    # Abbreviations news prints, glued or spaced: "$5.5bn", "€103m", "£1.2trn", "$300k", "$2 bln",
+    # "$3.3B".
     "bn": 1_000_000_000,
+    "bln": 1_000_000_000,
+    "b": 1_000_000_000,
     "mn": 1_000_000,
+    "mln": 1_000_000,
     "tn": 1_000_000_000_000,
     "trn": 1_000_000_000_000,
     "m": 1_000_000,
     "k": 1_000,
 }
-# The abbreviated scales that also stand for a unit ("a 5m wall" is metres, "a 10k run" kilometres):
-# read as scales only of a sum of money.
-AMBIGUOUS_SCALES = frozenset({"m", "k"})
+# The abbreviated scales that also stand for a unit or a letter ("a 5m wall" is metres, "a 10k run"
+# kilometres, "3B" a grade): read as scales only of a sum of money.
+AMBIGUOUS_SCALES = frozenset({"m", "k", "b"})
 # Vague plurals: "hundreds of" is at least two hundred and below a thousand. Each range is the word's
 # widest ordinary reading, since a vague word beside an exact count is looseness, not a second account:
 # reports say "several" of what another counts as two.
