@@ -9,8 +9,9 @@ import pytest
 
 from newsprism.claims.attribution import find_attribution
 from newsprism.claims.clauses import find_quotes, hedge_cues, negation_cues, quote_mask, split_clauses
+from newsprism.claims.figure_names import NAME
 from newsprism.claims.numbers import parse_number
-from newsprism.claims.quantities import NAME, extract_quantities
+from newsprism.claims.quantities import extract_quantities
 from newsprism.claims.times import extract_times
 
 

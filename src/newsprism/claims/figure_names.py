@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set
+from dataclasses import replace
+
+from newsprism.claims.model import Quantity
+from newsprism.model import Span
+
+# The qualifier of a figure that is part of a name: no count of anything, never a figure a fact
+# vouches for, yet the same name in two reports is a sign they tell one fact.
+NAME = "name"
 
 _NAME_BEFORE = re.compile(r"(?<![\w'’-])(?P<w>[A-Z][\w'’.-]*)\s+$")
 _NAME_AFTER = re.compile(r"\s+(?P<w>[A-Z][a-z]+)\b(?!['’-])")
@@ -38,3 +46,8 @@ def names_a_thing(text: str, start: int, end: int, not_names: Set[str]) -> bool:
         return True
     after = _NAME_AFTER.match(text, end)
     return bool(after and _DESIGNATION.fullmatch(number) and not after.group("w").endswith("s"))
+
+
+def name_figure(q: Quantity, span: Span, text: str) -> Quantity:
+    """ "Boeing 737 Max 9", "Flight 1282", "the Three Lions": the number alone, counting nothing."""
+    return replace(q, span=span, text=text, head=None, qualifiers=(NAME,))

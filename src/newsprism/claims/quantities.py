@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from newsprism.claims.clauses import _VERBISH
-from newsprism.claims.figure_names import is_title_case, names_a_thing
+from newsprism.claims.figure_names import is_title_case, name_figure, names_a_thing
 from newsprism.claims.model import Quantity
 from newsprism.claims.numbers import (
     ANY_SCALE,
@@ -453,18 +453,6 @@ _NOT_NAMES = _STOP | CALENDAR_WORDS | frozenset(
 )
 
 
-# The qualifier of a figure that is part of a name: no count of anything, never a figure a fact
-# vouches for, yet the same name in two reports is a sign they tell one fact.
-NAME = "name"
-
-
-def _name_figure(q: Quantity, m: re.Match[str], text: str, offset: int) -> Quantity:
-    """ "Boeing 737 Max 9", "Flight 1282", "the Three Lions": the number alone, counting nothing."""
-    return replace(
-        q, span=Span(offset + m.start(), offset + m.end()), text=m.group(0), head=None, qualifiers=(NAME,)
-    )
-
-
 def _plain(m: re.Match[str]) -> bool:
     """One figure alone: no range, bound, hedge or currency, which names never carry."""
     return bool(m.group("n1")) and not (m.group("n2") or m.group("qual") or _currency(m))
@@ -494,7 +482,7 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
             continue
         named = _plain(m) and q.unit is None and not title_case
         if named and names_a_thing(text, m.start(), m.end(), _NOT_NAMES):
-            q = _name_figure(q, m, text, offset)
+            q = name_figure(q, Span(offset + m.start(), offset + m.end()), m.group(0))
         out.append(q)
         taken_until = q.span.end - offset
     return sorted(_compound_durations(text, out, offset) + magnitudes, key=lambda q: q.span.start)

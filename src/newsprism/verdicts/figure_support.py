@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newsprism.align.score import content_tokens
+from newsprism.claims.figure_names import NAME
 from newsprism.claims.model import Claim, Quantity
-from newsprism.claims.quantities import NAME
 from newsprism.verdicts.figure_scope import different_wholes
 from newsprism.verdicts.figures import compatible, interval, kind_in, outcome, outcome_of_word
 
