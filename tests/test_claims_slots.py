@@ -9,6 +9,7 @@ import pytest
 
 from newsprism.claims.attribution import find_attribution
 from newsprism.claims.clauses import find_quotes, hedge_cues, negation_cues, quote_mask, split_clauses
+from newsprism.claims.figure_names import NAME
 from newsprism.claims.numbers import parse_number
 from newsprism.claims.quantities import extract_quantities
 from newsprism.claims.times import extract_times
@@ -314,3 +315,107 @@ def test_a_person_of_a_body_with_a_long_name_is_the_source():
     assert a is not None and a.source.startswith("Tamer Ramadan of the International Federation")
     # a long lower-case subject is still no source
     assert _attr("Many people in the city of Derna and the towns on the coast said it came.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("the cost was estimated at $5.5bn by the firm", 5.5e9, 5.5e9, "usd"),
+        ("the cost was estimated at $5.5 bn", 5.5e9, 5.5e9, "usd"),
+        ("a fee of €103m was agreed", 103e6, 103e6, "eur"),
+        ("rising to €133.9m with add-ons", 133.9e6, 133.9e6, "eur"),
+        ("a £88m deal", 88e6, 88e6, "gbp"),
+        ("a US$2bn loan", 2e9, 2e9, "usd"),
+        ("an A$1.2tn economy", 1.2e12, 1.2e12, "aud"),
+        ("debt of £2.5trn", 2.5e12, 2.5e12, "gbp"),
+        ("a €2mn grant", 2e6, 2e6, "eur"),
+        ("a salary of $300k", 3e5, 3e5, "usd"),
+        ("for $2 bln, the FT said", 2e9, 2e9, "usd"),
+        ("in a $3.3B deal", 3.3e9, 3.3e9, "usd"),
+        ("paid 103m euros for him", 103e6, 103e6, "eur"),
+        ("worth 5.5bn dollars", 5.5e9, 5.5e9, "usd"),
+        ("a $2-3bn hole", 2e9, 3e9, "usd"),
+        ("between $2bn and $3bn", 2e9, 3e9, "usd"),
+        ("between two and three million dollars", 2e6, 3e6, "usd"),
+    ],
+)
+def test_abbreviated_scales_scale_money(text, low, high, unit):
+    q = one(text)
+    assert (q.low, q.high, q.unit) == (low, high, unit)
+
+
+def test_m_and_k_stay_units_after_a_figure_that_is_no_money():
+    # "m" and "k" also stand for metres and kilometres: without money they scale nothing.
+    assert extract_quantities("a 5m wall and the 100m final") == []
+    assert extract_quantities("a 10k run") == []
+    assert extract_quantities("a 3B pencil") == []
+    assert one("a 5 m wall").low == 5
+    # A decimal figure is read whole or not at all: never "5" of "5.5xyz".
+    assert extract_quantities("$5.5xyz") == []
+    # A range printing its scale once scales only a first end below the second's figure.
+    assert (one("from 500 to 2 million people").low, one("from 500 to 2 million people").high) == (500, 2e6)
+
+
+def test_clock_times_are_no_counts_without_masks():
+    assert extract_quantities("took off at 5:07 p.m. and landed at 17:27") == []
+    assert [q.text for q in extract_quantities("the jet left at 4:52 p.m. with 171 passengers")] == [
+        "171 passengers"
+    ]
+
+
+def test_a_number_hyphened_to_a_noun_is_shown_whole_and_counts_nothing():
+    # "a three-way race" is no count of three races: a bare figure (never compared), shown whole.
+    assert [(q.text, q.head) for q in extract_quantities("maintaining his two-decade rule")] == [
+        ("two-decade", None)
+    ]
+    assert [(q.text, q.head) for q in extract_quantities("an unusual three-way disagreement")] == [
+        ("three-way", None)
+    ]
+    assert extract_quantities("two-thirds of voters backed it") == []  # a share, not two of anything
+    assert one("a six-year contract").unit == "year"  # units keep their reading
+
+
+def _names(text):
+    return [(q.text, q.head) for q in extract_quantities(text) if q.qualifiers == (NAME,)]
+
+
+def test_a_number_inside_a_name_is_no_count():
+    text = "A Boeing 737 Max 9 operated by Alaska Airlines Flight 1282 landed with 171 passengers"
+    qs = extract_quantities(text)
+    assert [(q.text, q.head, q.qualifiers) for q in qs] == [
+        ("737", None, (NAME,)),
+        ("9", None, (NAME,)),
+        ("1282", None, (NAME,)),
+        ("171 passengers", "passenger", ()),
+    ]
+    assert _names("the ban on some Boeing 737 Max 9 jets") == [("737", None), ("9", None)]
+    assert _names("it turned around the 737 Max, which was carrying them") == [("737", None)]
+    assert _names("he was not invited to the Three Lions squad") == [("Three", None)]
+    assert extract_quantities("grounding its fleet of 65 Boeing 737 Max 9 aircraft")[0].qualifiers == ()
+    # Words that say how many or when are no names; nor is a capital a sign in a title-case headline.
+    assert _names("All 21 derailed coaches were cleared") == []
+    assert one("On Monday 30 people died").head == "people"
+    assert _names("Three people died, police said") == []
+    assert _names("Maui Wildfires Deadliest In A Century As Death Toll Hits 89") == []
+
+
+def test_unit_abbreviations_glued_to_the_figure():
+    # Read whole: "2,000ft" is 2,000 feet, never "2" (the figure stops at no comma).
+    q = one("fell about 2,000ft while climbing")
+    assert (q.low, q.unit, q.approx) == (2000, "ft", True)
+    assert one("a 5km run").unit == "km"
+    assert extract_quantities("9mm casings") == []  # no unit of the table: no figure, as before
+
+
+def test_a_hyphen_to_a_word_that_is_no_noun_keeps_the_old_reading():
+    assert one("Horton-who was a mother of 12-another mom").head == "child"
+    assert one("over six-plus rounds").head is None
+    assert one("a two-handed assault").head is None
+    assert extract_quantities("rolled three-fourths the way down") == []
+
+
+def test_a_range_of_money_prints_its_currency_first_and_its_scale_last():
+    q = one("a fee of €100-130m")
+    assert (q.low, q.high, q.unit) == (100e6, 130e6, "eur")
+    assert (one("between €100 and 130m").high, one("10-15m euros").low) == (130e6, 10e6)
+    assert extract_quantities("a 5-10m wall") == []  # metres, or money of no named currency

@@ -164,3 +164,12 @@ def test_one_value_in_other_words_still_backs_a_figure() -> None:
         _claim("b:c0", "b", "A rate of minus 0.1 pct had been applied to part of the deposits."),
     ]
     assert figure_support(members, lambda a: a).unshared == []
+
+
+def test_a_number_in_a_name_is_no_figure_only_some_reports_give() -> None:
+    """ "Boeing 737 Max 9": the model is no figure a fact vouches for, nor one it lacks."""
+    members = [
+        _claim("a:c0", "a", "The plane, a Boeing 737 Max 9, made an emergency landing in Portland."),
+        _claim("b:c0", "b", "The plane made an emergency landing in Portland with 171 passengers."),
+    ]
+    assert [text for _, text in figure_support(members, lambda a: a).unshared] == ["171 passengers"]

@@ -44,10 +44,21 @@ SCALES = {
     "million": 1_000_000,
     "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
+    # Abbreviations news prints, glued or spaced: "$5.5bn", "€103m", "£1.2trn", "$300k", "$2 bln",
+    # "$3.3B".
     "bn": 1_000_000_000,
+    "bln": 1_000_000_000,
+    "b": 1_000_000_000,
+    "mn": 1_000_000,
+    "mln": 1_000_000,
+    "tn": 1_000_000_000_000,
+    "trn": 1_000_000_000_000,
     "m": 1_000_000,
     "k": 1_000,
 }
+# The abbreviated scales that also stand for a unit or a letter ("a 5m wall" is metres, "a 10k run"
+# kilometres, "3B" a grade): read as scales only of a sum of money.
+AMBIGUOUS_SCALES = frozenset({"m", "k", "b"})
 # Vague plurals: "hundreds of" is at least two hundred and below a thousand. Each range is the word's
 # widest ordinary reading, since a vague word beside an exact count is looseness, not a second account:
 # reports say "several" of what another counts as two.
@@ -70,6 +81,28 @@ VAGUE = {
     "a couple of": (2, 2),
 }
 
+# Scale words: spelled ones after a space ("5.5 billion"), abbreviations glued or spaced ("$5.5bn",
+# "€103m", "£1.2 trn"). "m" and "k" also stand for metres and kilometres ("a 5m wall", "a 10k run"), so
+# they scale only a sum of money: one with a currency sign, or one a money word follows ("103m euros").
+WORD_SCALE = "|".join(k for k in SCALES if len(k) > 3)
+_SHORT_SCALES = sorted((k for k in SCALES if len(k) <= 3), key=len, reverse=True)
+PLAIN_SCALE = "|".join(k for k in _SHORT_SCALES if k not in AMBIGUOUS_SCALES)
+ANY_SCALE = "|".join(_SHORT_SCALES)
+MONEY_SCALE = "|".join(sorted(AMBIGUOUS_SCALES))
+_SCALED = re.compile(rf"(?:{ANY_SCALE}|{WORD_SCALE})$", re.IGNORECASE)
+
+
+def shared_scale(first: str, second: str, low: float, high: float) -> float:
+    """The first end of a range that prints its scale once, at its end: "$2-3bn" and "two to three
+    million" scale both ends. Only a first end below the second's figure takes it ("from 500 to 2
+    million" keeps its 500)."""
+    scale = _SCALED.search(second.strip())
+    if scale is None or _SCALED.search(first.strip()):
+        return low
+    factor = SCALES[scale.group(0).lower()]
+    return low * factor if low < high / factor else low
+
+
 NUMBER_WORD = "|".join(sorted(list(_UNITS_WORDS) + list(_TENS_WORDS), key=len, reverse=True))
 SPELLED = rf"(?:(?:{NUMBER_WORD})(?:[- ](?:{NUMBER_WORD}))?(?:\s+(?:hundred|thousand|million|billion))?)"
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -77,7 +110,8 @@ DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
 def parse_number(text: str) -> float | None:
     """'1,300' -> 1300, 'Sixty-six' -> 66, '1.5 million' -> 1.5e6, 'three hundred' -> 300."""
-    t = text.strip().lower().replace(",", "")
+    # "5.5bn" is "5.5 bn": an abbreviated scale glued to its figure
+    t = re.sub(r"(?<=\d)(?=[a-z])", " ", text.strip().lower().replace(",", ""))
     if not t:
         return None
     parts = re.split(r"[\s-]+", t)
@@ -146,7 +180,17 @@ _add("degrees celsius|degrees|°c", "c", "temperature", 1.0)
 UNIT_PATTERN = "|".join(
     re.escape(u) for u in sorted(_UNIT_TABLE, key=len, reverse=True) if len(u) > 1 or u == "%"
 )
+# Unit abbreviations printed glued to their figure: "2,000ft", "5km", "10kg" ("m" and "t" are left
+# out: "5m" is money as often as metres).
+_GLUED_UNITS = ("km2", "km²", "km", "ft", "nmi", "mi", "kg", "lbs", "lb", "ha", "hrs", "hr")
+GLUED_UNIT_PATTERN = "|".join(re.escape(u) for u in _GLUED_UNITS if u in _UNIT_TABLE)
 CURRENCY_PREFIX = {"$": "usd", "€": "eur", "£": "gbp"}
+# The names of money printed after a figure ("103m euros"); "pounds" alone weighs, so it is not one.
+MONEY_WORD_PATTERN = "|".join(
+    re.escape(u)
+    for u in sorted(_UNIT_TABLE, key=len, reverse=True)
+    if _UNIT_TABLE[u][1].startswith("money") and u[0].isalpha()
+)
 
 
 def unit_info(word: str) -> tuple[str, str, float] | None:

@@ -14,18 +14,26 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from newsprism.claims.clauses import _VERBISH
+from newsprism.claims.figure_names import is_title_case, name_figure, names_a_thing
 from newsprism.claims.model import Quantity
 from newsprism.claims.numbers import (
+    ANY_SCALE,
     CURRENCY_PREFIX,
     DIGITS,
-    SCALES,
+    GLUED_UNIT_PATTERN,
+    MONEY_SCALE,
+    MONEY_WORD_PATTERN,
+    PLAIN_SCALE,
     SPELLED,
     UNIT_PATTERN,
     VAGUE,
+    WORD_SCALE,
     head_class,
     parse_number,
+    shared_scale,
     unit_info,
 )
+from newsprism.claims.times import CALENDAR_WORDS, CLOCK_TIME
 from newsprism.model import Span
 
 _APPROX = (
@@ -70,7 +78,6 @@ _QUALIFIERS = sorted(_APPROX + _LOWER_BOUND + _UPPER_BOUND, key=len, reverse=Tru
 # is counted, so they are never a kind.
 BOUND_QUALIFIERS = frozenset(_QUALIFIERS)
 _QUAL = "|".join(re.escape(q) for q in _QUALIFIERS)
-_SCALE = "|".join(k for k in SCALES if len(k) > 1)
 # A dollar sign may carry its country: "US$5", "$US1", "A$2", "NZ$3" (news outside the US writes these).
 _MONEY = r"(?:(?:US|AU|A|CA|C|NZ|HK|S)\$|\$(?:US|AU|A|NZ|C)(?=\d)|[$€£])"
 _DOLLAR_CODE = re.compile(r"(US|AU|A|CA|C|NZ|HK|S)?\$(US|AU|A|NZ|C)?")
@@ -84,17 +91,29 @@ _DOLLARS = {
     "HK": "hkd",
     "S": "sgd",
 }
-_NUM = rf"(?:{_MONEY}\s?)?(?:{DIGITS}(?:\s+(?:{_SCALE})\b)?|{SPELLED})"
+# A figure is all its digits: "$5.5bn" never reads as "$5" by stopping at the decimal point.
+_FIGURE = rf"{DIGITS}(?![.,]?\d)"
+_NUM = (
+    rf"(?:{_MONEY}\s?{_FIGURE}(?:\s?(?:{ANY_SCALE})\b|\s+(?:{WORD_SCALE})\b)?"
+    rf"|{_FIGURE}(?:\s?(?:{PLAIN_SCALE})\b|\s?(?:{MONEY_SCALE})\b(?=\s*(?:{MONEY_WORD_PATTERN})\b)"
+    rf"|\s+(?:{WORD_SCALE})\b)?"
+    rf"|{SPELLED})"
+)
+# The second end of a range: its "m" or "k" may scale a sum whose currency the first end prints
+# ("€100-130m"); ``_bounds`` drops the range when no money is named.
+_END = rf"(?:{_FIGURE}\s?(?:{MONEY_SCALE})\b|{_NUM})"
+_MONEY_SCALED = re.compile(rf"\d\s?(?:{MONEY_SCALE})$", re.IGNORECASE)
+_MONEY_WORD_AFTER = re.compile(rf"\s*(?:{MONEY_WORD_PATTERN})\b", re.IGNORECASE)
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 
 # Not after "letters-" ("COVID-19") nor after "digits-" (the "2" of a record "45-7-2").
 _QUANTITY = re.compile(
     rf"(?<![\w.,])(?<![A-Za-z\d]-)(?:(?P<qual>{_QUAL})\s+)?"
-    rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_NUM})"
-    rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_NUM})"
-    rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_NUM}))?"
+    rf"(?:between\s+(?P<b1>{_NUM})\s+and\s+(?P<b2>{_END})"
+    rf"|from\s+(?P<f1>{_NUM})\s+to\s+(?P<f2>{_END})"
+    rf"|(?P<n1>{_NUM})(?:\s*(?:-|–|—|to)\s*(?P<n2>{_END}))?"
     rf"|(?P<vague>{_VAGUE})(?=\s+of\b|\s+[a-z]))"
-    rf"(?![\w])",
+    rf"(?:(?![\w])|(?=(?:{GLUED_UNIT_PATTERN})(?![\w])))",
     re.IGNORECASE,
 )
 _HYPHEN_UNIT = re.compile(r"-(?P<unit>[a-z]+)(?P<old>-old)?\b", re.IGNORECASE)
@@ -148,6 +167,10 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
             hi = _value(m.group(b)) if m.group(b) else lo
             if lo is None or hi is None:
                 return None
+            if m.group(b) and _MONEY_SCALED.search(m.group(b)) and not _money(m):
+                return None  # "5-10m": metres, or money of no named currency
+            if m.group(b):
+                lo = shared_scale(m.group(a), m.group(b), lo, hi)
             if b == "n2" and hi <= lo and _DASH.fullmatch(m.string[m.end(a) : m.start(b)]):
                 return None  # a printed range rises; "52-3" or "8-8" is a record or a score
             return (min(lo, hi), max(lo, hi))
@@ -155,6 +178,10 @@ def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
 
 
 _DASH = re.compile(r"\s*[-–—]\s*")
+
+
+def _money(m: re.Match[str]) -> bool:
+    return _currency(m) is not None or _MONEY_WORD_AFTER.match(m.string, m.end()) is not None
 
 
 def _apply_qualifier(qual: str | None, lo: float, hi: float) -> tuple[float, float, bool]:
@@ -270,6 +297,19 @@ def _masked(start: int, end: int, masks: Sequence[tuple[int, int]]) -> bool:
 
 
 _TIMES = re.compile(r"-times?\b", re.IGNORECASE)
+# A number glued by a hyphen to a noun that is no unit makes an adjective of the two ("a three-way
+# race", "a 10-point lead", "a 12-member jury"): the number counts that noun, not the one after it.
+_COMPOUND = re.compile(r"-(?P<w>[a-z]{2,})\b(?!-)", re.IGNORECASE)
+_FRACTION = re.compile(
+    r"(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)",
+    re.IGNORECASE,
+)
+
+
+def _not_counted(word: str) -> bool:
+    """A word after a hyphen that is no counted noun: a function word ("12-another" where a dash lost
+    its spaces), "plus" ("six-plus rounds") or an adjective in -ed ("a two-handed assault")."""
+    return word in _NOT_NAMES or (word.endswith("ed") and len(word) > 3)
 # Nouns that say what the number after them counts when no counted noun follows (or only a name):
 # "a mother of 12" has 12 children, "a city of population 167,000" 167,000 people.
 _RELATIONAL = re.compile(
@@ -303,9 +343,16 @@ def _build(text: str, m: re.Match[str], offset: int) -> Quantity | None:
     unit, dim, factor, end = _unit(text, m)
     head, mods = None, ()
     times = _TIMES.match(text, end) if unit is None else None
+    compound = _COMPOUND.match(text, end) if unit is None and not times else None
+    if compound and _FRACTION.fullmatch(compound.group("w")):
+        return None  # "two-thirds of voters": a share, not a count of two
+    if compound and _not_counted(compound.group("w").lower()):
+        compound = None  # "a mother of 12-another mom", "six-plus rounds": no noun glued on
     if times:  # "a two-time Olympic champion": two titles, counted as champion
         head, mods, end = _head(text, times.end())
         mods = ("time", *mods)
+    elif compound:  # "a three-way race", "a 10-point lead": no count of races; shown whole
+        end = compound.end()
     elif unit is None or dim == "duration":
         head, mods, head_end = _head(text, end)
         implied = _implied_head(text, m.start()) if unit is None else None
@@ -399,13 +446,28 @@ def _magnitudes(text: str, offset: int, masks: Sequence[tuple[int, int]]) -> lis
     return out
 
 
+# Words that say how many or when, not whose name a figure continues ("All 21", "Monday 30").
+_NOT_NAMES = _STOP | CALENDAR_WORDS | frozenset(
+    "all another other some only just nearly almost roughly exactly precisely least most both first "
+    "last next top total plus minus".split()
+)
+
+
+def _plain(m: re.Match[str]) -> bool:
+    """One figure alone: no range, bound, hedge or currency, which names never carry."""
+    return bool(m.group("n1")) and not (m.group("n2") or m.group("qual") or _currency(m))
+
+
 def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in ``text`` (a sentence or clause starting at ``offset`` in the article).
 
     ``masks`` are local ranges already taken by other slots (dates), whose numbers are not counts.
+    Clock times are masked here as well, whoever calls: "5:07 p.m." is no count of 5 and of 7.
     """
     magnitudes = _magnitudes(text, offset, masks)
-    masks = [*masks, *((q.span.start - offset, q.span.end - offset) for q in magnitudes)]
+    title_case = is_title_case(text)
+    clocks = [(c.start(), c.end()) for c in CLOCK_TIME.finditer(text)]
+    masks = [*masks, *clocks, *((q.span.start - offset, q.span.end - offset) for q in magnitudes)]
     out: list[Quantity] = []
     taken_until = -1
     for m in _QUANTITY.finditer(text):
@@ -418,6 +480,9 @@ def extract_quantities(text: str, offset: int = 0, masks: Sequence[tuple[int, in
         q = _build(text, m, offset)
         if q is None or _conversion(text, out[-1] if out else None, q, offset):
             continue
+        named = _plain(m) and q.unit is None and not title_case
+        if named and names_a_thing(text, m.start(), m.end(), _NOT_NAMES):
+            q = name_figure(q, Span(offset + m.start(), offset + m.end()), m.group(0))
         out.append(q)
         taken_until = q.span.end - offset
     return sorted(_compound_durations(text, out, offset) + magnitudes, key=lambda q: q.span.start)

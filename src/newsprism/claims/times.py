@@ -42,16 +42,21 @@ _MONTH_ABBR = {
     "nov": 11,
     "dec": 12,
 }
+# Words that name a day or a month, not a thing: "Monday 30 people ..." is no "Monday 30".
+CALENDAR_WORDS = frozenset((*_WEEKDAYS, *_MONTHS, *_MONTH_ABBR))
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
 _WD = "|".join(w.capitalize() for w in _WEEKDAYS)
 _MO = "|".join([m.capitalize() for m in _MONTHS] + [a.capitalize() + r"\.?" for a in _MONTH_ABBR])
 _PART = r"(?:\s+(?:night|morning|afternoon|evening))?"
 
+# Clock times are times, never counts: "4:00 p.m.", "6: 00 p.m.", "23: 51".
+CLOCK_TIME = re.compile(
+    r"\b\d{1,2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}\s?:\s?\d{2}\b", re.IGNORECASE
+)
+
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    # Clock times are times, never counts: "4:00 p.m.", "6: 00 p.m.", "23: 51".
-    ("clock", re.compile(r"\b\d{1,2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}\s?:\s?\d{2}\b",
-                         re.IGNORECASE)),
+    ("clock", CLOCK_TIME),
     ("mdy", re.compile(rf"\b(?P<mo>{_MO})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
     # "28 March 2024" and "28 March, 2024": the year after a comma is still the date's.
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MO})(?:,?\s+(?P<y>\d{{4}}))?\b")),

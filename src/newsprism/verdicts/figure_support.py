@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newsprism.align.score import content_tokens
+from newsprism.claims.figure_names import NAME
 from newsprism.claims.model import Claim, Quantity
 from newsprism.verdicts.figure_scope import different_wholes
 from newsprism.verdicts.figures import compatible, interval, kind_in, outcome, outcome_of_word
@@ -45,6 +46,11 @@ _VAGUE = re.compile(
 def _worded(q: Quantity) -> bool:
     """A vague figure ("dozens", "hundreds", "several"): it fits many numbers and backs none."""
     return not any(ch.isdigit() for ch in q.text) and bool(_VAGUE.search(q.text))
+
+
+def _vouchable(q: Quantity) -> bool:
+    """A figure a fact may vouch for: not vague, and no part of a name ("Boeing 737 Max 9")."""
+    return not _worded(q) and NAME not in q.qualifiers
 
 
 def supports(other: Quantity, q: Quantity) -> bool:
@@ -81,7 +87,7 @@ def _other_outcome(a: str | None, b: str | None) -> bool:
 def figure_support(members: Sequence[Claim], report_of: Report) -> FigureSupport:
     """Members reordered so the one with the fewest figures no other report gives comes first."""
     unshared = {
-        c.id: [q for q in c.quantities if not _worded(q) and not _shared(q, c, members, report_of)]
+        c.id: [q for q in c.quantities if _vouchable(q) and not _shared(q, c, members, report_of)]
         for c in members
     }
     shared = [_words_shared(c, members, report_of) for c in members]
