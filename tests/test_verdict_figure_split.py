@@ -156,7 +156,7 @@ def test_a_figure_given_to_one_named_thing_compares_on_a_weaker_pair() -> None:
     assert [figure_scope.named_owner(hill, q) for q in hill.quantities] == [None, "camp fire"]
     assert not figure_scope.different_parts(bol, hill)
     [found] = _decide([bol, hill], {"bol": _CAMP, "hill": _HILL}, 0.77)
-    assert found.label == "conflicting" and not found.update
+    assert found.label == "conflicting" and not found.update and found.slot == "dead (camp fire)"
     assert sorted(s.value for s in found.sides) == ["85 dead", "86 lives"]
 
 

@@ -364,9 +364,9 @@ def numeric_differences(
         tied = figure_scope.tied_by_figure(a, qa, b, qb, measure)
         if not tied and residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
             continue
-        # Named as before where the two print one kind ("troop"), else by the measure ("dead").
-        same_kind = kind_in(a, qa) if kind_in(a, qa) == kind_in(b, qb) else None
-        slot = (same_kind or kind).split(":", 1)[-1].split("@")[0]
+        # Named by the measure ("troop", "dead"), and the thing it belongs to where the words say
+        # ("dead (camp fire)"): values of one slot are set on sides together.
+        slot = kind.split(":", 1)[-1].replace("@", " (") + (")" if "@" in kind else "")
         found.append((Difference("numeric", slot, quantity_value(a, qa), quantity_value(b, qb)), tied))
     if len(shared) >= 2 and len(found) == len(shared):
         return []
