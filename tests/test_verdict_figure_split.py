@@ -182,3 +182,13 @@ def test_a_toll_marked_as_risen_is_an_update() -> None:
     }
     [found] = _decide([_claim(a, t) for a, t in texts.items()], texts, 0.9)
     assert found.label == "conflicting" and found.update
+
+
+def test_a_count_of_a_named_thing_compares_whatever_outcome_is_near() -> None:
+    """"Mother of 13 killed" and "a mother of 12 children was killed": the mother was killed, not the
+    children; the counts of children conflict (the fact sheet's measure names the outcome, the
+    conflict rules' does not, and the frame rules tell two named outcomes apart)."""
+    a = _claim("a", "Mother of 13 killed by stray bullet in Brooklyn gang shootout")
+    b = _claim("b", "A mother of 12 children was killed by a stray bullet in a Brooklyn gang shootout")
+    [diff] = figures.numeric_differences(a, b, conflict_measure)
+    assert (diff.slot, diff.a.text, diff.b.text) == ("child", "13", "12 children")

@@ -181,8 +181,14 @@ _PEOPLE_OUTCOMES = frozenset({"dead", "hurt", "held", "missing", "shot"})
 
 
 def conflict_measure(c: Claim, q: Quantity) -> str | None:
-    """The measure the conflict rules compare figures by: the fact sheet's, vague figures included."""
-    return measure(c, q, vague=True)
+    """The measure the conflict rules compare figures by: the fact sheet's, vague figures included,
+    and a count of a named thing (children, passengers) by that thing alone, whatever outcome the
+    words near it name ("Mother of 13 killed" beside "mother of 12": the mother was killed; the frame
+    rules tell apart two outcomes both name)."""
+    found = measure(c, q, vague=True)
+    if found and q.dimension == "count" and not found.startswith("people"):
+        return kind_in(c, q)
+    return found
 
 
 def _elided_people(c: Claim, q: Quantity) -> bool:
