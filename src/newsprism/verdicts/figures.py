@@ -364,10 +364,8 @@ def numeric_differences(
         tied = figure_scope.tied_by_figure(a, qa, b, qb, measure)
         if not tied and residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
             continue
-        # Named by the measure ("troop", "dead"), and the thing it belongs to where the words say
-        # ("dead (camp fire)"): values of one slot are set on sides together.
-        slot = kind.split(":", 1)[-1].replace("@", " (") + (")" if "@" in kind else "")
-        found.append((Difference("numeric", slot, quantity_value(a, qa), quantity_value(b, qb)), tied))
+        diff = Difference("numeric", _slot(a, qa, b, qb, kind), quantity_value(a, qa), quantity_value(b, qb))
+        found.append((diff, tied))
     if len(shared) >= 2 and len(found) == len(shared):
         return []
     # The claims' other words must show one fact, unless a figure both print beside the two ties them
@@ -377,6 +375,15 @@ def numeric_differences(
     sure = not loose or about_the_same(a, b, texts, places=False)
     out = [d for d, tied in found if not loose or (tied and sure)]
     return [d for d in out if not (_fraction_part(a, d.a) or _fraction_part(b, d.b))]
+
+
+def _slot(a: Claim, qa: Quantity, b: Claim, qb: Quantity, kind: str) -> str:
+    """What two figures measure, as the reason names it: the kind both print ("troop", "people"),
+    else the measure ("dead" for "85 dead" and "86 lives"), and the named thing a figure belongs to
+    where the words give one ("dead (camp fire)"): values of one slot are set on sides together."""
+    printed = kind_in(a, qa)
+    base = (printed if printed and printed == kind_in(b, qb) else kind.split("@")[0]).split(":", 1)[-1]
+    return f"{base} ({kind.split('@', 1)[1]})" if "@" in kind else base
 
 
 def _one_measure(a: Claim, qa: Quantity, b: Claim, qb: Quantity, kind: str) -> bool:
