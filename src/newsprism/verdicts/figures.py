@@ -459,7 +459,9 @@ def antecedent(c: Claim, texts: Mapping[str, str] | None) -> frozenset[str]:
     Empty where that sentence opens with no name (another pronoun, "The club"): then who it is stays
     unknown."""
     text = (texts or {}).get(c.article_id, "")
-    before = [s for s in _SENTENCE_BREAK.split(text[: max(c.span.start, 0)]) if s.strip()]
+    # The sentence before lies within this many characters (bounded: asked once per compared pair).
+    start = max(c.span.start, 0)
+    before = [s for s in _SENTENCE_BREAK.split(text[max(0, start - 2000) : start]) if s.strip()]
     if not before:
         return frozenset()
     m = _LEAD_NAME.match(before[-1]) or _LEAD_WORD.match(before[-1])
