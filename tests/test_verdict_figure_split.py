@@ -185,10 +185,29 @@ def test_a_toll_marked_as_risen_is_an_update() -> None:
 
 
 def test_a_count_of_a_named_thing_compares_whatever_outcome_is_near() -> None:
-    """"Mother of 13 killed" and "a mother of 12 children was killed": the mother was killed, not the
-    children; the counts of children conflict (the fact sheet's measure names the outcome, the
-    conflict rules' does not, and the frame rules tell two named outcomes apart)."""
+    """Counts of children: "Mother of 13 killed" and "a mother of 12 children was killed": the
+    mother was killed, not the children; the counts of children conflict (the fact sheet's measure
+    names the outcome, the conflict rules' does not, and the frame rules tell two named outcomes
+    apart)."""
     a = _claim("a", "Mother of 13 killed by stray bullet in Brooklyn gang shootout")
     b = _claim("b", "A mother of 12 children was killed by a stray bullet in a Brooklyn gang shootout")
     [diff] = figures.numeric_differences(a, b, conflict_measure)
     assert (diff.slot, diff.a.text, diff.b.text) == ("child", "13", "12 children")
+
+
+def test_a_figure_takes_the_outcome_nearest_it() -> None:
+    """In "killing at least three people and injuring others" the three were killed, so they are not
+    set against "Ten people were killed and at least 50 injured" as a count of the injured."""
+    killed = _claim(
+        "a",
+        "A powerful earthquake has hit southern Iran, destroying several villages and killing at least "
+        "three people and injuring others, according to reports.",
+    )
+    [q] = [q for q in killed.quantities if "three" in q.text]
+    assert figures.outcome(killed, q) == "dead" and measure(killed, q) == "people:dead"
+    injured = _claim(
+        "b",
+        "Ten people were killed and at least 50 injured when an earthquake razed mud-brick villages on "
+        "the Persian Gulf island of Qeshm off Iran's southern coast Sunday, officials and state media said.",
+    )
+    assert not any("50" in d.b.text for d in figures.numeric_differences(killed, injured, conflict_measure))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from itertools import zip_longest
 
 from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, Quantity
@@ -264,9 +265,12 @@ def outcome(c: Claim, q: Quantity) -> str | None:
     rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
     before = c.text[:rel_start].lower().split()[-3:]
     after = c.text[rel_end:].lower().split()[:4]
-    # The figure's own head first: in "24 dead and over 200 injured" the 24 are dead.
+    # The figure's own head first: in "24 dead and over 200 injured" the 24 are dead. Then the nearest
+    # word, after before before where equally near: in "killing at least three people and injuring
+    # others" the three were killed.
     own = [w for w in q.text.lower().split() if not any(ch.isdigit() for ch in w)]
-    for word in [*own, *after, *reversed(before)]:
+    near = [w for pair in zip_longest(after, reversed(before)) for w in pair if w]
+    for word in [*own, *near]:
         for stem, kind in _OUTCOME_OF.items():
             if word.startswith(stem):
                 return kind
