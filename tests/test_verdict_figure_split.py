@@ -211,3 +211,21 @@ def test_a_figure_takes_the_outcome_nearest_it() -> None:
         "the Persian Gulf island of Qeshm off Iran's southern coast Sunday, officials and state media said.",
     )
     assert not any("50" in d.b.text for d in figures.numeric_differences(killed, injured, conflict_measure))
+
+
+def test_a_member_fitting_both_sides_is_left_off_them() -> None:
+    """A count: "killing 10 people" fits both "at least three people" and "at least 10 people": it is set on
+    neither side (set against both, it made a third side, and the conflict was lost)."""
+    texts = {
+        "duboard": "A powerful earthquake has hit southern Iran, destroying several villages and killing at "
+        "least three people and injuring others, according to reports.",
+        "bbc": "A powerful earthquake has hit southern Iran, killing at least 10 people, injuring dozens "
+        "more and damaging several villages, officials say.",
+        "ap": "An earthquake with a magnitude of at least 5.9 hit southern Iran on Sunday, killing at least "
+        "10 people and injuring many others.",
+        "nyt": "A powerful earthquake hit southern Iran on Sunday, causing major destruction in seven "
+        "villages and killing 10 people and injuring 80.",
+    }
+    [found] = _decide([_claim(a, t) for a, t in texts.items()], texts, 0.97)
+    assert found.label == "conflicting"
+    assert sorted(s.article_ids for s in found.sides) == [["ap", "bbc"], ["duboard"]]

@@ -340,13 +340,16 @@ def _numeric_members(diffs: list[Difference], members: list[Claim], ctx: GroupCo
         for key, v in values.items():
             m, other = by_id[key[0]], quantity[key]
             # Listed only where it reports the same thing as the value it is set against, or as a
-            # value it agrees with (then it stands against what that value stands against).
+            # value it agrees with (then against what that value is set against, where it does not
+            # fit that too: "10 people" fits both "at least three" and "at least 10").
             if not figures.same_measure(c, mine[0], m, other, ctx.texts):
                 continue
             if not figures.compatible(mine[0], other):
                 out.append(Difference("numeric", diffs[0].slot, mine_value, v))
-            else:
-                out += [Difference("numeric", diffs[0].slot, mine_value, w) for w in against[key]]
+                continue
+            for w in against[key]:
+                if not figures.compatible(mine[0], quantity[(w.claim_id, w.span)]):
+                    out.append(Difference("numeric", diffs[0].slot, mine_value, w))
     return out
 
 
