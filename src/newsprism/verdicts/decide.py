@@ -11,6 +11,7 @@ sources), single-origin (several reports, one primary source) or single-source (
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
@@ -19,11 +20,11 @@ from typing import Any
 from newsprism.align.model import ClaimGroup
 from newsprism.claims.model import Claim
 from newsprism.model import Span
-from newsprism.verdicts import compare, figures
+from newsprism.verdicts import compare, figure_scope, figures
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import answered, describe, dispute_confidence, opposed, positions
+from newsprism.verdicts.figure_support import conflict_measure, figure_support, split_contradicting
 from newsprism.verdicts.figure_support import describe as describe_figures
-from newsprism.verdicts.figure_support import figure_support, split_contradicting
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.sources import SourceCount, count_sources
 
@@ -36,22 +37,10 @@ ALL_TYPES = ("numeric", "entity", "place", "time", "date/time", "polarity", "att
 # clause they date), which was right wherever it fired on the coverage read for issue #11, and of
 # ``verdicts.clock`` (one event's clock times, read the same way), which fired on none of it.
 DEFAULT_TYPES = ("numeric", "date/time", "polarity", "quote wording")
-_UPDATE_MARKERS = (
-    "rose to",
-    "risen to",
-    "has risen",
-    "climbed to",
-    "updated",
-    "revised",
-    "now stands",
-    "up from",
-    "down from",
-    "increased to",
-    "jumped to",
-    "latest figure",
-    "preliminary",
-    "originally",
-    "initially",
+_UPDATE_MARKERS = tuple(
+    "rose to|rises to|risen to|has risen|climbed to|climbs to|mounts to|mounted to|jumped to|jumps to|"
+    "increased to|went up to|gone up to|fell to|dropped to|lowered to|raised to|updated|revised|now stands|"
+    "up from|down from|latest figure|preliminary|originally|initially".split("|")
 )
 # How far each kind of compared value can be trusted on its own: figures are read exactly; names,
 # places and polarity depend on the two claims being about one thing, which is less certain.
@@ -189,16 +178,27 @@ def _dispute(
 
 def _pair_differences(a: Claim, b: Claim, ctx: GroupContext, opts: VerdictOptions) -> list[Difference]:
     """Values two claims give differently. Figures, dates, polarity and sources are compared only
-    on a strong same-fact pair: on a weaker one a different value is more often a different fact."""
+    on a strong same-fact pair: on a weaker one a different value is more often a different fact,
+    unless the words give both figures to one named thing. Figures are read as the fact sheet reads
+    them (``figure_support.measure``): a member it sets apart for another value is the pair a conflict
+    names."""
     out = compare.quote_differences(a, b, opts.quote_similarity)
-    if ctx.pair_prob.get((a.id, b.id), 0.0) >= opts.strong_pair:
-        out += figures.numeric_differences(a, b) + compare.time_differences(a, b)
+    prob = ctx.pair_prob.get((a.id, b.id), 0.0)
+    numeric = figures.numeric_differences(a, b, conflict_measure, ctx.texts) if prob > 0 else []
+    if prob >= opts.strong_pair:
+        out += numeric + compare.time_differences(a, b)
         out += compare.entity_differences(a, b)
         if compare.polarity(a) == compare.polarity(b):
             out += compare.attribution_difference(a, b)
         elif a.attribution.is_outlet and b.attribution.is_outlet:
             # Two outlets' own voices, one negating: an actor's denial is a dispute, not this.
             out += compare.polarity_difference(a, b)
+    else:
+        # On a weaker pair of one group, only figures both claims give to one named thing: "the 2018
+        # Camp Fire in California, which claimed 86 lives" and "... which left 85 dead".
+        quantity = {(c.id, q.span): q for c in (a, b) for q in c.quantities}
+        owned = [(d, quantity[(a.id, d.a.span)], quantity[(b.id, d.b.span)]) for d in numeric]
+        out += [d for d, qa, qb in owned if figure_scope.owned_alike(a, qa, b, qb)]
     return [d for d in out if d.type in opts.conflict_types or d.type == "wording"]
 
 
@@ -219,9 +219,23 @@ def revision_pair(ctx: GroupContext, d: Difference) -> bool:
 def _marked_update(ctx: GroupContext, diffs: list[Difference]) -> bool:
     """A value one report marks as an update ("rose to", "revised"): a later figure, not a dispute
     between outlets, though the reader still needs to see it."""
-    return any(
-        m in ctx.claims[v.claim_id].text.lower() for d in diffs for v in (d.a, d.b) for m in _UPDATE_MARKERS
-    )
+    return any(_marks(ctx.claims[v.claim_id], v, d.type == "numeric") for d in diffs for v in (d.a, d.b))
+
+
+def _marks(c: Claim, v: SlotValue, numeric: bool) -> bool:
+    """Does the claim mark the value as an update? For a figure, a marker marks the figure it stands
+    next to: in "the death toll climbed to 93, surpassing ... the 2018 Camp Fire ..., which left 85
+    dead" it is the 93 that climbed, not the Camp Fire's 85."""
+    text = c.text.lower()
+    for m in _UPDATE_MARKERS:
+        for found in re.finditer(re.escape(m), text):
+            if not numeric:
+                return True
+            start, end = c.span.start + found.start(), c.span.start + found.end()
+            lo, hi = (end, v.span.start) if end <= v.span.start else (v.span.end, start)
+            if not any(lo <= q.span.start and q.span.end <= hi for q in c.quantities if q.span != v.span):
+                return True
+    return False
 
 
 def sides_for(diffs: list[Difference], ctx: GroupContext) -> list[Side]:
@@ -303,28 +317,37 @@ def _without_both_sided(sides: list[Side], ctx: GroupContext) -> list[Side]:
     return out
 
 
-def _numeric_members(diffs: list[Difference], members: list[Claim]) -> list[Difference]:
+def _numeric_members(diffs: list[Difference], members: list[Claim], ctx: GroupContext) -> list[Difference]:
     """Pseudo-differences placing every other member's value of the disputed measure on a side:
     a member compatible with one side is listed with it (its evidence counts), never left out."""
-    kind = figures.quantity_kind
+    by_id = {c.id: c for c in members}
     seen = {v.claim_id for d in diffs for v in (d.a, d.b)}
-    target = next(
-        q for d in diffs for c in members if c.id == d.a.claim_id for q in c.quantities if q.span == d.a.span
-    )
+    values = {(v.claim_id, v.span): v for d in diffs for v in (d.a, d.b)}
+    against = {
+        key: [w for d in diffs for u, w in ((d.a, d.b), (d.b, d.a)) if (u.claim_id, u.span) == key]
+        for key in values
+    }
+    quantity = {key: next(q for q in by_id[key[0]].quantities if q.span == key[1]) for key in values}
+    kind = conflict_measure(by_id[diffs[0].a.claim_id], quantity[(diffs[0].a.claim_id, diffs[0].a.span)])
     out = []
     for c in members:
-        if c.id in seen:
+        mine = [q for q in c.quantities if conflict_measure(c, q) == kind]
+        if c.id in seen or len(mine) != 1:
             continue
-        mine = [q for q in c.quantities if kind(q) == kind(target)]
-        if len(mine) != 1:
-            continue
-        for d in diffs:
-            for v in (d.a, d.b):
-                m = next(m for m in members if m.id == v.claim_id)
-                other = next(q for q in m.quantities if q.span == v.span)
-                # Listed only where it reports the same thing as the value it is set against.
-                if figures.same_measure(c, mine[0], m, other) and not figures.compatible(mine[0], other):
-                    out.append(Difference("numeric", d.slot, figures.quantity_value(c, mine[0]), v))
+        mine_value = figures.quantity_value(c, mine[0])
+        for key, v in values.items():
+            m, other = by_id[key[0]], quantity[key]
+            # Listed only where it reports the same thing as the value it is set against, or as a
+            # value it agrees with (then against what that value is set against, where it does not
+            # fit that too: "10 people" fits both "at least three" and "at least 10").
+            if not figures.same_measure(c, mine[0], m, other, ctx.texts):
+                continue
+            if not figures.compatible(mine[0], other):
+                out.append(Difference("numeric", diffs[0].slot, mine_value, v))
+                continue
+            for w in against[key]:
+                if not figures.compatible(mine[0], quantity[(w.claim_id, w.span)]):
+                    out.append(Difference("numeric", diffs[0].slot, mine_value, w))
     return out
 
 
@@ -366,7 +389,7 @@ def _conflicts(
     conflicts, notes = [], []
     for (kind, slot), diffs in sorted(by_kind.items()):
         if kind == "numeric":
-            diffs = diffs + _numeric_members(diffs, members)
+            diffs = diffs + _numeric_members(diffs, members, ctx)
         sides = sides_for(diffs, ctx)
         if kind == "numeric":
             sides = _without_both_sided(sides, ctx)

@@ -10,6 +10,7 @@ first): a scope one side states and the other does not say is left to the other 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from newsprism.claims.model import Claim, Quantity
 from newsprism.verdicts.compare import _content_text
@@ -29,8 +30,25 @@ def part_phrases(c: Claim) -> frozenset[str]:
 
 
 def different_parts(a: Claim, b: Claim) -> bool:
-    """One claim scopes itself to a part and the other does not, or both do to different parts."""
-    return part_phrases(a) != part_phrases(b)
+    """One claim scopes itself to a part and the other does not, or both do to different parts. A
+    phrase naming a thing the other claim names too is no part ("the total killed during the 2018
+    Camp Fire" beside "the 2018 Camp Fire ..., which claimed 86 lives"): both speak of that thing."""
+    return part_phrases(a) - _named_in(a, b) != part_phrases(b) - _named_in(b, a)
+
+
+_NAME_WORD = re.compile(r"\b[A-Z][\w’'-]+")
+
+
+def _named_in(c: Claim, other: Claim) -> frozenset[str]:
+    """``c``'s part phrases that name something (capitalised words) ``other`` names as well."""
+    text = " ".join(c.text.split())  # as the phrases are normalised, so that offsets match
+    out = set()
+    for phrase in part_phrases(c):
+        start = text.lower().find(phrase)
+        names = _NAME_WORD.findall(text[start : start + len(phrase)]) if start >= 0 else []
+        if names and all(re.search(rf"\b{re.escape(n)}\b", other.text) for n in names):
+            out.add(phrase)
+    return frozenset(out)
 
 
 # A claim about another event than the story's: "The jury of the other case, brought in Austin,
@@ -145,3 +163,102 @@ def different_clause_subjects(a: Claim, b: Claim) -> bool:
 
 def _words(c: Claim) -> set[str]:
     return set(re.findall(r"[\w’'-]+", c.text.lower()))
+
+
+# A figure printed beside another in one phrase: "171 passengers and six crew members", "24 goals and
+# provided 24 assists in 132 appearances". At most this many words between them, no clause break.
+_SIBLING_GAP = 3
+_BREAK = re.compile(r"[.;:()]")
+
+
+def _siblings(c: Claim, q: Quantity, measure: Callable[[Claim, Quantity], str | None]) -> dict[str, Quantity]:
+    """The figures of other measures printed right beside ``q`` in its phrase, by measure."""
+    out: dict[str, Quantity] = {}
+    for o in c.quantities:
+        if o is q:
+            continue
+        first, second = sorted((q.span, o.span), key=lambda s: s.start)
+        gap = c.text[first.end - c.span.start : second.start - c.span.start]
+        kind = measure(c, o)
+        if kind and kind != measure(c, q) and not _BREAK.search(gap) and len(gap.split()) <= _SIBLING_GAP:
+            out[kind] = o
+    return out
+
+
+def _same_printed(x: Quantity, y: Quantity) -> bool:
+    """One exact value, printed as a number by both ("six" and "6"), not a bound or a range."""
+    return x.si_low == x.si_high == y.si_low == y.si_high and not (x.approx or y.approx)
+
+
+def tied_by_figure(
+    a: Claim, qa: Quantity, b: Claim, qb: Quantity, measure: Callable[[Claim, Quantity], str | None]
+) -> bool:
+    """Both figures are printed beside one same value of another measure ("171 passengers and six
+    crew" and "its 174 passengers and six crew members"): the shared figure ties the two to one
+    count, however differently the rest of the two sentences goes on."""
+    sa, sb = _siblings(a, qa, measure), _siblings(b, qb, measure)
+    return any(kind in sb and _same_printed(q, sb[kind]) for kind, q in sa.items())
+
+
+# What may stand between a name and the relative clause that gives its figure: "the 2018 Camp Fire
+# in northern California, which left 85 dead", "Flight 1282, which carried 171 passengers".
+_RELATIVE_TO_FIGURE = re.compile(
+    r"^(?:\s+in\s+(?:[a-z]+\s+)?(?:[A-Z][\w’'.-]*\s*)+)?\s*,\s*(?:which|who|that)\s+(?:[a-z]+\s+){1,2}"
+    r"(?:(?:some|about|around|nearly|almost|more than|over|at least)\s+)?$"
+)
+
+
+def named_owner(c: Claim, q: Quantity) -> str | None:
+    """The named thing a figure belongs to by a relative clause right after the name ("the 2018 Camp
+    Fire in California, which claimed 86 lives" -> "camp fire"), if the words tie it to one."""
+    rel = q.span.start - c.span.start
+    # The farthest such name: in "Camp Fire in California, which ..." the clause is the fire's.
+    for e in sorted(c.entities, key=lambda e: e.span.end):
+        end = e.span.end - c.span.start
+        if end <= rel and _RELATIVE_TO_FIGURE.match(c.text[end:rel]):
+            return e.key
+    return None
+
+
+def owned_kinds(
+    a: Claim, kinds_a: list[str | None], b: Claim, kinds_b: list[str | None]
+) -> tuple[list[str | None], list[str | None]]:
+    """Kinds told apart by the named thing a figure belongs to, where a claim gives one kind twice:
+    in "the death toll climbed to 93, surpassing ... the 2018 Camp Fire in northern California, which
+    left 85 dead" the 85 are the Camp Fire's, the figure another claim gives as "the 2018 Camp Fire in
+    California, which claimed 86 lives"."""
+    repeated = {k for k in (*kinds_a, *kinds_b) if k and (kinds_a.count(k) > 1 or kinds_b.count(k) > 1)}
+
+    def owned(c: Claim, kinds: list[str | None]) -> list[str | None]:
+        return [
+            f"{k}@{owner}" if k in repeated and (owner := named_owner(c, q)) else k
+            for q, k in zip(c.quantities, kinds, strict=True)
+        ]
+
+    return owned(a, kinds_a), owned(b, kinds_b)
+
+
+def owned_alike(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """Both figures belong to one named thing by the words ("..., which claimed 86 lives")."""
+    owner = named_owner(a, qa)
+    return owner is not None and owner == named_owner(b, qb)
+
+
+# A toll named before a bare figure, joined by a verb or preposition: "death toll hits 93", "the death
+# toll from the Maui wildfires is now at 89". No figure or sentence end between them.
+_TOLL_BEFORE = re.compile(
+    r"\b(?:(death|injury|fatality)\s+)?toll\b[^.;:\d]{0,80}?"
+    r"\b(?:to|at|of|reached|hits?|passed|crossed|topped|is|was|stands|stood|now)\s*$",
+    re.IGNORECASE,
+)
+
+
+def toll_outcome(c: Claim, q: Quantity) -> str | None:
+    """What happened to those a toll named before a bare figure counts ("death toll hits 93" -> dead;
+    "toll" alone is the dead, as news writes it), or None where no toll is named."""
+    if q.dimension != "count" or q.head or q.unit:
+        return None
+    m = _TOLL_BEFORE.search(c.text[: q.span.start - c.span.start])
+    if not m:
+        return None
+    return "hurt" if (m.group(1) or "").lower() == "injury" else "dead"

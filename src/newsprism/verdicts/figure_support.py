@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from newsprism.align.score import content_tokens
 from newsprism.claims.figure_names import NAME
 from newsprism.claims.model import Claim, Quantity
-from newsprism.verdicts.figure_scope import different_wholes
+from newsprism.verdicts.figure_scope import different_wholes, toll_outcome
 from newsprism.verdicts.figures import compatible, interval, kind_in, outcome, outcome_of_word
 
 Report = Callable[[str], str]  # article id -> its independent report
@@ -115,14 +115,14 @@ def _bound_of(q: Quantity, c: Claim, members: Sequence[Claim], report_of: Report
     """(article, figure) of another report that gives only a bound of the measure ``q`` reports, a
     bound ``q`` fits ("over 900" injured for 1,170 injured): the two agree, but the exact figure is
     one report's, and the gap between them (often an earlier count) is the reader's to see."""
-    kind = _measure(c, q)
+    kind = measure(c, q)
     if kind is None or math.isinf(q.high) or math.isinf(q.low):
         return None
     for o in members:
         if report_of(o.article_id) == report_of(c.article_id):
             continue
         for oq in o.quantities:
-            if math.isinf(oq.high) and _measure(o, oq) == kind and compatible(q, oq):
+            if math.isinf(oq.high) and measure(o, oq) == kind and compatible(q, oq):
                 return o.article_id, oq.text
     return None
 
@@ -161,14 +161,17 @@ def _shown(support: FigureSupport, article: str, text: str) -> str:
 _ANYONE = frozenset({"people", "person", "resident", "victim", "casualty", "life", "other"})
 
 
-def _measure(c: Claim, q: Quantity) -> str | None:
+def measure(c: Claim, q: Quantity, vague: bool = False) -> str | None:
     """What a figure reports, for telling a member that gives another value of it: for a count of a
     named thing, the outcome its words name ("300 people were killed" and "3,000 people have died"
-    are both deaths), else its kind. Ages, vague and bare numbers report nothing comparable here."""
+    are both deaths), else its kind. Ages and bare numbers report nothing comparable here, nor vague
+    ones unless asked (``vague``: "dozens of homes" backs no count, but is in conflict with "two")."""
     kind = kind_in(c, q)
+    if kind != "age" and (toll := toll_outcome(c, q)):
+        return f"people:{toll}"  # "death toll hits 93": a bare figure the toll before it names
     if _elided_people(c, q):
         return f"people:{outcome(c, q)}"
-    if kind is None or kind == "age" or _worded(q) or (q.dimension == "count" and not q.head):
+    if kind is None or kind == "age" or (_worded(q) and not vague) or (q.dimension == "count" and not q.head):
         return None
     if q.dimension != "count":
         return kind
@@ -182,6 +185,17 @@ def _measure(c: Claim, q: Quantity) -> str | None:
 
 # What happened to people, read from the word right after a bare figure: "over 900 injured".
 _PEOPLE_OUTCOMES = frozenset({"dead", "hurt", "held", "missing", "shot"})
+
+
+def conflict_measure(c: Claim, q: Quantity) -> str | None:
+    """The measure the conflict rules compare figures by: the fact sheet's, vague figures included,
+    and a count of a named thing (children, passengers) by that thing alone, whatever outcome the
+    words near it name ("Mother of 13 killed" beside "mother of 12": the mother was killed; the frame
+    rules tell apart two outcomes both name)."""
+    found = measure(c, q, vague=True)
+    if found and q.dimension == "count" and not found.startswith("people"):
+        return kind_in(c, q)
+    return found
 
 
 def _elided_people(c: Claim, q: Quantity) -> bool:
@@ -204,11 +218,11 @@ def contradicts(head: Claim, other: Claim) -> bool:
     measure fits the figure, nor counts the same whole: "300 people were killed" against "at least
     3,000 people have died since ...", or "two killed in Pescara" against "35 dead in Amatrice, 11 in
     Accumoli". Such a member does not state the fact the head words."""
-    kinds = [_measure(head, q) for q in head.quantities]
+    kinds = [measure(head, q) for q in head.quantities]
     for q, kind in zip(head.quantities, kinds, strict=True):
         if kind is None or kinds.count(kind) > 1:
             continue  # which of two figures of one measure the other answers is unknown
-        theirs = [oq for oq in other.quantities if _measure(other, oq) == kind]
+        theirs = [oq for oq in other.quantities if measure(other, oq) == kind]
         if not theirs or any(_agrees(head, q, other, oq) for oq in theirs):
             continue
         # The same value printed bare still backs it ("178 of 369 punches" beside "178 punches").

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
+from itertools import zip_longest
 
 from newsprism.claims.actors import country_of
 from newsprism.claims.model import Claim, Quantity
@@ -263,9 +265,12 @@ def outcome(c: Claim, q: Quantity) -> str | None:
     rel_start, rel_end = q.span.start - c.span.start, q.span.end - c.span.start
     before = c.text[:rel_start].lower().split()[-3:]
     after = c.text[rel_end:].lower().split()[:4]
-    # The figure's own head first: in "24 dead and over 200 injured" the 24 are dead.
+    # The figure's own head first: in "24 dead and over 200 injured" the 24 are dead. Then the nearest
+    # word, after before before where equally near: in "killing at least three people and injuring
+    # others" the three were killed.
     own = [w for w in q.text.lower().split() if not any(ch.isdigit() for ch in w)]
-    for word in [*own, *after, *reversed(before)]:
+    near = [w for pair in zip_longest(after, reversed(before)) for w in pair if w]
+    for word in [*own, *near]:
         for stem, kind in _OUTCOME_OF.items():
             if word.startswith(stem):
                 return kind
@@ -327,62 +332,97 @@ def _agree(qa: Quantity, ka: str | None, qb: Quantity, kb: str | None) -> bool:
     return comparable(qb, qa) and compatible(qa, qb)
 
 
-def numeric_differences(a: Claim, b: Claim) -> list[Difference]:
+Measure = Callable[[Claim, Quantity], "str | None"]
+
+
+def numeric_differences(
+    a: Claim, b: Claim, measure: Measure = kind_in, texts: Mapping[str, str] | None = None
+) -> list[Difference]:
     """Incompatible values of one measure in two claims that share wording.
+
+    ``measure`` reads what a figure reports (the fact sheet's reading, ``figure_support.measure``,
+    so that a member set apart from a fact for another value is the same pair a conflict names);
+    ``texts`` (article id -> text) lets a claim opening with a pronoun be read as about the name the
+    sentence before it opens with.
 
     Not a conflict: a claim with several quantities of one kind (which answers which is unknown);
     two claims whose shared measures ALL differ ("33 homers, 121 RBIs in 157 games" vs "13 homers,
-    43 RBIs in 54 games" are two seasons, not one disputed fact); claims with little wording in common.
+    43 RBIs in 54 games" are two seasons, not one disputed fact); claims with little wording in common,
+    unless the two figures are tied to one count by a figure both print beside them ("171 passengers
+    and six crew" and "its 174 passengers and six crew members donned oxygen masks").
     """
     if _years(a) != _years(b):
         return []  # "an 8.7-magnitude quake also hit in May 2012" is another quake than today's
-    kinds_a = [kind_in(a, q) for q in a.quantities]
-    kinds_b = [kind_in(b, q) for q in b.quantities]
+    kinds_a, kinds_b = figure_scope.owned_kinds(
+        a, [measure(a, q) for q in a.quantities], b, [measure(b, q) for q in b.quantities]
+    )
     shared = {k for k in kinds_a if k and kinds_a.count(k) == 1 and kinds_b.count(k) == 1}
-    out: list[Difference] = []
+    found: list[tuple[Difference, bool]] = []  # each difference, and whether a printed figure ties it
     b_kinds = list(zip(b.quantities, kinds_b, strict=True))
     for qa, kind in zip(a.quantities, kinds_a, strict=True):
         if kind not in shared or any(_agree(qa, kind, qb, kb) for qb, kb in b_kinds):
             continue
         qb = b.quantities[kinds_b.index(kind)]
-        if kind == "age":
-            continue  # a named person's age is compared across the story (``attributes``)
-        if kind == "magnitude" and bool(_AFTERSHOCK.search(a.text)) != bool(_AFTERSHOCK.search(b.text)):
-            continue  # the main quake and an aftershock are two quakes
-        if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
+        if not _one_measure(a, qa, b, qb, kind):
             continue
-        if figure_scope.different_wholes(a, qa, b, qb):
+        tied = figure_scope.tied_by_figure(a, qa, b, qb, measure)
+        if not tied and residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
             continue
-        if not same_frame(a, qa, b, qb):
-            continue
-        if _reference(a, qa) != _reference(b, qb):  # distances from different (or unnamed) places
-            continue
-        if residual_agreement(a, qa.text, b, qb.text) < NUMERIC_MIN_RESIDUAL:
-            continue
-        out.append(
-            Difference("numeric", kind.split(":", 1)[-1], quantity_value(a, qa), quantity_value(b, qb))
-        )
-    if len(shared) >= 2 and len(out) == len(shared):
+        diff = Difference("numeric", _slot(a, qa, b, qb, kind), quantity_value(a, qa), quantity_value(b, qb))
+        found.append((diff, tied))
+    if len(shared) >= 2 and len(found) == len(shared):
         return []
-    if out and _overlap_ratio(_content_words(a), _content_words(b)) < NUMERIC_MIN_OVERLAP:
-        return []
-    if out and not about_the_same(a, b):
-        return []
+    # The claims' other words must show one fact, unless a figure both print beside the two ties them
+    # (then a place named elsewhere in either claim is the event's, not the count's).
+    loose = _overlap_ratio(_content_words(a), _content_words(b)) < NUMERIC_MIN_OVERLAP
+    loose = loose or not about_the_same(a, b, texts)
+    sure = not loose or about_the_same(a, b, texts, places=False)
+    out = [d for d, tied in found if not loose or (tied and sure)]
     return [d for d in out if not (_fraction_part(a, d.a) or _fraction_part(b, d.b))]
 
 
-def about_the_same(a: Claim, b: Claim) -> bool:
-    """Both claims name their subject, and no person, body or place tells them apart."""
-    if unknown_subject(a) or unknown_subject(b):
+def _slot(a: Claim, qa: Quantity, b: Claim, qb: Quantity, kind: str) -> str:
+    """What two figures measure, as the reason names it: the kind both print ("troop", "people"),
+    else the measure ("dead" for "85 dead" and "86 lives"), and the named thing a figure belongs to
+    where the words give one ("dead (camp fire)"): values of one slot are set on sides together."""
+    printed = kind_in(a, qa)
+    base = (printed if printed and printed == kind_in(b, qb) else kind.split("@")[0]).split(":", 1)[-1]
+    return f"{base} ({kind.split('@', 1)[1]})" if "@" in kind else base
+
+
+def _one_measure(a: Claim, qa: Quantity, b: Claim, qb: Quantity, kind: str) -> bool:
+    """Do two figures of one kind report one thing, by the figure rules (values aside)?"""
+    if kind == "age":
+        return False  # a named person's age is compared across the story (``attributes``)
+    if kind == "magnitude" and bool(_AFTERSHOCK.search(a.text)) != bool(_AFTERSHOCK.search(b.text)):
+        return False  # the main quake and an aftershock are two quakes
+    if _different_sets(qa, qb, a, b) or _also_stated(qa, b) or _also_stated(qb, a):
         return False
+    if figure_scope.different_wholes(a, qa, b, qb) or not same_frame(a, qa, b, qb):
+        return False
+    return _reference(a, qa) == _reference(b, qb)  # distances from different (or unnamed) places
+
+
+def about_the_same(a: Claim, b: Claim, texts: Mapping[str, str] | None = None, places: bool = True) -> bool:
+    """Both claims name their subject, and no person, body or place tells them apart. With the
+    articles' ``texts``, a claim opening with a pronoun is about the name the sentence before it opens
+    with; ``places=False`` leaves out the places the claims name (a figure both tie to one count)."""
+    for x, y in ((a, b), (b, a)):
+        if unknown_subject(x) and not _antecedent_fits(x, y, texts):
+            return False
     return not (
-        different_subjects(a, b) or different_places(a, b) or figure_scope.different_clause_subjects(a, b)
+        different_subjects(a, b)
+        or (places and different_places(a, b))
+        or figure_scope.different_clause_subjects(a, b)
     )
 
 
-def same_measure(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
-    """Two figures that report one thing: the same frame, subject and place (values aside)."""
-    return same_frame(a, qa, b, qb) and about_the_same(a, b)
+def same_measure(
+    a: Claim, qa: Quantity, b: Claim, qb: Quantity, texts: Mapping[str, str] | None = None
+) -> bool:
+    """Two figures that report one thing: the same frame, subject and place (values aside); with
+    the articles' ``texts``, a claim's opening pronoun read as its article says (``antecedent``)."""
+    return same_frame(a, qa, b, qb) and about_the_same(a, b, texts)
 
 
 def _fraction_part(c: Claim, v: SlotValue) -> bool:
@@ -408,8 +448,44 @@ _PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its)\b", re.IG
 
 def unknown_subject(c: Claim) -> bool:
     """A claim that starts with a pronoun ("He has also caught eight passes"): whose figure it is
-    the claim does not say, so it cannot contradict anyone's."""
+    the claim does not say, so it cannot contradict anyone's (unless its article says, see
+    ``antecedent``)."""
     return bool(_PRONOUN_START.match(c.text))
+
+
+# Where one sentence ends and the next begins ("... schoolboy. He joined"), or a paragraph break.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n")
+
+
+def antecedent(c: Claim, texts: Mapping[str, str] | None) -> frozenset[str]:
+    """The words of the name a claim's opening pronoun stands for: the name the sentence right before
+    it in its article opens with ("Bellingham has emerged as ... . He joined Dortmund in 2020").
+    Empty where that sentence opens with no name (another pronoun, "The club"): then who it is stays
+    unknown."""
+    text = (texts or {}).get(c.article_id, "")
+    # The sentence before lies within this many characters (bounded: asked once per compared pair).
+    start = max(c.span.start, 0)
+    before = [s for s in _SENTENCE_BREAK.split(text[max(0, start - 2000) : start]) if s.strip()]
+    if not before:
+        return frozenset()
+    m = _LEAD_NAME.match(before[-1]) or _LEAD_WORD.match(before[-1])
+    if not m or m.group(1).split()[0].lower() in _NOT_NAMES:
+        return frozenset()
+    return frozenset(w.lower().strip(".’'") for w in m.group(1).split())
+
+
+def _antecedent_fits(c: Claim, other: Claim, texts: Mapping[str, str] | None) -> bool:
+    """``c`` opens with a pronoun its article resolves, to a name ``other`` does not set apart: the
+    other claim names it, or names no one else as its subject or as a person in it."""
+    name = antecedent(c, texts)
+    if not name:
+        return False
+    if unknown_subject(other):
+        return bool(name & antecedent(other, texts))
+    if name & set(_words(other.text)):
+        return True
+    people = {w for e in other.entities if e.label == "PERSON" for w in _words(e.text)}
+    return not (_lead_name(other) or people)
 
 
 # Two or more capitalised words opening a claim: a name ("Shy Ely scored"), where one capitalised
