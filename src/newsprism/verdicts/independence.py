@@ -239,8 +239,8 @@ def lifted(a: Claim, b: Claim, run: int = LIFTED_RUN) -> bool:
     if a.sentence_index == 0 or b.sentence_index == 0:
         return False
     wa, wb = _unquoted_words(a, "a"), _unquoted_words(b, "b")
-    if min(len(wa), len(wb)) < run:
-        return False
+    if min(len(wa), len(wb)) < run or len(set(wa) & set(wb)) < run * 2 // 3:
+        return False  # too few words in common for a run of ``run`` (words repeat, hence 2/3)
     match = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
     return match.size >= run
 
