@@ -10,7 +10,7 @@ from newsprism.align.model import AlignmentResult
 from newsprism.claims.model import Attribution, Claim, Entity
 from newsprism.claims.quantities import extract_quantities
 from newsprism.model import Span
-from newsprism.verdicts import attributes, figures
+from newsprism.verdicts import attributes, figures, subjects
 from newsprism.verdicts.decide import GroupContext, VerdictOptions
 
 OUTLET = Attribution("outlet", "outlet", "asserts")
@@ -307,6 +307,6 @@ def test_a_duration_in_two_units_is_one_duration() -> None:
 def test_a_name_tagged_too_long_in_a_headline_is_the_same_subject() -> None:
     a = _claim("a:0", "a", "Elizabeth Holmes was sentenced to 11 years and three months.", "Elizabeth Holmes")
     b = _claim("b:0", "b", "Elizabeth Holmes Sentenced To 11.25 Years", "Elizabeth Holmes Sentenced")
-    assert not figures.different_subjects(a, b)
+    assert not subjects.different_subjects(a, b)
     c = _claim("c:0", "c", "Sunny Balwani was sentenced to 13 years.", "Sunny Balwani")
-    assert figures.different_subjects(a, c)
+    assert subjects.different_subjects(a, c)

@@ -20,7 +20,7 @@ from typing import Any
 from newsprism.align.model import ClaimGroup
 from newsprism.claims.model import Claim
 from newsprism.model import Span
-from newsprism.verdicts import compare, figure_scope, figures
+from newsprism.verdicts import compare, figure_scope, figures, subjects
 from newsprism.verdicts.compare import Difference, SlotValue
 from newsprism.verdicts.disputes import answered, describe, dispute_confidence, opposed, positions
 from newsprism.verdicts.figure_support import conflict_measure, figure_support, split_contradicting
@@ -292,7 +292,7 @@ def _prints_figure(ctx: GroupContext, article_id: str, value: SlotValue) -> bool
                 continue
             # The same figure about another player or place ("Carter had 12 points" beside
             # "Jones had 14 points") is not the other side's value.
-            if not (figures.different_subjects(c, claim) or figures.different_places(c, claim)):
+            if not (subjects.different_subjects(c, claim) or figures.different_places(c, claim)):
                 return True
     return False
 
