@@ -213,7 +213,12 @@ def _lineage(ctx: GroupContext, article_id: str) -> str:
 
 def revision_pair(ctx: GroupContext, d: Difference) -> bool:
     """Two versions of one article: their differences are the revision diff the reuse section shows."""
-    return _lineage(ctx, d.a.article_id) == _lineage(ctx, d.b.article_id)
+    return same_article(ctx, d.a.article_id, d.b.article_id)
+
+
+def same_article(ctx: GroupContext, a: str, b: str) -> bool:
+    """The two article ids are versions of one article (or one article)."""
+    return _lineage(ctx, a) == _lineage(ctx, b)
 
 
 def _marked_update(ctx: GroupContext, diffs: list[Difference]) -> bool:

@@ -28,8 +28,7 @@ from newsprism.align.apart import _ANY_NEGATION
 from newsprism.align.model import AlignmentResult
 from newsprism.claims.model import Claim, Quantity
 from newsprism.verdicts import figure_scope, figures, updates
-from newsprism.verdicts.compare import Difference
-from newsprism.verdicts.decide import GroupContext, VerdictOptions, revision_pair
+from newsprism.verdicts.decide import GroupContext, VerdictOptions, same_article
 from newsprism.verdicts.model import Evidence, Side, Verdict
 from newsprism.verdicts.story_wide import Finding, conflict_verdict, story_claims
 
@@ -195,16 +194,9 @@ def _rises_later(ctx: GroupContext, x: _Toll, y: _Toll) -> bool:
 
 
 def _differ(ctx: GroupContext, x: _Toll, y: _Toll) -> bool:
-    if ctx.report_of(x.claim.article_id) == ctx.report_of(y.claim.article_id):
-        return False  # copies of one report: the reuse section shows their differences
-    diff = Difference(
-        "numeric",
-        x.kind,
-        figures.quantity_value(x.claim, x.quantity),
-        figures.quantity_value(y.claim, y.quantity),
-    )
-    if revision_pair(ctx, diff):
-        return False
+    a, b = x.claim.article_id, y.claim.article_id
+    if ctx.report_of(a) == ctx.report_of(b) or same_article(ctx, a, b):
+        return False  # copies or versions of one report: the reuse section shows their differences
     if x.place != y.place:
         # "12 in Amatrice" beside a total, or totals of two places. Places the claim names elsewhere
         # are not the toll's ("the Maui wildfires ... the deadliest in the US").
